@@ -1,0 +1,54 @@
+/**
+ * The layer direction of ../shared/STYLE.md, enforced on every `npm test`:
+ * domain <- application <- adapters <- bootstrap, and nothing in src imports the tests.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'src/domain imports only src/domain: no node:*, no packages, no other layer.',
+      severity: 'error',
+      from: { path: '^src/domain/' },
+      to: { pathNot: '^src/domain/' },
+    },
+    {
+      name: 'application-imports-domain-only',
+      comment: 'src/application may import the domain, but no adapter, no bootstrap and no node:* module.',
+      severity: 'error',
+      from: { path: '^src/application/' },
+      to: { path: '^(src/(adapters|bootstrap)/|node:)|^(fs|path|http|https|net|child_process|crypto)$' },
+    },
+    {
+      name: 'adapters-do-not-wire',
+      comment: 'Only src/bootstrap names concrete adapters; an adapter never imports bootstrap.',
+      severity: 'error',
+      from: { path: '^src/adapters/' },
+      to: { path: '^src/bootstrap/' },
+    },
+    {
+      name: 'adapters-stay-in-their-lane',
+      comment: 'One adapter folder never imports another (http may not reach into sqlite, ...), except the shared helpers.',
+      severity: 'error',
+      from: { path: '^src/adapters/([^/]+)/' },
+      to: { path: '^src/adapters/', pathNot: ['^src/adapters/$1/', '^src/adapters/shared/'] },
+    },
+    {
+      name: 'src-never-imports-tests',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

@@ -1,0 +1,15 @@
+/** Jest runs the TypeScript sources through ts-jest as ES modules. Type errors are caught by
+ * `npm run typecheck`, so ts-jest only transpiles (isolatedModules) to keep the suite fast. */
+export default {
+  preset: 'ts-jest/presets/default-esm',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true }],
+  },
+  testTimeout: 30000,
+};

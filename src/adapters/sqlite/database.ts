@@ -1,0 +1,49 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MIGRATIONS } from './migrations.js';
+
+export type SqliteDatabase = Database.Database;
+export type SynchronousMode = 'NORMAL' | 'FULL';
+
+export interface SqliteOptions {
+  /** How long a writer waits for another process's lock before giving up, in milliseconds. */
+  readonly busyTimeoutMs?: number;
+  readonly synchronous?: SynchronousMode;
+}
+
+/**
+ * Opens (creating if needed) the calendar database: WAL so readers never wait for the writer, a
+ * busy timeout so concurrent processes queue for the write lock, and the schema migrated to the
+ * latest version.
+ */
+export function openSqliteDatabase(path: string, options: SqliteOptions = {}): SqliteDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+/**
+ * Applies the migrations newer than `PRAGMA user_version`, each in its own IMMEDIATE transaction
+ * that re-reads the version, so several processes starting at once migrate exactly once.
+ */
+export function migrate(db: SqliteDatabase): void {
+  for (const [index, sql] of MIGRATIONS.entries()) {
+    const version = index + 1;
+    db.transaction(() => {
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (current >= version) return;
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    }).immediate();
+  }
+}
+
+export function schemaVersion(db: SqliteDatabase): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,80 @@
+/**
+ * Versioned schema migrations, applied in order; `PRAGMA user_version` records the last one applied.
+ * Never edit a shipped migration: append a new one.
+ *
+ * Times are canonical `YYYY-MM-DDTHH:mm:ssZ` strings, so string comparison is time comparison.
+ * `site_extent` keeps, per site, the longest event ever stored there: an event overlapping a window
+ * must start within that many seconds before the window, which turns every overlap query into a
+ * narrow range scan of `events_site_start` however large the calendar grows.
+ */
+const V1_EVENTS = `
+CREATE TABLE events (
+  event_id   TEXT PRIMARY KEY,
+  site       TEXT NOT NULL,
+  start      TEXT NOT NULL,
+  "end"      TEXT NOT NULL,
+  creator_id TEXT NOT NULL,
+  origin     TEXT NOT NULL CHECK (origin IN ('PTR', 'LCO')),
+  body       TEXT NOT NULL CHECK (json_valid(body)),
+  CHECK (start < "end")
+);
+CREATE INDEX events_site_start ON events (site, start);
+CREATE INDEX events_creator_end ON events (creator_id, "end");
+
+CREATE TABLE site_extent (
+  site        TEXT PRIMARY KEY,
+  max_seconds INTEGER NOT NULL
+);
+
+CREATE TRIGGER events_extent_insert AFTER INSERT ON events
+BEGIN
+  INSERT INTO site_extent (site, max_seconds) VALUES (NEW.site, unixepoch(NEW."end") - unixepoch(NEW.start))
+  ON CONFLICT (site) DO UPDATE SET max_seconds = max(max_seconds, excluded.max_seconds);
+END;
+
+CREATE TRIGGER events_extent_update AFTER UPDATE OF site, start, "end" ON events
+BEGIN
+  INSERT INTO site_extent (site, max_seconds) VALUES (NEW.site, unixepoch(NEW."end") - unixepoch(NEW.start))
+  ON CONFLICT (site) DO UPDATE SET max_seconds = max(max_seconds, excluded.max_seconds);
+END;
+
+-- Backstop for the conflict rule, under the check the store makes in code: no write may leave two
+-- overlapping events of different creators at a site. LCO imports are authoritative for their own
+-- observations and are exempt here; the application refuses user bookings over them.
+CREATE TRIGGER events_no_overlap_insert BEFORE INSERT ON events
+WHEN NEW.origin <> 'LCO' AND EXISTS (
+  SELECT 1 FROM events e
+  WHERE e.site = NEW.site
+    AND e.start < NEW."end"
+    AND e.start >= strftime('%Y-%m-%dT%H:%M:%SZ',
+          unixepoch(NEW.start) - coalesce((SELECT max_seconds FROM site_extent WHERE site = NEW.site), 0), 'unixepoch')
+    AND e."end" > NEW.start
+    AND e.creator_id <> NEW.creator_id
+    AND e.event_id <> NEW.event_id
+    AND e.origin <> 'LCO')
+BEGIN
+  SELECT RAISE(ABORT, 'RESERVATION_CONFLICT');
+END;
+
+CREATE TRIGGER events_no_overlap_update BEFORE UPDATE OF site, start, "end", creator_id, origin ON events
+WHEN NEW.origin <> 'LCO' AND EXISTS (
+  SELECT 1 FROM events e
+  WHERE e.site = NEW.site
+    AND e.start < NEW."end"
+    AND e.start >= strftime('%Y-%m-%dT%H:%M:%SZ',
+          unixepoch(NEW.start) - coalesce((SELECT max_seconds FROM site_extent WHERE site = NEW.site), 0), 'unixepoch')
+    AND e."end" > NEW.start
+    AND e.creator_id <> NEW.creator_id
+    AND e.event_id <> NEW.event_id
+    AND e.origin <> 'LCO')
+BEGIN
+  SELECT RAISE(ABORT, 'RESERVATION_CONFLICT');
+END;
+
+CREATE TABLE projects (
+  project_id TEXT PRIMARY KEY,
+  body       TEXT NOT NULL CHECK (json_valid(body))
+);
+`;
+
+export const MIGRATIONS: readonly string[] = [V1_EVENTS];

@@ -1,0 +1,28 @@
+import type { ProjectsGateway } from '../../application/ports/projects-gateway.port.js';
+import type { SqliteDatabase } from './database.js';
+
+/**
+ * The embedded projects service: a `projects` table in the calendar's own database, used when
+ * `PROJECTS_API_URL` is not set.
+ */
+export class SqliteProjectsGateway implements ProjectsGateway {
+  private readonly select;
+  private readonly upsert;
+
+  constructor(db: SqliteDatabase) {
+    this.select = db.prepare<[string], { body: string }>('SELECT body FROM projects WHERE project_id = ?');
+    this.upsert = db.prepare<[string, string]>(
+      'INSERT INTO projects (project_id, body) VALUES (?, ?) ON CONFLICT (project_id) DO UPDATE SET body = excluded.body',
+    );
+  }
+
+  async getProject(projectId: string): Promise<unknown | undefined> {
+    const found = this.select.get(projectId);
+    return found === undefined ? undefined : JSON.parse(found.body);
+  }
+
+  /** Stores a project under its id; used to seed the embedded service. */
+  async saveProject(projectId: string, project: unknown): Promise<void> {
+    this.upsert.run(projectId, JSON.stringify(project));
+  }
+}

@@ -1,0 +1,152 @@
+import { SqliteError } from 'better-sqlite3';
+import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
+import { findConflicts } from '../../domain/conflicts.js';
+import {
+  ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
+} from '../../domain/errors.js';
+import type { Interval } from '../../domain/interval.js';
+import { isLcoOrigin, type Reservation } from '../../domain/reservation.js';
+import { addSeconds } from '../../domain/time.js';
+import type { SqliteDatabase } from './database.js';
+
+interface BodyRow {
+  body: string;
+}
+
+const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED']);
+
+/**
+ * Reservations in SQLite. The conflict check and the write run inside one `BEGIN IMMEDIATE`
+ * transaction, which takes the database's write lock before reading: a second process or
+ * connection waits (busy timeout) and then sees the first one's write. Triggers refuse an
+ * overlapping write as a backstop.
+ */
+export class SqliteReservationStore implements ReservationStore {
+  private readonly statements;
+  private readonly createTx;
+  private readonly replaceTx;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.statements = {
+      get: db.prepare<[string], BodyRow>('SELECT body FROM events WHERE event_id = ?'),
+      exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE event_id = ?'),
+      maxSeconds: db.prepare<[string], { max_seconds: number }>('SELECT max_seconds FROM site_extent WHERE site = ?'),
+      overlapping: db.prepare<[string, string, string, string], BodyRow>(
+        `SELECT body FROM events
+         WHERE site = ? AND start >= ? AND start < ? AND "end" > ?
+         ORDER BY start, event_id`,
+      ),
+      byCreator: db.prepare<[string, string], BodyRow>(
+        'SELECT body FROM events WHERE creator_id = ? AND "end" > ? ORDER BY start, event_id',
+      ),
+      insert: db.prepare(
+        `INSERT INTO events (event_id, site, start, "end", creator_id, origin, body)
+         VALUES (@event_id, @site, @start, @end, @creator_id, @origin, @body)`,
+      ),
+      update: db.prepare(
+        `UPDATE events SET site = @site, start = @start, "end" = @end, creator_id = @creator_id,
+         origin = @origin, body = @body WHERE event_id = @event_id`,
+      ),
+      delete: db.prepare<[string], BodyRow>('DELETE FROM events WHERE event_id = ? RETURNING body'),
+      setProject: db.prepare<[string, string, string], BodyRow>(
+        `UPDATE events SET body = json_set(body, '$.project_id', ?, '$.last_modified', ?)
+         WHERE event_id = ? RETURNING body`,
+      ),
+    };
+
+    this.createTx = db.transaction((reservation: Reservation) => {
+      if (this.statements.exists.get(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
+      this.assertNoConflict(reservation);
+      this.statements.insert.run(row(reservation));
+    });
+    this.replaceTx = db.transaction((reservation: Reservation) => {
+      if (!this.statements.exists.get(reservation.event_id)) throw new ReservationNotFoundError(reservation.event_id);
+      this.assertNoConflict(reservation);
+      this.statements.update.run(row(reservation));
+    });
+  }
+
+  async createUnlessConflict(reservation: Reservation): Promise<void> {
+    this.write(() => this.createTx.immediate(reservation));
+  }
+
+  async replaceUnlessConflict(reservation: Reservation): Promise<void> {
+    this.write(() => this.replaceTx.immediate(reservation));
+  }
+
+  async delete(eventId: string): Promise<Reservation | undefined> {
+    return this.write(() => parse(this.statements.delete.get(eventId)));
+  }
+
+  async get(eventId: string): Promise<Reservation | undefined> {
+    return parse(this.statements.get.get(eventId));
+  }
+
+  async setProject(eventId: string, projectId: string, lastModified: string): Promise<Reservation | undefined> {
+    return this.write(() => parse(this.statements.setProject.get(projectId, lastModified, eventId)));
+  }
+
+  async findOverlapping(site: string, window: Interval): Promise<Reservation[]> {
+    return this.overlapping(site, window);
+  }
+
+  async findActiveAt(site: string, time: string): Promise<Reservation[]> {
+    // Active at t  <=>  overlaps [t, t + 1 s), since times are whole seconds.
+    return this.overlapping(site, { start: time, end: addSeconds(time, 1) });
+  }
+
+  async findByCreatorEndingAfter(creatorId: string, time: string): Promise<Reservation[]> {
+    return this.statements.byCreator.all(creatorId, time).map(parseRow);
+  }
+
+  private overlapping(site: string, window: Interval): Reservation[] {
+    const extent = this.statements.maxSeconds.get(site);
+    if (!extent) return [];
+    const earliestStart = addSeconds(window.start, -extent.max_seconds);
+    return this.statements.overlapping.all(site, earliestStart, window.end, window.start).map(parseRow);
+  }
+
+  private assertNoConflict(candidate: Reservation): void {
+    const conflicts = findConflicts(candidate, this.overlapping(candidate.site, candidate));
+    if (conflicts.length > 0) throw new ReservationConflictError(conflicts.map((e) => e.event_id));
+  }
+
+  /** Runs a write, translating SQLite's lock and trigger failures into domain errors. */
+  private write<T>(operation: () => T): T {
+    try {
+      return operation();
+    } catch (error) {
+      if (error instanceof SqliteError) {
+        if (BUSY_CODES.has(error.code)) {
+          throw new StoreUnavailableError('The calendar database is busy; please retry.');
+        }
+        if (error.message.includes('RESERVATION_CONFLICT')) throw new ReservationConflictError([]);
+      }
+      throw error;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function row(reservation: Reservation): Record<string, string> {
+  return {
+    event_id: reservation.event_id,
+    site: reservation.site,
+    start: reservation.start,
+    end: reservation.end,
+    creator_id: reservation.creator_id,
+    origin: isLcoOrigin(reservation.origin) ? 'LCO' : 'PTR',
+    body: JSON.stringify(reservation),
+  };
+}
+
+function parseRow(r: BodyRow): Reservation {
+  return JSON.parse(r.body) as Reservation;
+}
+
+function parse(r: BodyRow | undefined): Reservation | undefined {
+  return r === undefined ? undefined : parseRow(r);
+}

@@ -1,0 +1,40 @@
+import type { Interval } from '../../domain/interval.js';
+import type { Reservation } from '../../domain/reservation.js';
+
+/**
+ * Where reservations live. Every implementation applies the domain's conflict rule inside one
+ * atomic step with the write, so that concurrent requests can never both book overlapping times.
+ */
+export interface ReservationStore {
+  /**
+   * Stores a new reservation unless it conflicts. Throws ReservationExistsError when the event_id
+   * is taken, ReservationConflictError (naming the conflicting ids) when it overlaps, at its site,
+   * an event of a different creator.
+   */
+  createUnlessConflict(reservation: Reservation): Promise<void>;
+
+  /**
+   * Replaces the stored reservation with the same event_id, in one atomic step, unless the new
+   * version conflicts (the event itself is ignored). Throws ReservationNotFoundError when it is gone.
+   */
+  replaceUnlessConflict(reservation: Reservation): Promise<void>;
+
+  /** Deletes and returns the reservation, or undefined when there is none. */
+  delete(eventId: string): Promise<Reservation | undefined>;
+
+  get(eventId: string): Promise<Reservation | undefined>;
+
+  /** Sets project_id (times do not move, so no conflict check); undefined when the event is gone. */
+  setProject(eventId: string, projectId: string, lastModified: string): Promise<Reservation | undefined>;
+
+  /** The site's reservations overlapping `[window.start, window.end)`, ordered by start. */
+  findOverlapping(site: string, window: Interval): Promise<Reservation[]>;
+
+  /** The site's reservations active at `time` (`start <= time < end`), ordered by start. */
+  findActiveAt(site: string, time: string): Promise<Reservation[]>;
+
+  /** A creator's reservations with `end > time`, ordered by start. */
+  findByCreatorEndingAfter(creatorId: string, time: string): Promise<Reservation[]>;
+}
+
+export const ReservationStoreToken = Symbol.for('ReservationStore');

@@ -1,0 +1,43 @@
+import { inject, injectable } from 'inversify';
+import { assertMayUseOrigin, ownerOfNewEvent, type Actor } from '../../domain/actor.js';
+import {
+  buildReservation, LIMITS, optionalString, requireKeys, type RawRecord, type Reservation, type ReservationRules,
+} from '../../domain/reservation.js';
+import { utcTimeFromMillis } from '../../domain/time.js';
+import { ClockToken, type Clock } from '../ports/clock.port.js';
+import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+import { ReservationRulesToken } from '../settings.js';
+
+export const REQUIRED_EVENT_KEYS = ['event_id', 'site', 'start', 'end'] as const;
+
+export interface CreateReservationInput {
+  readonly actor: Actor;
+  readonly event: RawRecord;
+}
+
+/** POST /newevent: validates, decides the owner, and books atomically unless it conflicts. */
+@injectable()
+export class CreateReservation {
+  constructor(
+    @inject(ReservationStoreToken) private readonly store: ReservationStore,
+    @inject(ClockToken) private readonly clock: Clock,
+    @inject(ReservationRulesToken) private readonly rules: ReservationRules,
+  ) {}
+
+  async execute({ actor, event }: CreateReservationInput): Promise<Reservation> {
+    requireKeys(event, REQUIRED_EVENT_KEYS);
+    const owner = ownerOfNewEvent(actor, optionalString(event, 'creator_id', LIMITS.creator_id));
+    const reservation = buildReservation(
+      event,
+      {
+        creator_id: owner,
+        last_modified: utcTimeFromMillis(this.clock.now()),
+        defaultCreator: actor.kind === 'user' && owner === actor.sub ? (actor.name ?? owner) : owner,
+      },
+      this.rules,
+    );
+    assertMayUseOrigin(actor, reservation.origin);
+    await this.store.createUnlessConflict(reservation);
+    return reservation;
+  }
+}

@@ -1,0 +1,25 @@
+import { inject, injectable } from 'inversify';
+import { assertMayManage, type Actor } from '../../domain/actor.js';
+import { ReservationNotFoundError } from '../../domain/errors.js';
+import type { Reservation } from '../../domain/reservation.js';
+import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+
+export interface DeleteReservationInput {
+  readonly actor: Actor;
+  readonly eventId: string;
+}
+
+/** POST /delete: owner-or-admin; returns the deleted event. */
+@injectable()
+export class DeleteReservation {
+  constructor(@inject(ReservationStoreToken) private readonly store: ReservationStore) {}
+
+  async execute({ actor, eventId }: DeleteReservationInput): Promise<Reservation> {
+    const current = await this.store.get(eventId);
+    if (!current) throw new ReservationNotFoundError(eventId);
+    assertMayManage(actor, current);
+    const deleted = await this.store.delete(eventId);
+    if (!deleted) throw new ReservationNotFoundError(eventId);
+    return deleted;
+  }
+}

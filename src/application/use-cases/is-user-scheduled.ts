@@ -1,0 +1,18 @@
+import { inject, injectable } from 'inversify';
+import { parseSiteCode } from '../../domain/reservation.js';
+import { parseUtcTime } from '../../domain/time.js';
+import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+import type { AtTimeInput } from './list-reservations-at-time.js';
+import { parseUserId } from './list-user-reservations.js';
+
+/** POST /is-user-scheduled: does one of the events active at `time` at `site` belong to the user? */
+@injectable()
+export class IsUserScheduled {
+  constructor(@inject(ReservationStoreToken) private readonly store: ReservationStore) {}
+
+  async execute(input: AtTimeInput & { readonly userId: string }): Promise<boolean> {
+    const userId = parseUserId(input.userId);
+    const active = await this.store.findActiveAt(parseSiteCode(input.site), parseUtcTime(input.time, 'time'));
+    return active.some((event) => event.creator_id === userId);
+  }
+}

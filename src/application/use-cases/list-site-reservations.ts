@@ -1,0 +1,57 @@
+import { inject, injectable } from 'inversify';
+import { hasProject, parseSiteCode, type Reservation } from '../../domain/reservation.js';
+import { parseWindow } from '../../domain/window.js';
+import { ProjectsGatewayToken, type ProjectsGateway } from '../ports/projects-gateway.port.js';
+import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+
+export interface ListSiteReservationsInput {
+  readonly site: string;
+  readonly start: string;
+  readonly end: string;
+  readonly fullProjectDetails?: boolean;
+}
+
+export const PROJECT_NOT_FOUND = 'Project not found.';
+/** How many project look-ups run at once for one request. */
+const PROJECT_LOOKUP_CONCURRENCY = 8;
+
+export type SiteReservation = Reservation & { project?: unknown };
+
+/**
+ * POST /siteevents: the site's events overlapping `[start, end)` (also those that began before the
+ * window or run past its end), ordered by start; optionally with each event's project attached.
+ */
+@injectable()
+export class ListSiteReservations {
+  constructor(
+    @inject(ReservationStoreToken) private readonly store: ReservationStore,
+    @inject(ProjectsGatewayToken) private readonly projects: ProjectsGateway,
+  ) {}
+
+  async execute(input: ListSiteReservationsInput): Promise<SiteReservation[]> {
+    const site = parseSiteCode(input.site);
+    const window = parseWindow(input.start, input.end);
+    const events = await this.store.findOverlapping(site, window);
+    if (!input.fullProjectDetails) return events;
+
+    const projectIds = [...new Set(events.filter(hasProject).map((e) => e.project_id))];
+    const projects = await this.lookUpProjects(projectIds);
+    return events.map((event) =>
+      hasProject(event) ? { ...event, project: projects.get(event.project_id) ?? PROJECT_NOT_FOUND } : event,
+    );
+  }
+
+  private async lookUpProjects(projectIds: string[]): Promise<Map<string, unknown>> {
+    const found = new Map<string, unknown>();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < projectIds.length) {
+        const id = projectIds[next++] as string;
+        const project = await this.projects.getProject(id);
+        if (project !== undefined) found.set(id, project);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PROJECT_LOOKUP_CONCURRENCY, projectIds.length) }, worker));
+    return found;
+  }
+}

@@ -1,0 +1,27 @@
+import { inject, injectable } from 'inversify';
+import { InvalidInputError } from '../../domain/errors.js';
+import { LIMITS, type Reservation } from '../../domain/reservation.js';
+import { parseUtcTime } from '../../domain/time.js';
+import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+
+export interface ListUserReservationsInput {
+  readonly userId: string;
+  readonly time: string;
+}
+
+export function parseUserId(value: string): string {
+  if (value.length === 0 || value.length > LIMITS.creator_id) {
+    throw new InvalidInputError(`Invalid user_id: expected 1 to ${LIMITS.creator_id} characters`);
+  }
+  return value;
+}
+
+/** POST /user-events-ending-after-time: a creator's events with `end > time`, ordered by start. */
+@injectable()
+export class ListUserReservationsEndingAfter {
+  constructor(@inject(ReservationStoreToken) private readonly store: ReservationStore) {}
+
+  execute({ userId, time }: ListUserReservationsInput): Promise<Reservation[]> {
+    return this.store.findByCreatorEndingAfter(parseUserId(userId), parseUtcTime(time, 'time'));
+  }
+}

@@ -1,0 +1,55 @@
+import { inject, injectable } from 'inversify';
+import { assertMayManage, assertMayUseOrigin, type Actor } from '../../domain/actor.js';
+import { ReservationNotFoundError } from '../../domain/errors.js';
+import {
+  buildReservation, LIMITS, optionalString, requireKeys, type RawRecord, type Reservation, type ReservationRules,
+} from '../../domain/reservation.js';
+import { utcTimeFromMillis } from '../../domain/time.js';
+import { ClockToken, type Clock } from '../ports/clock.port.js';
+import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+import { ReservationRulesToken } from '../settings.js';
+
+export interface ModifyReservationInput {
+  readonly actor: Actor;
+  /** Identifies the event: `event_id` (its `start` is only a hint and is not needed). */
+  readonly originalEvent: RawRecord;
+  /** The new version; keys it leaves out keep their stored values. */
+  readonly modifiedEvent: RawRecord;
+}
+
+/**
+ * POST /modifyevent: owner-or-admin; `event_id` and `creator_id` stay the original's. The store
+ * replaces the event in one atomic step, so a failure never loses it.
+ */
+@injectable()
+export class ModifyReservation {
+  constructor(
+    @inject(ReservationStoreToken) private readonly store: ReservationStore,
+    @inject(ClockToken) private readonly clock: Clock,
+    @inject(ReservationRulesToken) private readonly rules: ReservationRules,
+  ) {}
+
+  async execute({ actor, originalEvent, modifiedEvent }: ModifyReservationInput): Promise<Reservation> {
+    requireKeys(originalEvent, ['event_id']);
+    const eventId = optionalString(originalEvent, 'event_id', LIMITS.event_id) ?? '';
+    const current = await this.store.get(eventId);
+    if (!current) throw new ReservationNotFoundError(eventId);
+    assertMayManage(actor, current);
+
+    const merged: RawRecord = { ...current, ...modifiedEvent, event_id: current.event_id };
+    // A move to another site without a calendar resource follows the site.
+    if (modifiedEvent.site !== undefined && modifiedEvent.resourceId === undefined) merged.resourceId = undefined;
+    const next = buildReservation(
+      merged,
+      {
+        creator_id: current.creator_id,
+        last_modified: utcTimeFromMillis(this.clock.now()),
+        defaultCreator: current.creator,
+      },
+      this.rules,
+    );
+    if (next.origin.toUpperCase() !== current.origin.toUpperCase()) assertMayUseOrigin(actor, next.origin);
+    await this.store.replaceUnlessConflict(next);
+    return next;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Who is calling, and what they may do. The owner-or-admin rule and the creator rule for new events
+ * live here, so that every driver applies them the same way.
+ */
+import { ForbiddenError, NotReservationOwnerError } from './errors.js';
+import type { Reservation } from './reservation.js';
+
+export type Actor =
+  /** A signed-in person: `sub` is the Auth0 subject. */
+  | { readonly kind: 'user'; readonly sub: string; readonly name?: string; readonly isAdmin: boolean }
+  /** A trusted backend holding a service key (the projects service). */
+  | { readonly kind: 'service'; readonly name: string }
+  /** No credentials, where the deployment's compatibility switch allows it. */
+  | { readonly kind: 'anonymous' };
+
+export const ADMIN_ROLE = 'admin';
+
+export function isAdmin(actor: Actor): boolean {
+  return actor.kind === 'user' && actor.isAdmin;
+}
+
+/** Owner-or-admin: only the event's creator or an admin may modify or delete it. */
+export function assertMayManage(actor: Actor, event: Pick<Reservation, 'creator_id'>): void {
+  if (actor.kind === 'user' && (actor.isAdmin || actor.sub === event.creator_id)) return;
+  throw new NotReservationOwnerError();
+}
+
+/**
+ * Linking an event to a project: a user must own the event (or be an admin); a service key and an
+ * anonymous caller (compatibility switch on) are trusted, as the projects service always was.
+ */
+export function assertMayLinkProject(actor: Actor, event: Pick<Reservation, 'creator_id'>): void {
+  if (actor.kind === 'service' || actor.kind === 'anonymous') return;
+  assertMayManage(actor, event);
+}
+
+/**
+ * The owner of a new event. A non-admin may only create events in their own name (a missing
+ * `creator_id` becomes theirs); an admin may create for others.
+ */
+export function ownerOfNewEvent(actor: Actor, requestedCreatorId: string | undefined): string {
+  if (actor.kind !== 'user') throw new ForbiddenError('Only a signed-in user may create events.');
+  if (requestedCreatorId === undefined || requestedCreatorId === '' || requestedCreatorId === actor.sub) {
+    return actor.sub;
+  }
+  if (actor.isAdmin) return requestedCreatorId;
+  throw new ForbiddenError('You may only create events in your own name (creator_id must be your user id).');
+}
+
+/** Only an admin may write an event that claims to come from the LCO scheduler. */
+export function assertMayUseOrigin(actor: Actor, origin: string): void {
+  if (origin.toUpperCase() === 'LCO' && !isAdmin(actor)) {
+    throw new ForbiddenError('Only an admin may create or modify events with origin LCO.');
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Domain errors carry a stable `code`; the HTTP edge owns the one table that maps codes to
+ * statuses. Nothing here knows about HTTP.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The caller sent something malformed: wrong type, missing key, impossible time, ... */
+export class InvalidInputError extends DomainError {
+  readonly code = 'INVALID_INPUT';
+}
+
+export class ReservationConflictError extends DomainError {
+  readonly code = 'RESERVATION_CONFLICT';
+
+  constructor(readonly conflictingEventIds: readonly string[]) {
+    super(
+      `The requested time overlaps another user's reservation at this site: ${conflictingEventIds.join(', ')}`,
+    );
+  }
+}
+
+export class ReservationExistsError extends DomainError {
+  readonly code = 'RESERVATION_EXISTS';
+
+  constructor(readonly eventId: string) {
+    super(`An event with event_id ${eventId} already exists.`);
+  }
+}
+
+export class ReservationNotFoundError extends DomainError {
+  readonly code = 'RESERVATION_NOT_FOUND';
+
+  constructor(readonly eventId: string) {
+    super(`No event with event_id ${eventId} was found.`);
+  }
+}
+
+export class NotReservationOwnerError extends DomainError {
+  readonly code = 'NOT_RESERVATION_OWNER';
+
+  constructor() {
+    super('You may only modify your own events.');
+  }
+}
+
+/** The caller is known but the action is not theirs to take (other than event ownership). */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+}
+
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+/** An outside service we depend on (projects service, LCO, identity provider) failed. */
+export class UpstreamUnavailableError extends DomainError {
+  readonly code = 'UPSTREAM_UNAVAILABLE';
+}
+
+/** Our own storage could not take the request now (lock timeout, throttling); retrying may work. */
+export class StoreUnavailableError extends DomainError {
+  readonly code = 'STORE_UNAVAILABLE';
+}

@@ -1,0 +1,188 @@
+/**
+ * The calendar event (reservation) record and its validation. Known keys are type-checked and
+ * normalised; unknown keys the frontend sends (`rendering`, ...) are kept as they are.
+ */
+import { InvalidInputError } from './errors.js';
+import { parseUtcTime, toEpochSeconds } from './time.js';
+
+export interface Reservation {
+  event_id: string;
+  start: string;
+  end: string;
+  creator: string;
+  creator_id: string;
+  site: string;
+  resourceId: string;
+  title: string;
+  reservation_type: string;
+  origin: string;
+  project_id: string;
+  project_priority?: string;
+  reservation_note: string;
+  last_modified: string;
+  [extra: string]: unknown;
+}
+
+export const NO_PROJECT = 'none';
+export const SITE_CODE = /^[a-z0-9]{1,16}$/;
+
+/** Length limits of the known string fields. */
+export const LIMITS = {
+  event_id: 128,
+  creator: 256,
+  creator_id: 256,
+  title: 256,
+  resourceId: 64,
+  reservation_type: 32,
+  project_id: 512,
+  project_priority: 64,
+  reservation_note: 4096,
+  extraKeys: 64,
+  extraDepth: 8,
+} as const;
+
+const KNOWN_KEYS = new Set([
+  'event_id', 'start', 'end', 'creator', 'creator_id', 'site', 'resourceId', 'title',
+  'reservation_type', 'origin', 'project_id', 'project_priority', 'reservation_note', 'last_modified',
+]);
+/** Keys that must never become own properties of a stored object. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export type RawRecord = Record<string, unknown>;
+
+/** `"none"`, `"none#"`, `""` and a missing value all mean "no project", stored as `"none"`. */
+export function normaliseProjectId(value: string | undefined | null): string {
+  if (value === undefined || value === null) return NO_PROJECT;
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed.toLowerCase() === 'none' || trimmed.toLowerCase() === 'none#') return NO_PROJECT;
+  return trimmed;
+}
+
+export function hasProject(reservation: Pick<Reservation, 'project_id'>): boolean {
+  return normaliseProjectId(reservation.project_id) !== NO_PROJECT;
+}
+
+export function isLcoOrigin(origin: string): boolean {
+  return origin.toUpperCase() === 'LCO';
+}
+
+export function parseSiteCode(value: unknown, field = 'site'): string {
+  if (typeof value !== 'string' || !SITE_CODE.test(value)) {
+    throw new InvalidInputError(`Invalid ${field}: expected a site code of 1 to 16 lowercase letters and digits`);
+  }
+  return value;
+}
+
+/** A string field, or undefined when absent or null; any other type is a 400 naming the key. */
+export function optionalString(raw: RawRecord, key: string, maxLength: number): string | undefined {
+  const value = raw[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new InvalidInputError(`Invalid ${key}: expected a string`);
+  if (value.length > maxLength) {
+    throw new InvalidInputError(`Invalid ${key}: longer than ${maxLength} characters`);
+  }
+  return value;
+}
+
+export function requireKeys(raw: RawRecord, keys: readonly string[]): void {
+  for (const key of keys) {
+    if (raw[key] === undefined || raw[key] === null) {
+      throw new InvalidInputError(`Error: missing required key ${key}`);
+    }
+  }
+}
+
+function jsonDepth(value: unknown, limit: number): number {
+  if (value === null || typeof value !== 'object') return 0;
+  if (limit <= 0) return 1;
+  let deepest = 0;
+  for (const child of Object.values(value)) {
+    deepest = Math.max(deepest, jsonDepth(child, limit - 1));
+    if (deepest >= limit) break;
+  }
+  return deepest + 1;
+}
+
+/** The unknown keys of a record, kept for storage; bounded so one event cannot grow without limit. */
+function extraFields(raw: RawRecord): RawRecord {
+  const extras: RawRecord = {};
+  let count = 0;
+  for (const [key, value] of Object.entries(raw)) {
+    if (KNOWN_KEYS.has(key) || UNSAFE_KEYS.has(key) || value === undefined) continue;
+    if (++count > LIMITS.extraKeys) {
+      throw new InvalidInputError(`Invalid event: more than ${LIMITS.extraKeys} extra keys`);
+    }
+    if (jsonDepth(value, LIMITS.extraDepth + 1) > LIMITS.extraDepth) {
+      throw new InvalidInputError(`Invalid ${key}: nested deeper than ${LIMITS.extraDepth} levels`);
+    }
+    Object.defineProperty(extras, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return extras;
+}
+
+export interface ReservationRules {
+  /** Longest reservation accepted, in seconds. */
+  readonly maxDurationSeconds: number;
+}
+
+/** What the server decides rather than the client: the owner, the time of the write. */
+export interface ServerFields {
+  readonly creator_id: string;
+  readonly last_modified: string;
+  /** Display name used when the record has none. */
+  readonly defaultCreator: string;
+}
+
+/**
+ * Validates a client record and returns the reservation to store. Throws InvalidInputError with a
+ * message naming the offending key.
+ */
+export function buildReservation(raw: RawRecord, server: ServerFields, rules: ReservationRules): Reservation {
+  requireKeys(raw, ['event_id', 'site', 'start', 'end']);
+  const eventId = optionalString(raw, 'event_id', LIMITS.event_id) ?? '';
+  if (eventId.length === 0) throw new InvalidInputError('Invalid event_id: must not be empty');
+  const site = parseSiteCode(raw.site);
+  const start = parseUtcTime(raw.start, 'start');
+  const end = parseUtcTime(raw.end, 'end');
+  if (!(start < end)) throw new InvalidInputError('Invalid end: must be after start');
+  const durationSeconds = toEpochSeconds(end) - toEpochSeconds(start);
+  if (durationSeconds > rules.maxDurationSeconds) {
+    throw new InvalidInputError(
+      `Invalid end: a reservation may last at most ${rules.maxDurationSeconds / 3600} hours`,
+    );
+  }
+
+  // Type-check every known key, including those the server then overrides.
+  optionalString(raw, 'creator_id', LIMITS.creator_id);
+  optionalString(raw, 'last_modified', 64);
+  const creator = optionalString(raw, 'creator', LIMITS.creator) ?? server.defaultCreator;
+  const title = optionalString(raw, 'title', LIMITS.title);
+  const resourceId = optionalString(raw, 'resourceId', LIMITS.resourceId);
+  const reservationType = optionalString(raw, 'reservation_type', LIMITS.reservation_type);
+  const origin = optionalString(raw, 'origin', 8) ?? 'PTR';
+  if (origin.toUpperCase() !== 'PTR' && !isLcoOrigin(origin)) {
+    throw new InvalidInputError('Invalid origin: expected "PTR" or "LCO"');
+  }
+  const projectId = optionalString(raw, 'project_id', LIMITS.project_id);
+  const projectPriority = optionalString(raw, 'project_priority', LIMITS.project_priority);
+  const note = optionalString(raw, 'reservation_note', LIMITS.reservation_note) ?? '';
+
+  const reservation: Reservation = {
+    ...extraFields(raw),
+    event_id: eventId,
+    start,
+    end,
+    creator,
+    creator_id: server.creator_id,
+    site,
+    resourceId: resourceId === undefined || resourceId === '' ? site : resourceId,
+    title: title === undefined || title === '' ? creator : title,
+    reservation_type: reservationType === undefined || reservationType === '' ? 'realtime' : reservationType,
+    origin,
+    project_id: normaliseProjectId(projectId),
+    reservation_note: note,
+    last_modified: server.last_modified,
+  };
+  if (projectPriority !== undefined) reservation.project_priority = projectPriority;
+  return reservation;
+}

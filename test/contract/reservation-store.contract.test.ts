@@ -1,0 +1,296 @@
+/**
+ * One contract for every ReservationStore: the in-memory fake and SQLite (DynamoDB joins later).
+ * A behaviour that differs between them is a bug in one of them.
+ */
+import fc from 'fast-check';
+import { join } from 'node:path';
+import type { ReservationStore } from '../../src/application/ports/reservation-store.port.js';
+import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
+import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
+import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
+import {
+  ReservationConflictError, ReservationExistsError, ReservationNotFoundError,
+} from '../../src/domain/errors.js';
+import type { Reservation } from '../../src/domain/reservation.js';
+import { formatUtcTime } from '../../src/domain/time.js';
+import { aReservation } from '../support/builders.js';
+import { tempDir } from '../support/temp-dir.js';
+
+interface StoreUnderTest {
+  store: ReservationStore;
+  close: () => void;
+}
+
+const dir = tempDir('store-contract-');
+let files = 0;
+afterAll(() => dir.remove());
+
+const adapters: Array<[string, () => StoreUnderTest]> = [
+  ['in-memory', () => ({ store: new InMemoryReservationStore(), close: () => undefined })],
+  [
+    'sqlite',
+    () => {
+      const db = openSqliteDatabase(join(dir.path, `contract-${++files}.db`));
+      return { store: new SqliteReservationStore(db), close: () => db.close() };
+    },
+  ],
+];
+
+const ids = (events: Reservation[]): string[] => events.map((e) => e.event_id);
+
+describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
+  let subject: StoreUnderTest;
+  let store: ReservationStore;
+
+  beforeEach(() => {
+    subject = makeStore();
+    store = subject.store;
+  });
+  afterEach(() => subject.close());
+
+  describe('createUnlessConflict', () => {
+    it('stores the whole record, unknown keys included', async () => {
+      const event = aReservation({ rendering: 'background', project_priority: 'standard' });
+      await store.createUnlessConflict(event);
+      expect(await store.get(event.event_id)).toEqual(event);
+    });
+
+    it('refuses an existing event_id and keeps the original', async () => {
+      const original = aReservation({ title: 'original' });
+      await store.createUnlessConflict(original);
+      const again = { ...original, title: 'overwrite', start: '2030-01-01T00:00:00Z', end: '2030-01-01T01:00:00Z' };
+      await expect(store.createUnlessConflict(again)).rejects.toBeInstanceOf(ReservationExistsError);
+      expect(await store.get(original.event_id)).toEqual(original);
+    });
+
+    it("refuses an overlap with another creator's event at the site, naming it, and stores nothing", async () => {
+      const alice = aReservation({ start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' });
+      await store.createUnlessConflict(alice);
+      const bob = aReservation({ creator_id: 'bob', start: '2025-06-20T03:59:59Z', end: '2025-06-20T05:00:00Z' });
+      const refusal = await store.createUnlessConflict(bob).catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(ReservationConflictError);
+      expect((refusal as ReservationConflictError).conflictingEventIds).toEqual([alice.event_id]);
+      expect(await store.get(bob.event_id)).toBeUndefined();
+    });
+
+    it('accepts back-to-back events, overlaps of the same creator, and overlaps at other sites', async () => {
+      await store.createUnlessConflict(aReservation({ start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' }));
+      await store.createUnlessConflict(
+        aReservation({ creator_id: 'bob', start: '2025-06-20T04:00:00Z', end: '2025-06-20T05:00:00Z' }),
+      );
+      await store.createUnlessConflict(
+        aReservation({ creator_id: 'bob', start: '2025-06-20T01:00:00Z', end: '2025-06-20T03:00:00Z' }),
+      );
+      await store.createUnlessConflict(aReservation({ start: '2025-06-20T03:30:00Z', end: '2025-06-20T03:45:00Z' }));
+      await store.createUnlessConflict(
+        aReservation({ creator_id: 'carol', site: 'mrc1', resourceId: 'mrc1', start: '2025-06-20T03:00:00Z', end: '2025-06-20T06:00:00Z' }),
+      );
+      const all = await store.findOverlapping('saf', { start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' });
+      expect(all).toHaveLength(4);
+    });
+
+    it("refuses a user's booking over an imported LCO observation of another creator", async () => {
+      const lco = aReservation({ origin: 'LCO', creator_id: 'tbeccue#LCO', start: '2025-06-20T03:00:00Z', end: '2025-06-20T03:05:00Z' });
+      await store.createUnlessConflict(lco);
+      await expect(
+        store.createUnlessConflict(aReservation({ start: '2025-06-20T02:00:00Z', end: '2025-06-20T03:01:00Z' })),
+      ).rejects.toBeInstanceOf(ReservationConflictError);
+    });
+
+    it('finds a conflict with a long event that began long before', async () => {
+      const long = aReservation({ start: '2025-06-18T00:00:00Z', end: '2025-06-21T00:00:00Z' });
+      await store.createUnlessConflict(long);
+      await store.createUnlessConflict(aReservation({ start: '2025-06-01T00:00:00Z', end: '2025-06-01T01:00:00Z' }));
+      await expect(
+        store.createUnlessConflict(aReservation({ creator_id: 'bob', start: '2025-06-20T12:00:00Z', end: '2025-06-20T13:00:00Z' })),
+      ).rejects.toBeInstanceOf(ReservationConflictError);
+    });
+  });
+
+  describe('replaceUnlessConflict', () => {
+    it('replaces the stored version, moving its times', async () => {
+      const event = aReservation();
+      await store.createUnlessConflict(event);
+      const moved = { ...event, start: '2025-06-20T03:30:00Z', end: '2025-06-20T05:00:00Z', title: 'moved' };
+      await store.replaceUnlessConflict(moved);
+      expect(await store.get(event.event_id)).toEqual(moved);
+      expect(ids(await store.findActiveAt('saf', '2025-06-20T03:15:00Z'))).toEqual([]);
+      expect(ids(await store.findActiveAt('saf', '2025-06-20T04:30:00Z'))).toEqual([event.event_id]);
+    });
+
+    it('ignores the event itself when checking conflicts', async () => {
+      const event = aReservation();
+      await store.createUnlessConflict(event);
+      await expect(store.replaceUnlessConflict({ ...event, end: '2025-06-20T04:30:00Z' })).resolves.toBeUndefined();
+    });
+
+    it('refuses a conflicting move and keeps the original intact', async () => {
+      const alice = aReservation({ start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' });
+      const bob = aReservation({ creator_id: 'bob', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' });
+      await store.createUnlessConflict(alice);
+      await store.createUnlessConflict(bob);
+      const refusal = await store
+        .replaceUnlessConflict({ ...bob, start: '2025-06-20T03:30:00Z' })
+        .catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(ReservationConflictError);
+      expect((refusal as ReservationConflictError).conflictingEventIds).toEqual([alice.event_id]);
+      expect(await store.get(bob.event_id)).toEqual(bob);
+    });
+
+    it('refuses to replace an event that does not exist, and does not create it', async () => {
+      const ghost = aReservation();
+      await expect(store.replaceUnlessConflict(ghost)).rejects.toBeInstanceOf(ReservationNotFoundError);
+      expect(await store.get(ghost.event_id)).toBeUndefined();
+    });
+  });
+
+  describe('delete, get and setProject', () => {
+    it('deletes and returns the event; a second delete finds nothing', async () => {
+      const event = aReservation();
+      await store.createUnlessConflict(event);
+      expect(await store.delete(event.event_id)).toEqual(event);
+      expect(await store.delete(event.event_id)).toBeUndefined();
+      expect(await store.get(event.event_id)).toBeUndefined();
+    });
+
+    it('a deleted slot can be booked by someone else', async () => {
+      const event = aReservation();
+      await store.createUnlessConflict(event);
+      await store.delete(event.event_id);
+      await expect(store.createUnlessConflict(aReservation({ creator_id: 'bob' }))).resolves.toBeUndefined();
+    });
+
+    it('sets the project and last_modified, and reports a missing event', async () => {
+      const event = aReservation();
+      await store.createUnlessConflict(event);
+      const updated = await store.setProject(event.event_id, 'M31#2025-01-01T00:00:00Z', '2025-06-02T00:00:00Z');
+      expect(updated).toEqual({ ...event, project_id: 'M31#2025-01-01T00:00:00Z', last_modified: '2025-06-02T00:00:00Z' });
+      expect(await store.get(event.event_id)).toEqual(updated);
+      expect(await store.setProject('nope', 'x', '2025-06-02T00:00:00Z')).toBeUndefined();
+      expect(await store.get('nope')).toBeUndefined();
+    });
+  });
+
+  describe('queries', () => {
+    const window = { start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' };
+
+    it('findOverlapping returns events crossing either edge or covering the window, ordered by start', async () => {
+      const before = aReservation({ event_id: 'before', start: '2025-06-19T23:00:00Z', end: '2025-06-20T00:30:00Z' });
+      const inside = aReservation({ event_id: 'inside', start: '2025-06-20T10:00:00Z', end: '2025-06-20T11:00:00Z' });
+      const after = aReservation({ event_id: 'after', start: '2025-06-20T23:30:00Z', end: '2025-06-21T02:00:00Z' });
+      const touchingStart = aReservation({ event_id: 'touch-a', start: '2025-06-19T22:00:00Z', end: '2025-06-19T23:00:00Z' });
+      const touchingEnd = aReservation({ event_id: 'touch-b', start: '2025-06-21T00:00:00Z', end: '2025-06-21T01:00:00Z' });
+      const otherSite = aReservation({ event_id: 'other', site: 'mrc1', resourceId: 'mrc1', start: '2025-06-20T10:00:00Z', end: '2025-06-20T11:00:00Z' });
+      for (const e of [after, touchingEnd, inside, otherSite, before, touchingStart]) await store.createUnlessConflict(e);
+      expect(ids(await store.findOverlapping('saf', window))).toEqual(['before', 'inside', 'after']);
+      expect(ids(await store.findOverlapping('saf', { start: '2025-06-20T00:00:00Z', end: '2025-06-20T00:00:01Z' }))).toEqual(['before']);
+      expect(await store.findOverlapping('zzz', window)).toEqual([]);
+    });
+
+    it('findOverlapping finds an event covering the whole window', async () => {
+      const covering = aReservation({ start: '2025-06-19T00:00:00Z', end: '2025-06-22T00:00:00Z' });
+      await store.createUnlessConflict(covering);
+      expect(ids(await store.findOverlapping('saf', window))).toEqual([covering.event_id]);
+    });
+
+    it('findActiveAt includes the start instant and excludes the end instant', async () => {
+      const event = aReservation({ start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' });
+      await store.createUnlessConflict(event);
+      expect(ids(await store.findActiveAt('saf', '2025-06-20T02:59:59Z'))).toEqual([]);
+      expect(ids(await store.findActiveAt('saf', '2025-06-20T03:00:00Z'))).toEqual([event.event_id]);
+      expect(ids(await store.findActiveAt('saf', '2025-06-20T03:59:59Z'))).toEqual([event.event_id]);
+      expect(ids(await store.findActiveAt('saf', '2025-06-20T04:00:00Z'))).toEqual([]);
+      expect(ids(await store.findActiveAt('mrc1', '2025-06-20T03:30:00Z'))).toEqual([]);
+    });
+
+    it("findByCreatorEndingAfter returns the creator's events with end > time, ordered by start", async () => {
+      const late = aReservation({ event_id: 'late', start: '2025-06-22T00:00:00Z', end: '2025-06-22T01:00:00Z' });
+      const early = aReservation({ event_id: 'early', site: 'mrc1', resourceId: 'mrc1', start: '2025-06-21T00:00:00Z', end: '2025-06-21T01:00:00Z' });
+      const endsAtT = aReservation({ event_id: 'ends-at-t', start: '2025-06-20T00:00:00Z', end: '2025-06-20T12:00:00Z' });
+      const bobs = aReservation({ event_id: 'bobs', creator_id: 'bob', site: 'eco1', resourceId: 'eco1', start: '2025-06-22T00:00:00Z', end: '2025-06-22T01:00:00Z' });
+      for (const e of [late, early, endsAtT, bobs]) await store.createUnlessConflict(e);
+      expect(ids(await store.findByCreatorEndingAfter('google-oauth2|alice', '2025-06-20T12:00:00Z'))).toEqual(['early', 'late']);
+      expect(ids(await store.findByCreatorEndingAfter('google-oauth2|alice', '2025-06-20T11:59:59Z'))).toEqual(['ends-at-t', 'early', 'late']);
+    });
+  });
+
+  it('agrees with a brute-force model over random create/modify/delete sequences', async () => {
+    const base = Date.parse('2025-06-20T00:00:00Z') / 1000;
+    const slot = fc.record({
+      creator: fc.constantFrom('alice', 'bob', 'carol'),
+      site: fc.constantFrom('saf', 'mrc1'),
+      startMin: fc.integer({ min: 0, max: 240 }),
+      lengthMin: fc.integer({ min: 1, max: 90 }),
+    });
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('create' as const), slot }),
+      fc.record({ kind: fc.constant('modify' as const), pick: fc.nat(), slot }),
+      fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+        const subjectForRun = makeStore();
+        try {
+          const model = new Map<string, { creator: string; site: string; s: number; e: number }>();
+          const modelAccepts = (id: string, c: { creator: string; site: string; s: number; e: number }): boolean =>
+            [...model.entries()].every(
+              ([otherId, o]) => otherId === id || o.site !== c.site || o.creator === c.creator || !(c.s < o.e && o.s < c.e),
+            );
+          let n = 0;
+          for (const step of ops) {
+            const live = [...model.keys()];
+            if (step.kind === 'delete') {
+              if (live.length === 0) continue;
+              const id = live[step.pick % live.length] as string;
+              await subjectForRun.store.delete(id);
+              model.delete(id);
+              continue;
+            }
+            const { creator, site, startMin, lengthMin } = step.slot;
+            const s = base + startMin * 60;
+            const e = s + lengthMin * 60;
+            let id: string;
+            let creatorId = creator;
+            if (step.kind === 'modify') {
+              if (live.length === 0) continue;
+              id = live[step.pick % live.length] as string;
+              creatorId = model.get(id)!.creator;
+            } else {
+              id = `p-${++n}`;
+            }
+            const candidate = { creator: creatorId, site, s, e };
+            const event = aReservation({
+              event_id: id, creator_id: creatorId, site, resourceId: site, start: formatUtcTime(s), end: formatUtcTime(e),
+            });
+            const expected = modelAccepts(id, candidate);
+            const write = step.kind === 'create'
+              ? subjectForRun.store.createUnlessConflict(event)
+              : subjectForRun.store.replaceUnlessConflict(event);
+            const outcome = await write.then(() => true, (err: unknown) => {
+              if (err instanceof ReservationConflictError) return false;
+              throw err;
+            });
+            expect(outcome).toBe(expected);
+            if (outcome) model.set(id, candidate);
+          }
+          // The stored calendar equals the model, and holds no overlapping pair of different creators.
+          const stored = [
+            ...(await subjectForRun.store.findOverlapping('saf', { start: '2025-06-19T00:00:00Z', end: '2025-06-22T00:00:00Z' })),
+            ...(await subjectForRun.store.findOverlapping('mrc1', { start: '2025-06-19T00:00:00Z', end: '2025-06-22T00:00:00Z' })),
+          ];
+          expect(stored.map((x) => x.event_id).sort()).toEqual([...model.keys()].sort());
+          for (const a of stored) {
+            for (const b of stored) {
+              if (a.event_id !== b.event_id && a.site === b.site && a.creator_id !== b.creator_id) {
+                expect(a.start < b.end && b.start < a.end).toBe(false);
+              }
+            }
+          }
+        } finally {
+          subjectForRun.close();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

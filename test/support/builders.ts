@@ -1,0 +1,43 @@
+import type { Reservation } from '../../src/domain/reservation.js';
+
+let counter = 0;
+
+/** A valid stored reservation; override what the test is about. */
+export function aReservation(overrides: Partial<Reservation> = {}): Reservation {
+  counter += 1;
+  return {
+    event_id: `evt-${counter}`,
+    start: '2025-06-20T03:00:00Z',
+    end: '2025-06-20T04:00:00Z',
+    creator: 'Alice Example',
+    creator_id: 'google-oauth2|alice',
+    site: 'saf',
+    resourceId: 'saf',
+    title: 'Alice Example',
+    reservation_type: 'realtime',
+    origin: 'PTR',
+    project_id: 'none',
+    reservation_note: '',
+    last_modified: '2025-06-01T00:00:00Z',
+    ...overrides,
+  };
+}
+
+/** A raw event body as the frontend sends it to /newevent. */
+export function aNewEventBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  counter += 1;
+  return {
+    event_id: `body-${counter}-${Math.random().toString(36).slice(2, 10)}`,
+    start: '2025-06-20T03:00:00Z',
+    end: '2025-06-20T04:00:00Z',
+    creator: 'Alice Example',
+    site: 'saf',
+    resourceId: 'saf',
+    title: 'Alice Example',
+    reservation_type: 'realtime',
+    origin: 'PTR',
+    project_id: 'none',
+    reservation_note: '',
+    ...overrides,
+  };
+}
