@@ -21,7 +21,9 @@ export class ReservationConflictError extends DomainError {
 
   constructor(readonly conflictingEventIds: readonly string[]) {
     super(
-      `The requested time overlaps another user's reservation at this site: ${conflictingEventIds.join(', ')}`,
+      conflictingEventIds.length > 0
+        ? `The requested time overlaps another user's reservation at this site: ${conflictingEventIds.join(', ')}`
+        : "The requested time overlaps another user's reservation at this site.",
     );
   }
 }
@@ -67,4 +69,9 @@ export class UpstreamUnavailableError extends DomainError {
 /** Our own storage could not take the request now (lock timeout, throttling); retrying may work. */
 export class StoreUnavailableError extends DomainError {
   readonly code = 'STORE_UNAVAILABLE';
+}
+
+/** The identity provider's keys cannot be fetched now, so no token can be checked; retry later. */
+export class IdentityUnavailableError extends DomainError {
+  readonly code = 'IDENTITY_UNAVAILABLE';
 }

@@ -250,7 +250,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
             const s = base + startMin * 60;
             const e = s + lengthMin * 60;
             let id: string;
-            let creatorId = creator;
+            let creatorId: string = creator;
             if (step.kind === 'modify') {
               if (live.length === 0) continue;
               id = live[step.pick % live.length] as string;

@@ -1,0 +1,87 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import got from 'got';
+import type { IdentityResolver } from '../../application/ports/identity-resolver.port.js';
+import { ADMIN_ROLE, type Actor } from '../../domain/actor.js';
+import { UnauthenticatedError } from '../../domain/errors.js';
+import { ROLES_CLAIM } from './local-signing-key.js';
+
+export interface IdentityOptions {
+  /** Auth0 `/userinfo`, asked for roles when a token does not carry the Photon Ranch claim. */
+  readonly userinfoUrl?: string;
+  /** Keys that trusted backends send as `X-Api-Key`. */
+  readonly serviceApiKeys: readonly string[];
+  readonly userinfoTimeoutMs?: number;
+  /** Logs a failed userinfo call (the caller is then treated as having no roles). */
+  readonly onUserinfoError?: (error: unknown) => void;
+}
+
+const MAX_CACHED_USERINFO = 10_000;
+
+function rolesFrom(metadata: unknown): string[] | undefined {
+  if (metadata === null || typeof metadata !== 'object') return undefined;
+  const roles = (metadata as Record<string, unknown>).roles;
+  return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : undefined;
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/**
+ * Actors from verified token claims: the caller is `sub`, an admin when the Photon Ranch roles
+ * claim (or, lacking it, the userinfo answer, cached until the token expires) holds "admin".
+ * Service keys are compared in constant time against every configured key.
+ */
+export class ClaimsIdentityResolver implements IdentityResolver {
+  private readonly serviceKeyDigests: Buffer[];
+  private readonly userinfoCache = new Map<string, { roles: string[]; expiresAt: number }>();
+
+  constructor(private readonly options: IdentityOptions) {
+    this.serviceKeyDigests = options.serviceApiKeys.map(digest);
+  }
+
+  async userFromClaims(claims: Readonly<Record<string, unknown>>, rawToken: string): Promise<Actor> {
+    const sub = claims.sub;
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) {
+      throw new UnauthenticatedError('The token has no subject.');
+    }
+    const name = typeof claims.name === 'string' ? claims.name : undefined;
+    const roles = rolesFrom(claims[ROLES_CLAIM]) ?? (await this.rolesFromUserinfo(rawToken, claims.exp));
+    return { kind: 'user', sub, isAdmin: roles.includes(ADMIN_ROLE), ...(name === undefined ? {} : { name }) };
+  }
+
+  serviceFromKey(apiKey: string): Actor | undefined {
+    const presented = digest(apiKey);
+    let match = false;
+    for (const expected of this.serviceKeyDigests) match = timingSafeEqual(presented, expected) || match;
+    return match ? { kind: 'service', name: 'service-key' } : undefined;
+  }
+
+  private async rolesFromUserinfo(rawToken: string, exp: unknown): Promise<string[]> {
+    const url = this.options.userinfoUrl;
+    if (!url) return [];
+    const now = Date.now();
+    const cached = this.userinfoCache.get(rawToken);
+    if (cached && cached.expiresAt > now) return cached.roles;
+    try {
+      const info = await got
+        .get(url, {
+          headers: { authorization: `Bearer ${rawToken}` },
+          timeout: { request: this.options.userinfoTimeoutMs ?? 3000 },
+          retry: { limit: 1 },
+        })
+        .json<Record<string, unknown>>();
+      const roles = rolesFrom(info[ROLES_CLAIM]) ?? rolesFrom(info) ?? [];
+      const expiresAt = typeof exp === 'number' ? exp * 1000 : now + 60_000;
+      if (this.userinfoCache.size >= MAX_CACHED_USERINFO) this.evictExpired(now);
+      this.userinfoCache.set(rawToken, { roles, expiresAt });
+      return roles;
+    } catch (error) {
+      this.options.onUserinfoError?.(error);
+      return [];
+    }
+  }
+
+  private evictExpired(now: number): void {
+    for (const [token, entry] of this.userinfoCache) if (entry.expiresAt <= now) this.userinfoCache.delete(token);
+    if (this.userinfoCache.size >= MAX_CACHED_USERINFO) this.userinfoCache.clear();
+  }
+}

@@ -1,0 +1,59 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
+
+/** Issuer and key id of the tokens local mode makes for development. */
+export const LOCAL_ISSUER = 'photonranch-calendar-local';
+export const LOCAL_KID = 'local-dev';
+export const ROLES_CLAIM = 'https://photonranch.org/user_metadata';
+
+export interface LocalKeyPair {
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+  readonly path: string;
+}
+
+/**
+ * The RS256 key pair of local mode, kept in the data directory (`local-auth-key.pem`, mode 0600) and
+ * made on first use. Development only: production refuses to start in local mode.
+ */
+export function loadOrCreateLocalKeyPair(dataDir: string): LocalKeyPair {
+  const path = join(dataDir, 'local-auth-key.pem');
+  if (!existsSync(path)) {
+    mkdirSync(dataDir, { recursive: true });
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    try {
+      writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another process made it first; use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  const privateKey = createPrivateKey(readFileSync(path, 'utf8'));
+  return { privateKey, publicKey: createPublicKey(privateKey), path };
+}
+
+export interface LocalTokenRequest {
+  readonly sub: string;
+  readonly name?: string;
+  readonly admin?: boolean;
+  readonly audience: string;
+  readonly expiresInSeconds?: number;
+}
+
+/** An access token signed with the local key, shaped like the Auth0 tokens production receives. */
+export function signLocalToken(keys: LocalKeyPair, request: LocalTokenRequest): string {
+  return jwt.sign(
+    { name: request.name ?? request.sub, [ROLES_CLAIM]: { roles: request.admin ? ['admin'] : [] } },
+    keys.privateKey,
+    {
+      algorithm: 'RS256',
+      keyid: LOCAL_KID,
+      subject: request.sub,
+      audience: request.audience,
+      issuer: LOCAL_ISSUER,
+      expiresIn: request.expiresInSeconds ?? 12 * 3600,
+    },
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * The one table from error codes to HTTP statuses, shared by every HTTP driver, and the plain-text
+ * body each error gets. Unknown errors are 500 with a generic body; the log has the details.
+ */
+import { DomainError } from '../../domain/errors.js';
+
+/** An error that only exists at the HTTP edge (unknown route, body too large, ...). */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = 'HttpProblem';
+  }
+}
+
+export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  INVALID_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  NOT_RESERVATION_OWNER: 403,
+  FORBIDDEN: 403,
+  RESERVATION_NOT_FOUND: 404,
+  RESERVATION_CONFLICT: 409,
+  RESERVATION_EXISTS: 409,
+  UPSTREAM_UNAVAILABLE: 502,
+  STORE_UNAVAILABLE: 503,
+  IDENTITY_UNAVAILABLE: 503,
+};
+
+export interface ErrorResponse {
+  readonly status: number;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** True when the error is a server fault that must be logged with its stack. */
+  readonly unexpected: boolean;
+}
+
+/** The koa-jwt failure wraps the cause (a domain error from the key source, or jsonwebtoken's). */
+function authFailure(error: unknown): ErrorResponse | undefined {
+  if (!(error instanceof Error) || (error as { status?: number }).status !== 401) return undefined;
+  const cause = (error as { originalError?: unknown }).originalError;
+  if (cause instanceof DomainError) return undefined;
+  const reason = cause instanceof Error ? cause.message : error.message;
+  return { status: 401, body: `Unauthorized: ${reason}`, headers: {}, unexpected: false };
+}
+
+export function errorResponse(error: unknown, requestId: string): ErrorResponse {
+  const cause = (error as { originalError?: unknown } | undefined)?.originalError;
+  const domainError = error instanceof DomainError ? error : cause instanceof DomainError ? cause : undefined;
+  if (domainError) {
+    const status = STATUS_BY_CODE[domainError.code];
+    if (status !== undefined) return { status, body: domainError.message, headers: {}, unexpected: false };
+  }
+  if (error instanceof HttpProblem) {
+    return { status: error.status, body: error.message, headers: error.headers, unexpected: error.status >= 500 };
+  }
+  const auth = authFailure(error);
+  if (auth) return auth;
+  return {
+    status: 500,
+    body: `Internal server error (request id ${requestId}).`,
+    headers: {},
+    unexpected: true,
+  };
+}

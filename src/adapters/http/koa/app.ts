@@ -1,0 +1,157 @@
+import Router from '@koa/router';
+import { randomUUID } from 'node:crypto';
+import Koa, { type Context, type Next } from 'koa';
+import koaJwt from 'koa-jwt';
+import type { Logger } from 'pino';
+import getRawBody from 'raw-body';
+import type { IdentityResolver } from '../../../application/ports/identity-resolver.port.js';
+import type { TokenKeys } from '../../../application/ports/token-keys.port.js';
+import type { Actor } from '../../../domain/actor.js';
+import { UnauthenticatedError } from '../../../domain/errors.js';
+import { CORS_HEADERS } from '../cors.js';
+import { errorResponse, HttpProblem } from '../errors.js';
+import { BODY_LIMIT_BYTES, parseJsonObject } from '../json-body.js';
+import type { AuthMode, Route } from '../routes.js';
+
+export interface KoaAppOptions {
+  readonly routes: readonly Route[];
+  readonly tokenKeys: TokenKeys;
+  readonly identity: IdentityResolver;
+  /** Expected `aud` and `iss` of access tokens. */
+  readonly audience: string;
+  readonly issuer: string;
+  readonly clockToleranceSeconds: number;
+  /** CONTRACT.md's compatibility switch: anonymous project linking. */
+  readonly allowAnonymousProjectLinks: boolean;
+  readonly logger: Logger;
+  /** Throws when the service cannot serve (storage unreachable). */
+  readonly healthCheck: () => Promise<void>;
+}
+
+const ANONYMOUS: Actor = { kind: 'anonymous' };
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+interface CalendarState {
+  requestId: string;
+  actor?: Actor;
+  claims?: Record<string, unknown>;
+  token?: string;
+}
+
+type CalendarContext = Context & { state: CalendarState };
+
+/** The calendar API as a Koa application; the caller owns the HTTP server around it. */
+export function buildKoaApp(options: KoaAppOptions): Koa {
+  const { logger } = options;
+  const app = new Koa();
+  app.silent = true;
+
+  app.use(async (ctx: CalendarContext, next: Next) => {
+    const started = performance.now();
+    const offered = ctx.get('x-request-id');
+    const requestId = REQUEST_ID.test(offered) ? offered : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.set(CORS_HEADERS);
+    ctx.set('X-Request-Id', requestId);
+    try {
+      if (ctx.method === 'OPTIONS') {
+        ctx.status = 204;
+        return;
+      }
+      await next();
+      if (ctx.body === undefined || ctx.body === null) {
+        if (ctx.status === 405) throw new HttpProblem(405, 'Method not allowed.');
+        if (ctx.status === 404) throw new HttpProblem(404, 'Not found.');
+      }
+    } catch (error) {
+      const response = errorResponse(error, requestId);
+      ctx.status = response.status;
+      ctx.set(response.headers);
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = response.body;
+      if (response.unexpected) logger.error({ err: error, requestId }, 'request failed');
+    } finally {
+      logger.info(
+        { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
+        'request',
+      );
+    }
+  });
+
+  const authenticate = authenticator(options);
+  const router = new Router();
+  router.get('/healthz', async (ctx) => {
+    await options.healthCheck();
+    ctx.body = { status: 'ok' };
+  });
+  for (const route of options.routes) {
+    const handler = async (ctx: CalendarContext): Promise<void> => {
+      const body = route.hasBody ? await readJsonBody(ctx) : {};
+      const result = await route.handle({ body, actor: ctx.state.actor ?? ANONYMOUS });
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify(result);
+    };
+    router.register(route.path, [route.method], [authenticate(route.auth), handler]);
+  }
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}
+
+async function readJsonBody(ctx: Context): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await getRawBody(ctx.req, {
+      limit: BODY_LIMIT_BYTES,
+      encoding: 'utf8',
+      length: ctx.req.headers['content-length'],
+    });
+  } catch (error) {
+    if ((error as { type?: string }).type === 'entity.too.large') {
+      throw new HttpProblem(413, 'The request body is larger than 1 MiB.');
+    }
+    throw new HttpProblem(400, 'The request body could not be read.');
+  }
+  return parseJsonObject(text);
+}
+
+/** Middleware per auth mode; see AuthMode. A bad credential is never downgraded to anonymous. */
+function authenticator(options: KoaAppOptions): (mode: AuthMode) => (ctx: CalendarContext, next: Next) => Promise<void> {
+  const verifyJwt = koaJwt({
+    secret: (header: { kid?: string; alg?: string }) => options.tokenKeys.keyFor(header),
+    algorithms: ['RS256'],
+    audience: options.audience,
+    issuer: options.issuer,
+    clockTolerance: options.clockToleranceSeconds,
+    key: 'claims',
+    tokenKey: 'token',
+  } as koaJwt.Options);
+
+  const user = async (ctx: CalendarContext, next: Next): Promise<void> => {
+    if (!ctx.get('authorization')) {
+      throw new UnauthenticatedError('Unauthorized: this route needs an "Authorization: Bearer <access token>" header.');
+    }
+    await verifyJwt(ctx, async () => undefined);
+    ctx.state.actor = await options.identity.userFromClaims(ctx.state.claims ?? {}, ctx.state.token ?? '');
+    await next();
+  };
+
+  const link = async (ctx: CalendarContext, next: Next): Promise<void> => {
+    if (ctx.get('authorization')) return user(ctx, next);
+    const apiKey = ctx.get('x-api-key');
+    if (apiKey) {
+      const service = options.identity.serviceFromKey(apiKey);
+      if (!service) throw new UnauthenticatedError('Unauthorized: the service key (X-Api-Key) is not valid.');
+      ctx.state.actor = service;
+      return next();
+    }
+    if (options.allowAnonymousProjectLinks) {
+      ctx.state.actor = ANONYMOUS;
+      return next();
+    }
+    throw new UnauthenticatedError('Unauthorized: this route needs an access token or a service key (X-Api-Key).');
+  };
+
+  const none = async (_ctx: CalendarContext, next: Next): Promise<void> => next();
+  return (mode) => (mode === 'user' ? user : mode === 'link' ? link : none);
+}

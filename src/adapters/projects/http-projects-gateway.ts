@@ -1,0 +1,55 @@
+import got, { type Got } from 'got';
+import type { ProjectsGateway } from '../../application/ports/projects-gateway.port.js';
+import { UpstreamUnavailableError } from '../../domain/errors.js';
+
+export interface HttpProjectsOptions {
+  /** Base URL of the projects service, e.g. https://projects.photonranch.org/projects/ */
+  readonly baseUrl: string;
+  readonly timeoutMs?: number;
+  readonly retries?: number;
+}
+
+/** `"<name>#<created_at>"` → its two parts; the name may itself contain '#'. */
+export function splitProjectId(projectId: string): { project_name: string; created_at: string } {
+  const at = projectId.lastIndexOf('#');
+  return at < 0
+    ? { project_name: projectId, created_at: '' }
+    : { project_name: projectId.slice(0, at), created_at: projectId.slice(at + 1) };
+}
+
+/**
+ * The Photon Ranch projects service over HTTP: `POST get-project {project_name, created_at}` answers
+ * 200 with the project. A 4xx means there is no such project; 5xx, timeouts and refused connections
+ * mean the service is unavailable.
+ */
+export class HttpProjectsGateway implements ProjectsGateway {
+  private readonly http: Got;
+
+  constructor(options: HttpProjectsOptions) {
+    const prefixUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+    this.http = got.extend({
+      prefixUrl,
+      timeout: { request: options.timeoutMs ?? 5000 },
+      retry: { limit: options.retries ?? 2, methods: ['POST'], statusCodes: [502, 503, 504] },
+      throwHttpErrors: false,
+    });
+  }
+
+  async getProject(projectId: string): Promise<unknown | undefined> {
+    let response;
+    try {
+      response = await this.http.post('get-project', { json: splitProjectId(projectId), responseType: 'text' });
+    } catch (error) {
+      throw new UpstreamUnavailableError(`The projects service could not be reached: ${(error as Error).message}`);
+    }
+    if (response.statusCode >= 500) {
+      throw new UpstreamUnavailableError(`The projects service answered ${response.statusCode}.`);
+    }
+    if (response.statusCode !== 200) return undefined;
+    try {
+      return JSON.parse(response.body) as unknown;
+    } catch {
+      throw new UpstreamUnavailableError('The projects service answered with malformed JSON.');
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Configuration from environment variables, validated once at start-up. A bad value stops the
+ * process with a message naming the variable. README.md lists every variable.
+ */
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { LOCAL_ISSUER } from '../adapters/auth/local-signing-key.js';
+
+export type AuthSource =
+  | { readonly mode: 'jwks'; readonly jwksUri: string }
+  | { readonly mode: 'public-key'; readonly publicKeyPem: string }
+  /** Development: a key pair made in the data directory; `npm run token` signs tokens with it. */
+  | { readonly mode: 'local'; readonly keyDir: string };
+
+export interface AppConfig {
+  readonly nodeEnv: string;
+  readonly port: number;
+  readonly host: string;
+  readonly storage: 'sqlite' | 'memory';
+  readonly sqlitePath: string;
+  readonly sqliteSynchronous: 'NORMAL' | 'FULL';
+  readonly auth: AuthSource;
+  readonly authAudience: string;
+  readonly authIssuer: string;
+  readonly authUserinfoUrl?: string;
+  readonly authClockToleranceSeconds: number;
+  readonly serviceApiKeys: readonly string[];
+  readonly allowAnonymousProjectLinks: boolean;
+  readonly projectsApiUrl?: string;
+  readonly logLevel: string;
+  readonly maxReservationHours: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
+const integer = (min: number, max: number) =>
+  z.coerce.number({ error: 'must be a number' }).int(`must be a whole number`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+const schema = z.object({
+  NODE_ENV: optional(z.string()),
+  PORT: optional(integer(0, 65_535)),
+  HOST: optional(z.string().min(1)),
+  STORAGE: optional(z.enum(['sqlite', 'memory'], { error: 'must be sqlite or memory' })),
+  SQLITE_PATH: optional(z.string().min(1)),
+  SQLITE_SYNCHRONOUS: optional(z.enum(['NORMAL', 'FULL'], { error: 'must be NORMAL or FULL' })),
+  AUTH_JWKS_URI: optional(url),
+  AUTH_PUBLIC_KEY: optional(z.string().refine((v) => v.includes('-----BEGIN '), 'must be a PEM public key or certificate')),
+  AUTH_AUDIENCE: optional(z.string().min(1)),
+  AUTH_ISSUER: optional(z.string().min(1)),
+  AUTH_USERINFO_URL: optional(url),
+  AUTH_CLOCK_TOLERANCE_SECONDS: optional(integer(0, 300)),
+  SERVICE_API_KEYS: optional(z.string()),
+  ALLOW_ANONYMOUS_PROJECT_LINKS: optional(bool),
+  PROJECTS_API_URL: optional(url),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+  })),
+  MAX_RESERVATION_HOURS: optional(integer(1, 24 * 31)),
+});
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'} (got ${JSON.stringify(env[name])})`);
+  }
+  const e = parsed.data;
+  const nodeEnv = e.NODE_ENV ?? 'development';
+  const sqlitePath = resolve(e.SQLITE_PATH ?? './data/calendar.db');
+
+  if (e.AUTH_JWKS_URI && e.AUTH_PUBLIC_KEY) {
+    throw new ConfigError('Invalid configuration: set AUTH_JWKS_URI or AUTH_PUBLIC_KEY, not both');
+  }
+  let auth: AuthSource;
+  if (e.AUTH_JWKS_URI) auth = { mode: 'jwks', jwksUri: e.AUTH_JWKS_URI };
+  else if (e.AUTH_PUBLIC_KEY) auth = { mode: 'public-key', publicKeyPem: e.AUTH_PUBLIC_KEY };
+  else {
+    const stray = (['AUTH_ISSUER', 'AUTH_USERINFO_URL'] as const).find((k) => e[k] !== undefined);
+    if (stray) {
+      throw new ConfigError(`Invalid configuration: ${stray} is set but neither AUTH_JWKS_URI nor AUTH_PUBLIC_KEY is`);
+    }
+    if (nodeEnv === 'production') {
+      throw new ConfigError(
+        'Invalid configuration: NODE_ENV=production needs AUTH_JWKS_URI or AUTH_PUBLIC_KEY; local auth mode is for development only',
+      );
+    }
+    auth = { mode: 'local', keyDir: dirname(sqlitePath) };
+  }
+  if (auth.mode !== 'local' && !e.AUTH_ISSUER) {
+    throw new ConfigError(`Invalid configuration: AUTH_ISSUER is required with ${auth.mode === 'jwks' ? 'AUTH_JWKS_URI' : 'AUTH_PUBLIC_KEY'}`);
+  }
+
+  const serviceApiKeys = (e.SERVICE_API_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
+  const shortKey = serviceApiKeys.find((k) => k.length < 16);
+  if (shortKey !== undefined) {
+    throw new ConfigError('Invalid configuration: SERVICE_API_KEYS must hold comma-separated keys of at least 16 characters');
+  }
+
+  return {
+    nodeEnv,
+    port: e.PORT ?? 3000,
+    host: e.HOST ?? '127.0.0.1',
+    storage: e.STORAGE ?? 'sqlite',
+    sqlitePath,
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS ?? 'FULL',
+    auth,
+    authAudience: e.AUTH_AUDIENCE ?? 'master',
+    authIssuer: auth.mode === 'local' ? LOCAL_ISSUER : (e.AUTH_ISSUER as string),
+    ...(e.AUTH_USERINFO_URL ? { authUserinfoUrl: e.AUTH_USERINFO_URL } : {}),
+    authClockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS ?? 30,
+    serviceApiKeys,
+    allowAnonymousProjectLinks: e.ALLOW_ANONYMOUS_PROJECT_LINKS ?? false,
+    ...(e.PROJECTS_API_URL ? { projectsApiUrl: e.PROJECTS_API_URL } : {}),
+    logLevel: e.LOG_LEVEL ?? 'info',
+    maxReservationHours: e.MAX_RESERVATION_HOURS ?? 24,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The composition root: the only place that names concrete adapters. The Koa server (and, later,
+ * the Lambda handlers) call buildContainer(config) and resolve what they need from it.
+ */
+import 'reflect-metadata';
+import { Container, type Newable } from 'inversify';
+import { pino, type Logger } from 'pino';
+import { ClockToken, type Clock } from '../application/ports/clock.port.js';
+import { IdentityResolverToken, type IdentityResolver } from '../application/ports/identity-resolver.port.js';
+import { ProjectsGatewayToken, type ProjectsGateway } from '../application/ports/projects-gateway.port.js';
+import { ReservationStoreToken, type ReservationStore } from '../application/ports/reservation-store.port.js';
+import { TokenKeysToken, type TokenKeys } from '../application/ports/token-keys.port.js';
+import { ReservationRulesToken, type ReservationRules } from '../application/settings.js';
+import { AddProjectToReservations } from '../application/use-cases/add-project-to-reservations.js';
+import { CreateReservation } from '../application/use-cases/create-reservation.js';
+import { DeleteReservation } from '../application/use-cases/delete-reservation.js';
+import { DoesConflictingReservationExist } from '../application/use-cases/does-conflicting-reservation-exist.js';
+import { IsUserScheduled } from '../application/use-cases/is-user-scheduled.js';
+import { ListReservationsAtTime } from '../application/use-cases/list-reservations-at-time.js';
+import { ListSiteReservations } from '../application/use-cases/list-site-reservations.js';
+import { ListUserReservationsEndingAfter } from '../application/use-cases/list-user-reservations.js';
+import { ModifyReservation } from '../application/use-cases/modify-reservation.js';
+import { RemoveProjectFromReservations } from '../application/use-cases/remove-project-from-reservations.js';
+import { ClaimsIdentityResolver } from '../adapters/auth/claims-identity-resolver.js';
+import { JwksTokenKeys } from '../adapters/auth/jwks-token-keys.js';
+import { loadOrCreateLocalKeyPair } from '../adapters/auth/local-signing-key.js';
+import { publicKeyFromPem, StaticTokenKeys } from '../adapters/auth/static-token-keys.js';
+import { SystemClock } from '../adapters/clock/system-clock.js';
+import { InMemoryProjectsGateway } from '../adapters/memory/in-memory-projects-gateway.js';
+import { InMemoryReservationStore } from '../adapters/memory/in-memory-reservation-store.js';
+import { HttpProjectsGateway } from '../adapters/projects/http-projects-gateway.js';
+import { openSqliteDatabase, type SqliteDatabase } from '../adapters/sqlite/database.js';
+import { SqliteProjectsGateway } from '../adapters/sqlite/sqlite-projects-gateway.js';
+import { SqliteReservationStore } from '../adapters/sqlite/sqlite-reservation-store.js';
+import type { AppConfig } from './config.js';
+
+export const ConfigToken = Symbol.for('AppConfig');
+export const LoggerToken = Symbol.for('Logger');
+
+export const USE_CASES = [
+  CreateReservation, ModifyReservation, DeleteReservation, AddProjectToReservations, RemoveProjectFromReservations,
+  ListSiteReservations, ListUserReservationsEndingAfter, ListReservationsAtTime, IsUserScheduled,
+  DoesConflictingReservationExist,
+] as const;
+
+export interface AppContainer {
+  readonly container: Container;
+  readonly logger: Logger;
+  /** Releases what the container opened (the database). */
+  close(): void;
+}
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'photonranch-calendar' }, timestamp: pino.stdTimeFunctions.isoTime });
+}
+
+function tokenKeysFor(config: AppConfig, logger: Logger): TokenKeys {
+  switch (config.auth.mode) {
+    case 'jwks':
+      return new JwksTokenKeys({ jwksUri: config.auth.jwksUri });
+    case 'public-key':
+      return new StaticTokenKeys(publicKeyFromPem(config.auth.publicKeyPem));
+    case 'local': {
+      const keys = loadOrCreateLocalKeyPair(config.auth.keyDir);
+      logger.warn(
+        { keyFile: keys.path },
+        'LOCAL AUTH MODE: no AUTH_JWKS_URI or AUTH_PUBLIC_KEY is set, so tokens are checked against a key made on this machine. ' +
+          'For development only; make a token with `npm run token -- --sub alice [--admin]`.',
+      );
+      return new StaticTokenKeys(keys.publicKey);
+    }
+  }
+}
+
+export function buildContainer(config: AppConfig, logger: Logger = createLogger(config.logLevel)): AppContainer {
+  const container = new Container();
+  let db: SqliteDatabase | undefined;
+
+  let store: ReservationStore;
+  let embeddedProjects: ProjectsGateway;
+  if (config.storage === 'sqlite') {
+    db = openSqliteDatabase(config.sqlitePath, { synchronous: config.sqliteSynchronous });
+    store = new SqliteReservationStore(db);
+    embeddedProjects = new SqliteProjectsGateway(db);
+  } else {
+    store = new InMemoryReservationStore();
+    embeddedProjects = new InMemoryProjectsGateway();
+  }
+  const projects = config.projectsApiUrl ? new HttpProjectsGateway({ baseUrl: config.projectsApiUrl }) : embeddedProjects;
+
+  container.bind<AppConfig>(ConfigToken).toConstantValue(config);
+  container.bind<Logger>(LoggerToken).toConstantValue(logger);
+  container.bind<Clock>(ClockToken).to(SystemClock).inSingletonScope();
+  container.bind<ReservationRules>(ReservationRulesToken).toConstantValue({ maxDurationSeconds: config.maxReservationHours * 3600 });
+  container.bind<ReservationStore>(ReservationStoreToken).toConstantValue(store);
+  container.bind<ProjectsGateway>(ProjectsGatewayToken).toConstantValue(projects);
+  container.bind<TokenKeys>(TokenKeysToken).toConstantValue(tokenKeysFor(config, logger));
+  container.bind<IdentityResolver>(IdentityResolverToken).toConstantValue(
+    new ClaimsIdentityResolver({
+      ...(config.authUserinfoUrl ? { userinfoUrl: config.authUserinfoUrl } : {}),
+      serviceApiKeys: config.serviceApiKeys,
+      onUserinfoError: (err) => logger.warn({ err }, 'userinfo lookup failed; treating the caller as having no roles'),
+    }),
+  );
+  for (const useCase of USE_CASES) container.bind<object>(useCase as Newable<object>).toSelf().inSingletonScope();
+
+  return {
+    container,
+    logger,
+    close: () => {
+      if (db?.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config.js';
+import { buildContainer, createLogger } from './container.js';
+import { createHttpApp } from './http-app.js';
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly url: string;
+  readonly logger: Logger;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Starts the calendar API on `config.host:config.port` (port 0 picks a free one). */
+export async function startServer(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const app = buildContainer(config, logger);
+  const server = createServer(createHttpApp(app).callback());
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 20_000;
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url, storage: config.storage, auth: config.auth.mode }, 'calendar API listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= new Promise<void>((resolve) => {
+      server.close(() => {
+        app.close();
+        logger.info('calendar API stopped');
+        resolve();
+      });
+      // Keep-alive connections with no request in flight would hold close() open; end them now.
+      server.closeIdleConnections();
+    });
+    return stopping;
+  };
+  return { server, url, logger, stop };
+}
