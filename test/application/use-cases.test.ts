@@ -1,0 +1,228 @@
+import type { ProjectsGateway } from '../../src/application/ports/projects-gateway.port.js';
+import { AddProjectToReservations } from '../../src/application/use-cases/add-project-to-reservations.js';
+import { CreateReservation } from '../../src/application/use-cases/create-reservation.js';
+import { DeleteReservation } from '../../src/application/use-cases/delete-reservation.js';
+import { DoesConflictingReservationExist } from '../../src/application/use-cases/does-conflicting-reservation-exist.js';
+import { IsUserScheduled } from '../../src/application/use-cases/is-user-scheduled.js';
+import { ListReservationsAtTime } from '../../src/application/use-cases/list-reservations-at-time.js';
+import { ListSiteReservations, PROJECT_NOT_FOUND } from '../../src/application/use-cases/list-site-reservations.js';
+import { ListUserReservationsEndingAfter } from '../../src/application/use-cases/list-user-reservations.js';
+import { ModifyReservation } from '../../src/application/use-cases/modify-reservation.js';
+import { RemoveProjectFromReservations } from '../../src/application/use-cases/remove-project-from-reservations.js';
+import { InMemoryProjectsGateway } from '../../src/adapters/memory/in-memory-projects-gateway.js';
+import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
+import type { Actor } from '../../src/domain/actor.js';
+import {
+  ForbiddenError, InvalidInputError, NotReservationOwnerError, ReservationConflictError, ReservationExistsError,
+  ReservationNotFoundError, UpstreamUnavailableError,
+} from '../../src/domain/errors.js';
+import { aNewEventBody } from '../support/builders.js';
+import { FixedClock } from '../support/fixed-clock.js';
+
+const alice: Actor = { kind: 'user', sub: 'alice', name: 'Alice', isAdmin: false };
+const bob: Actor = { kind: 'user', sub: 'bob', name: 'Bob', isAdmin: false };
+const admin: Actor = { kind: 'user', sub: 'root', name: 'Root', isAdmin: true };
+const service: Actor = { kind: 'service', name: 'projects' };
+const rules = { maxDurationSeconds: 24 * 3600 };
+
+function setUp(projects: ProjectsGateway = new InMemoryProjectsGateway()) {
+  const store = new InMemoryReservationStore();
+  const clock = new FixedClock();
+  return {
+    store,
+    clock,
+    create: new CreateReservation(store, clock, rules),
+    modify: new ModifyReservation(store, clock, rules),
+    remove: new DeleteReservation(store),
+    link: new AddProjectToReservations(store, clock),
+    unlink: new RemoveProjectFromReservations(store, clock),
+    site: new ListSiteReservations(store, projects),
+    user: new ListUserReservationsEndingAfter(store),
+    atTime: new ListReservationsAtTime(store),
+    scheduled: new IsUserScheduled(store),
+    conflicting: new DoesConflictingReservationExist(store),
+  };
+}
+
+describe('CreateReservation', () => {
+  it("stores the event as the caller's, stamped with the clock", async () => {
+    const s = setUp();
+    s.clock.set('2025-06-10T12:00:00Z');
+    const created = await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'e1', creator: undefined, title: undefined }) });
+    expect(created).toMatchObject({ event_id: 'e1', creator_id: 'alice', creator: 'Alice', title: 'Alice', last_modified: '2025-06-10T12:00:00Z' });
+    expect(await s.store.get('e1')).toEqual(created);
+  });
+
+  it("no longer trusts creator_id: a non-admin cannot create in another's name", async () => {
+    const s = setUp();
+    await expect(s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'e1', creator_id: 'bob' }) })).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await s.store.get('e1')).toBeUndefined();
+  });
+
+  it('lets an admin create for another user', async () => {
+    const s = setUp();
+    const created = await s.create.execute({ actor: admin, event: aNewEventBody({ creator_id: 'bob', creator: 'Bob' }) });
+    expect(created.creator_id).toBe('bob');
+  });
+
+  it('reports a missing key before anything else', async () => {
+    const s = setUp();
+    await expect(s.create.execute({ actor: alice, event: aNewEventBody({ event_id: undefined, creator_id: 'bob' }) })).rejects.toThrow(
+      'Error: missing required key event_id',
+    );
+  });
+
+  it("refuses an overlap with another user's event, and an existing event_id", async () => {
+    const s = setUp();
+    await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'a' }) });
+    await expect(s.create.execute({ actor: bob, event: aNewEventBody({ event_id: 'b' }) })).rejects.toBeInstanceOf(ReservationConflictError);
+    await expect(
+      s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'a', start: '2030-01-01T00:00:00Z', end: '2030-01-01T01:00:00Z' }) }),
+    ).rejects.toBeInstanceOf(ReservationExistsError);
+  });
+
+  it('keeps origin LCO for admins only', async () => {
+    const s = setUp();
+    await expect(s.create.execute({ actor: alice, event: aNewEventBody({ origin: 'LCO' }) })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(s.create.execute({ actor: admin, event: aNewEventBody({ origin: 'LCO' }) })).resolves.toMatchObject({ origin: 'LCO' });
+  });
+});
+
+describe('ModifyReservation', () => {
+  it('stores the modified event with event_id and creator_id forced to the original and a new last_modified', async () => {
+    const s = setUp();
+    await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'e1', rendering: 'x' }) });
+    s.clock.set('2025-06-11T00:00:00Z');
+    const modified = await s.modify.execute({
+      actor: alice,
+      originalEvent: { event_id: 'e1', start: '2025-06-20T03:00Z' },
+      modifiedEvent: { event_id: 'other', creator_id: 'bob', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z', title: 'moved' },
+    });
+    expect(modified).toMatchObject({
+      event_id: 'e1', creator_id: 'alice', start: '2025-06-20T05:00:00Z', title: 'moved', rendering: 'x', last_modified: '2025-06-11T00:00:00Z',
+    });
+    expect(await s.store.get('e1')).toEqual(modified);
+    expect(await s.store.get('other')).toBeUndefined();
+  });
+
+  it('finds the event by id whatever start hint is given', async () => {
+    const s = setUp();
+    await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'e1' }) });
+    await expect(
+      s.modify.execute({ actor: alice, originalEvent: { event_id: 'e1', start: 'garbage' }, modifiedEvent: { title: 't' } }),
+    ).resolves.toMatchObject({ title: 't' });
+  });
+
+  it('a site change without a resourceId moves the calendar resource too', async () => {
+    const s = setUp();
+    await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'e1' }) });
+    const moved = await s.modify.execute({ actor: alice, originalEvent: { event_id: 'e1' }, modifiedEvent: { site: 'mrc1' } });
+    expect(moved).toMatchObject({ site: 'mrc1', resourceId: 'mrc1' });
+  });
+
+  it('is owner-or-admin, 404 for an unknown event', async () => {
+    const s = setUp();
+    await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'e1' }) });
+    await expect(s.modify.execute({ actor: bob, originalEvent: { event_id: 'e1' }, modifiedEvent: { title: 'x' } })).rejects.toBeInstanceOf(NotReservationOwnerError);
+    await expect(s.modify.execute({ actor: admin, originalEvent: { event_id: 'e1' }, modifiedEvent: { title: 'x' } })).resolves.toMatchObject({ creator_id: 'alice' });
+    await expect(s.modify.execute({ actor: alice, originalEvent: { event_id: 'nope' }, modifiedEvent: {} })).rejects.toBeInstanceOf(ReservationNotFoundError);
+  });
+
+  it('a refused modify (conflict or invalid) leaves the event exactly as it was', async () => {
+    const s = setUp();
+    const original = await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'a' }) });
+    await s.create.execute({ actor: bob, event: aNewEventBody({ event_id: 'b', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' }) });
+    await expect(s.modify.execute({ actor: alice, originalEvent: { event_id: 'a' }, modifiedEvent: { end: '2025-06-20T05:30:00Z' } })).rejects.toBeInstanceOf(ReservationConflictError);
+    await expect(s.modify.execute({ actor: alice, originalEvent: { event_id: 'a' }, modifiedEvent: { end: 'soon' } })).rejects.toBeInstanceOf(InvalidInputError);
+    expect(await s.store.get('a')).toEqual(original);
+  });
+});
+
+describe('DeleteReservation', () => {
+  it('returns the deleted event; owner-or-admin; 404 when gone', async () => {
+    const s = setUp();
+    const event = await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'e1' }) });
+    await expect(s.remove.execute({ actor: bob, eventId: 'e1' })).rejects.toBeInstanceOf(NotReservationOwnerError);
+    await expect(s.remove.execute({ actor: alice, eventId: 'e1' })).resolves.toEqual(event);
+    await expect(s.remove.execute({ actor: alice, eventId: 'e1' })).rejects.toBeInstanceOf(ReservationNotFoundError);
+  });
+});
+
+describe('project links', () => {
+  it('sets and clears project_id, listing events that do not exist without creating them', async () => {
+    const s = setUp();
+    await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'e1' }) });
+    expect(await s.link.execute({ actor: alice, projectId: 'M31#2025-01-01T00:00:00Z', eventIds: ['e1', 'ghost', 'e1'] })).toEqual({
+      updated: ['e1'], missing: ['ghost'],
+    });
+    expect((await s.store.get('e1'))?.project_id).toBe('M31#2025-01-01T00:00:00Z');
+    expect(await s.store.get('ghost')).toBeUndefined();
+    expect(await s.unlink.execute({ actor: service, eventIds: ['e1', 'ghost'] })).toEqual({ updated: ['e1'], missing: ['ghost'] });
+    expect((await s.store.get('e1'))?.project_id).toBe('none');
+  });
+
+  it("a user cannot re-project another user's event, and then nothing changes", async () => {
+    const s = setUp();
+    await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'mine' }) });
+    await s.create.execute({ actor: bob, event: aNewEventBody({ event_id: 'bobs', site: 'mrc1' }) });
+    await expect(s.link.execute({ actor: alice, projectId: 'p#1', eventIds: ['mine', 'bobs'] })).rejects.toBeInstanceOf(NotReservationOwnerError);
+    expect((await s.store.get('mine'))?.project_id).toBe('none');
+  });
+
+  it('"none#" and "" mean no project', async () => {
+    const s = setUp();
+    await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'e1', project_id: 'p#1' }) });
+    await s.link.execute({ actor: alice, projectId: 'none#', eventIds: ['e1'] });
+    expect((await s.store.get('e1'))?.project_id).toBe('none');
+  });
+});
+
+describe('queries', () => {
+  async function seeded() {
+    const projects = new InMemoryProjectsGateway();
+    await projects.saveProject('M31#2025-01-01T00:00:00Z', { project_name: 'M31', targets: [] });
+    const s = setUp(projects);
+    await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'early', start: '2025-06-19T22:00:00Z', end: '2025-06-20T01:00:00Z', project_id: 'M31#2025-01-01T00:00:00Z' }) });
+    await s.create.execute({ actor: bob, event: aNewEventBody({ event_id: 'late', start: '2025-06-20T23:00:00Z', end: '2025-06-21T02:00:00Z', project_id: 'Gone#2024-01-01T00:00:00Z' }) });
+    await s.create.execute({ actor: bob, event: aNewEventBody({ event_id: 'mid', start: '2025-06-20T10:00:00Z', end: '2025-06-20T11:00:00Z' }) });
+    return s;
+  }
+
+  it('siteevents includes events crossing the window edges (the old query missed those running past the end)', async () => {
+    const s = await seeded();
+    const events = await s.site.execute({ site: 'saf', start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' });
+    expect(events.map((e) => e.event_id)).toEqual(['early', 'mid', 'late']);
+    expect(events[0]).not.toHaveProperty('project');
+  });
+
+  it('full_project_details attaches each project, or "Project not found."', async () => {
+    const s = await seeded();
+    const events = await s.site.execute({ site: 'saf', start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z', fullProjectDetails: true });
+    expect(events.map((e) => e.project)).toEqual([{ project_name: 'M31', targets: [] }, undefined, PROJECT_NOT_FOUND]);
+  });
+
+  it('full_project_details fails clearly when the projects service is down', async () => {
+    const down: ProjectsGateway = { getProject: async () => { throw new UpstreamUnavailableError('projects service down'); } };
+    const s = setUp(down);
+    await s.create.execute({ actor: alice, event: aNewEventBody({ project_id: 'p#1' }) });
+    await expect(s.site.execute({ site: 'saf', start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z', fullProjectDetails: true })).rejects.toBeInstanceOf(UpstreamUnavailableError);
+  });
+
+  it('refuses a window that is empty or inverted, and bad sites', async () => {
+    const s = setUp();
+    await expect(s.site.execute({ site: 'saf', start: '2025-06-21T00:00:00Z', end: '2025-06-20T00:00:00Z' })).rejects.toThrow('Invalid end');
+    await expect(s.site.execute({ site: 'SAF!', start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' })).rejects.toThrow('Invalid site');
+  });
+
+  it('user events ending after a time, events at a time, is-user-scheduled and does-conflicting-event-exist', async () => {
+    const s = await seeded();
+    expect((await s.user.execute({ userId: 'bob', time: '2025-06-20T10:30:00Z' })).map((e) => e.event_id)).toEqual(['mid', 'late']);
+    expect((await s.atTime.execute({ site: 'saf', time: '2025-06-20T10:00:00Z' })).map((e) => e.event_id)).toEqual(['mid']);
+    expect(await s.scheduled.execute({ userId: 'bob', site: 'saf', time: '2025-06-20T10:00:00Z' })).toBe(true);
+    expect(await s.scheduled.execute({ userId: 'alice', site: 'saf', time: '2025-06-20T10:00:00Z' })).toBe(false);
+    expect(await s.scheduled.execute({ userId: 'bob', site: 'saf', time: '2025-06-20T11:00:00Z' })).toBe(false);
+    expect(await s.conflicting.execute({ userId: 'alice', site: 'saf', time: '2025-06-20T10:00:00Z' })).toBe(true);
+    expect(await s.conflicting.execute({ userId: 'bob', site: 'saf', time: '2025-06-20T10:00:00Z' })).toBe(false);
+    expect(await s.conflicting.execute({ userId: 'alice', site: 'mrc1', time: '2025-06-20T10:00:00Z' })).toBe(false);
+  });
+});

@@ -1,0 +1,43 @@
+import { sendJson, startLoopbackServer, type LoopbackServer } from './loopback-server.js';
+
+/** The projects service on loopback: `POST /get-project {project_name, created_at}`. */
+export class ProjectsStandIn {
+  readonly projects = new Map<string, unknown>();
+  requests = 0;
+  failing = false;
+  private server?: LoopbackServer;
+
+  get url(): string {
+    if (!this.server) throw new Error('projects stand-in not started');
+    return this.server.url;
+  }
+
+  async start(): Promise<this> {
+    this.server = await startLoopbackServer((req, res, body) => {
+      this.requests += 1;
+      if (this.failing) {
+        res.statusCode = 500;
+        res.end('internal error');
+        return;
+      }
+      if (req.method !== 'POST' || req.url !== '/get-project') {
+        res.statusCode = 404;
+        res.end();
+        return;
+      }
+      const { project_name, created_at } = JSON.parse(body) as { project_name: string; created_at: string };
+      const project = this.projects.get(`${project_name}#${created_at}`);
+      if (project === undefined) {
+        res.statusCode = 404;
+        res.end('Project not found');
+      } else {
+        sendJson(res, 200, project);
+      }
+    });
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.close();
+  }
+}
