@@ -41,7 +41,7 @@ export class ClaimsIdentityResolver implements IdentityResolver {
   async userFromClaims(claims: Readonly<Record<string, unknown>>, rawToken: string): Promise<Actor> {
     const sub = claims.sub;
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) {
-      throw new UnauthenticatedError('The token has no subject.');
+      throw new UnauthenticatedError('Unauthorized: the token has no subject.');
     }
     const name = typeof claims.name === 'string' ? claims.name : undefined;
     const roles = rolesFrom(claims[ROLES_CLAIM]) ?? (await this.rolesFromUserinfo(rawToken, claims.exp));

@@ -33,9 +33,9 @@ export class JwksTokenKeys implements TokenKeys {
   }
 
   async keyFor(header: TokenHeader): Promise<KeyObject> {
-    if (header.alg !== 'RS256') throw new UnauthenticatedError('Only RS256 tokens are accepted.');
+    if (header.alg !== 'RS256') throw new UnauthenticatedError('Unauthorized: only RS256 tokens are accepted.');
     if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 256) {
-      throw new UnauthenticatedError('The token names no signing key (kid).');
+      throw new UnauthenticatedError('Unauthorized: the token names no signing key (kid).');
     }
     const kid = header.kid;
     const known = this.keys.get(kid);
@@ -58,7 +58,7 @@ export class JwksTokenKeys implements TokenKeys {
     } catch (error) {
       const name = (error as Error).name;
       if (name === 'SigningKeyNotFoundError' || name === 'JwksRateLimitError') {
-        throw new UnauthenticatedError('The token was signed by an unknown key.');
+        throw new UnauthenticatedError('Unauthorized: the token was signed by an unknown key.');
       }
       throw new IdentityUnavailableError('The identity provider cannot be reached to check the token; retry later.');
     }

@@ -18,7 +18,7 @@ export class StaticTokenKeys implements TokenKeys {
   constructor(private readonly key: KeyObject) {}
 
   async keyFor(header: TokenHeader): Promise<KeyObject> {
-    if (header.alg !== 'RS256') throw new UnauthenticatedError('Only RS256 tokens are accepted.');
+    if (header.alg !== 'RS256') throw new UnauthenticatedError('Unauthorized: only RS256 tokens are accepted.');
     return this.key;
   }
 }

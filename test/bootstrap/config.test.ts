@@ -1,0 +1,53 @@
+import { ConfigError, loadConfig } from '../../src/bootstrap/config.js';
+
+const jwks = { AUTH_JWKS_URI: 'https://tenant.example/.well-known/jwks.json', AUTH_ISSUER: 'https://tenant.example/' };
+
+it('defaults: port 3000 on 127.0.0.1, SQLite at ./data/calendar.db, local auth with audience master', () => {
+  const config = loadConfig({});
+  expect(config).toMatchObject({
+    port: 3000, host: '127.0.0.1', storage: 'sqlite', sqliteSynchronous: 'FULL', authAudience: 'master', logLevel: 'info',
+    allowAnonymousProjectLinks: false, serviceApiKeys: [], maxReservationHours: 24,
+  });
+  expect(config.sqlitePath.endsWith('/data/calendar.db')).toBe(true);
+  expect(config.auth.mode).toBe('local');
+});
+
+it('reads every variable', () => {
+  const config = loadConfig({
+    ...jwks, PORT: '8080', HOST: '0.0.0.0', STORAGE: 'memory', SQLITE_PATH: '/tmp/x.db', SQLITE_SYNCHRONOUS: 'NORMAL',
+    AUTH_AUDIENCE: 'api', AUTH_USERINFO_URL: 'https://tenant.example/userinfo', AUTH_CLOCK_TOLERANCE_SECONDS: '5',
+    SERVICE_API_KEYS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb', ALLOW_ANONYMOUS_PROJECT_LINKS: 'true',
+    PROJECTS_API_URL: 'https://projects.example/dev/', LOG_LEVEL: 'debug', MAX_RESERVATION_HOURS: '12',
+  });
+  expect(config).toMatchObject({
+    port: 8080, host: '0.0.0.0', storage: 'memory', sqlitePath: '/tmp/x.db', sqliteSynchronous: 'NORMAL',
+    auth: { mode: 'jwks', jwksUri: jwks.AUTH_JWKS_URI }, authIssuer: jwks.AUTH_ISSUER, authAudience: 'api',
+    authUserinfoUrl: 'https://tenant.example/userinfo', authClockToleranceSeconds: 5,
+    serviceApiKeys: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'], allowAnonymousProjectLinks: true,
+    projectsApiUrl: 'https://projects.example/dev/', logLevel: 'debug', maxReservationHours: 12,
+  });
+});
+
+it.each([
+  [{ PORT: 'abc' }, 'PORT'],
+  [{ PORT: '70000' }, 'PORT'],
+  [{ STORAGE: 'postgres' }, 'STORAGE'],
+  [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  [{ AUTH_JWKS_URI: 'not a url', AUTH_ISSUER: 'x' }, 'AUTH_JWKS_URI'],
+  [{ PROJECTS_API_URL: 'ftp://x' }, 'PROJECTS_API_URL'],
+  [{ ALLOW_ANONYMOUS_PROJECT_LINKS: 'yes please' }, 'ALLOW_ANONYMOUS_PROJECT_LINKS'],
+  [{ MAX_RESERVATION_HOURS: '0' }, 'MAX_RESERVATION_HOURS'],
+  [{ AUTH_JWKS_URI: jwks.AUTH_JWKS_URI }, 'AUTH_ISSUER'],
+  [{ ...jwks, AUTH_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----' }, 'AUTH_PUBLIC_KEY'],
+  [{ AUTH_PUBLIC_KEY: 'just text', AUTH_ISSUER: 'x' }, 'AUTH_PUBLIC_KEY'],
+  [{ AUTH_ISSUER: 'https://tenant.example/' }, 'AUTH_ISSUER'],
+  [{ SERVICE_API_KEYS: 'short' }, 'SERVICE_API_KEYS'],
+  [{ NODE_ENV: 'production' }, 'AUTH_JWKS_URI'],
+])('%p is refused with a message naming %s', (env, variable) => {
+  expect(() => loadConfig(env)).toThrow(ConfigError);
+  expect(() => loadConfig(env)).toThrow(variable);
+});
+
+it('production starts with a key source configured', () => {
+  expect(loadConfig({ NODE_ENV: 'production', ...jwks }).auth.mode).toBe('jwks');
+});

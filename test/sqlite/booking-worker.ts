@@ -1,0 +1,33 @@
+/**
+ * A separate process booking random, mostly overlapping hours at one site on a shared SQLite file.
+ * argv: <db path> <creator id> <attempts> <start at (epoch ms)>. Prints a JSON tally.
+ */
+import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
+import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
+import { ReservationConflictError, StoreUnavailableError } from '../../src/domain/errors.js';
+import { formatUtcTime } from '../../src/domain/time.js';
+
+const [dbPath, creator, attemptsText, startAtText] = process.argv.slice(2) as [string, string, string, string];
+const store = new SqliteReservationStore(openSqliteDatabase(dbPath, { busyTimeoutMs: 10_000 }));
+const base = Date.UTC(2030, 5, 1) / 1000;
+const tally = { booked: 0, conflicts: 0, busy: 0 };
+
+while (Date.now() < Number(startAtText)) { /* wait for the common start so the processes race */ }
+for (let i = 0; i < Number(attemptsText); i++) {
+  const start = base + Math.floor(Math.random() * 48) * 900;
+  const length = (1 + Math.floor(Math.random() * 8)) * 900;
+  try {
+    await store.createUnlessConflict({
+      event_id: `${creator}-${i}`, start: formatUtcTime(start), end: formatUtcTime(start + length),
+      creator: creator, creator_id: creator, site: 'race', resourceId: 'race', title: creator,
+      reservation_type: 'realtime', origin: 'PTR', project_id: 'none', reservation_note: '', last_modified: formatUtcTime(base),
+    });
+    tally.booked += 1;
+  } catch (error) {
+    if (error instanceof ReservationConflictError) tally.conflicts += 1;
+    else if (error instanceof StoreUnavailableError) tally.busy += 1;
+    else throw error;
+  }
+}
+process.stdout.write(JSON.stringify(tally));
+store.close();
