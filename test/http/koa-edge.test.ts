@@ -1,0 +1,73 @@
+/** The Koa edge on its own: unknown errors, request ids and logging. */
+import { generateKeyPairSync } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { buildKoaApp } from '../../src/adapters/http/koa/app.js';
+import type { Route } from '../../src/adapters/http/routes.js';
+import { StaticTokenKeys } from '../../src/adapters/auth/static-token-keys.js';
+import { ClaimsIdentityResolver } from '../../src/adapters/auth/claims-identity-resolver.js';
+import { StoreUnavailableError } from '../../src/domain/errors.js';
+
+async function serve(routes: Route[]) {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk)) as Record<string, unknown>); done(); } });
+  const app = buildKoaApp({
+    routes,
+    tokenKeys: new StaticTokenKeys(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey),
+    identity: new ClaimsIdentityResolver({ serviceApiKeys: [] }),
+    audience: 'master', issuer: 'test', clockToleranceSeconds: 0, allowAnonymousProjectLinks: false,
+    logger: pino({ level: 'info' }, sink),
+    healthCheck: async () => { throw new StoreUnavailableError('database is locked'); },
+  });
+  const server = createServer(app.callback());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, lines, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+const exploding: Route = {
+  method: 'POST', path: '/explode', auth: 'none', hasBody: true,
+  handle: async () => { throw new TypeError("Cannot read properties of undefined (reading 'secret-internal-detail')"); },
+};
+
+it('an unknown error is a 500 with a generic plain-text body naming the request id, logged with its stack', async () => {
+  const s = await serve([exploding]);
+  try {
+    const res = await fetch(`${s.url}/explode`, { method: 'POST', body: '{}', headers: { 'x-request-id': 'req-123' } });
+    const text = await res.text();
+    expect(res.status).toBe(500);
+    expect(text).toBe('Internal server error (request id req-123).');
+    expect(text).not.toContain('secret-internal-detail');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('x-request-id')).toBe('req-123');
+    const logged = s.lines.find((l) => l.msg === 'request failed');
+    expect(logged).toMatchObject({ requestId: 'req-123', level: 50 });
+    expect(JSON.stringify(logged)).toContain('secret-internal-detail');
+    expect(s.lines.find((l) => l.msg === 'request')).toMatchObject({ requestId: 'req-123', method: 'POST', path: '/explode', status: 500 });
+  } finally {
+    await s.close();
+  }
+});
+
+it('a request id is made when none (or a malformed one) is offered', async () => {
+  const s = await serve([exploding]);
+  try {
+    const res = await fetch(`${s.url}/explode`, { method: 'POST', body: '{}', headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  } finally {
+    await s.close();
+  }
+});
+
+it('/healthz reports 503 when storage is unavailable', async () => {
+  const s = await serve([]);
+  try {
+    const res = await fetch(`${s.url}/healthz`);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toBe('database is locked');
+  } finally {
+    await s.close();
+  }
+});
