@@ -50,6 +50,9 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export type RawRecord = Record<string, unknown>;
 
+/** The keys /newevent cannot do without. */
+export const REQUIRED_EVENT_KEYS = ['event_id', 'site', 'start', 'end'] as const;
+
 /** `"none"`, `"none#"`, `""` and a missing value all mean "no project", stored as `"none"`. */
 export function normaliseProjectId(value: string | undefined | null): string {
   if (value === undefined || value === null) return NO_PROJECT;
@@ -138,7 +141,7 @@ export interface ServerFields {
  * message naming the offending key.
  */
 export function buildReservation(raw: RawRecord, server: ServerFields, rules: ReservationRules): Reservation {
-  requireKeys(raw, ['event_id', 'site', 'start', 'end']);
+  requireKeys(raw, REQUIRED_EVENT_KEYS);
   const eventId = optionalString(raw, 'event_id', LIMITS.event_id) ?? '';
   if (eventId.length === 0) throw new InvalidInputError('Invalid event_id: must not be empty');
   const site = parseSiteCode(raw.site);

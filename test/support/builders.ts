@@ -25,19 +25,6 @@ export function aReservation(overrides: Partial<Reservation> = {}): Reservation 
 
 /** A raw event body as the frontend sends it to /newevent. */
 export function aNewEventBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  counter += 1;
-  return {
-    event_id: `body-${counter}-${Math.random().toString(36).slice(2, 10)}`,
-    start: '2025-06-20T03:00:00Z',
-    end: '2025-06-20T04:00:00Z',
-    creator: 'Alice Example',
-    site: 'saf',
-    resourceId: 'saf',
-    title: 'Alice Example',
-    reservation_type: 'realtime',
-    origin: 'PTR',
-    project_id: 'none',
-    reservation_note: '',
-    ...overrides,
-  };
+  const { creator_id: _owner, last_modified: _stamp, event_id, ...fields } = aReservation();
+  return { ...fields, event_id: `body-${event_id}-${Math.random().toString(36).slice(2, 10)}`, ...overrides };
 }

@@ -7,6 +7,18 @@
  * must start within that many seconds before the window, which turns every overlap query into a
  * narrow range scan of `events_site_start` however large the calendar grows.
  */
+/** True when NEW would overlap, at its site, a PTR event of another creator (LCO imports are exempt). */
+const NEW_OVERLAPS_ANOTHER_CREATOR = `NEW.origin <> 'LCO' AND EXISTS (
+  SELECT 1 FROM events e
+  WHERE e.site = NEW.site
+    AND e.start < NEW."end"
+    AND e.start >= strftime('%Y-%m-%dT%H:%M:%SZ',
+          unixepoch(NEW.start) - coalesce((SELECT max_seconds FROM site_extent WHERE site = NEW.site), 0), 'unixepoch')
+    AND e."end" > NEW.start
+    AND e.creator_id <> NEW.creator_id
+    AND e.event_id <> NEW.event_id
+    AND e.origin <> 'LCO')`;
+
 const V1_EVENTS = `
 CREATE TABLE events (
   event_id   TEXT PRIMARY KEY,
@@ -42,31 +54,13 @@ END;
 -- overlapping events of different creators at a site. LCO imports are authoritative for their own
 -- observations and are exempt here; the application refuses user bookings over them.
 CREATE TRIGGER events_no_overlap_insert BEFORE INSERT ON events
-WHEN NEW.origin <> 'LCO' AND EXISTS (
-  SELECT 1 FROM events e
-  WHERE e.site = NEW.site
-    AND e.start < NEW."end"
-    AND e.start >= strftime('%Y-%m-%dT%H:%M:%SZ',
-          unixepoch(NEW.start) - coalesce((SELECT max_seconds FROM site_extent WHERE site = NEW.site), 0), 'unixepoch')
-    AND e."end" > NEW.start
-    AND e.creator_id <> NEW.creator_id
-    AND e.event_id <> NEW.event_id
-    AND e.origin <> 'LCO')
+WHEN ${NEW_OVERLAPS_ANOTHER_CREATOR}
 BEGIN
   SELECT RAISE(ABORT, 'RESERVATION_CONFLICT');
 END;
 
 CREATE TRIGGER events_no_overlap_update BEFORE UPDATE OF site, start, "end", creator_id, origin ON events
-WHEN NEW.origin <> 'LCO' AND EXISTS (
-  SELECT 1 FROM events e
-  WHERE e.site = NEW.site
-    AND e.start < NEW."end"
-    AND e.start >= strftime('%Y-%m-%dT%H:%M:%SZ',
-          unixepoch(NEW.start) - coalesce((SELECT max_seconds FROM site_extent WHERE site = NEW.site), 0), 'unixepoch')
-    AND e."end" > NEW.start
-    AND e.creator_id <> NEW.creator_id
-    AND e.event_id <> NEW.event_id
-    AND e.origin <> 'LCO')
+WHEN ${NEW_OVERLAPS_ANOTHER_CREATOR}
 BEGIN
   SELECT RAISE(ABORT, 'RESERVATION_CONFLICT');
 END;

@@ -1,6 +1,6 @@
 import { SqliteError } from 'better-sqlite3';
 import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
-import { findConflicts } from '../../domain/conflicts.js';
+import { earliestOverlappingStart, findConflicts } from '../../domain/conflicts.js';
 import {
   ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
 } from '../../domain/errors.js';
@@ -102,7 +102,7 @@ export class SqliteReservationStore implements ReservationStore {
   private overlapping(site: string, window: Interval): Reservation[] {
     const extent = this.statements.maxSeconds.get(site);
     if (!extent) return [];
-    const earliestStart = addSeconds(window.start, -extent.max_seconds);
+    const earliestStart = earliestOverlappingStart(window, extent.max_seconds);
     return this.statements.overlapping.all(site, earliestStart, window.end, window.start).map(parseRow);
   }
 

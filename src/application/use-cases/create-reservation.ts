@@ -1,14 +1,13 @@
 import { inject, injectable } from 'inversify';
 import { assertMayUseOrigin, ownerOfNewEvent, type Actor } from '../../domain/actor.js';
 import {
-  buildReservation, LIMITS, optionalString, requireKeys, type RawRecord, type Reservation, type ReservationRules,
+  buildReservation, LIMITS, optionalString, REQUIRED_EVENT_KEYS, requireKeys, type RawRecord, type Reservation,
+  type ReservationRules,
 } from '../../domain/reservation.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
 import { ClockToken, type Clock } from '../ports/clock.port.js';
 import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
 import { ReservationRulesToken } from '../settings.js';
-
-export const REQUIRED_EVENT_KEYS = ['event_id', 'site', 'start', 'end'] as const;
 
 export interface CreateReservationInput {
   readonly actor: Actor;
