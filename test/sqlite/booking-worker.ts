@@ -14,8 +14,8 @@ const tally = { booked: 0, conflicts: 0, busy: 0 };
 
 while (Date.now() < Number(startAtText)) { /* wait for the common start so the processes race */ }
 for (let i = 0; i < Number(attemptsText); i++) {
-  const start = base + Math.floor(Math.random() * 48) * 900;
-  const length = (1 + Math.floor(Math.random() * 8)) * 900;
+  const start = base + Math.floor(Math.random() * 7 * 96) * 900; // any quarter hour of a week
+  const length = (1 + Math.floor(Math.random() * 4)) * 900; // 15 min to 1 h
   try {
     await store.createUnlessConflict({
       event_id: `${creator}-${i}`, start: formatUtcTime(start), end: formatUtcTime(start + length),
