@@ -8,6 +8,10 @@ import type { ReservationStore } from '../../src/application/ports/reservation-s
 import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
 import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
 import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
+import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
+import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-reservation-store.js';
+import { FixedClock } from '../support/fixed-clock.js';
+import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import {
   ReservationConflictError, ReservationExistsError, ReservationNotFoundError,
 } from '../../src/domain/errors.js';
@@ -18,20 +22,37 @@ import { tempDir } from '../support/temp-dir.js';
 
 interface StoreUnderTest {
   store: ReservationStore;
-  close: () => void;
+  close: () => void | Promise<void>;
 }
 
 const dir = tempDir('store-contract-');
 let files = 0;
-afterAll(() => dir.remove());
+let dynamo: DynamoDbLocal;
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal();
+}, 60_000);
+afterAll(async () => {
+  dir.remove();
+  await dynamo.stop();
+});
 
-const adapters: Array<[string, () => StoreUnderTest]> = [
+const adapters: Array<[string, () => StoreUnderTest | Promise<StoreUnderTest>]> = [
   ['in-memory', () => ({ store: new InMemoryReservationStore(), close: () => undefined })],
   [
     'sqlite',
     () => {
       const db = openSqliteDatabase(join(dir.path, `contract-${++files}.db`));
-      return { store: new SqliteReservationStore(db), close: () => db.close() };
+      return { store: new SqliteReservationStore(db), close: () => { db.close(); } };
+    },
+  ],
+  [
+    'dynamodb (DynamoDB Local)',
+    async () => {
+      const names = await freshTables(dynamo.endpoint);
+      const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
+      // The clock sits before the test dates, so every booking is inside the guard's retention.
+      const store = new DynamoDbReservationStore(doc, new FixedClock(Date.parse('2025-06-01T00:00:00Z')), { tableName: names.calendar });
+      return { store, close: () => raw.destroy() };
     },
   ],
 ];
@@ -42,11 +63,13 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
   let subject: StoreUnderTest;
   let store: ReservationStore;
 
-  beforeEach(() => {
-    subject = makeStore();
+  beforeEach(async () => {
+    subject = await makeStore();
     store = subject.store;
   });
-  afterEach(() => subject.close());
+  afterEach(async () => {
+    await subject.close();
+  });
 
   describe('createUnlessConflict', () => {
     it('stores the whole record, unknown keys included', async () => {
@@ -229,7 +252,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
     );
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
-        const subjectForRun = makeStore();
+        const subjectForRun = await makeStore();
         try {
           const model = new Map<string, { creator: string; site: string; s: number; e: number }>();
           const modelAccepts = (id: string, c: { creator: string; site: string; s: number; e: number }): boolean =>
@@ -287,10 +310,10 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
             }
           }
         } finally {
-          subjectForRun.close();
+          await subjectForRun.close();
         }
       }),
-      { numRuns: 60 },
+      { numRuns: _name.startsWith('dynamodb') ? 15 : 60 },
     );
   });
 });

@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
+import { ensureTables, type TableNames } from '../../src/adapters/dynamodb/tables.js';
+// @ts-expect-error plain JavaScript helper shared with .ci/run and npm scripts
+import { ensureDynamoDbLocal } from '../../scripts/dynamodb-local.mjs';
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** AWS's DynamoDB Local, in memory, on a free loopback port; started by the test that needs it. */
+export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
+  const folder = (ensureDynamoDbLocal as () => string)();
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    'java',
+    [`-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`, '-jar', join(folder, 'DynamoDBLocal.jar'),
+      '-inMemory', '-disableTelemetry', '-port', String(port)],
+    { stdio: 'ignore' },
+  );
+  const endpoint = `http://127.0.0.1:${port}`;
+  const { raw } = createDynamoDbClients({ region: 'us-east-1', endpoint });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await raw.send(new ListTablesCommand({}));
+      break;
+    } catch (error) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`DynamoDB Local did not start: ${String(error)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  raw.destroy();
+  return {
+    endpoint,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+let tables = 0;
+/** Fresh, uniquely named tables on a running DynamoDB Local. */
+export async function freshTables(endpoint: string): Promise<TableNames> {
+  tables += 1;
+  const suffix = `${process.pid}-${tables}-${Math.random().toString(36).slice(2, 8)}`;
+  const names = { calendar: `calendar-${suffix}`, scheduleTracking: `tracking-${suffix}` };
+  const { raw } = createDynamoDbClients({ region: 'us-east-1', endpoint });
+  await ensureTables(raw, names);
+  raw.destroy();
+  return names;
+}
