@@ -1,0 +1,137 @@
+/**
+ * Concurrency on DynamoDB: many clients contending for the same slots through the store, and the
+ * failure paths DynamoDB Local never shows (TransactionConflict, GSI lag) injected by a fake client.
+ */
+import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
+import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-reservation-store.js';
+import { ReservationConflictError, StoreUnavailableError } from '../../src/domain/errors.js';
+import type { Reservation } from '../../src/domain/reservation.js';
+import { aReservation } from '../support/builders.js';
+import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
+import { faultyClient } from '../support/faulty-dynamodb-client.js';
+import { FixedClock } from '../support/fixed-clock.js';
+
+let dynamo: DynamoDbLocal;
+const clock = new FixedClock(Date.parse('2030-01-01T00:00:00Z'));
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal();
+}, 60_000);
+afterAll(() => dynamo.stop());
+
+const SLOTS = [
+  ['2030-01-02T00:00:00Z', '2030-01-02T01:00:00Z'],
+  ['2030-01-02T00:30:00Z', '2030-01-02T00:45:00Z'],
+  ['2030-01-02T03:00:00Z', '2030-01-02T04:00:00Z'],
+  ['2030-01-02T06:00:00Z', '2030-01-02T06:10:00Z'],
+  ['2030-01-02T09:00:00Z', '2030-01-02T10:00:00Z'],
+] as const;
+
+async function contend(clients: number, makeStore: (i: number) => DynamoDbReservationStore, site: string) {
+  const attempts = Array.from({ length: clients }, (_, i) => {
+    const [start, end] = SLOTS[i % SLOTS.length]!;
+    const event = aReservation({ event_id: `${site}-c${i}`, creator_id: `user-${i}`, site, resourceId: site, start, end });
+    return makeStore(i).createUnlessConflict(event).then(() => event, (error: unknown) => error);
+  });
+  return Promise.all(attempts);
+}
+
+function assertNoDoubleBooking(stored: Reservation[]): void {
+  for (const a of stored) {
+    for (const b of stored) {
+      if (a.event_id !== b.event_id && a.creator_id !== b.creator_id) expect(a.start < b.end && b.start < a.end).toBe(false);
+    }
+  }
+}
+
+it('50 concurrent clients at one site: exactly one winner per contested slot, the rest refused with a conflict', async () => {
+  const names = await freshTables(dynamo.endpoint);
+  const clients = Array.from({ length: 10 }, () => createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint }));
+  try {
+    const started = performance.now();
+    const outcomes = await contend(50, (i) => new DynamoDbReservationStore(clients[i % clients.length]!.doc, clock, { tableName: names.calendar, maxAttempts: 25 }), 'race');
+    const elapsedMs = Math.round(performance.now() - started);
+    const winners = outcomes.filter((o): o is Reservation => !(o instanceof Error));
+    const conflicts = outcomes.filter((o) => o instanceof ReservationConflictError).length;
+    const busy = outcomes.filter((o) => o instanceof StoreUnavailableError).length;
+    process.stderr.write(`dynamodb race: 50 clients, ${winners.length} winners, ${conflicts} conflicts, ${busy} busy, ${elapsedMs} ms\n`);
+
+    // Slots 0 and 1 overlap each other, so they share one winner; slots 2, 3 and 4 each have one.
+    expect(winners).toHaveLength(4);
+    expect(conflicts + busy).toBe(46);
+    expect(busy).toBe(0);
+    const stored = await new DynamoDbReservationStore(clients[0]!.doc, clock, { tableName: names.calendar }).findOverlapping('race', { start: '2030-01-01T00:00:00Z', end: '2030-01-03T00:00:00Z' });
+    expect(stored.map((e) => e.event_id).sort()).toEqual(winners.map((e) => e.event_id).sort());
+    assertNoDoubleBooking(stored);
+  } finally {
+    for (const c of clients) c.raw.destroy();
+  }
+}, 120_000);
+
+describe('with a fake client injecting faults', () => {
+  it('a stale GSI never lets an overlapping booking through: the guard is read consistently', async () => {
+    const names = await freshTables(dynamo.endpoint);
+    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
+    try {
+      const honest = new DynamoDbReservationStore(doc, clock, { tableName: names.calendar });
+      const alice = aReservation({ creator_id: 'alice', site: 'gsi', start: '2030-01-02T00:00:00Z', end: '2030-01-02T01:00:00Z' });
+      await honest.createUnlessConflict(alice);
+      const { client, stats } = faultyClient(doc, { staleIndexes: true });
+      const lagging = new DynamoDbReservationStore(client, clock, { tableName: names.calendar });
+      expect(await lagging.findOverlapping('gsi', alice)).toEqual([]); // the index really is stale here
+      await expect(lagging.createUnlessConflict(aReservation({ creator_id: 'bob', site: 'gsi', start: '2030-01-02T00:30:00Z', end: '2030-01-02T02:00:00Z' })))
+        .rejects.toBeInstanceOf(ReservationConflictError);
+      await expect(lagging.replaceUnlessConflict({ ...alice, end: '2030-01-02T02:00:00Z' })).resolves.toBeUndefined();
+      expect(stats.staleQueries).toBeGreaterThan(0);
+    } finally {
+      raw.destroy();
+    }
+  });
+
+  it('a transaction cancelled with TransactionConflict is retried and then succeeds', async () => {
+    const names = await freshTables(dynamo.endpoint);
+    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
+    try {
+      const { client, stats } = faultyClient(doc, { transactionConflictsFirst: 3 });
+      const store = new DynamoDbReservationStore(client, clock, { tableName: names.calendar });
+      const event = aReservation({ site: 'tc', start: '2030-01-02T00:00:00Z', end: '2030-01-02T01:00:00Z' });
+      await store.createUnlessConflict(event);
+      expect(stats).toMatchObject({ cancelled: 3, transactions: 4 });
+      expect(await store.get(event.event_id)).toEqual(event);
+    } finally {
+      raw.destroy();
+    }
+  });
+
+  it('conflicts that never clear end in a clear StoreUnavailable (503) after the capped retries, writing nothing', async () => {
+    const names = await freshTables(dynamo.endpoint);
+    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
+    try {
+      const { client, stats } = faultyClient(doc, { transactionConflictRate: 1 });
+      const store = new DynamoDbReservationStore(client, clock, { tableName: names.calendar, maxAttempts: 5, baseBackoffMs: 1 });
+      const event = aReservation({ site: 'tc2' });
+      await expect(store.createUnlessConflict(event)).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(stats.transactions).toBe(5);
+      expect(await store.get(event.event_id)).toBeUndefined();
+    } finally {
+      raw.destroy();
+    }
+  });
+
+  it('30 concurrent clients with 30% of transactions cancelled and stale GSIs still never double-book', async () => {
+    const names = await freshTables(dynamo.endpoint);
+    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
+    try {
+      const { client, stats } = faultyClient(doc, { transactionConflictRate: 0.3, staleIndexes: true });
+      const outcomes = await contend(30, () => new DynamoDbReservationStore(client, clock, { tableName: names.calendar, maxAttempts: 30 }), 'chaos');
+      const winners = outcomes.filter((o): o is Reservation => !(o instanceof Error));
+      expect(outcomes.every((o) => !(o instanceof Error) || o instanceof ReservationConflictError || o instanceof StoreUnavailableError)).toBe(true);
+      expect(winners.length).toBeLessThanOrEqual(4);
+      expect(stats.cancelled).toBeGreaterThan(0);
+      const stored = await new DynamoDbReservationStore(doc, clock, { tableName: names.calendar }).findOverlapping('chaos', { start: '2030-01-01T00:00:00Z', end: '2030-01-03T00:00:00Z' });
+      expect(stored.map((e) => e.event_id).sort()).toEqual(winners.map((e) => e.event_id).sort());
+      assertNoDoubleBooking(stored);
+    } finally {
+      raw.destroy();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,40 @@
+import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface Faults {
+  /** Probability (0..1) that a TransactWriteItems is cancelled with TransactionConflict. */
+  transactionConflictRate: number;
+  /** How many TransactWriteItems to cancel first, whatever the rate. */
+  transactionConflictsFirst: number;
+  /** GSI queries answer with nothing, as a lagging index may. */
+  staleIndexes: boolean;
+}
+
+/**
+ * A document client that forwards to a real one (DynamoDB Local) but injects what DynamoDB Local
+ * never does: cancelled transactions (TransactionConflict) and stale GSI reads.
+ */
+export function faultyClient(real: DynamoDBDocumentClient, faults: Partial<Faults>): { client: DynamoDBDocumentClient; stats: { cancelled: number; staleQueries: number; transactions: number } } {
+  const f: Faults = { transactionConflictRate: 0, transactionConflictsFirst: 0, staleIndexes: false, ...faults };
+  const stats = { cancelled: 0, staleQueries: 0, transactions: 0 };
+  const client = {
+    send: async (command: unknown) => {
+      if (command instanceof TransactWriteCommand) {
+        stats.transactions += 1;
+        if (f.transactionConflictsFirst > 0 || Math.random() < f.transactionConflictRate) {
+          f.transactionConflictsFirst = Math.max(0, f.transactionConflictsFirst - 1);
+          stats.cancelled += 1;
+          throw Object.assign(new Error('Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]'), {
+            name: 'TransactionCanceledException',
+            CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+          });
+        }
+      }
+      if (f.staleIndexes && command instanceof QueryCommand && command.input.IndexName) {
+        stats.staleQueries += 1;
+        return { Items: [], Count: 0 };
+      }
+      return real.send(command as never);
+    },
+  };
+  return { client: client as unknown as DynamoDBDocumentClient, stats };
+}
