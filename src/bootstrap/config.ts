@@ -16,9 +16,15 @@ export interface AppConfig {
   readonly nodeEnv: string;
   readonly port: number;
   readonly host: string;
-  readonly storage: 'sqlite' | 'memory';
+  readonly storage: 'sqlite' | 'memory' | 'dynamodb';
   readonly sqlitePath: string;
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
+  readonly stage: string;
+  readonly awsRegion: string;
+  /** A local DynamoDB endpoint; with it, missing tables are created at start. */
+  readonly dynamodbEndpoint?: string;
+  readonly dynamodbCalendarTable: string;
+  readonly scheduleTrackingTable: string;
   readonly auth: AuthSource;
   readonly authAudience: string;
   readonly authIssuer: string;
@@ -49,7 +55,12 @@ const schema = z.object({
   NODE_ENV: optional(z.string()),
   PORT: optional(integer(0, 65_535)),
   HOST: optional(z.string().min(1)),
-  STORAGE: optional(z.enum(['sqlite', 'memory'], { error: 'must be sqlite or memory' })),
+  STORAGE: optional(z.enum(['sqlite', 'memory', 'dynamodb'], { error: 'must be sqlite, dynamodb or memory' })),
+  STAGE: optional(z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be 1 to 32 lowercase letters, digits or dashes')),
+  AWS_REGION: optional(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1')),
+  DYNAMODB_ENDPOINT: optional(url),
+  DYNAMODB_CALENDAR: optional(z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')),
+  SCHEDULE_TRACKING_TABLE: optional(z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')),
   SQLITE_PATH: optional(z.string().min(1)),
   SQLITE_SYNCHRONOUS: optional(z.enum(['NORMAL', 'FULL'], { error: 'must be NORMAL or FULL' })),
   AUTH_JWKS_URI: optional(url),
@@ -106,13 +117,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('Invalid configuration: SERVICE_API_KEYS must hold comma-separated keys of at least 16 characters');
   }
 
+  const stage = e.STAGE ?? 'dev';
+  const storage = e.STORAGE ?? 'sqlite';
+  if (storage === 'dynamodb' && nodeEnv === 'production' && !e.PROJECTS_API_URL) {
+    throw new ConfigError('Invalid configuration: PROJECTS_API_URL is required with STORAGE=dynamodb in production');
+  }
+
   return {
     nodeEnv,
     port: e.PORT ?? 3000,
     host: e.HOST ?? '127.0.0.1',
-    storage: e.STORAGE ?? 'sqlite',
+    storage,
     sqlitePath,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS ?? 'FULL',
+    stage,
+    awsRegion: e.AWS_REGION ?? 'us-east-1',
+    ...(e.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: e.DYNAMODB_ENDPOINT } : {}),
+    dynamodbCalendarTable: e.DYNAMODB_CALENDAR ?? `calendar-${stage}`,
+    scheduleTrackingTable: e.SCHEDULE_TRACKING_TABLE ?? `${stage}-schedule-tracking`,
     auth,
     authAudience: e.AUTH_AUDIENCE ?? 'master',
     authIssuer: auth.mode === 'local' ? LOCAL_ISSUER : (e.AUTH_ISSUER as string),

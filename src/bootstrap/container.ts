@@ -32,6 +32,13 @@ import { HttpProjectsGateway } from '../adapters/projects/http-projects-gateway.
 import { openSqliteDatabase, type SqliteDatabase } from '../adapters/sqlite/database.js';
 import { SqliteProjectsGateway } from '../adapters/sqlite/sqlite-projects-gateway.js';
 import { SqliteReservationStore } from '../adapters/sqlite/sqlite-reservation-store.js';
+import { SqliteScheduleTrackingStore } from '../adapters/sqlite/sqlite-schedule-tracking-store.js';
+import { InMemoryScheduleTrackingStore } from '../adapters/memory/in-memory-schedule-tracking-store.js';
+import { createDynamoDbClients } from '../adapters/dynamodb/client.js';
+import { DynamoDbReservationStore } from '../adapters/dynamodb/dynamodb-reservation-store.js';
+import { DynamoDbScheduleTrackingStore } from '../adapters/dynamodb/dynamodb-schedule-tracking-store.js';
+import { ensureTables } from '../adapters/dynamodb/tables.js';
+import { ScheduleTrackingStoreToken, type ScheduleTrackingStore } from '../application/ports/schedule-tracking-store.port.js';
 import type { AppConfig } from './config.js';
 
 export const ConfigToken = Symbol.for('AppConfig');
@@ -72,27 +79,67 @@ function tokenKeysFor(config: AppConfig, logger: Logger): TokenKeys {
   }
 }
 
-export function buildContainer(config: AppConfig, logger: Logger = createLogger(config.logLevel)): AppContainer {
-  const container = new Container();
-  let db: SqliteDatabase | undefined;
+interface Storage {
+  readonly store: ReservationStore;
+  readonly tracking: ScheduleTrackingStore;
+  /** The embedded projects service, used when PROJECTS_API_URL is unset. */
+  readonly embeddedProjects: ProjectsGateway;
+  readonly close: () => void;
+}
 
-  let store: ReservationStore;
-  let embeddedProjects: ProjectsGateway;
-  if (config.storage === 'sqlite') {
-    db = openSqliteDatabase(config.sqlitePath, { synchronous: config.sqliteSynchronous });
-    store = new SqliteReservationStore(db);
-    embeddedProjects = new SqliteProjectsGateway(db);
-  } else {
-    store = new InMemoryReservationStore();
-    embeddedProjects = new InMemoryProjectsGateway();
+/** The one place that chooses the storage adapters. */
+async function openStorage(config: AppConfig, clock: Clock, logger: Logger): Promise<Storage> {
+  switch (config.storage) {
+    case 'sqlite': {
+      const db: SqliteDatabase = openSqliteDatabase(config.sqlitePath, { synchronous: config.sqliteSynchronous });
+      return {
+        store: new SqliteReservationStore(db),
+        tracking: new SqliteScheduleTrackingStore(db),
+        embeddedProjects: new SqliteProjectsGateway(db),
+        close: () => {
+          if (db.open) db.close();
+        },
+      };
+    }
+    case 'dynamodb': {
+      const { raw, doc } = createDynamoDbClients({
+        region: config.awsRegion,
+        ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
+      });
+      const names = { calendar: config.dynamodbCalendarTable, scheduleTracking: config.scheduleTrackingTable };
+      if (config.dynamodbEndpoint) await ensureTables(raw, names);
+      if (!config.projectsApiUrl) {
+        logger.warn('STORAGE=dynamodb without PROJECTS_API_URL: projects are kept in memory only (development)');
+      }
+      return {
+        store: new DynamoDbReservationStore(doc, clock, { tableName: names.calendar }),
+        tracking: new DynamoDbScheduleTrackingStore(doc, names.scheduleTracking),
+        embeddedProjects: new InMemoryProjectsGateway(),
+        close: () => raw.destroy(),
+      };
+    }
+    case 'memory':
+      return {
+        store: new InMemoryReservationStore(),
+        tracking: new InMemoryScheduleTrackingStore(),
+        embeddedProjects: new InMemoryProjectsGateway(),
+        close: () => undefined,
+      };
   }
-  const projects = config.projectsApiUrl ? new HttpProjectsGateway({ baseUrl: config.projectsApiUrl }) : embeddedProjects;
+}
+
+export async function buildContainer(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Promise<AppContainer> {
+  const container = new Container();
+  const clock = new SystemClock();
+  const storage = await openStorage(config, clock, logger);
+  const projects = config.projectsApiUrl ? new HttpProjectsGateway({ baseUrl: config.projectsApiUrl }) : storage.embeddedProjects;
 
   container.bind<AppConfig>(ConfigToken).toConstantValue(config);
   container.bind<Logger>(LoggerToken).toConstantValue(logger);
-  container.bind<Clock>(ClockToken).to(SystemClock).inSingletonScope();
+  container.bind<Clock>(ClockToken).toConstantValue(clock);
   container.bind<ReservationRules>(ReservationRulesToken).toConstantValue({ maxDurationSeconds: config.maxReservationHours * 3600 });
-  container.bind<ReservationStore>(ReservationStoreToken).toConstantValue(store);
+  container.bind<ReservationStore>(ReservationStoreToken).toConstantValue(storage.store);
+  container.bind<ScheduleTrackingStore>(ScheduleTrackingStoreToken).toConstantValue(storage.tracking);
   container.bind<ProjectsGateway>(ProjectsGatewayToken).toConstantValue(projects);
   container.bind<TokenKeys>(TokenKeysToken).toConstantValue(tokenKeysFor(config, logger));
   container.bind<IdentityResolver>(IdentityResolverToken).toConstantValue(
@@ -107,8 +154,6 @@ export function buildContainer(config: AppConfig, logger: Logger = createLogger(
   return {
     container,
     logger,
-    close: () => {
-      if (db?.open) db.close();
-    },
+    close: storage.close,
   };
 }

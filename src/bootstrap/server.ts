@@ -15,7 +15,7 @@ export interface RunningServer {
 
 /** Starts the calendar API on `config.host:config.port` (port 0 picks a free one). */
 export async function startServer(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const app = buildContainer(config, logger);
+  const app = await buildContainer(config, logger);
   const server = createServer(createHttpApp(app).callback());
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;

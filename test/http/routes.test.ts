@@ -1,8 +1,10 @@
 /**
- * The contract, route by route, against the real Koa server on a SQLite file, with a JWKS server and
- * a projects-service stand-in on loopback.
+ * The contract, route by route, with a JWKS server and a projects-service stand-in on loopback,
+ * against every way the API is served: the Koa server on SQLite and on DynamoDB Local, and the
+ * Lambda bundle invoked with API Gateway payload v1 and v2 events on DynamoDB Local.
  */
-import { bearer, SERVICE_KEY, startCalendar, type CalendarUnderTest } from '../support/calendar-server.js';
+import { bearer, SERVICE_KEY, startCalendar, type CalendarUnderTest, type Driver } from '../support/calendar-server.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { aNewEventBody } from '../support/builders.js';
@@ -13,379 +15,400 @@ const ROUTES = [
   '/user-events-ending-after-time', '/get-event-at-time', '/is-user-scheduled', '/does-conflicting-event-exist',
 ];
 
-let idp: IdentityProvider;
-let projects: ProjectsStandIn;
-let api: CalendarUnderTest;
-let alice: Record<string, string>;
-let bob: Record<string, string>;
-let admin: Record<string, string>;
+const TARGETS: Array<[string, Driver, 'sqlite' | 'dynamodb']> = [
+  ['koa on sqlite', 'koa', 'sqlite'],
+  ['koa on dynamodb', 'koa', 'dynamodb'],
+  ['lambda (API Gateway v1) on dynamodb', 'lambda-v1', 'dynamodb'],
+  ['lambda (API Gateway v2) on dynamodb', 'lambda-v2', 'dynamodb'],
+];
 
+let dynamo: DynamoDbLocal;
 beforeAll(async () => {
-  idp = await new IdentityProvider().start();
-  projects = await new ProjectsStandIn().start();
-  api = await startCalendar(idp, projects);
-  alice = bearer(idp.token({ sub: 'google-oauth2|alice', name: 'Alice' }));
-  bob = bearer(idp.token({ sub: 'google-oauth2|bob', name: 'Bob' }));
-  admin = bearer(idp.token({ sub: 'google-oauth2|root', name: 'Root', roles: ['admin'] }));
-});
+  dynamo = await startDynamoDbLocal();
+}, 60_000);
+afterAll(() => dynamo.stop());
 
-afterAll(async () => {
-  await api.close();
-  await projects.stop();
-  await idp.stop();
-});
+describe.each(TARGETS)('%s', (_name, driver, storage) => {
+  const targetEnv = (): Record<string, string> =>
+    storage === 'dynamodb' ? { STORAGE: 'dynamodb', DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1' } : {};
 
-let slot = 0;
-/** A fresh, non-overlapping hour on 2030-01-01 + n hours, so tests do not collide. */
-function nextSlot(): { start: string; end: string } {
-  slot += 2;
-  const start = new Date(Date.UTC(2030, 0, 1) + slot * 3600_000);
-  const end = new Date(start.getTime() + 3600_000);
-  return { start: start.toISOString().replace('.000', ''), end: end.toISOString().replace('.000', '') };
-}
+  let idp: IdentityProvider;
+  let projects: ProjectsStandIn;
+  let api: CalendarUnderTest;
+  let alice: Record<string, string>;
+  let bob: Record<string, string>;
+  let admin: Record<string, string>;
 
-async function book(who: Record<string, string>, overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const res = await api.post('/newevent', aNewEventBody({ ...nextSlot(), ...overrides }), who);
-  expect(res.status).toBe(200);
-  return (res.json() as { new_calendar_event: Record<string, unknown> }).new_calendar_event;
-}
+  const start = (env: Record<string, string> = {}): Promise<CalendarUnderTest> =>
+    startCalendar(idp, projects, { ...targetEnv(), ...env }, driver);
 
-function expectPlainText(res: { headers: Headers }): void {
-  expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
-}
-
-describe('everywhere', () => {
-  it.each(ROUTES)('OPTIONS %s answers the CORS preflight', async (path) => {
-    const res = await api.request('OPTIONS', path, { headers: { origin: 'https://www.photonranch.org', 'access-control-request-method': 'POST' } });
-    expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
-    expect(res.headers.get('access-control-allow-headers')).toBe(CORS_REQUEST_HEADERS);
+  beforeAll(async () => {
+    idp = await new IdentityProvider().start();
+    projects = await new ProjectsStandIn().start();
+    api = await start();
+    alice = bearer(idp.token({ sub: 'google-oauth2|alice', name: 'Alice' }));
+    bob = bearer(idp.token({ sub: 'google-oauth2|bob', name: 'Bob' }));
+    admin = bearer(idp.token({ sub: 'google-oauth2|root', name: 'Root', roles: ['admin'] }));
   });
 
-  it('CORS headers are on successes, 4xx and 5xx alike', async () => {
-    projects.failing = true;
-    const responses = await Promise.all([
-      api.post('/get-event-at-time', { site: 'saf', time: '2030-01-01T00:00:00Z' }),
-      api.post('/newevent', aNewEventBody()),
-      api.post('/siteevents', { site: 'saf', start: 'x', end: 'y' }),
-      api.request('GET', '/nowhere'),
-    ]);
-    await book(alice, { project_id: 'P#2024-01-01T00:00:00Z', site: 'cors1', resourceId: 'cors1' });
-    responses.push(await api.post('/siteevents', { site: 'cors1', start: '2029-01-01T00:00:00Z', end: '2031-01-01T00:00:00Z', full_project_details: true }));
-    projects.failing = false;
-    expect(responses.map((r) => r.status)).toEqual([200, 401, 400, 404, 502]);
-    for (const res of responses) {
+  afterAll(async () => {
+    await api.close();
+    await projects.stop();
+    await idp.stop();
+  });
+
+  let slot = 0;
+  /** A fresh, non-overlapping hour on 2030-01-01 + n hours, so tests do not collide. */
+  function nextSlot(): { start: string; end: string } {
+    slot += 2;
+    const start = new Date(Date.UTC(2030, 0, 1) + slot * 3600_000);
+    const end = new Date(start.getTime() + 3600_000);
+    return { start: start.toISOString().replace('.000', ''), end: end.toISOString().replace('.000', '') };
+  }
+
+  async function book(who: Record<string, string>, overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    const res = await api.post('/newevent', aNewEventBody({ ...nextSlot(), ...overrides }), who);
+    expect(res.status).toBe(200);
+    return (res.json() as { new_calendar_event: Record<string, unknown> }).new_calendar_event;
+  }
+
+  function expectPlainText(res: { headers: Headers }): void {
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+  }
+
+  describe('everywhere', () => {
+    it.each(ROUTES)('OPTIONS %s answers the CORS preflight', async (path) => {
+      const res = await api.request('OPTIONS', path, { headers: { origin: 'https://www.photonranch.org', 'access-control-request-method': 'POST' } });
+      expect(res.status).toBe(204);
       expect(res.headers.get('access-control-allow-origin')).toBe('*');
       expect(res.headers.get('access-control-allow-credentials')).toBe('true');
       expect(res.headers.get('access-control-allow-headers')).toBe(CORS_REQUEST_HEADERS);
-    }
-  });
+    });
 
-  it('parses JSON with no content type, and a JSON string holding the object', async () => {
-    const body = { site: 'saf', time: '2030-01-01T00:00:00Z' };
-    const bare = await api.post('/get-event-at-time', JSON.stringify(body));
-    const asString = await api.post('/get-event-at-time', JSON.stringify(JSON.stringify(body)), { 'content-type': 'text/plain' });
-    expect([bare.status, asString.status]).toEqual([200, 200]);
-    expect(bare.json()).toEqual([]);
-  });
+    it('CORS headers are on successes, 4xx and 5xx alike', async () => {
+      projects.failing = true;
+      const responses = await Promise.all([
+        api.post('/get-event-at-time', { site: 'saf', time: '2030-01-01T00:00:00Z' }),
+        api.post('/newevent', aNewEventBody()),
+        api.post('/siteevents', { site: 'saf', start: 'x', end: 'y' }),
+        api.request('GET', '/nowhere'),
+      ]);
+      await book(alice, { project_id: 'P#2024-01-01T00:00:00Z', site: 'cors1', resourceId: 'cors1' });
+      responses.push(await api.post('/siteevents', { site: 'cors1', start: '2029-01-01T00:00:00Z', end: '2031-01-01T00:00:00Z', full_project_details: true }));
+      projects.failing = false;
+      expect(responses.map((r) => r.status)).toEqual([200, 401, 400, 404, 502]);
+      for (const res of responses) {
+        expect(res.headers.get('access-control-allow-origin')).toBe('*');
+        expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+        expect(res.headers.get('access-control-allow-headers')).toBe(CORS_REQUEST_HEADERS);
+      }
+    });
 
-  it.each([
-    ['not JSON', '{"site": ', 400, 'not valid JSON'],
-    ['an array', '[1,2]', 400, 'must be a JSON object'],
-    ['a number', '42', 400, 'must be a JSON object'],
-    ['empty', '', 400, 'empty'],
-  ])('a body that is %s is a %i with a plain-text reason', async (_what, body, status, reason) => {
-    const res = await api.post('/siteevents', body);
-    expect(res.status).toBe(status);
-    expect(res.text).toContain(reason);
-    expectPlainText(res);
-  });
+    it('parses JSON with no content type, and a JSON string holding the object', async () => {
+      const body = { site: 'saf', time: '2030-01-01T00:00:00Z' };
+      const bare = await api.post('/get-event-at-time', JSON.stringify(body));
+      const asString = await api.post('/get-event-at-time', JSON.stringify(JSON.stringify(body)), { 'content-type': 'text/plain' });
+      expect([bare.status, asString.status]).toEqual([200, 200]);
+      expect(bare.json()).toEqual([]);
+    });
 
-  it('a body over 1 MiB is a 413', async () => {
-    const res = await api.post('/siteevents', { site: 'saf', padding: 'x'.repeat(1024 * 1024) });
-    expect(res.status).toBe(413);
-    expect(res.text).toContain('1 MiB');
-    expectPlainText(res);
-  });
+    it.each([
+      ['not JSON', '{"site": ', 400, 'not valid JSON'],
+      ['an array', '[1,2]', 400, 'must be a JSON object'],
+      ['a number', '42', 400, 'must be a JSON object'],
+      ['empty', '', 400, 'empty'],
+    ])('a body that is %s is a %i with a plain-text reason', async (_what, body, status, reason) => {
+      const res = await api.post('/siteevents', body);
+      expect(res.status).toBe(status);
+      expect(res.text).toContain(reason);
+      expectPlainText(res);
+    });
 
-  it('a known key of the wrong type is a 400 naming it; unknown keys are kept', async () => {
-    const typed = await api.post('/newevent', aNewEventBody({ ...nextSlot(), title: 12 }), alice);
-    expect(typed.status).toBe(400);
-    expect(typed.text).toBe('Invalid title: expected a string');
-    const kept = await book(alice, { rendering: 'background', project_priority: 'standard', extra: { nested: [1, 2] } });
-    expect(kept).toMatchObject({ rendering: 'background', project_priority: 'standard', extra: { nested: [1, 2] } });
-  });
+    it('a body over 1 MiB is a 413', async () => {
+      const res = await api.post('/siteevents', { site: 'saf', padding: 'x'.repeat(1024 * 1024) });
+      expect(res.status).toBe(413);
+      expect(res.text).toContain('1 MiB');
+      expectPlainText(res);
+    });
 
-  it('unknown routes are 404 and wrong methods 405, in plain text', async () => {
-    const missing = await api.request('GET', '/nowhere');
-    const wrong = await api.request('GET', '/siteevents');
-    expect([missing.status, wrong.status]).toEqual([404, 405]);
-    expectPlainText(missing);
-    expectPlainText(wrong);
-  });
+    it('a known key of the wrong type is a 400 naming it; unknown keys are kept', async () => {
+      const typed = await api.post('/newevent', aNewEventBody({ ...nextSlot(), title: 12 }), alice);
+      expect(typed.status).toBe(400);
+      expect(typed.text).toBe('Invalid title: expected a string');
+      const kept = await book(alice, { rendering: 'background', project_priority: 'standard', extra: { nested: [1, 2] } });
+      expect(kept).toMatchObject({ rendering: 'background', project_priority: 'standard', extra: { nested: [1, 2] } });
+    });
 
-  it('GET /healthz reports ok', async () => {
-    const res = await api.request('GET', '/healthz');
-    expect(res.status).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok' });
-  });
-});
+    it('unknown routes are 404 and wrong methods 405, in plain text', async () => {
+      const missing = await api.request('GET', '/nowhere');
+      const wrong = await api.request('GET', '/siteevents');
+      expect([missing.status, wrong.status]).toEqual([404, 405]);
+      expectPlainText(missing);
+      expectPlainText(wrong);
+    });
 
-describe('times', () => {
-  it.each([
-    ['2030-02-01T03:00Z', '2030-02-01T04:00Z'],
-    ['2030-02-01T05:00:00.000Z', '2030-02-01T06:00:00.000Z'],
-    ['2030-02-01T01:00:00-06:00', '2030-02-01T02:00:00-06:00'],
-  ])('stores %s .. %s canonically', async (start, end) => {
-    const event = await book(alice, { start, end, site: 'time1', resourceId: 'time1' });
-    expect(event.start).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00Z$/);
-    expect(event.end).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00Z$/);
-  });
-
-  it.each([
-    ['start', '2030-02-01T03:00:00'],
-    ['end', '2025-02-30T00:00:00Z'],
-    ['start', 'next tuesday'],
-  ])('refuses a bad %s (%s) with a 400 naming it', async (field, value) => {
-    const res = await api.post('/newevent', aNewEventBody({ ...nextSlot(), [field]: value }), alice);
-    expect(res.status).toBe(400);
-    expect(res.text).toContain(`Invalid ${field}`);
-  });
-});
-
-describe('/newevent', () => {
-  it('returns the stored event under new_calendar_event, with the string fields the frontend uses', async () => {
-    const event = await book(alice, { creator_id: undefined });
-    for (const key of ['title', 'creator', 'creator_id', 'site', 'resourceId', 'project_id']) expect(typeof event[key]).toBe('string');
-    expect(event.creator_id).toBe('google-oauth2|alice');
-    expect(event.last_modified).toMatch(/Z$/);
-  });
-
-  it.each(['event_id', 'site', 'start', 'end'])('a missing %s is a 400 "Error: missing required key"', async (key) => {
-    const res = await api.post('/newevent', aNewEventBody({ ...nextSlot(), [key]: undefined }), alice);
-    expect(res.status).toBe(400);
-    expect(res.text).toBe(`Error: missing required key ${key}`);
-    expectPlainText(res);
-  });
-
-  it('needs a token (401)', async () => {
-    expect((await api.post('/newevent', aNewEventBody(nextSlot()))).status).toBe(401);
-  });
-
-  it("old bug fixed: refuses (409) an overlap with another user's event, naming it", async () => {
-    const first = await book(alice, { site: 'dbl1', resourceId: 'dbl1' });
-    const res = await api.post('/newevent', aNewEventBody({ site: 'dbl1', start: first.start, end: first.end }), bob);
-    expect(res.status).toBe(409);
-    expect(res.text).toContain(String(first.event_id));
-    expectPlainText(res);
-  });
-
-  it('an existing event_id is a 409, not an overwrite', async () => {
-    const first = await book(alice);
-    const res = await api.post('/newevent', aNewEventBody({ ...nextSlot(), event_id: first.event_id, title: 'overwrite' }), alice);
-    expect(res.status).toBe(409);
-    const stillThere = await api.post('/get-event-at-time', { site: 'saf', time: first.start });
-    expect((stillThere.json() as Array<Record<string, unknown>>)[0]?.title).toBe(first.title);
-  });
-
-  it("old bug fixed: a non-admin cannot create in another's name (403); an admin can", async () => {
-    const forged = await api.post('/newevent', aNewEventBody({ ...nextSlot(), creator_id: 'google-oauth2|bob' }), alice);
-    expect(forged.status).toBe(403);
-    expectPlainText(forged);
-    const forBob = await book(admin, { creator_id: 'google-oauth2|bob', creator: 'Bob' });
-    expect(forBob.creator_id).toBe('google-oauth2|bob');
-  });
-});
-
-describe('/modifyevent', () => {
-  it('stores the modified event with forced event_id, creator_id and a new last_modified', async () => {
-    const original = await book(alice);
-    const { start, end } = nextSlot();
-    const res = await api.post('/modifyevent', {
-      originalEvent: { event_id: original.event_id, start: original.start },
-      modifiedEvent: { ...original, event_id: 'hijack', creator_id: 'google-oauth2|bob', start, end, title: 'moved' },
-    }, alice);
-    expect(res.status).toBe(200);
-    expect(res.json()).toMatchObject({ event_id: original.event_id, creator_id: 'google-oauth2|alice', start, end, title: 'moved' });
-  });
-
-  it('finds the event whatever format the start hint has', async () => {
-    const original = await book(alice);
-    const hint = String(original.start).replace(':00Z', 'Z');
-    const res = await api.post('/modifyevent', { originalEvent: { event_id: original.event_id, start: hint }, modifiedEvent: { title: 'hinted' } }, alice);
-    expect(res.status).toBe(200);
-  });
-
-  it('404 for an unknown event, 403 for another user, 400 for a missing envelope key', async () => {
-    const original = await book(alice);
-    const unknown = await api.post('/modifyevent', { originalEvent: { event_id: 'nope' }, modifiedEvent: {} }, alice);
-    const foreign = await api.post('/modifyevent', { originalEvent: { event_id: original.event_id }, modifiedEvent: { title: 'x' } }, bob);
-    const envelope = await api.post('/modifyevent', { originalEvent: { event_id: original.event_id } }, alice);
-    expect([unknown.status, foreign.status, envelope.status]).toEqual([404, 403, 400]);
-    expect(foreign.text).toBe('You may only modify your own events.');
-    expect(envelope.text).toBe('Error: missing required key modifiedEvent');
-  });
-
-  it('an admin may modify any event', async () => {
-    const original = await book(alice);
-    const res = await api.post('/modifyevent', { originalEvent: { event_id: original.event_id }, modifiedEvent: { title: 'by admin' } }, admin);
-    expect(res.status).toBe(200);
-    expect(res.json()).toMatchObject({ title: 'by admin', creator_id: 'google-oauth2|alice' });
-  });
-
-  it('old bug fixed: a refused modify (409) never loses the event', async () => {
-    const mine = await book(alice, { site: 'mod1', resourceId: 'mod1' });
-    const theirs = await book(bob, { site: 'mod1', resourceId: 'mod1' });
-    const res = await api.post('/modifyevent', {
-      originalEvent: { event_id: mine.event_id }, modifiedEvent: { start: theirs.start, end: theirs.end },
-    }, alice);
-    expect(res.status).toBe(409);
-    expect(res.text).toContain(String(theirs.event_id));
-    const found = await api.post('/get-event-at-time', { site: 'mod1', time: mine.start });
-    expect(found.json()).toEqual([mine]);
-  });
-});
-
-describe('/delete', () => {
-  it('returns the deleted event as JSON; 404 afterwards', async () => {
-    const event = await book(alice);
-    const res = await api.post('/delete', { event_id: event.event_id, start: event.start, creator_id: event.creator_id }, alice);
-    expect(res.status).toBe(200);
-    expect(res.json()).toEqual(event);
-    expect((await api.post('/delete', { event_id: event.event_id }, alice)).status).toBe(404);
-  });
-
-  it('403 "You may only modify your own events." for another user; an admin may', async () => {
-    const event = await book(alice);
-    const res = await api.post('/delete', { event_id: event.event_id }, bob);
-    expect(res.status).toBe(403);
-    expect(res.text).toBe('You may only modify your own events.');
-    expect((await api.post('/delete', { event_id: event.event_id }, admin)).status).toBe(200);
-  });
-
-  it('400 without event_id, 401 without a token', async () => {
-    expect((await api.post('/delete', {}, alice)).status).toBe(400);
-    expect((await api.post('/delete', { event_id: 'x' })).status).toBe(401);
-  });
-});
-
-describe('/add-projects-to-events and /remove-project-from-events', () => {
-  it('with a user token: sets project_id on own events and lists the missing ones, creating nothing', async () => {
-    const event = await book(alice);
-    const res = await api.post('/add-projects-to-events', {
-      project_id: 'M31#2025-01-01T00:00:00Z', events: [{ event_id: event.event_id, start: event.start }, { event_id: 'ghost', start: event.start }],
-    }, alice);
-    expect(res.status).toBe(200);
-    expect(res.json()).toEqual({ updated: [event.event_id], missing: ['ghost'] });
-    const stored = (await api.post('/get-event-at-time', { site: 'saf', time: event.start })).json() as Array<Record<string, unknown>>;
-    expect(stored.find((e) => e.event_id === event.event_id)?.project_id).toBe('M31#2025-01-01T00:00:00Z');
-    expect((await api.post('/delete', { event_id: 'ghost' }, admin)).status).toBe(404);
-  });
-
-  it("a user may not re-project another user's event (403)", async () => {
-    const event = await book(bob);
-    const res = await api.post('/add-projects-to-events', { project_id: 'x#1', events: [{ event_id: event.event_id }] }, alice);
-    expect(res.status).toBe(403);
-  });
-
-  it('old bug fixed: remove-project-from-events with bare ids (the projects service) works, via service key', async () => {
-    const a = await book(alice, { project_id: 'P#2025-01-01T00:00:00Z' });
-    const b = await book(bob, { project_id: 'P#2025-01-01T00:00:00Z' });
-    const res = await api.post('/remove-project-from-events', { events: [a.event_id, { event_id: b.event_id }, 'ghost'] }, { 'x-api-key': SERVICE_KEY });
-    expect(res.status).toBe(200);
-    expect(res.json()).toEqual({ updated: [a.event_id, b.event_id], missing: ['ghost'] });
-    const stored = (await api.post('/get-event-at-time', { site: 'saf', time: a.start })).json() as Array<Record<string, unknown>>;
-    expect(stored.find((e) => e.event_id === a.event_id)?.project_id).toBe('none');
-  });
-
-  it('anonymous calls are refused (401) unless the compatibility switch is on; a bad service key is 401', async () => {
-    const event = await book(alice);
-    expect((await api.post('/add-projects-to-events', { project_id: 'x#1', events: [event.event_id] })).status).toBe(401);
-    expect((await api.post('/remove-project-from-events', { events: [event.event_id] })).status).toBe(401);
-    expect((await api.post('/remove-project-from-events', { events: [event.event_id] }, { 'x-api-key': 'wrong-key-wrong-key' })).status).toBe(401);
-
-    const compat = await startCalendar(idp, projects, { ALLOW_ANONYMOUS_PROJECT_LINKS: 'true' });
-    try {
-      const own = await compat.post('/newevent', aNewEventBody(nextSlot()), alice);
-      const id = (own.json() as { new_calendar_event: { event_id: string } }).new_calendar_event.event_id;
-      const res = await compat.post('/add-projects-to-events', { project_id: 'x#1', events: [id] });
+    it('GET /healthz reports ok', async () => {
+      const res = await api.request('GET', '/healthz');
       expect(res.status).toBe(200);
-      expect(res.json()).toEqual({ updated: [id], missing: [] });
-    } finally {
-      await compat.close();
-    }
+      expect(res.json()).toEqual({ status: 'ok' });
+    });
   });
 
-  it('400 for a malformed events list', async () => {
-    const res = await api.post('/remove-project-from-events', { events: [42] }, { 'x-api-key': SERVICE_KEY });
-    expect(res.status).toBe(400);
-    expect(res.text).toContain('events');
-  });
-});
+  describe('times', () => {
+    it.each([
+      ['2030-02-01T03:00Z', '2030-02-01T04:00Z'],
+      ['2030-02-01T05:00:00.000Z', '2030-02-01T06:00:00.000Z'],
+      ['2030-02-01T01:00:00-06:00', '2030-02-01T02:00:00-06:00'],
+    ])('stores %s .. %s canonically', async (start, end) => {
+      const event = await book(alice, { start, end, site: 'time1', resourceId: 'time1' });
+      expect(event.start).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00Z$/);
+      expect(event.end).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00Z$/);
+    });
 
-describe('/siteevents', () => {
-  it('old bug fixed: returns events overlapping the window, including those running past its end, ordered by start', async () => {
-    const site = 'win1';
-    const early = await book(alice, { site, resourceId: site, start: '2031-01-01T22:00:00Z', end: '2031-01-02T01:00:00Z' });
-    const late = await book(alice, { site, resourceId: site, start: '2031-01-02T23:00:00Z', end: '2031-01-03T02:00:00Z' });
-    const inside = await book(bob, { site, resourceId: site, start: '2031-01-02T10:00:00Z', end: '2031-01-02T11:00:00Z' });
-    await book(bob, { site, resourceId: site, start: '2031-01-03T02:00:00Z', end: '2031-01-03T03:00:00Z' });
-    const res = await api.post('/siteevents', { site, start: '2031-01-02T00:00:00Z', end: '2031-01-03T00:00:00Z' });
-    expect(res.status).toBe(200);
-    expect((res.json() as Array<{ event_id: string }>).map((e) => e.event_id)).toEqual([early.event_id, inside.event_id, late.event_id]);
-  });
-
-  it.each(['site', 'start', 'end'])('a missing %s is a 400', async (key) => {
-    const body: Record<string, unknown> = { site: 'saf', start: '2031-01-02T00:00:00Z', end: '2031-01-03T00:00:00Z' };
-    delete body[key];
-    const res = await api.post('/siteevents', body);
-    expect(res.status).toBe(400);
-    expect(res.text).toBe(`Error: missing required key ${key}`);
+    it.each([
+      ['start', '2030-02-01T03:00:00'],
+      ['end', '2025-02-30T00:00:00Z'],
+      ['start', 'next tuesday'],
+    ])('refuses a bad %s (%s) with a 400 naming it', async (field, value) => {
+      const res = await api.post('/newevent', aNewEventBody({ ...nextSlot(), [field]: value }), alice);
+      expect(res.status).toBe(400);
+      expect(res.text).toContain(`Invalid ${field}`);
+    });
   });
 
-  it('full_project_details attaches each project from the projects service, or "Project not found."', async () => {
-    const site = 'prj1';
-    projects.projects.set('M31 survey#2025-01-01T00:00:00Z', { project_name: 'M31 survey', created_at: '2025-01-01T00:00:00Z' });
-    await book(alice, { site, resourceId: site, start: '2032-01-01T00:00:00Z', end: '2032-01-01T01:00:00Z', project_id: 'M31 survey#2025-01-01T00:00:00Z' });
-    await book(alice, { site, resourceId: site, start: '2032-01-01T01:00:00Z', end: '2032-01-01T02:00:00Z', project_id: 'Deleted#2024-01-01T00:00:00Z' });
-    await book(alice, { site, resourceId: site, start: '2032-01-01T02:00:00Z', end: '2032-01-01T03:00:00Z' });
-    const res = await api.post('/siteevents', { site, start: '2032-01-01T00:00:00Z', end: '2032-01-02T00:00:00Z', full_project_details: true });
-    expect(res.status).toBe(200);
-    const events = res.json() as Array<Record<string, unknown>>;
-    expect(events.map((e) => e.project)).toEqual([
-      { project_name: 'M31 survey', created_at: '2025-01-01T00:00:00Z' }, 'Project not found.', undefined,
-    ]);
+  describe('/newevent', () => {
+    it('returns the stored event under new_calendar_event, with the string fields the frontend uses', async () => {
+      const event = await book(alice, { creator_id: undefined });
+      for (const key of ['title', 'creator', 'creator_id', 'site', 'resourceId', 'project_id']) expect(typeof event[key]).toBe('string');
+      expect(event.creator_id).toBe('google-oauth2|alice');
+      expect(event.last_modified).toMatch(/Z$/);
+    });
+
+    it.each(['event_id', 'site', 'start', 'end'])('a missing %s is a 400 "Error: missing required key"', async (key) => {
+      const res = await api.post('/newevent', aNewEventBody({ ...nextSlot(), [key]: undefined }), alice);
+      expect(res.status).toBe(400);
+      expect(res.text).toBe(`Error: missing required key ${key}`);
+      expectPlainText(res);
+    });
+
+    it('needs a token (401)', async () => {
+      expect((await api.post('/newevent', aNewEventBody(nextSlot()))).status).toBe(401);
+    });
+
+    it("old bug fixed: refuses (409) an overlap with another user's event, naming it", async () => {
+      const first = await book(alice, { site: 'dbl1', resourceId: 'dbl1' });
+      const res = await api.post('/newevent', aNewEventBody({ site: 'dbl1', start: first.start, end: first.end }), bob);
+      expect(res.status).toBe(409);
+      expect(res.text).toContain(String(first.event_id));
+      expectPlainText(res);
+    });
+
+    it('an existing event_id is a 409, not an overwrite', async () => {
+      const first = await book(alice);
+      const res = await api.post('/newevent', aNewEventBody({ ...nextSlot(), event_id: first.event_id, title: 'overwrite' }), alice);
+      expect(res.status).toBe(409);
+      const stillThere = await api.post('/get-event-at-time', { site: 'saf', time: first.start });
+      expect((stillThere.json() as Array<Record<string, unknown>>)[0]?.title).toBe(first.title);
+    });
+
+    it("old bug fixed: a non-admin cannot create in another's name (403); an admin can", async () => {
+      const forged = await api.post('/newevent', aNewEventBody({ ...nextSlot(), creator_id: 'google-oauth2|bob' }), alice);
+      expect(forged.status).toBe(403);
+      expectPlainText(forged);
+      const forBob = await book(admin, { creator_id: 'google-oauth2|bob', creator: 'Bob' });
+      expect(forBob.creator_id).toBe('google-oauth2|bob');
+    });
   });
-});
 
-describe('time queries', () => {
-  it('/user-events-ending-after-time returns that creator\'s events with end > time, ordered by start', async () => {
-    const sub = 'google-oauth2|carol';
-    const carol = bearer(idp.token({ sub }));
-    const a = await book(carol, { site: 'usr1', resourceId: 'usr1', start: '2033-01-01T00:00:00Z', end: '2033-01-01T01:00:00Z' });
-    const b = await book(carol, { site: 'usr2', resourceId: 'usr2', start: '2033-01-01T00:30:00Z', end: '2033-01-01T02:00:00Z' });
-    const res = await api.post('/user-events-ending-after-time', { user_id: sub, time: '2033-01-01T00:59:59Z' });
-    expect((res.json() as Array<{ event_id: string }>).map((e) => e.event_id)).toEqual([a.event_id, b.event_id]);
-    const later = await api.post('/user-events-ending-after-time', { user_id: sub, time: '2033-01-01T01:00:00Z' });
-    expect((later.json() as Array<{ event_id: string }>).map((e) => e.event_id)).toEqual([b.event_id]);
-    expect((await api.post('/user-events-ending-after-time', { user_id: sub })).status).toBe(400);
+  describe('/modifyevent', () => {
+    it('stores the modified event with forced event_id, creator_id and a new last_modified', async () => {
+      const original = await book(alice);
+      const { start, end } = nextSlot();
+      const res = await api.post('/modifyevent', {
+        originalEvent: { event_id: original.event_id, start: original.start },
+        modifiedEvent: { ...original, event_id: 'hijack', creator_id: 'google-oauth2|bob', start, end, title: 'moved' },
+      }, alice);
+      expect(res.status).toBe(200);
+      expect(res.json()).toMatchObject({ event_id: original.event_id, creator_id: 'google-oauth2|alice', start, end, title: 'moved' });
+    });
+
+    it('finds the event whatever format the start hint has', async () => {
+      const original = await book(alice);
+      const hint = String(original.start).replace(':00Z', 'Z');
+      const res = await api.post('/modifyevent', { originalEvent: { event_id: original.event_id, start: hint }, modifiedEvent: { title: 'hinted' } }, alice);
+      expect(res.status).toBe(200);
+    });
+
+    it('404 for an unknown event, 403 for another user, 400 for a missing envelope key', async () => {
+      const original = await book(alice);
+      const unknown = await api.post('/modifyevent', { originalEvent: { event_id: 'nope' }, modifiedEvent: {} }, alice);
+      const foreign = await api.post('/modifyevent', { originalEvent: { event_id: original.event_id }, modifiedEvent: { title: 'x' } }, bob);
+      const envelope = await api.post('/modifyevent', { originalEvent: { event_id: original.event_id } }, alice);
+      expect([unknown.status, foreign.status, envelope.status]).toEqual([404, 403, 400]);
+      expect(foreign.text).toBe('You may only modify your own events.');
+      expect(envelope.text).toBe('Error: missing required key modifiedEvent');
+    });
+
+    it('an admin may modify any event', async () => {
+      const original = await book(alice);
+      const res = await api.post('/modifyevent', { originalEvent: { event_id: original.event_id }, modifiedEvent: { title: 'by admin' } }, admin);
+      expect(res.status).toBe(200);
+      expect(res.json()).toMatchObject({ title: 'by admin', creator_id: 'google-oauth2|alice' });
+    });
+
+    it('old bug fixed: a refused modify (409) never loses the event', async () => {
+      const mine = await book(alice, { site: 'mod1', resourceId: 'mod1' });
+      const theirs = await book(bob, { site: 'mod1', resourceId: 'mod1' });
+      const res = await api.post('/modifyevent', {
+        originalEvent: { event_id: mine.event_id }, modifiedEvent: { start: theirs.start, end: theirs.end },
+      }, alice);
+      expect(res.status).toBe(409);
+      expect(res.text).toContain(String(theirs.event_id));
+      const found = await api.post('/get-event-at-time', { site: 'mod1', time: mine.start });
+      expect(found.json()).toEqual([mine]);
+    });
   });
 
-  it('/get-event-at-time, /is-user-scheduled and /does-conflicting-event-exist', async () => {
-    const site = 'now1';
-    const event = await book(alice, { site, resourceId: site, start: '2034-01-01T00:00:00Z', end: '2034-01-01T01:00:00Z' });
-    const at = (time: string) => api.post('/get-event-at-time', { site, time });
-    expect((await at('2034-01-01T00:00:00Z')).json()).toEqual([event]);
-    expect((await at('2034-01-01T01:00:00Z')).json()).toEqual([]);
+  describe('/delete', () => {
+    it('returns the deleted event as JSON; 404 afterwards', async () => {
+      const event = await book(alice);
+      const res = await api.post('/delete', { event_id: event.event_id, start: event.start, creator_id: event.creator_id }, alice);
+      expect(res.status).toBe(200);
+      expect(res.json()).toEqual(event);
+      expect((await api.post('/delete', { event_id: event.event_id }, alice)).status).toBe(404);
+    });
 
-    const scheduled = await api.post('/is-user-scheduled', { user_id: 'google-oauth2|alice', site, time: '2034-01-01T00:30:00Z' });
-    expect(scheduled.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(scheduled.text).toBe('true');
-    expect((await api.post('/is-user-scheduled', { user_id: 'google-oauth2|bob', site, time: '2034-01-01T00:30:00Z' })).text).toBe('false');
-    expect((await api.post('/does-conflicting-event-exist', { user_id: 'google-oauth2|bob', site, time: '2034-01-01T00:30:00Z' })).text).toBe('true');
-    expect((await api.post('/does-conflicting-event-exist', { user_id: 'google-oauth2|alice', site, time: '2034-01-01T00:30:00Z' })).text).toBe('false');
-    expect((await api.post('/does-conflicting-event-exist', { user_id: 'x', site, time: 'later' })).status).toBe(400);
-    expect((await api.post('/is-user-scheduled', { site, time: '2034-01-01T00:30:00Z' })).status).toBe(400);
+    it('403 "You may only modify your own events." for another user; an admin may', async () => {
+      const event = await book(alice);
+      const res = await api.post('/delete', { event_id: event.event_id }, bob);
+      expect(res.status).toBe(403);
+      expect(res.text).toBe('You may only modify your own events.');
+      expect((await api.post('/delete', { event_id: event.event_id }, admin)).status).toBe(200);
+    });
+
+    it('400 without event_id, 401 without a token', async () => {
+      expect((await api.post('/delete', {}, alice)).status).toBe(400);
+      expect((await api.post('/delete', { event_id: 'x' })).status).toBe(401);
+    });
+  });
+
+  describe('/add-projects-to-events and /remove-project-from-events', () => {
+    it('with a user token: sets project_id on own events and lists the missing ones, creating nothing', async () => {
+      const event = await book(alice);
+      const res = await api.post('/add-projects-to-events', {
+        project_id: 'M31#2025-01-01T00:00:00Z', events: [{ event_id: event.event_id, start: event.start }, { event_id: 'ghost', start: event.start }],
+      }, alice);
+      expect(res.status).toBe(200);
+      expect(res.json()).toEqual({ updated: [event.event_id], missing: ['ghost'] });
+      const stored = (await api.post('/get-event-at-time', { site: 'saf', time: event.start })).json() as Array<Record<string, unknown>>;
+      expect(stored.find((e) => e.event_id === event.event_id)?.project_id).toBe('M31#2025-01-01T00:00:00Z');
+      expect((await api.post('/delete', { event_id: 'ghost' }, admin)).status).toBe(404);
+    });
+
+    it("a user may not re-project another user's event (403)", async () => {
+      const event = await book(bob);
+      const res = await api.post('/add-projects-to-events', { project_id: 'x#1', events: [{ event_id: event.event_id }] }, alice);
+      expect(res.status).toBe(403);
+    });
+
+    it('old bug fixed: remove-project-from-events with bare ids (the projects service) works, via service key', async () => {
+      const a = await book(alice, { project_id: 'P#2025-01-01T00:00:00Z' });
+      const b = await book(bob, { project_id: 'P#2025-01-01T00:00:00Z' });
+      const res = await api.post('/remove-project-from-events', { events: [a.event_id, { event_id: b.event_id }, 'ghost'] }, { 'x-api-key': SERVICE_KEY });
+      expect(res.status).toBe(200);
+      expect(res.json()).toEqual({ updated: [a.event_id, b.event_id], missing: ['ghost'] });
+      const stored = (await api.post('/get-event-at-time', { site: 'saf', time: a.start })).json() as Array<Record<string, unknown>>;
+      expect(stored.find((e) => e.event_id === a.event_id)?.project_id).toBe('none');
+    });
+
+    it('anonymous calls are refused (401) unless the compatibility switch is on; a bad service key is 401', async () => {
+      const event = await book(alice);
+      expect((await api.post('/add-projects-to-events', { project_id: 'x#1', events: [event.event_id] })).status).toBe(401);
+      expect((await api.post('/remove-project-from-events', { events: [event.event_id] })).status).toBe(401);
+      expect((await api.post('/remove-project-from-events', { events: [event.event_id] }, { 'x-api-key': 'wrong-key-wrong-key' })).status).toBe(401);
+
+      const compat = await start({ ALLOW_ANONYMOUS_PROJECT_LINKS: 'true' });
+      try {
+        const own = await compat.post('/newevent', aNewEventBody(nextSlot()), alice);
+        const id = (own.json() as { new_calendar_event: { event_id: string } }).new_calendar_event.event_id;
+        const res = await compat.post('/add-projects-to-events', { project_id: 'x#1', events: [id] });
+        expect(res.status).toBe(200);
+        expect(res.json()).toEqual({ updated: [id], missing: [] });
+      } finally {
+        await compat.close();
+      }
+    });
+
+    it('400 for a malformed events list', async () => {
+      const res = await api.post('/remove-project-from-events', { events: [42] }, { 'x-api-key': SERVICE_KEY });
+      expect(res.status).toBe(400);
+      expect(res.text).toContain('events');
+    });
+  });
+
+  describe('/siteevents', () => {
+    it('old bug fixed: returns events overlapping the window, including those running past its end, ordered by start', async () => {
+      const site = 'win1';
+      const early = await book(alice, { site, resourceId: site, start: '2031-01-01T22:00:00Z', end: '2031-01-02T01:00:00Z' });
+      const late = await book(alice, { site, resourceId: site, start: '2031-01-02T23:00:00Z', end: '2031-01-03T02:00:00Z' });
+      const inside = await book(bob, { site, resourceId: site, start: '2031-01-02T10:00:00Z', end: '2031-01-02T11:00:00Z' });
+      await book(bob, { site, resourceId: site, start: '2031-01-03T02:00:00Z', end: '2031-01-03T03:00:00Z' });
+      const res = await api.post('/siteevents', { site, start: '2031-01-02T00:00:00Z', end: '2031-01-03T00:00:00Z' });
+      expect(res.status).toBe(200);
+      expect((res.json() as Array<{ event_id: string }>).map((e) => e.event_id)).toEqual([early.event_id, inside.event_id, late.event_id]);
+    });
+
+    it.each(['site', 'start', 'end'])('a missing %s is a 400', async (key) => {
+      const body: Record<string, unknown> = { site: 'saf', start: '2031-01-02T00:00:00Z', end: '2031-01-03T00:00:00Z' };
+      delete body[key];
+      const res = await api.post('/siteevents', body);
+      expect(res.status).toBe(400);
+      expect(res.text).toBe(`Error: missing required key ${key}`);
+    });
+
+    it('full_project_details attaches each project from the projects service, or "Project not found."', async () => {
+      const site = 'prj1';
+      projects.projects.set('M31 survey#2025-01-01T00:00:00Z', { project_name: 'M31 survey', created_at: '2025-01-01T00:00:00Z' });
+      await book(alice, { site, resourceId: site, start: '2032-01-01T00:00:00Z', end: '2032-01-01T01:00:00Z', project_id: 'M31 survey#2025-01-01T00:00:00Z' });
+      await book(alice, { site, resourceId: site, start: '2032-01-01T01:00:00Z', end: '2032-01-01T02:00:00Z', project_id: 'Deleted#2024-01-01T00:00:00Z' });
+      await book(alice, { site, resourceId: site, start: '2032-01-01T02:00:00Z', end: '2032-01-01T03:00:00Z' });
+      const res = await api.post('/siteevents', { site, start: '2032-01-01T00:00:00Z', end: '2032-01-02T00:00:00Z', full_project_details: true });
+      expect(res.status).toBe(200);
+      const events = res.json() as Array<Record<string, unknown>>;
+      expect(events.map((e) => e.project)).toEqual([
+        { project_name: 'M31 survey', created_at: '2025-01-01T00:00:00Z' }, 'Project not found.', undefined,
+      ]);
+    });
+  });
+
+  describe('time queries', () => {
+    it('/user-events-ending-after-time returns that creator\'s events with end > time, ordered by start', async () => {
+      const sub = 'google-oauth2|carol';
+      const carol = bearer(idp.token({ sub }));
+      const a = await book(carol, { site: 'usr1', resourceId: 'usr1', start: '2033-01-01T00:00:00Z', end: '2033-01-01T01:00:00Z' });
+      const b = await book(carol, { site: 'usr2', resourceId: 'usr2', start: '2033-01-01T00:30:00Z', end: '2033-01-01T02:00:00Z' });
+      const res = await api.post('/user-events-ending-after-time', { user_id: sub, time: '2033-01-01T00:59:59Z' });
+      expect((res.json() as Array<{ event_id: string }>).map((e) => e.event_id)).toEqual([a.event_id, b.event_id]);
+      const later = await api.post('/user-events-ending-after-time', { user_id: sub, time: '2033-01-01T01:00:00Z' });
+      expect((later.json() as Array<{ event_id: string }>).map((e) => e.event_id)).toEqual([b.event_id]);
+      expect((await api.post('/user-events-ending-after-time', { user_id: sub })).status).toBe(400);
+    });
+
+    it('/get-event-at-time, /is-user-scheduled and /does-conflicting-event-exist', async () => {
+      const site = 'now1';
+      const event = await book(alice, { site, resourceId: site, start: '2034-01-01T00:00:00Z', end: '2034-01-01T01:00:00Z' });
+      const at = (time: string) => api.post('/get-event-at-time', { site, time });
+      expect((await at('2034-01-01T00:00:00Z')).json()).toEqual([event]);
+      expect((await at('2034-01-01T01:00:00Z')).json()).toEqual([]);
+
+      const scheduled = await api.post('/is-user-scheduled', { user_id: 'google-oauth2|alice', site, time: '2034-01-01T00:30:00Z' });
+      expect(scheduled.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(scheduled.text).toBe('true');
+      expect((await api.post('/is-user-scheduled', { user_id: 'google-oauth2|bob', site, time: '2034-01-01T00:30:00Z' })).text).toBe('false');
+      expect((await api.post('/does-conflicting-event-exist', { user_id: 'google-oauth2|bob', site, time: '2034-01-01T00:30:00Z' })).text).toBe('true');
+      expect((await api.post('/does-conflicting-event-exist', { user_id: 'google-oauth2|alice', site, time: '2034-01-01T00:30:00Z' })).text).toBe('false');
+      expect((await api.post('/does-conflicting-event-exist', { user_id: 'x', site, time: 'later' })).status).toBe(400);
+      expect((await api.post('/is-user-scheduled', { site, time: '2034-01-01T00:30:00Z' })).status).toBe(400);
+    });
   });
 });

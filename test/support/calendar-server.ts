@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/bootstrap/config.js';
 import { startServer, type RunningServer } from '../../src/bootstrap/server.js';
@@ -22,15 +23,29 @@ export interface HttpResult {
   json: () => unknown;
 }
 
-/** The real calendar server on a loopback port, on a fresh SQLite file, wired to the stand-ins. */
+/** How the API is served in a test: the Koa server in-process, or the Lambda bundle behind API Gateway events. */
+export type Driver = 'koa' | 'lambda-v1' | 'lambda-v2';
+
+let tableCounter = 0;
+
+/**
+ * The real calendar API on a loopback port, wired to the stand-ins: the Koa server on a fresh
+ * SQLite file (or, with STORAGE=dynamodb in `env`, fresh DynamoDB tables), or the built Lambda
+ * bundle in its own process.
+ */
 export async function startCalendar(
   idp: IdentityProvider,
   projects: ProjectsStandIn | undefined,
   env: Record<string, string> = {},
+  driver: Driver = 'koa',
 ): Promise<CalendarUnderTest> {
   const dir = tempDir('calendar-http-');
   const sqlitePath = join(dir.path, 'calendar.db');
+  tableCounter += 1;
+  const tables = { DYNAMODB_CALENDAR: `calendar-${process.pid}-${tableCounter}`, SCHEDULE_TRACKING_TABLE: `tracking-${process.pid}-${tableCounter}` };
+  if (driver !== 'koa') return startLambdaHost(idp, projects, { ...tables, ...env }, driver, dir);
   const config = loadConfig({
+    ...tables,
     PORT: '0',
     HOST: '127.0.0.1',
     SQLITE_PATH: sqlitePath,
@@ -56,6 +71,63 @@ export async function startCalendar(
       request('POST', path, { body: typeof body === 'string' ? body : JSON.stringify(body), headers }),
     close: async () => {
       await running.stop();
+      dir.remove();
+    },
+  };
+}
+
+async function startLambdaHost(
+  idp: IdentityProvider,
+  projects: ProjectsStandIn | undefined,
+  env: Record<string, string>,
+  driver: Exclude<Driver, 'koa'>,
+  dir: { remove: () => void },
+): Promise<CalendarUnderTest> {
+  const child = spawn(process.execPath, ['test/support/lambda-host.mjs'], {
+    env: {
+      ...process.env, NODE_OPTIONS: '', LAMBDA_PAYLOAD: driver === 'lambda-v2' ? 'v2' : 'v1',
+      STORAGE: 'dynamodb', AWS_REGION: 'us-east-1', AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE,
+      SERVICE_API_KEYS: SERVICE_KEY, LOG_LEVEL: 'silent', ...(projects ? { PROJECTS_API_URL: projects.url } : {}), ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`lambda host did not start: ${output}`)), 20_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /listening (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`lambda host exited with ${code}: ${output}`)));
+  });
+  const request = async (method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> => {
+    const response = await fetch(`${url}${path}`, { method, body: init.body, headers: init.headers });
+    const text = await response.text();
+    return { status: response.status, text, headers: response.headers, json: () => JSON.parse(text) as unknown };
+  };
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+  return {
+    server: undefined as never,
+    url,
+    logger: undefined as never,
+    sqlitePath: '',
+    stop,
+    request,
+    post: (path, body, headers = {}) => request('POST', path, { body: typeof body === 'string' ? body : JSON.stringify(body), headers }),
+    close: async () => {
+      await stop();
       dir.remove();
     },
   };

@@ -71,4 +71,11 @@ CREATE TABLE projects (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1_EVENTS];
+const V2_SCHEDULE_TRACKING = `
+CREATE TABLE schedule_tracking (
+  ptr_site TEXT PRIMARY KEY,
+  body     TEXT NOT NULL CHECK (json_valid(body))
+);
+`;
+
+export const MIGRATIONS: readonly string[] = [V1_EVENTS, V2_SCHEDULE_TRACKING];
