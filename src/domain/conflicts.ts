@@ -31,3 +31,23 @@ export function findConflicts<T extends Booking>(candidate: Booking, existing: I
 export function earliestOverlappingStart(window: Interval, maxDurationSeconds: number): string {
   return addSeconds(window.start, -maxDurationSeconds);
 }
+
+/**
+ * Every pair of bookings that breaks the conflict rule (same site, different creators, overlapping),
+ * found with a sweep over start times: used to report what older data already holds.
+ */
+export function findConflictingPairs<T extends Booking>(bookings: readonly T[]): Array<[T, T]> {
+  const pairs: Array<[T, T]> = [];
+  const bySite = new Map<string, T[]>();
+  for (const b of bookings) bySite.set(b.site, [...(bySite.get(b.site) ?? []), b]);
+  for (const siteBookings of bySite.values()) {
+    const sorted = [...siteBookings].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    const open: T[] = [];
+    for (const current of sorted) {
+      for (let i = open.length - 1; i >= 0; i--) if ((open[i] as T).end <= current.start) open.splice(i, 1);
+      for (const other of open) if (conflictsWith(current, other)) pairs.push([other, current]);
+      open.push(current);
+    }
+  }
+  return pairs;
+}

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { conflictsWith, findConflicts, type Booking } from '../../src/domain/conflicts.js';
+import { conflictsWith, findConflictingPairs, findConflicts, type Booking } from '../../src/domain/conflicts.js';
 import { isActiveAt, overlaps } from '../../src/domain/interval.js';
 import { formatUtcTime } from '../../src/domain/time.js';
 
@@ -78,6 +78,27 @@ describe('the conflict rule', () => {
             if (a !== b && a.site === b.site && a.creator_id !== b.creator_id) expect(overlaps(a, b)).toBe(false);
           }
         }
+      }),
+    );
+  });
+});
+
+describe('findConflictingPairs', () => {
+  it('finds exactly the pairs a brute-force comparison finds', () => {
+    const booking = fc.record({
+      creator_id: fc.constantFrom('alice', 'bob', 'carol'),
+      site: fc.constantFrom('saf', 'mrc1'),
+      slot: interval,
+    });
+    fc.assert(
+      fc.property(fc.array(booking, { maxLength: 40 }), (raw) => {
+        const bookings = raw.map((b, i) => ({ event_id: `e${i}`, site: b.site, creator_id: b.creator_id, start: b.slot.start, end: b.slot.end }));
+        const key = ([a, b]: [Booking, Booking]): string => [a.event_id, b.event_id].sort().join('|');
+        const expected: string[] = [];
+        bookings.forEach((a, i) => bookings.slice(i + 1).forEach((b) => {
+          if (conflictsWith(a, b)) expected.push(key([a, b]));
+        }));
+        expect(findConflictingPairs(bookings).map(key).sort()).toEqual(expected.sort());
       }),
     );
   });

@@ -33,8 +33,9 @@ export interface DynamoDbStoreOptions {
   readonly baseBackoffMs?: number;
 }
 
-const GUARD_SORT_KEY = '#guard';
-const guardKey = (site: string) => ({ event_id: `#guard#${site}`, start: GUARD_SORT_KEY });
+export const GUARD_SORT_KEY = '#guard';
+export const GUARD_RETENTION_SECONDS = 7 * 86_400;
+export const guardKey = (site: string) => ({ event_id: `#guard#${site}`, start: GUARD_SORT_KEY });
 const isEventItem = (item: Item): boolean => item.start !== GUARD_SORT_KEY;
 
 const toBooking = ([event_id, start, end, creator_id]: GuardInterval, site: string): Booking => ({
@@ -67,7 +68,7 @@ export class DynamoDbReservationStore implements ReservationStore {
     options: DynamoDbStoreOptions,
   ) {
     this.table = options.tableName;
-    this.retentionSeconds = options.guardRetentionSeconds ?? 7 * 86_400;
+    this.retentionSeconds = options.guardRetentionSeconds ?? GUARD_RETENTION_SECONDS;
     this.maxAttempts = options.maxAttempts ?? 10;
     this.baseBackoffMs = options.baseBackoffMs ?? 15;
   }

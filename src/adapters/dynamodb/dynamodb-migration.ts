@@ -1,0 +1,128 @@
+import {
+  GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../../application/ports/clock.port.js';
+import { findConflictingPairs } from '../../domain/conflicts.js';
+import { isLcoOrigin, normaliseProjectId } from '../../domain/reservation.js';
+import { addSeconds, epochSecondsOf, formatUtcTime, utcTimeFromMillis } from '../../domain/time.js';
+import { GUARD_RETENTION_SECONDS, GUARD_SORT_KEY, guardKey } from './dynamodb-reservation-store.js';
+
+type Item = Record<string, unknown>;
+
+export interface MigrationReport {
+  scanned: number;
+  /** Items whose `start` changed: moved to their canonical key in one transaction. */
+  rekeyed: string[];
+  /** Items rewritten in place (end or project_id). */
+  updated: string[];
+  /** Items whose times do not parse; left as they are. */
+  invalid: string[];
+  guards: Record<string, number>;
+  /** Pairs of events of different creators that already overlap at a site: reported, never deleted. */
+  overlaps: Array<{ site: string; events: [string, string] }>;
+}
+
+const canonical = (value: unknown): string | undefined => {
+  if (typeof value !== 'string') return undefined;
+  const epoch = epochSecondsOf(value);
+  return epoch === undefined ? undefined : formatUtcTime(epoch);
+};
+
+/**
+ * Takes over a table the previous service wrote: canonical times (re-keying an item when its sort
+ * key `start` changes), normalised project ids, the per-site guard items this service's conflict
+ * check relies on, and a report of overlaps that already exist. Running it again changes nothing.
+ */
+export class DynamoDbMigration {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly clock: Clock,
+    private readonly tableName: string,
+    private readonly retentionSeconds = GUARD_RETENTION_SECONDS,
+  ) {}
+
+  async run(): Promise<MigrationReport> {
+    const report: MigrationReport = { scanned: 0, rekeyed: [], updated: [], invalid: [], guards: {}, overlaps: [] };
+    // Keyed by id: an item moved to its canonical key may be met again later in the same scan.
+    const byId = new Map<string, Item>();
+    for await (const item of this.scan()) {
+      if (item.start === GUARD_SORT_KEY || byId.has(String(item.event_id))) continue;
+      report.scanned += 1;
+      byId.set(String(item.event_id), await this.normalise(item, report));
+    }
+    const events = [...byId.values()];
+
+    const valid = events.filter((e) => canonical(e.start) === e.start && canonical(e.end) === e.end && e.start! < e.end!);
+    const bookings = valid.map((e) => ({
+      event_id: String(e.event_id), site: String(e.site), start: String(e.start), end: String(e.end),
+      creator_id: String(e.creator_id), origin: isLcoOrigin(String(e.origin ?? 'PTR')) ? 'LCO' : 'PTR',
+    }));
+    report.overlaps = findConflictingPairs(bookings).map(([a, b]) => ({ site: a.site, events: [a.event_id, b.event_id] }));
+
+    const horizon = addSeconds(utcTimeFromMillis(this.clock.now()), -this.retentionSeconds);
+    const bySite = new Map<string, Array<[string, string, string, string, string]>>();
+    for (const b of bookings) {
+      if (!bySite.has(b.site)) bySite.set(b.site, []);
+      if (b.end > horizon) bySite.get(b.site)!.push([b.event_id, b.start, b.end, b.creator_id, b.origin]);
+    }
+    for (const [site, intervals] of bySite) {
+      await this.writeGuard(site, intervals);
+      report.guards[site] = intervals.length;
+    }
+    return report;
+  }
+
+  private async normalise(item: Item, report: MigrationReport): Promise<Item> {
+    const id = String(item.event_id);
+    const start = canonical(item.start);
+    const end = canonical(item.end);
+    if (start === undefined || end === undefined) {
+      report.invalid.push(id);
+      return item;
+    }
+    const projectId = normaliseProjectId(typeof item.project_id === 'string' ? item.project_id : undefined);
+    const next = { ...item, start, end, project_id: projectId };
+    if (start !== item.start) {
+      await this.client.send(new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: this.tableName, Key: { event_id: id, start: item.start }, ConditionExpression: 'attribute_exists(event_id)' } },
+          { Put: { TableName: this.tableName, Item: next, ConditionExpression: 'attribute_not_exists(event_id)' } },
+        ],
+      }));
+      report.rekeyed.push(id);
+    } else if (end !== item.end || projectId !== item.project_id) {
+      await this.client.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: { event_id: id, start },
+        UpdateExpression: 'SET #end = :end, project_id = :p',
+        ExpressionAttributeNames: { '#end': 'end' },
+        ExpressionAttributeValues: { ':end': end, ':p': projectId },
+      }));
+      report.updated.push(id);
+    }
+    return next;
+  }
+
+  private async writeGuard(site: string, intervals: Array<[string, string, string, string, string]>): Promise<void> {
+    const key = guardKey(site);
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const serialised = JSON.stringify(intervals.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)));
+    if (Item && Item.intervals === serialised) return;
+    const version = Item ? Number(Item.version) : 0;
+    await this.client.send(new PutCommand({
+      TableName: this.tableName,
+      Item: { ...key, guard_site: site, version: version + 1, intervals: serialised },
+      ConditionExpression: version === 0 ? 'attribute_not_exists(event_id)' : 'version = :v',
+      ...(version === 0 ? {} : { ExpressionAttributeValues: { ':v': version } }),
+    }));
+  }
+
+  private async *scan(): AsyncGenerator<Item> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+      for (const item of page.Items ?? []) yield item;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+}
