@@ -1,0 +1,22 @@
+/**
+ * CDK app: `npx aws-cdk@2 deploy --app "npx tsx infra/app.ts" -c stage=dev` (see README).
+ * The function's settings come from the deploying shell's environment.
+ */
+import cdk from 'aws-cdk-lib';
+import { resolve } from 'node:path';
+import { CalendarStack, type Stage } from './calendar-stack.js';
+
+const app = new cdk.App();
+const stage = (app.node.tryGetContext('stage') as string | undefined) ?? 'dev';
+if (stage !== 'dev' && stage !== 'prod') throw new Error(`unknown stage ${stage}: use -c stage=dev or -c stage=prod`);
+
+const passThrough = ['AUTH_JWKS_URI', 'AUTH_PUBLIC_KEY', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_USERINFO_URL', 'SERVICE_API_KEYS',
+  'ALLOW_ANONYMOUS_PROJECT_LINKS', 'PROJECTS_API_URL', 'LOG_LEVEL', 'MAX_RESERVATION_HOURS'];
+const functionEnvironment = Object.fromEntries(passThrough.flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
+
+new CalendarStack(app, `photonranch-calendar-${stage}`, {
+  stage: stage as Stage,
+  lambdaCodePath: resolve('dist/lambda'),
+  functionEnvironment,
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});

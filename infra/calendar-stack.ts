@@ -1,0 +1,121 @@
+/**
+ * The whole AWS deployment of one stage: the HTTP API and its routes, the Lambda function serving
+ * them (dist/lambda, built by `npm run build:lambda`), both DynamoDB tables with their GSIs and
+ * point-in-time recovery, and IAM limited to those tables and the site-proxy secrets in SSM.
+ */
+import cdk from 'aws-cdk-lib';
+import apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import iam from 'aws-cdk-lib/aws-iam';
+import lambda from 'aws-cdk-lib/aws-lambda';
+import logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+export type Stage = 'dev' | 'prod';
+
+export interface CalendarStackProps extends cdk.StackProps {
+  readonly stage: Stage;
+  /** Folder holding the bundle's index.mjs. */
+  readonly lambdaCodePath: string;
+  /** Environment of the function: AUTH_JWKS_URI, AUTH_ISSUER, PROJECTS_API_URL, SERVICE_API_KEYS, ... */
+  readonly functionEnvironment: Readonly<Record<string, string>>;
+}
+
+/** Every route of the calendar API (CONTRACT.md), as API Gateway route keys. */
+export const API_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path: string }> = [
+  ...['/newevent', '/modifyevent', '/delete', '/add-projects-to-events', '/remove-project-from-events', '/siteevents',
+    '/user-events-ending-after-time', '/get-event-at-time', '/is-user-scheduled', '/does-conflicting-event-exist',
+    '/scheduler-observations'].map((path) => ({ method: 'POST' as const, path })),
+  { method: 'GET', path: '/import-schedules' },
+  { method: 'GET', path: '/import-schedules/{subsite}' },
+  { method: 'GET', path: '/healthz' },
+];
+
+export class CalendarStack extends cdk.Stack {
+  readonly calendarTable: dynamodb.Table;
+  readonly trackingTable: dynamodb.Table;
+  readonly httpFunction: lambda.Function;
+  readonly api: apigw.HttpApi;
+
+  constructor(scope: Construct, id: string, props: CalendarStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+    const removalPolicy = stage === 'prod' ? cdk.RemovalPolicy.RETAIN : cdk.RemovalPolicy.DESTROY;
+
+    this.calendarTable = new dynamodb.Table(this, 'Calendar', {
+      tableName: `calendar-${stage}`,
+      partitionKey: { name: 'event_id', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'start', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy,
+    });
+    this.calendarTable.addGlobalSecondaryIndex({
+      indexName: 'site-end-index',
+      partitionKey: { name: 'site', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'end', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+    this.calendarTable.addGlobalSecondaryIndex({
+      indexName: 'creatorid-end-index',
+      partitionKey: { name: 'creator_id', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'end', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+    this.trackingTable = new dynamodb.Table(this, 'ScheduleTracking', {
+      tableName: `${stage}-schedule-tracking`,
+      partitionKey: { name: 'ptr_site', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy,
+    });
+
+    const environment = {
+      ...props.functionEnvironment,
+      NODE_ENV: 'production',
+      STORAGE: 'dynamodb',
+      STAGE: stage,
+      DYNAMODB_CALENDAR: this.calendarTable.tableName,
+      SCHEDULE_TRACKING_TABLE: this.trackingTable.tableName,
+    };
+    // The function gets exactly the permissions listed here: no managed policy beyond logging.
+    const role = new iam.Role(this, 'HttpFunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+    });
+    this.calendarTable.grantReadWriteData(role);
+    this.trackingTable.grantReadWriteData(role);
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+      resources: [cdk.Arn.format({ service: 'ssm', resource: 'parameter', resourceName: 'site-proxy-secret/*' }, this)],
+    }));
+
+    this.httpFunction = new lambda.Function(this, 'Http', {
+      functionName: `photonranch-calendar-${stage}-http`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.http',
+      code: lambda.Code.fromAsset(props.lambdaCodePath),
+      memorySize: 1024,
+      timeout: cdk.Duration.seconds(29),
+      role,
+      environment,
+      logGroup: new logs.LogGroup(this, 'HttpLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy }),
+    });
+
+    this.api = new apigw.HttpApi(this, 'Api', { apiName: `photonranch-calendar-${stage}`, createDefaultStage: true });
+    const integration = new integrations.HttpLambdaIntegration('HttpIntegration', this.httpFunction, {
+      payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+    });
+    for (const route of API_ROUTES) {
+      // OPTIONS goes to the function too: its CORS answer is the contract's, on every route.
+      this.api.addRoutes({
+        path: route.path,
+        methods: [route.method === 'GET' ? apigw.HttpMethod.GET : apigw.HttpMethod.POST, apigw.HttpMethod.OPTIONS],
+        integration,
+      });
+    }
+    new cdk.CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+  }
+}

@@ -1,0 +1,85 @@
+/** The deployment, synthesized offline with CDK, has the resources the service needs and no more rights. */
+import cdk from 'aws-cdk-lib';
+import assertions from 'aws-cdk-lib/assertions';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { API_ROUTES, CalendarStack, type Stage } from '../../infra/calendar-stack.js';
+import { buildRoutes, type UseCases } from '../../src/adapters/http/routes.js';
+import { tempDir } from '../support/temp-dir.js';
+
+const { Match, Template } = assertions;
+const code = tempDir('lambda-code-');
+writeFileSync(join(code.path, 'index.mjs'), 'export const http = async () => ({ statusCode: 200, body: "" });\n');
+afterAll(() => code.remove());
+
+function synth(stage: Stage) {
+  const app = new cdk.App();
+  const stack = new CalendarStack(app, `photonranch-calendar-${stage}`, {
+    stage,
+    lambdaCodePath: code.path,
+    functionEnvironment: { AUTH_JWKS_URI: 'https://tenant.example/.well-known/jwks.json', AUTH_ISSUER: 'https://tenant.example/' },
+    env: { account: '123456789012', region: 'us-east-1' },
+  });
+  return Template.fromStack(stack);
+}
+
+describe.each(['dev', 'prod'] as const)('stage %s', (stage) => {
+  const template = synth(stage);
+
+  it('has the calendar table on the existing design: keys, both GSIs (projection ALL), point-in-time recovery', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: `calendar-${stage}`,
+      KeySchema: [{ AttributeName: 'event_id', KeyType: 'HASH' }, { AttributeName: 'start', KeyType: 'RANGE' }],
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({ IndexName: 'site-end-index', KeySchema: [{ AttributeName: 'site', KeyType: 'HASH' }, { AttributeName: 'end', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }),
+        Match.objectLike({ IndexName: 'creatorid-end-index', KeySchema: [{ AttributeName: 'creator_id', KeyType: 'HASH' }, { AttributeName: 'end', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }),
+      ]),
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: `${stage}-schedule-tracking`,
+      KeySchema: [{ AttributeName: 'ptr_site', KeyType: 'HASH' }],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: stage === 'prod' ? 'Retain' : 'Delete' });
+  });
+
+  it('runs the bundle on nodejs22.x with DynamoDB storage and the stage\'s table names', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: `photonranch-calendar-${stage}-http`,
+      Runtime: 'nodejs22.x',
+      Handler: 'index.http',
+      Environment: { Variables: Match.objectLike({ STORAGE: 'dynamodb', STAGE: stage, NODE_ENV: 'production', AUTH_ISSUER: 'https://tenant.example/' }) },
+    });
+  });
+
+  it('routes every API path (and its OPTIONS) of the HTTP API to the function', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: `photonranch-calendar-${stage}`, ProtocolType: 'HTTP' });
+    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey);
+    for (const { method, path } of API_ROUTES) {
+      expect(routeKeys).toContain(`${method} ${path}`);
+      expect(routeKeys).toContain(`OPTIONS ${path}`);
+    }
+  });
+
+  it('limits the function to its two tables (and their indexes) and the site-proxy secrets', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const statements = policies.flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Array<Record<string, unknown>> } } }).Properties.PolicyDocument.Statement);
+    for (const statement of statements) {
+      const resources = ([] as unknown[]).concat(statement.Resource);
+      expect(resources.length).toBeGreaterThan(0);
+      const text = JSON.stringify(resources);
+      expect(text).not.toBe('["*"]');
+      expect(text).toMatch(/Calendar|ScheduleTracking|site-proxy-secret/);
+    }
+    const ssm = statements.find((s) => JSON.stringify(s.Action).includes('ssm:GetParameter'));
+    expect(JSON.stringify(ssm?.Resource)).toContain(':parameter/site-proxy-secret/*');
+  });
+});
+
+it('the deployment routes every path the HTTP driver serves', () => {
+  const routes = buildRoutes({} as UseCases);
+  const deployed = new Set(API_ROUTES.map((r) => `${r.method} ${r.path}`));
+  for (const route of routes) expect(deployed).toContain(`${route.method} ${route.path}`);
+});
