@@ -2,6 +2,7 @@
  * Concurrency on DynamoDB: many clients contending for the same slots through the store, and the
  * failure paths DynamoDB Local never shows (TransactionConflict, GSI lag) injected by a fake client.
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
 import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-reservation-store.js';
 import { ReservationConflictError, StoreUnavailableError } from '../../src/domain/errors.js';
@@ -134,4 +135,45 @@ describe('with a fake client injecting faults', () => {
       raw.destroy();
     }
   }, 120_000);
+});
+
+describe('guard upkeep and paging', () => {
+  it('prunes bookings that ended before the retention horizon from the guard, and still checks them through the index', async () => {
+    const names = await freshTables(dynamo.endpoint);
+    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
+    try {
+      const now = new FixedClock(Date.parse('2030-01-01T00:00:00Z'));
+      const store = new DynamoDbReservationStore(doc, now, { tableName: names.calendar, guardRetentionSeconds: 86_400 });
+      const old = aReservation({ site: 'prune', creator_id: 'alice', start: '2030-01-01T10:00:00Z', end: '2030-01-01T11:00:00Z' });
+      await store.createUnlessConflict(old);
+      now.set('2030-01-05T00:00:00Z');
+      await store.createUnlessConflict(aReservation({ site: 'prune', creator_id: 'bob', start: '2030-01-06T00:00:00Z', end: '2030-01-06T01:00:00Z' }));
+      const guard = (await doc.send(new GetCommand({ TableName: names.calendar, Key: { event_id: '#guard#prune', start: '#guard' }, ConsistentRead: true }))).Item;
+      expect((JSON.parse(String(guard?.intervals)) as string[][]).map((i) => i[0])).not.toContain(old.event_id);
+      // A booking reaching back past the horizon is still checked against the old one, through the GSI.
+      await expect(store.createUnlessConflict(aReservation({ site: 'prune', creator_id: 'carol', start: '2030-01-01T10:30:00Z', end: '2030-01-01T12:00:00Z' })))
+        .rejects.toBeInstanceOf(ReservationConflictError);
+    } finally {
+      raw.destroy();
+    }
+  });
+
+  it('every query follows LastEvaluatedKey to the last page', async () => {
+    const names = await freshTables(dynamo.endpoint);
+    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
+    try {
+      const store = new DynamoDbReservationStore(doc, clock, { tableName: names.calendar });
+      for (let i = 0; i < 7; i++) {
+        await store.createUnlessConflict(aReservation({ event_id: `page-${i}`, site: 'pages', creator_id: 'alice', start: `2030-01-02T0${i}:00:00Z`, end: `2030-01-02T0${i}:30:00Z` }));
+      }
+      const { client } = faultyClient(doc, { pageSize: 2 });
+      const paged = new DynamoDbReservationStore(client, clock, { tableName: names.calendar });
+      expect((await paged.findOverlapping('pages', { start: '2030-01-02T00:00:00Z', end: '2030-01-03T00:00:00Z' })).map((e) => e.event_id))
+        .toEqual(['page-0', 'page-1', 'page-2', 'page-3', 'page-4', 'page-5', 'page-6']);
+      expect(await paged.findByCreatorEndingAfter('alice', '2030-01-01T00:00:00Z')).toHaveLength(7);
+      expect((await paged.get('page-3'))?.event_id).toBe('page-3');
+    } finally {
+      raw.destroy();
+    }
+  });
 });

@@ -7,6 +7,8 @@ export interface Faults {
   transactionConflictsFirst: number;
   /** GSI queries answer with nothing, as a lagging index may. */
   staleIndexes: boolean;
+  /** Forces every Query to answer in pages of this many items (DynamoDB pages at 1 MB). */
+  pageSize?: number;
 }
 
 /**
@@ -32,6 +34,9 @@ export function faultyClient(real: DynamoDBDocumentClient, faults: Partial<Fault
       if (f.staleIndexes && command instanceof QueryCommand && command.input.IndexName) {
         stats.staleQueries += 1;
         return { Items: [], Count: 0 };
+      }
+      if (f.pageSize && command instanceof QueryCommand) {
+        return real.send(new QueryCommand({ ...command.input, Limit: f.pageSize }));
       }
       return real.send(command as never);
     },
