@@ -202,7 +202,8 @@ describe('queries', () => {
   });
 
   it('full_project_details fails clearly when the projects service is down', async () => {
-    const down: ProjectsGateway = { getProject: async () => { throw new UpstreamUnavailableError('projects service down'); } };
+    const fail = async (): Promise<never> => { throw new UpstreamUnavailableError('projects service down'); };
+    const down: ProjectsGateway = { getProject: fail, createProject: fail, deleteProjects: fail };
     const s = setUp(down);
     await s.create.execute({ actor: alice, event: aNewEventBody({ project_id: 'p#1' }) });
     await expect(s.site.execute({ site: 'saf', start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z', fullProjectDetails: true })).rejects.toBeInstanceOf(UpstreamUnavailableError);

@@ -47,7 +47,32 @@ describe.each(adapters)('ProjectsGateway contract: %s', (_name, make) => {
   });
 });
 
+describe.each(adapters)('ProjectsGateway contract (create and delete): %s', (_name, make) => {
+  it('creates projects under their project_id and deletes them', async () => {
+    const { gateway } = make();
+    const project = { project_id: 'LCO obs#2024-11-01T14:04:10Z', project_name: 'LCO obs', created_at: '2024-11-01T14:04:10Z', origin: 'LCO' };
+    await gateway.createProject(project);
+    await gateway.createProject({ ...project, project_id: 'Other#2024-11-01T00:00:00Z', project_name: 'Other', created_at: '2024-11-01T00:00:00Z' });
+    expect(await gateway.getProject(project.project_id)).toEqual(project);
+    await gateway.deleteProjects([project.project_id]);
+    expect(await gateway.getProject(project.project_id)).toBeUndefined();
+    expect(await gateway.getProject('Other#2024-11-01T00:00:00Z')).toMatchObject({ project_name: 'Other' });
+    await gateway.deleteProjects([]);
+  });
+});
+
 describe('HTTP projects gateway failures', () => {
+  it('creating or deleting while the service fails is UpstreamUnavailable', async () => {
+    standIn.failing = true;
+    try {
+      const gateway = new HttpProjectsGateway({ baseUrl: standIn.url, retries: 0 });
+      await expect(gateway.createProject({ project_id: 'x#1' })).rejects.toBeInstanceOf(UpstreamUnavailableError);
+      await expect(gateway.deleteProjects(['x#1'])).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    } finally {
+      standIn.failing = false;
+    }
+  });
+
   it('splits ids on the last #, as the projects service keys them', () => {
     expect(splitProjectId('a#b#2025-01-01T00:00:00Z')).toEqual({ project_name: 'a#b', created_at: '2025-01-01T00:00:00Z' });
   });

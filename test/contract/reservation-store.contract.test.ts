@@ -167,6 +167,34 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
     });
   });
 
+  describe('putImported (LCO schedule)', () => {
+    const lco = (overrides: Partial<Reservation> = {}) =>
+      aReservation({ event_id: 'lco-1', origin: 'LCO', creator_id: 'tbeccue#LCO', reservation_type: 'project', ...overrides });
+
+    it('creates and then replaces in place, even over a user booking, which it then blocks for others', async () => {
+      const user = aReservation({ start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' });
+      await store.createUnlessConflict(user);
+      await store.putImported(lco({ start: '2025-06-20T03:30:00Z', end: '2025-06-20T03:35:00Z' }));
+      const moved = lco({ start: '2025-06-20T05:00:00Z', end: '2025-06-20T05:10:00Z', title: 'moved' });
+      await store.putImported(moved);
+      expect(await store.get('lco-1')).toEqual(moved);
+      expect(ids(await store.findActiveAt('saf', '2025-06-20T03:31:00Z'))).toEqual([user.event_id]);
+      await expect(store.createUnlessConflict(aReservation({ creator_id: 'bob', start: '2025-06-20T05:05:00Z', end: '2025-06-20T06:00:00Z' })))
+        .rejects.toBeInstanceOf(ReservationConflictError);
+      await store.delete('lco-1');
+      await expect(store.createUnlessConflict(aReservation({ creator_id: 'bob', start: '2025-06-20T05:05:00Z', end: '2025-06-20T06:00:00Z' })))
+        .resolves.toBeUndefined();
+    });
+
+    it('can move an imported event to another site', async () => {
+      await store.putImported(lco({ site: 'mrc1', resourceId: 'mrc1' }));
+      await store.putImported(lco({ site: 'mrc2', resourceId: 'mrc2' }));
+      expect(ids(await store.findOverlapping('mrc1', { start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' }))).toEqual([]);
+      expect(ids(await store.findOverlapping('mrc2', { start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' }))).toEqual(['lco-1']);
+      await expect(store.createUnlessConflict(aReservation({ site: 'mrc1', resourceId: 'mrc1', creator_id: 'bob' }))).resolves.toBeUndefined();
+    });
+  });
+
   describe('delete, get and setProject', () => {
     it('deletes and returns the event; a second delete finds nothing', async () => {
       const event = aReservation();

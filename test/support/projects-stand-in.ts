@@ -20,6 +20,18 @@ export class ProjectsStandIn {
         res.end('internal error');
         return;
       }
+      if (req.method === 'POST' && req.url === '/new-project') {
+        const project = JSON.parse(body) as { project_name: string; created_at: string };
+        this.projects.set(`${project.project_name}#${project.created_at}`, project);
+        sendJson(res, 200, { message: 'created' });
+        return;
+      }
+      if (req.method === 'POST' && req.url === '/delete-scheduler-projects') {
+        const { project_ids } = JSON.parse(body) as { project_ids: string[] };
+        for (const id of project_ids) this.projects.delete(id);
+        sendJson(res, 200, { deleted: project_ids.length });
+        return;
+      }
       if (req.method !== 'POST' || req.url !== '/get-project') {
         res.statusCode = 404;
         res.end();

@@ -113,6 +113,33 @@ export class DynamoDbReservationStore implements ReservationStore {
     });
   }
 
+  async putImported(reservation: Reservation): Promise<void> {
+    await this.withRetries(async () => {
+      const current = await this.getItem(reservation.event_id);
+      const guard = await this.readGuard(reservation.site);
+      // No conflict check (LCO is authoritative for its observations), but the guard records it,
+      // so users' bookings over it are refused.
+      const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+        this.guardWrite(guard, [...this.kept(guard, reservation.event_id), toInterval(reservation)]),
+      ];
+      if (current && String(current.site) !== reservation.site) {
+        const oldGuard = await this.readGuard(String(current.site));
+        items.push(this.guardWrite(oldGuard, this.kept(oldGuard, reservation.event_id)));
+      }
+      if (current && current.start !== reservation.start) {
+        items.push({ Delete: { TableName: this.table, Key: { event_id: current.event_id, start: current.start }, ConditionExpression: 'attribute_exists(event_id)' } });
+      }
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: reservation,
+          ConditionExpression: current && current.start === reservation.start ? 'attribute_exists(event_id)' : 'attribute_not_exists(event_id)',
+        },
+      });
+      await this.transact(items);
+    });
+  }
+
   async delete(eventId: string): Promise<Reservation | undefined> {
     return this.withRetries(async () => {
       const current = await this.getItem(eventId);

@@ -11,6 +11,14 @@ export class InMemoryProjectsGateway implements ProjectsGateway {
     return project === undefined ? undefined : structuredClone(project);
   }
 
+  async createProject(project: Readonly<Record<string, unknown>> & { project_id: string }): Promise<void> {
+    await this.saveProject(project.project_id, project);
+  }
+
+  async deleteProjects(projectIds: readonly string[]): Promise<void> {
+    for (const id of projectIds) this.projects.delete(id);
+  }
+
   /** Stores a project under its id; used to seed the embedded service. */
   async saveProject(projectId: string, project: unknown): Promise<void> {
     this.projects.set(projectId, structuredClone(project));

@@ -28,6 +28,10 @@ export class InMemoryReservationStore implements ReservationStore {
     this.events.set(reservation.event_id, structuredClone(reservation));
   }
 
+  async putImported(reservation: Reservation): Promise<void> {
+    this.events.set(reservation.event_id, structuredClone(reservation));
+  }
+
   async delete(eventId: string): Promise<Reservation | undefined> {
     const existing = this.events.get(eventId);
     this.events.delete(eventId);

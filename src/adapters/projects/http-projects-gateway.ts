@@ -52,4 +52,23 @@ export class HttpProjectsGateway implements ProjectsGateway {
       throw new UpstreamUnavailableError('The projects service answered with malformed JSON.');
     }
   }
+
+  async createProject(project: Readonly<Record<string, unknown>> & { project_id: string }): Promise<void> {
+    await this.expectSuccess('new-project', project, `create project ${project.project_id}`);
+  }
+
+  async deleteProjects(projectIds: readonly string[]): Promise<void> {
+    if (projectIds.length === 0) return;
+    await this.expectSuccess('delete-scheduler-projects', { project_ids: projectIds }, 'delete scheduler projects');
+  }
+
+  private async expectSuccess(path: string, body: unknown, what: string): Promise<void> {
+    let status: number;
+    try {
+      status = (await this.http.post(path, { json: body, responseType: 'text' })).statusCode;
+    } catch (error) {
+      throw new UpstreamUnavailableError(`The projects service could not ${what}: ${(error as Error).message}`);
+    }
+    if (status < 200 || status >= 300) throw new UpstreamUnavailableError(`The projects service could not ${what}: it answered ${status}.`);
+  }
 }

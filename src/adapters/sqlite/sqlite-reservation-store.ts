@@ -25,6 +25,7 @@ export class SqliteReservationStore implements ReservationStore {
   private readonly statements;
   private readonly createTx;
   private readonly replaceTx;
+  private readonly importTx;
 
   constructor(private readonly db: SqliteDatabase) {
     this.statements = {
@@ -59,6 +60,11 @@ export class SqliteReservationStore implements ReservationStore {
       this.assertNoConflict(reservation);
       this.statements.insert.run(row(reservation));
     });
+    this.importTx = db.transaction((reservation: Reservation) => {
+      const values = row(reservation);
+      if (this.statements.exists.get(reservation.event_id)) this.statements.update.run(values);
+      else this.statements.insert.run(values);
+    });
     this.replaceTx = db.transaction((reservation: Reservation) => {
       if (!this.statements.exists.get(reservation.event_id)) throw new ReservationNotFoundError(reservation.event_id);
       this.assertNoConflict(reservation);
@@ -72,6 +78,10 @@ export class SqliteReservationStore implements ReservationStore {
 
   async replaceUnlessConflict(reservation: Reservation): Promise<void> {
     this.write(() => this.replaceTx.immediate(reservation));
+  }
+
+  async putImported(reservation: Reservation): Promise<void> {
+    this.write(() => this.importTx.immediate(reservation));
   }
 
   async delete(eventId: string): Promise<Reservation | undefined> {

@@ -5,6 +5,12 @@ export interface ProjectsGateway {
    * Throws UpstreamUnavailableError when the projects service cannot answer.
    */
   getProject(projectId: string): Promise<unknown | undefined>;
+
+  /** Creates (or replaces) a project; its `project_id` names it. Throws UpstreamUnavailableError on failure. */
+  createProject(project: Readonly<Record<string, unknown>> & { project_id: string }): Promise<void>;
+
+  /** Deletes projects made by the scheduler import. Throws UpstreamUnavailableError on failure. */
+  deleteProjects(projectIds: readonly string[]): Promise<void>;
 }
 
 export const ProjectsGatewayToken = Symbol.for('ProjectsGateway');

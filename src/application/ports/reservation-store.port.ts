@@ -19,6 +19,12 @@ export interface ReservationStore {
    */
   replaceUnlessConflict(reservation: Reservation): Promise<void>;
 
+  /**
+   * Creates or replaces an event imported from the LCO scheduler, without the conflict check: LCO's
+   * schedule is authoritative for its own observations. It still blocks users' bookings after.
+   */
+  putImported(reservation: Reservation): Promise<void>;
+
   /** Deletes and returns the reservation, or undefined when there is none. */
   delete(eventId: string): Promise<Reservation | undefined>;
 
