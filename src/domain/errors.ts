@@ -75,3 +75,11 @@ export class StoreUnavailableError extends DomainError {
 export class IdentityUnavailableError extends DomainError {
   readonly code = 'IDENTITY_UNAVAILABLE';
 }
+
+export class UnknownSubsiteError extends DomainError {
+  readonly code = 'SUBSITE_NOT_FOUND';
+
+  constructor(readonly subsite: string) {
+    super(`No LCO-scheduled PTR site is called ${subsite}.`);
+  }
+}

@@ -5,6 +5,8 @@ export interface ScheduleTracking {
   readonly last_schedule_time?: string;
   /** When the last full refresh (import regardless of last_schedule_time) ran. */
   readonly last_full_refresh?: string;
+  /** Projects whose deletion failed; the next run tries again. */
+  readonly pending_project_deletions?: string[];
   /** When the import last ran for this subsite. */
   readonly updated_at: string;
 }

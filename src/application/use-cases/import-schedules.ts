@@ -1,0 +1,187 @@
+import { inject, injectable } from 'inversify';
+import { findConflicts } from '../../domain/conflicts.js';
+import { UnknownSubsiteError } from '../../domain/errors.js';
+import {
+  findSubsite, IMPORTED_STATES, lcoProjectId, observationToEvent, observationToProject, planSync, subsitesOf,
+  type LcoObservation, type Subsite,
+} from '../../domain/lco.js';
+import { isLcoOrigin, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
+import { addSeconds, toEpochSeconds, utcTimeFromMillis } from '../../domain/time.js';
+import { ClockToken, type Clock } from '../ports/clock.port.js';
+import { LcoClientToken, type LcoClient } from '../ports/lco-client.port.js';
+import { ProjectsGatewayToken, type ProjectsGateway } from '../ports/projects-gateway.port.js';
+import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+import { ScheduleTrackingStoreToken, type ScheduleTracking, type ScheduleTrackingStore } from '../ports/schedule-tracking-store.port.js';
+import { SiteProxySecretsToken, type SiteProxySecrets } from '../ports/site-proxy-secrets.port.js';
+import { ImportSettingsToken, type ImportSettings } from '../settings.js';
+
+export interface SubsiteReport {
+  subsite: string;
+  status: 'imported' | 'skipped' | 'not_configured' | 'failed';
+  /** Why the subsite was skipped or failed. */
+  reason?: string;
+  added: string[];
+  updated: string[];
+  removed: string[];
+  unchanged: number;
+  /** Imported events that overlap users' reservations (LCO wins; listed so someone can act). */
+  overlaps: Array<{ event_id: string; overlaps: string[] }>;
+  /** Observations that failed validation, skipped. */
+  invalid: Array<{ id: unknown; reason: string }>;
+  errors: string[];
+  /** Calendar and project writes made. */
+  writes: number;
+}
+
+/**
+ * The LCO import: keeps each subsite's imported events an exact mirror of LCO's schedule in
+ * `[now, now + window)`. Runs are serialised, so they never overlap.
+ */
+@injectable()
+export class ImportSchedules {
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @inject(ReservationStoreToken) private readonly store: ReservationStore,
+    @inject(ProjectsGatewayToken) private readonly projects: ProjectsGateway,
+    @inject(LcoClientToken) private readonly lco: LcoClient,
+    @inject(SiteProxySecretsToken) private readonly secrets: SiteProxySecrets,
+    @inject(ScheduleTrackingStoreToken) private readonly tracking: ScheduleTrackingStore,
+    @inject(ClockToken) private readonly clock: Clock,
+    @inject(ImportSettingsToken) private readonly settings: ImportSettings,
+  ) {}
+
+  /** Imports every configured subsite, or just `subsite`. */
+  execute(input: { subsite?: string } = {}): Promise<SubsiteReport[]> {
+    const subsites = input.subsite === undefined ? subsitesOf(this.settings.sites) : [this.subsite(input.subsite)];
+    const run = this.running.then(() => this.importAll(subsites));
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  private subsite(name: string): Subsite {
+    const found = findSubsite(this.settings.sites, name);
+    if (!found) throw new UnknownSubsiteError(name);
+    return found;
+  }
+
+  private async importAll(subsites: Subsite[]): Promise<SubsiteReport[]> {
+    const lastScheduled = new Map<string, Promise<string | undefined>>();
+    const reports: SubsiteReport[] = [];
+    for (const subsite of subsites) reports.push(await this.importSubsite(subsite, lastScheduled));
+    return reports;
+  }
+
+  private async importSubsite(subsite: Subsite, lastScheduledByWema: Map<string, Promise<string | undefined>>): Promise<SubsiteReport> {
+    const report: SubsiteReport = {
+      subsite: subsite.ptrSite, status: 'imported', added: [], updated: [], removed: [], unchanged: 0, overlaps: [], invalid: [], errors: [], writes: 0,
+    };
+    const secret = await this.secrets.secretFor(subsite.wema);
+    if (!secret) return { ...report, status: 'not_configured', reason: `no site-proxy secret is configured for ${subsite.wema}` };
+
+    const now = utcTimeFromMillis(this.clock.now());
+    const window = { start: now, end: addSeconds(now, this.settings.windowDays * 86_400) };
+    const tracked = await this.tracking.get(subsite.ptrSite);
+    let lastScheduled: string | undefined;
+    let observations: LcoObservation[];
+    try {
+      if (!lastScheduledByWema.has(subsite.wema)) lastScheduledByWema.set(subsite.wema, this.lco.lastScheduleTime(subsite.wema, secret));
+      lastScheduled = await lastScheduledByWema.get(subsite.wema);
+      const pending = tracked?.pending_project_deletions ?? [];
+      const fullRefreshDue = !tracked?.last_full_refresh
+        || toEpochSeconds(now) - toEpochSeconds(tracked.last_full_refresh) >= this.settings.fullRefreshSeconds;
+      const newer = lastScheduled === undefined || tracked?.last_schedule_time === undefined
+        || Date.parse(lastScheduled) > Date.parse(tracked.last_schedule_time);
+      if (!newer && !fullRefreshDue && pending.length === 0) {
+        return { ...report, status: 'skipped', reason: 'no schedule newer than the last import' };
+      }
+      const schedule = await this.lco.fetchSchedule({ wema: subsite.wema, telescope: subsite.telescope, window, states: IMPORTED_STATES }, secret);
+      report.invalid.push(...schedule.invalid);
+      observations = schedule.observations.filter((o) => {
+        const ours = o.site === subsite.wema && o.telescope === subsite.telescope;
+        if (!ours) report.invalid.push({ id: o.id, reason: `belongs to ${o.site}/${o.telescope}, not ${subsite.wema}/${subsite.telescope}` });
+        return ours;
+      });
+    } catch (error) {
+      // Nothing is changed for a subsite whose schedule could not be read in full.
+      return { ...report, status: 'failed', reason: (error as Error).message, errors: [(error as Error).message] };
+    }
+
+    const orphans = await this.apply(subsite, observations, window, now, report);
+    await this.deleteProjects(subsite, tracked, orphans, report, lastScheduled, now);
+    return report;
+  }
+
+  /** Applies the sync plan; returns the ids of projects no imported event points at any more. */
+  private async apply(subsite: Subsite, observations: LcoObservation[], window: { start: string; end: string }, now: string, report: SubsiteReport): Promise<string[]> {
+    const byEventId = new Map<string, LcoObservation>();
+    const desired: Reservation[] = [];
+    for (const observation of observations) {
+      try {
+        const event = observationToEvent(observation, subsite.ptrSite, now);
+        if (event.end <= window.start || event.start >= window.end) continue;
+        desired.push(event);
+        byEventId.set(event.event_id, observation);
+      } catch (error) {
+        report.invalid.push({ id: observation.id, reason: (error as Error).message });
+      }
+    }
+    const existing = await this.store.findOverlapping(subsite.ptrSite, window);
+    const plan = planSync(desired, existing, window);
+    report.unchanged = plan.unchanged.length;
+    const stillWanted = new Set(desired.map((e) => e.project_id));
+    const orphans: string[] = [];
+
+    const writes = [...plan.add.map((next) => ({ next, previous: undefined as Reservation | undefined })), ...plan.update];
+    for (const { next, previous } of writes) {
+      const observation = byEventId.get(next.event_id) as LcoObservation;
+      try {
+        // The project first: no event may point at a project that was not created.
+        await this.projects.createProject({ ...observationToProject(observation, subsite.ptrSite), project_id: lcoProjectId(observation) });
+        report.writes += 1;
+        await this.store.putImported(next);
+        report.writes += 1;
+        (previous ? report.updated : report.added).push(next.event_id);
+        if (previous && previous.project_id !== next.project_id && !stillWanted.has(previous.project_id)) orphans.push(previous.project_id);
+      } catch (error) {
+        report.errors.push(`${next.event_id}: ${(error as Error).message}`);
+      }
+    }
+    for (const gone of plan.remove) {
+      await this.store.delete(gone.event_id);
+      report.writes += 1;
+      report.removed.push(gone.event_id);
+      if (gone.project_id !== NO_PROJECT && !stillWanted.has(gone.project_id)) orphans.push(gone.project_id);
+    }
+    const users = existing.filter((e) => !isLcoOrigin(e.origin));
+    for (const event of desired) {
+      const overlapping = findConflicts(event, users);
+      if (overlapping.length > 0) report.overlaps.push({ event_id: event.event_id, overlaps: overlapping.map((e) => e.event_id) });
+    }
+    return orphans;
+  }
+
+  private async deleteProjects(
+    subsite: Subsite, tracked: ScheduleTracking | undefined, orphans: string[], report: SubsiteReport, lastScheduled: string | undefined, now: string,
+  ): Promise<void> {
+    let pending = [...new Set([...(tracked?.pending_project_deletions ?? []), ...orphans])];
+    if (pending.length > 0) {
+      try {
+        await this.projects.deleteProjects(pending);
+        report.writes += 1;
+        pending = [];
+      } catch (error) {
+        report.errors.push(`deleting projects ${pending.join(', ')}: ${(error as Error).message}`);
+      }
+    }
+    const clean = report.errors.length === 0;
+    await this.tracking.put({
+      ptr_site: subsite.ptrSite,
+      // A run with errors does not advance: the next run imports again and retries.
+      ...(clean ? (lastScheduled ? { last_schedule_time: lastScheduled } : {}) : tracked?.last_schedule_time ? { last_schedule_time: tracked.last_schedule_time } : {}),
+      ...(clean ? { last_full_refresh: now } : tracked?.last_full_refresh ? { last_full_refresh: tracked.last_full_refresh } : {}),
+      ...(pending.length > 0 ? { pending_project_deletions: pending } : {}),
+      updated_at: now,
+    });
+  }
+}
