@@ -7,6 +7,8 @@ import cdk from 'aws-cdk-lib';
 import apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import events from 'aws-cdk-lib/aws-events';
+import targets from 'aws-cdk-lib/aws-events-targets';
 import iam from 'aws-cdk-lib/aws-iam';
 import lambda from 'aws-cdk-lib/aws-lambda';
 import logs from 'aws-cdk-lib/aws-logs';
@@ -36,6 +38,7 @@ export class CalendarStack extends cdk.Stack {
   readonly calendarTable: dynamodb.Table;
   readonly trackingTable: dynamodb.Table;
   readonly httpFunction: lambda.Function;
+  readonly importFunction: lambda.Function;
   readonly api: apigw.HttpApi;
 
   constructor(scope: Construct, id: string, props: CalendarStackProps) {
@@ -78,6 +81,8 @@ export class CalendarStack extends cdk.Stack {
       STAGE: stage,
       DYNAMODB_CALENDAR: this.calendarTable.tableName,
       SCHEDULE_TRACKING_TABLE: this.trackingTable.tableName,
+      SITE_PROXY_SECRETS_SOURCE: 'ssm',
+      IMPORT_ENABLED: 'false',
     };
     // The function gets exactly the permissions listed here: no managed policy beyond logging.
     const role = new iam.Role(this, 'HttpFunctionRole', {
@@ -102,6 +107,25 @@ export class CalendarStack extends cdk.Stack {
       role,
       environment,
       logGroup: new logs.LogGroup(this, 'HttpLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy }),
+    });
+
+    // The LCO import, every 5 minutes, from the same bundle.
+    this.importFunction = new lambda.Function(this, 'ImportSchedules', {
+      functionName: `photonranch-calendar-${stage}-import-schedules`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.importSchedules',
+      code: lambda.Code.fromAsset(props.lambdaCodePath),
+      memorySize: 1024,
+      timeout: cdk.Duration.minutes(4),
+      reservedConcurrentExecutions: 1,
+      role,
+      environment,
+      logGroup: new logs.LogGroup(this, 'ImportLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy }),
+    });
+    new events.Rule(this, 'ImportEveryFiveMinutes', {
+      schedule: events.Schedule.rate(cdk.Duration.minutes(5)),
+      targets: [new targets.LambdaFunction(this.importFunction, { retryAttempts: 0 })],
     });
 
     this.api = new apigw.HttpApi(this, 'Api', { apiName: `photonranch-calendar-${stage}`, createDefaultStage: true });

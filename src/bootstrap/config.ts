@@ -5,6 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { LOCAL_ISSUER } from '../adapters/auth/local-signing-key.js';
+import { DEFAULT_LCO_SITES, type SiteMapping } from '../domain/lco.js';
 
 export type AuthSource =
   | { readonly mode: 'jwks'; readonly jwksUri: string }
@@ -35,6 +36,14 @@ export interface AppConfig {
   readonly projectsApiUrl?: string;
   readonly logLevel: string;
   readonly maxReservationHours: number;
+  /** WEMA → telescope → PTR site of the sites used with the LCO scheduler. */
+  readonly lcoSites: SiteMapping;
+  readonly lcoSiteProxyUrl: string;
+  readonly siteProxySecretsSource: 'env' | 'ssm';
+  readonly importEnabled: boolean;
+  readonly importIntervalSeconds: number;
+  readonly importWindowDays: number;
+  readonly importFullRefreshSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -50,6 +59,9 @@ const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 const integer = (min: number, max: number) =>
   z.coerce.number({ error: 'must be a number' }).int(`must be a whole number`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+const code = z.string().regex(/^[a-z0-9]{1,16}$/);
+const siteMapping = z.record(code, z.record(z.string().regex(/^[A-Za-z0-9]{1,16}$/), code));
 
 const schema = z.object({
   NODE_ENV: optional(z.string()),
@@ -76,6 +88,22 @@ const schema = z.object({
     error: 'must be one of fatal, error, warn, info, debug, trace, silent',
   })),
   MAX_RESERVATION_HOURS: optional(integer(1, 24 * 31)),
+  LCO_SITES: optional(z.string().transform((text, ctx) => {
+    try {
+      const parsed = siteMapping.safeParse(JSON.parse(text));
+      if (parsed.success) return parsed.data;
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'must be JSON like {"mrc": {"0m31": "mrc1"}} (WEMA → telescope → PTR site)' });
+    return z.NEVER;
+  })),
+  LCO_SITE_PROXY_URL: optional(z.string().refine((v) => v.includes('{wema}') && /^https?:\/\//.test(v), 'must be an http(s) URL containing {wema}')),
+  SITE_PROXY_SECRETS_SOURCE: optional(z.enum(['env', 'ssm'], { error: 'must be env or ssm' })),
+  IMPORT_ENABLED: optional(bool),
+  IMPORT_INTERVAL_SECONDS: optional(integer(10, 86_400)),
+  IMPORT_WINDOW_DAYS: optional(integer(1, 90)),
+  IMPORT_FULL_REFRESH_SECONDS: optional(integer(60, 7 * 86_400)),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -145,5 +173,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(e.PROJECTS_API_URL ? { projectsApiUrl: e.PROJECTS_API_URL } : {}),
     logLevel: e.LOG_LEVEL ?? 'info',
     maxReservationHours: e.MAX_RESERVATION_HOURS ?? 24,
+    lcoSites: e.LCO_SITES ?? DEFAULT_LCO_SITES,
+    lcoSiteProxyUrl: e.LCO_SITE_PROXY_URL ?? 'https://{wema}-proxy.lco.global/',
+    siteProxySecretsSource: e.SITE_PROXY_SECRETS_SOURCE ?? 'env',
+    importEnabled: e.IMPORT_ENABLED ?? true,
+    importIntervalSeconds: e.IMPORT_INTERVAL_SECONDS ?? 300,
+    importWindowDays: e.IMPORT_WINDOW_DAYS ?? 21,
+    importFullRefreshSeconds: e.IMPORT_FULL_REFRESH_SECONDS ?? 3600,
   };
 }

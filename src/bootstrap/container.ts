@@ -10,7 +10,15 @@ import { IdentityResolverToken, type IdentityResolver } from '../application/por
 import { ProjectsGatewayToken, type ProjectsGateway } from '../application/ports/projects-gateway.port.js';
 import { ReservationStoreToken, type ReservationStore } from '../application/ports/reservation-store.port.js';
 import { TokenKeysToken, type TokenKeys } from '../application/ports/token-keys.port.js';
-import { ReservationRulesToken, type ReservationRules } from '../application/settings.js';
+import { ImportSettingsToken, ReservationRulesToken, type ImportSettings, type ReservationRules } from '../application/settings.js';
+import { LcoClientToken, type LcoClient } from '../application/ports/lco-client.port.js';
+import { SiteProxySecretsToken, type SiteProxySecrets } from '../application/ports/site-proxy-secrets.port.js';
+import { ImportSchedules } from '../application/use-cases/import-schedules.js';
+import { ListSchedulerObservations } from '../application/use-cases/list-scheduler-observations.js';
+import { HttpLcoClient } from '../adapters/lco/http-lco-client.js';
+import { EnvSiteProxySecrets } from '../adapters/secrets/env-site-proxy-secrets.js';
+import { SsmSiteProxySecrets } from '../adapters/secrets/ssm-site-proxy-secrets.js';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { AddProjectToReservations } from '../application/use-cases/add-project-to-reservations.js';
 import { CreateReservation } from '../application/use-cases/create-reservation.js';
 import { DeleteReservation } from '../application/use-cases/delete-reservation.js';
@@ -47,7 +55,7 @@ export const LoggerToken = Symbol.for('Logger');
 export const USE_CASES = [
   CreateReservation, ModifyReservation, DeleteReservation, AddProjectToReservations, RemoveProjectFromReservations,
   ListSiteReservations, ListUserReservationsEndingAfter, ListReservationsAtTime, IsUserScheduled,
-  DoesConflictingReservationExist,
+  DoesConflictingReservationExist, ImportSchedules, ListSchedulerObservations,
 ] as const;
 
 export interface AppContainer {
@@ -148,6 +156,15 @@ export async function buildContainer(config: AppConfig, logger: Logger = createL
       serviceApiKeys: config.serviceApiKeys,
       onUserinfoError: (err) => logger.warn({ err }, 'userinfo lookup failed; treating the caller as having no roles'),
     }),
+  );
+  container.bind<ImportSettings>(ImportSettingsToken).toConstantValue({
+    sites: config.lcoSites, windowDays: config.importWindowDays, fullRefreshSeconds: config.importFullRefreshSeconds,
+  });
+  container.bind<LcoClient>(LcoClientToken).toConstantValue(new HttpLcoClient({ urlTemplate: config.lcoSiteProxyUrl }));
+  container.bind<SiteProxySecrets>(SiteProxySecretsToken).toConstantValue(
+    config.siteProxySecretsSource === 'ssm'
+      ? new SsmSiteProxySecrets(new SSMClient({ region: config.awsRegion }))
+      : new EnvSiteProxySecrets(process.env),
   );
   for (const useCase of USE_CASES) container.bind<object>(useCase as Newable<object>).toSelf().inSingletonScope();
 

@@ -12,6 +12,8 @@ import { ListSiteReservations } from '../application/use-cases/list-site-reserva
 import { ListUserReservationsEndingAfter } from '../application/use-cases/list-user-reservations.js';
 import { ModifyReservation } from '../application/use-cases/modify-reservation.js';
 import { RemoveProjectFromReservations } from '../application/use-cases/remove-project-from-reservations.js';
+import { ImportSchedules } from '../application/use-cases/import-schedules.js';
+import { ListSchedulerObservations } from '../application/use-cases/list-scheduler-observations.js';
 import { buildKoaApp } from '../adapters/http/koa/app.js';
 import { buildRoutes } from '../adapters/http/routes.js';
 import type { AppConfig } from './config.js';
@@ -32,6 +34,8 @@ export function createHttpApp({ container, logger }: AppContainer): Koa {
     listReservationsAtTime: container.get(ListReservationsAtTime),
     isUserScheduled: container.get(IsUserScheduled),
     doesConflictingReservationExist: container.get(DoesConflictingReservationExist),
+    importSchedules: container.get(ImportSchedules),
+    listSchedulerObservations: container.get(ListSchedulerObservations),
   });
   return buildKoaApp({
     routes,

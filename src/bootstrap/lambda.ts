@@ -4,16 +4,36 @@
  */
 import 'reflect-metadata';
 import { apiGatewayHandler, type ApiGatewayEvent, type ApiGatewayHandler, type ApiGatewayResult } from '../adapters/http/lambda/api-gateway.js';
+import { ImportSchedules, type SubsiteReport } from '../application/use-cases/import-schedules.js';
 import { loadConfig } from './config.js';
-import { buildContainer } from './container.js';
+import { buildContainer, type AppContainer } from './container.js';
 import { createHttpApp } from './http-app.js';
 
+let containerPromise: Promise<AppContainer> | undefined;
 let handlerPromise: Promise<ApiGatewayHandler> | undefined;
 
+/** Built once per cold start (a failed build is retried by the next invocation). */
+function container(): Promise<AppContainer> {
+  containerPromise ??= (async () => {
+    const config = loadConfig();
+    return buildContainer({ ...config, storage: config.storage === 'sqlite' ? 'dynamodb' : config.storage });
+  })().catch((error: unknown) => {
+    containerPromise = undefined;
+    throw error;
+  });
+  return containerPromise;
+}
+
 async function coldStart(): Promise<ApiGatewayHandler> {
-  const config = loadConfig();
-  const app = await buildContainer({ ...config, storage: config.storage === 'sqlite' ? 'dynamodb' : config.storage });
-  return apiGatewayHandler(createHttpApp(app));
+  return apiGatewayHandler(createHttpApp(await container()));
+}
+
+/** The scheduled LCO import (an EventBridge rule every 5 minutes): imports every subsite. */
+export async function importSchedules(): Promise<SubsiteReport[]> {
+  const app = await container();
+  const reports = await app.container.get(ImportSchedules).execute();
+  app.logger.info({ reports }, 'LCO import');
+  return reports;
 }
 
 /** API Gateway (REST v1 or HTTP API v2) proxy handler for every route of the calendar API. */

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
+import { ImportSchedules } from '../application/use-cases/import-schedules.js';
 import { buildContainer, createLogger } from './container.js';
 import { createHttpApp } from './http-app.js';
 
@@ -33,10 +34,15 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
   const url = `http://${host}:${port}`;
   logger.info({ url, storage: config.storage, auth: config.auth.mode }, 'calendar API listening');
 
+  const stopImports = config.importEnabled
+    ? scheduleImports(app.container.get(ImportSchedules), config.importIntervalSeconds, logger)
+    : () => Promise.resolve();
+
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= new Promise<void>((resolve) => {
-      server.close(() => {
+      server.close(async () => {
+        await stopImports();
         app.close();
         logger.info('calendar API stopped');
         resolve();
@@ -47,4 +53,35 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
     return stopping;
   };
   return { server, url, logger, stop };
+}
+
+/**
+ * Runs the LCO import now and every `intervalSeconds`; a run that is still going when the next is
+ * due makes that one wait its turn (never two at once). Returns a function that stops the schedule
+ * and waits for a run in progress.
+ */
+export function scheduleImports(importSchedules: ImportSchedules, intervalSeconds: number, logger: Logger): () => Promise<void> {
+  let current: Promise<void> | undefined;
+  const run = (): void => {
+    if (current) return;
+    current = importSchedules
+      .execute()
+      .then((reports) => {
+        for (const r of reports) {
+          const level = r.status === 'failed' || r.errors.length > 0 ? 'warn' : 'info';
+          logger[level]({ import: { subsite: r.subsite, status: r.status, reason: r.reason, added: r.added.length, updated: r.updated.length, removed: r.removed.length, unchanged: r.unchanged, errors: r.errors } }, 'LCO import');
+        }
+      })
+      .catch((err: unknown) => logger.error({ err }, 'LCO import failed'))
+      .finally(() => {
+        current = undefined;
+      });
+  };
+  const timer = setInterval(run, intervalSeconds * 1000);
+  timer.unref();
+  run();
+  return async () => {
+    clearInterval(timer);
+    await current;
+  };
 }

@@ -54,6 +54,17 @@ describe.each(['dev', 'prod'] as const)('stage %s', (stage) => {
     });
   });
 
+  it('runs the LCO import from the same bundle every 5 minutes, one run at a time, with secrets from SSM', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: `photonranch-calendar-${stage}-import-schedules`,
+      Runtime: 'nodejs22.x',
+      Handler: 'index.importSchedules',
+      ReservedConcurrentExecutions: 1,
+      Environment: { Variables: Match.objectLike({ SITE_PROXY_SECRETS_SOURCE: 'ssm', STORAGE: 'dynamodb' }) },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
+  });
+
   it('routes every API path (and its OPTIONS) of the HTTP API to the function', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: `photonranch-calendar-${stage}`, ProtocolType: 'HTTP' });
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey);

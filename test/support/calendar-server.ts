@@ -54,6 +54,7 @@ export async function startCalendar(
     AUTH_AUDIENCE: AUDIENCE,
     SERVICE_API_KEYS: SERVICE_KEY,
     LOG_LEVEL: 'silent',
+    IMPORT_ENABLED: 'false',
     ...(projects ? { PROJECTS_API_URL: projects.url } : {}),
     ...env,
   });

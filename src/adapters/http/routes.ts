@@ -13,6 +13,8 @@ import type { ListSiteReservations } from '../../application/use-cases/list-site
 import type { ListUserReservationsEndingAfter } from '../../application/use-cases/list-user-reservations.js';
 import type { ModifyReservation } from '../../application/use-cases/modify-reservation.js';
 import type { RemoveProjectFromReservations } from '../../application/use-cases/remove-project-from-reservations.js';
+import type { ImportSchedules } from '../../application/use-cases/import-schedules.js';
+import type { ListSchedulerObservations } from '../../application/use-cases/list-scheduler-observations.js';
 import type { Actor } from '../../domain/actor.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import { LIMITS } from '../../domain/reservation.js';
@@ -23,6 +25,8 @@ export type AuthMode = 'none' | 'user' | 'link';
 export interface RouteRequest {
   readonly body: Record<string, unknown>;
   readonly actor: Actor;
+  /** Path parameters (`/import-schedules/{subsite}` → subsite). */
+  readonly params: Readonly<Record<string, string>>;
 }
 
 export interface Route {
@@ -45,6 +49,8 @@ export interface UseCases {
   readonly listReservationsAtTime: ListReservationsAtTime;
   readonly isUserScheduled: IsUserScheduled;
   readonly doesConflictingReservationExist: DoesConflictingReservationExist;
+  readonly importSchedules: ImportSchedules;
+  readonly listSchedulerObservations: ListSchedulerObservations;
 }
 
 /** Validates a body against a schema; the message names the first offending key. */
@@ -74,6 +80,7 @@ const schemas = {
   delete: z.looseObject({ event_id: z.string().min(1).max(LIMITS.event_id) }),
   addProject: z.looseObject({ project_id: z.string().max(LIMITS.project_id), events: eventRefs }),
   removeProject: z.looseObject({ events: eventRefs }),
+  siteWindow: z.looseObject({ site: shortString, start: shortString, end: shortString }),
   siteEvents: z.looseObject({ site: shortString, start: shortString, end: shortString, full_project_details: flag.optional() }),
   userEvents: z.looseObject({ user_id: shortString, time: shortString }),
   atTime: z.looseObject({ site: shortString, time: shortString }),
@@ -124,5 +131,14 @@ export function buildRoutes(u: UseCases): Route[] {
       const { user_id, site, time } = parseBody(schemas.userAtTime, body);
       return u.doesConflictingReservationExist.execute({ userId: user_id, site, time });
     }),
+    post('/scheduler-observations', 'none', async ({ body }) => {
+      const { site, start, end } = parseBody(schemas.siteWindow, body);
+      return u.listSchedulerObservations.execute({ site, start, end });
+    }),
+    { method: 'GET', path: '/import-schedules', auth: 'none', hasBody: false, handle: () => u.importSchedules.execute() },
+    {
+      method: 'GET', path: '/import-schedules/{subsite}', auth: 'none', hasBody: false,
+      handle: ({ params }) => u.importSchedules.execute({ subsite: params.subsite ?? '' }),
+    },
   ];
 }

@@ -87,11 +87,13 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
   for (const route of options.routes) {
     const handler = async (ctx: CalendarContext): Promise<void> => {
       const body = route.hasBody ? await readJsonBody(ctx) : {};
-      const result = await route.handle({ body, actor: ctx.state.actor ?? ANONYMOUS });
+      const params = (ctx as unknown as { params?: Record<string, string> }).params ?? {};
+      const result = await route.handle({ body, actor: ctx.state.actor ?? ANONYMOUS, params });
       ctx.type = 'application/json';
       ctx.body = JSON.stringify(result);
     };
-    router.register(route.path, [route.method], [authenticate(route.auth), handler]);
+    // Routes are written API Gateway style (`/{name}`); Koa's router spells parameters `/:name`.
+    router.register(route.path.replace(/\{(\w+)\}/g, ':$1'), [route.method], [authenticate(route.auth), handler]);
   }
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -1,0 +1,34 @@
+import { inject, injectable } from 'inversify';
+import { ALL_STATES, findSubsite, observationToCalendarView } from '../../domain/lco.js';
+import { parseSiteCode } from '../../domain/reservation.js';
+import { parseWindow } from '../../domain/window.js';
+import { LcoClientToken, type LcoClient } from '../ports/lco-client.port.js';
+import { SiteProxySecretsToken, type SiteProxySecrets } from '../ports/site-proxy-secrets.port.js';
+import { ImportSettingsToken, type ImportSettings } from '../settings.js';
+
+/**
+ * POST /scheduler-observations: the LCO observations (all states) scheduled at a PTR site in a
+ * window, read through from LCO and shaped like calendar events. Unknown or unconfigured site: [].
+ */
+@injectable()
+export class ListSchedulerObservations {
+  constructor(
+    @inject(LcoClientToken) private readonly lco: LcoClient,
+    @inject(SiteProxySecretsToken) private readonly secrets: SiteProxySecrets,
+    @inject(ImportSettingsToken) private readonly settings: ImportSettings,
+  ) {}
+
+  async execute(input: { site: string; start: string; end: string }): Promise<Array<Record<string, unknown>>> {
+    const site = parseSiteCode(input.site);
+    const window = parseWindow(input.start, input.end);
+    const subsite = findSubsite(this.settings.sites, site);
+    if (!subsite) return [];
+    const secret = await this.secrets.secretFor(subsite.wema);
+    if (!secret) return [];
+    const schedule = await this.lco.fetchSchedule({ wema: subsite.wema, telescope: subsite.telescope, window, states: ALL_STATES }, secret);
+    return schedule.observations
+      .filter((o) => o.site === subsite.wema && o.telescope === subsite.telescope)
+      .map((o) => observationToCalendarView(o, site))
+      .sort((a, b) => (String(a.start) < String(b.start) ? -1 : String(a.start) > String(b.start) ? 1 : 0));
+  }
+}

@@ -1,0 +1,22 @@
+/** `npm run import [-- <subsite>]`: runs the LCO import once and prints the report as JSON. */
+import 'reflect-metadata';
+import { ImportSchedules } from '../application/use-cases/import-schedules.js';
+import { ConfigError, loadConfig } from './config.js';
+import { buildContainer } from './container.js';
+
+async function main(): Promise<void> {
+  const subsite = process.argv[2];
+  const config = loadConfig();
+  const app = await buildContainer({ ...config, logLevel: 'warn' });
+  try {
+    const reports = await app.container.get(ImportSchedules).execute(subsite ? { subsite } : {});
+    process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+  } finally {
+    app.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError || (error as { code?: string }).code === 'SUBSITE_NOT_FOUND' ? (error as Error).message : error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
