@@ -40,6 +40,9 @@ export interface AppConfig {
   readonly lcoSites: SiteMapping;
   readonly lcoSiteProxyUrl: string;
   readonly siteProxySecretsSource: 'env' | 'ssm';
+  /** `SITE_PROXY_SECRET_<WEMA>` values, by variable name (used when the source is env). */
+  readonly siteProxySecrets: Readonly<Record<string, string>>;
+  readonly lcoTimeoutSeconds: number;
   readonly importEnabled: boolean;
   readonly importIntervalSeconds: number;
   readonly importWindowDays: number;
@@ -100,6 +103,7 @@ const schema = z.object({
   })),
   LCO_SITE_PROXY_URL: optional(z.string().refine((v) => v.includes('{wema}') && /^https?:\/\//.test(v), 'must be an http(s) URL containing {wema}')),
   SITE_PROXY_SECRETS_SOURCE: optional(z.enum(['env', 'ssm'], { error: 'must be env or ssm' })),
+  LCO_TIMEOUT_SECONDS: optional(integer(1, 120)),
   IMPORT_ENABLED: optional(bool),
   IMPORT_INTERVAL_SECONDS: optional(integer(10, 86_400)),
   IMPORT_WINDOW_DAYS: optional(integer(1, 90)),
@@ -176,6 +180,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     lcoSites: e.LCO_SITES ?? DEFAULT_LCO_SITES,
     lcoSiteProxyUrl: e.LCO_SITE_PROXY_URL ?? 'https://{wema}-proxy.lco.global/',
     siteProxySecretsSource: e.SITE_PROXY_SECRETS_SOURCE ?? 'env',
+    siteProxySecrets: Object.fromEntries(
+      Object.entries(env).filter((kv): kv is [string, string] => /^SITE_PROXY_SECRET_[A-Z0-9]+$/.test(kv[0]) && typeof kv[1] === 'string' && kv[1] !== ''),
+    ),
+    lcoTimeoutSeconds: e.LCO_TIMEOUT_SECONDS ?? 15,
     importEnabled: e.IMPORT_ENABLED ?? true,
     importIntervalSeconds: e.IMPORT_INTERVAL_SECONDS ?? 300,
     importWindowDays: e.IMPORT_WINDOW_DAYS ?? 21,

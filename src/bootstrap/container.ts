@@ -160,11 +160,11 @@ export async function buildContainer(config: AppConfig, logger: Logger = createL
   container.bind<ImportSettings>(ImportSettingsToken).toConstantValue({
     sites: config.lcoSites, windowDays: config.importWindowDays, fullRefreshSeconds: config.importFullRefreshSeconds,
   });
-  container.bind<LcoClient>(LcoClientToken).toConstantValue(new HttpLcoClient({ urlTemplate: config.lcoSiteProxyUrl }));
+  container.bind<LcoClient>(LcoClientToken).toConstantValue(new HttpLcoClient({ urlTemplate: config.lcoSiteProxyUrl, timeoutMs: config.lcoTimeoutSeconds * 1000 }));
   container.bind<SiteProxySecrets>(SiteProxySecretsToken).toConstantValue(
     config.siteProxySecretsSource === 'ssm'
       ? new SsmSiteProxySecrets(new SSMClient({ region: config.awsRegion }))
-      : new EnvSiteProxySecrets(process.env),
+      : new EnvSiteProxySecrets(config.siteProxySecrets),
   );
   for (const useCase of USE_CASES) container.bind<object>(useCase as Newable<object>).toSelf().inSingletonScope();
 
