@@ -65,8 +65,9 @@ export interface AppContainer {
   close(): void;
 }
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'photonranch-calendar' }, timestamp: pino.stdTimeFunctions.isoTime });
+/** JSON logs to stdout (the server), or to stderr (command-line tools whose stdout is their output). */
+export function createLogger(level: string, fd: 1 | 2 = 1): Logger {
+  return pino({ level, base: { service: 'photonranch-calendar' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(fd));
 }
 
 function tokenKeysFor(config: AppConfig, logger: Logger): TokenKeys {
