@@ -1,0 +1,90 @@
+import type { LcoClient, Schedule, ScheduleQuery } from '../../src/application/ports/lco-client.port.js';
+import { ImportSchedules } from '../../src/application/use-cases/import-schedules.js';
+import { InMemoryProjectsGateway } from '../../src/adapters/memory/in-memory-projects-gateway.js';
+import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
+import { InMemoryScheduleTrackingStore } from '../../src/adapters/memory/in-memory-schedule-tracking-store.js';
+import { EnvSiteProxySecrets } from '../../src/adapters/secrets/env-site-proxy-secrets.js';
+import type { LcoObservation } from '../../src/domain/lco.js';
+import { UnknownSubsiteError } from '../../src/domain/errors.js';
+import { FixedClock } from '../support/fixed-clock.js';
+import { anObservation } from '../support/lco-fixture.js';
+
+/** A scripted LCO: the schedule and last_schedule_time the test sets, and a count of schedule reads. */
+class ScriptedLco implements LcoClient {
+  observations: LcoObservation[] = [];
+  lastScheduled = '2030-01-01T00:00:00Z';
+  reads = 0;
+  async fetchSchedule(query: ScheduleQuery): Promise<Schedule> {
+    this.reads += 1;
+    return { observations: this.observations.filter((o) => o.telescope === query.telescope), invalid: [] };
+  }
+  async lastScheduleTime(): Promise<string> {
+    return this.lastScheduled;
+  }
+}
+
+function setUp() {
+  const clock = new FixedClock(Date.parse('2030-01-01T00:00:00Z'));
+  const lco = new ScriptedLco();
+  const store = new InMemoryReservationStore();
+  const projects = new InMemoryProjectsGateway();
+  const useCase = new ImportSchedules(
+    store, projects, lco, new EnvSiteProxySecrets({ SITE_PROXY_SECRET_MRC: 's' }), new InMemoryScheduleTrackingStore(), clock,
+    { sites: { mrc: { '0m31': 'mrc1' } }, windowDays: 21, fullRefreshSeconds: 3600 },
+  );
+  return { clock, lco, store, projects, useCase };
+}
+
+const obs = (id: number, start: string, end: string): LcoObservation =>
+  anObservation({ id, name: `O${id}`, site: 'mrc', telescope: '0m31', state: 'PENDING', start, end });
+
+it('skips while last_schedule_time stands still, but refreshes fully once an hour (cancellations do not move it)', async () => {
+  const { clock, lco, store, useCase } = setUp();
+  lco.observations = [obs(1, '2030-01-02T00:00:00Z', '2030-01-02T01:00:00Z'), obs(2, '2030-01-03T00:00:00Z', '2030-01-03T01:00:00Z')];
+  expect((await useCase.execute())[0]).toMatchObject({ status: 'imported', added: ['lco-1', 'lco-2'] });
+
+  lco.observations = [lco.observations[0] as LcoObservation]; // observation 2 cancelled: LCO drops it silently
+  clock.set('2030-01-01T00:30:00Z');
+  expect((await useCase.execute())[0]).toMatchObject({ status: 'skipped' });
+  expect(await store.get('lco-2')).toBeDefined();
+
+  clock.set('2030-01-01T01:00:00Z');
+  expect((await useCase.execute())[0]).toMatchObject({ status: 'imported', removed: ['lco-2'], unchanged: 1 });
+  expect(await store.get('lco-2')).toBeUndefined();
+  expect(lco.reads).toBe(2);
+});
+
+it('mirrors only the window [now, now + window days): later observations wait, ended events stay', async () => {
+  const { clock, lco, store, useCase } = setUp();
+  lco.observations = [obs(1, '2030-01-02T00:00:00Z', '2030-01-02T01:00:00Z'), obs(3, '2030-01-25T00:00:00Z', '2030-01-25T01:00:00Z')];
+  expect((await useCase.execute())[0]).toMatchObject({ added: ['lco-1'] });
+  clock.set('2030-01-05T00:00:00Z');
+  lco.lastScheduled = '2030-01-05T00:00:00Z';
+  lco.observations = [obs(3, '2030-01-25T00:00:00Z', '2030-01-25T01:00:00Z')];
+  expect((await useCase.execute())[0]).toMatchObject({ added: ['lco-3'], removed: [] });
+  expect(await store.get('lco-1')).toBeDefined(); // it ended before the window: history, not touched
+});
+
+it('runs never overlap: a second call waits for the first', async () => {
+  const { lco, useCase } = setUp();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const slow = lco.fetchSchedule.bind(lco);
+  lco.fetchSchedule = async (query) => {
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    await new Promise((r) => setTimeout(r, 50));
+    inFlight -= 1;
+    return slow(query);
+  };
+  lco.observations = [obs(1, '2030-01-02T00:00:00Z', '2030-01-02T01:00:00Z')];
+  const [a, b] = await Promise.all([useCase.execute(), useCase.execute({ subsite: 'mrc1' })]);
+  expect(maxInFlight).toBe(1);
+  expect(a[0]?.added).toEqual(['lco-1']);
+  expect(b[0]?.status).toBe('skipped');
+});
+
+it('an unknown subsite is refused', () => {
+  const { useCase } = setUp();
+  expect(() => useCase.execute({ subsite: 'saf' })).toThrow(UnknownSubsiteError);
+});
