@@ -59,17 +59,10 @@ export async function startCalendar(
     ...env,
   });
   const running = await startServer(config);
-  const request = async (method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> => {
-    const response = await fetch(`${running.url}${path}`, { method, body: init.body, headers: init.headers });
-    const text = await response.text();
-    return { status: response.status, text, headers: response.headers, json: () => JSON.parse(text) as unknown };
-  };
   return {
     ...running,
     sqlitePath,
-    request,
-    post: (path, body, headers = {}) =>
-      request('POST', path, { body: typeof body === 'string' ? body : JSON.stringify(body), headers }),
+    ...httpClient(running.url),
     close: async () => {
       await running.stop();
       dir.remove();
@@ -107,11 +100,6 @@ async function startLambdaHost(
     child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`lambda host exited with ${code}: ${output}`)));
   });
-  const request = async (method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> => {
-    const response = await fetch(`${url}${path}`, { method, body: init.body, headers: init.headers });
-    const text = await response.text();
-    return { status: response.status, text, headers: response.headers, json: () => JSON.parse(text) as unknown };
-  };
   const stop = async (): Promise<void> => {
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
@@ -125,12 +113,24 @@ async function startLambdaHost(
     logger: undefined as never,
     sqlitePath: '',
     stop,
-    request,
-    post: (path, body, headers = {}) => request('POST', path, { body: typeof body === 'string' ? body : JSON.stringify(body), headers }),
+    ...httpClient(url),
     close: async () => {
       await stop();
       dir.remove();
     },
+  };
+}
+
+/** request() and post() against a base URL; post sends an object as JSON and a string as it is. */
+function httpClient(baseUrl: string): Pick<CalendarUnderTest, 'request' | 'post'> {
+  const request: CalendarUnderTest['request'] = async (method, path, init = {}) => {
+    const response = await fetch(`${baseUrl}${path}`, { method, body: init.body, headers: init.headers });
+    const text = await response.text();
+    return { status: response.status, text, headers: response.headers, json: () => JSON.parse(text) as unknown };
+  };
+  return {
+    request,
+    post: (path, body, headers = {}) => request('POST', path, { body: typeof body === 'string' ? body : JSON.stringify(body), headers }),
   };
 }
 
