@@ -1,0 +1,251 @@
+/**
+ * `npm run bench [-- --events 200000 --duration 5 --connections 10 --skip-scaling --skip-dynamodb]`
+ * Measures, side by side in one run: HTTP routes against node:http and Koa ceilings, scaling with the
+ * calendar's size, store-level rates, the Lambda bundle, and the LCO import. Prints a table and
+ * writes bench/results/latest.json.
+ */
+import autocannon from 'autocannon';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import jwt from 'jsonwebtoken';
+import { openSqliteDatabase } from '../src/adapters/sqlite/database.js';
+import { SqliteReservationStore } from '../src/adapters/sqlite/sqlite-reservation-store.js';
+import { createDynamoDbClients } from '../src/adapters/dynamodb/client.js';
+import { DynamoDbReservationStore } from '../src/adapters/dynamodb/dynamodb-reservation-store.js';
+import type { ReservationStore } from '../src/application/ports/reservation-store.port.js';
+import { formatUtcTime } from '../src/domain/time.js';
+import { freshTables, startDynamoDbLocal } from '../test/support/dynamodb-local.js';
+import { tempDir } from '../test/support/temp-dir.js';
+import { seedCalendar, siteName } from './seed.js';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '200000' },
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '10' },
+    'skip-scaling': { type: 'boolean', default: false },
+    'skip-dynamodb': { type: 'boolean', default: false },
+  },
+});
+const EVENTS = Number(args.events);
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+const FROM = Date.UTC(2025, 0, 1) / 1000;
+const MID = FROM + 365 * 86_400;
+const ISSUER = 'photonranch-bench';
+const dir = tempDir('calendar-bench-');
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+  dir.remove();
+});
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+async function spawnListening(args: string[], env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      if (output.length < 100_000) output += chunk.toString();
+      const m = /(?:listening |"url":")(http:\/\/[\d.:]+)/.exec(output);
+      if (m) resolve(m[1] as string);
+    };
+    child.stdout?.on('data', onData); // keep draining: a full pipe would block the server
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
+  return { url, child };
+}
+
+interface Measured { rps: number; p50: number; p99: number; non2xx: number; errors: number }
+
+async function load(url: string, options: Partial<autocannon.Options> & { path?: string }): Promise<Measured> {
+  const result = await autocannon({ url: `${url}${options.path ?? '/'}`, connections: CONNECTIONS, duration: DURATION, ...options } as autocannon.Options);
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+function tokenFor(privateKey: import('node:crypto').KeyObject, sub: string): string {
+  return jwt.sign({ name: sub, 'https://photonranch.org/user_metadata': { roles: [] } }, privateKey, {
+    algorithm: 'RS256', subject: sub, audience: 'master', issuer: ISSUER, expiresIn: 3600, keyid: 'bench',
+  });
+}
+
+async function startCalendar(dbPath: string, publicPem: string): Promise<string> {
+  const { url } = await spawnListening(['--enable-source-maps', 'dist/bootstrap/main.js'], {
+    PORT: '0', SQLITE_PATH: dbPath, AUTH_PUBLIC_KEY: publicPem, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', SQLITE_SYNCHRONOUS: 'NORMAL',
+  });
+  return url;
+}
+
+const json = (body: unknown) => ({ method: 'POST' as const, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+async function httpSection(publicPem: string, privateKey: import('node:crypto').KeyObject) {
+  const dbPath = join(dir.path, 'bench.db');
+  let t = performance.now();
+  seedCalendar(dbPath, { events: EVENTS, from: FROM });
+  log(`seeded ${EVENTS} events in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const [calendar, nodeCeiling, koaCeiling] = await Promise.all([
+    startCalendar(dbPath, publicPem),
+    spawnListening(['bench/ceilings.mjs', 'node']).then((s) => s.url),
+    spawnListening(['bench/ceilings.mjs', 'koa']).then((s) => s.url),
+  ]);
+  const site = siteName(5);
+  const mid = formatUtcTime(MID);
+  const userToken = tokenFor(privateKey, 'google-oauth2|bench-writer');
+  const otherToken = tokenFor(privateKey, 'google-oauth2|bench-intruder');
+  let n = 0;
+  const rows: Array<[string, Measured]> = [];
+  const run = async (name: string, url: string, options: Partial<autocannon.Options> & { path?: string }) => {
+    const measured = await load(url, options);
+    rows.push([name, measured]);
+    log(`${name}: ${measured.rps} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, non-2xx ${measured.non2xx}`);
+  };
+  await run('ceiling: node:http', nodeCeiling, json({ site }));
+  await run('ceiling: bare Koa', koaCeiling, json({ site }));
+  await run('/siteevents (a week)', calendar, { path: '/siteevents', ...json({ site, start: mid, end: formatUtcTime(MID + 7 * 86_400) }) });
+  await run('/get-event-at-time', calendar, { path: '/get-event-at-time', ...json({ site, time: mid }) });
+  await run('/does-conflicting-event-exist', calendar, { path: '/does-conflicting-event-exist', ...json({ user_id: 'google-oauth2|user7', site, time: mid }) });
+  await run('/user-events-ending-after-time', calendar, { path: '/user-events-ending-after-time', ...json({ user_id: 'google-oauth2|user7', time: formatUtcTime(FROM + 700 * 86_400) }) });
+  await run('/newevent (authenticated, unique)', calendar, {
+    path: '/newevent', method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${userToken}` },
+    requests: [{ setupRequest: (req) => {
+      n += 1;
+      const start = FROM + 800 * 86_400 + n * 3600;
+      return { ...req, body: JSON.stringify({ event_id: `bench-${n}`, site: 'new1', start: formatUtcTime(start), end: formatUtcTime(start + 1800) }) };
+    } }],
+  });
+  await run('/newevent refused (409)', calendar, {
+    path: '/newevent', method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${otherToken}` },
+    requests: [{ setupRequest: (req) => {
+      n += 1;
+      return { ...req, body: JSON.stringify({ event_id: `clash-${n}`, site: 'new1', start: formatUtcTime(FROM + 800 * 86_400 + 3600), end: formatUtcTime(FROM + 800 * 86_400 + 7200) }) };
+    } }],
+  });
+  const ceiling = rows[0]![1].rps;
+  return rows.map(([name, m]) => ({ name, ...m, ratio: Math.round((m.rps / ceiling) * 100) / 100 }));
+}
+
+async function scalingSection(publicPem: string) {
+  const results: Array<Record<string, unknown>> = [];
+  for (const events of [10_000, 1_000_000]) {
+    const dbPath = join(dir.path, `scale-${events}.db`);
+    const t = performance.now();
+    seedCalendar(dbPath, { events, from: FROM });
+    log(`seeded ${events} events in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const url = await startCalendar(dbPath, publicPem);
+    const site = siteName(3);
+    const week = await load(url, { path: '/siteevents', ...json({ site, start: formatUtcTime(MID), end: formatUtcTime(MID + 7 * 86_400) }) });
+    const at = await load(url, { path: '/get-event-at-time', ...json({ site, time: formatUtcTime(MID) }) });
+    results.push({ events, siteevents_p50: week.p50, siteevents_p99: week.p99, siteevents_rps: week.rps, at_time_p50: at.p50, at_time_p99: at.p99, at_time_rps: at.rps });
+    log(`${events} events: /siteevents p50 ${week.p50} ms p99 ${week.p99} ms; /get-event-at-time p50 ${at.p50} ms p99 ${at.p99} ms`);
+  }
+  return results;
+}
+
+async function storeRates(name: string, store: ReservationStore, seconds = 2) {
+  let created = 0;
+  const base = FROM + 900 * 86_400;
+  let deadline = performance.now() + seconds * 1000;
+  while (performance.now() < deadline) {
+    const start = base + created * 3600;
+    await store.createUnlessConflict({
+      event_id: `rate-${name}-${created}`, start: formatUtcTime(start), end: formatUtcTime(start + 1800), creator: 'b', creator_id: 'b',
+      site: 'rate', resourceId: 'rate', title: 'b', reservation_type: 'realtime', origin: 'PTR', project_id: 'none', reservation_note: '', last_modified: formatUtcTime(base),
+    });
+    created += 1;
+  }
+  let queries = 0;
+  deadline = performance.now() + seconds * 1000;
+  while (performance.now() < deadline) {
+    await store.findOverlapping('rate', { start: formatUtcTime(base + (queries % 50) * 3600), end: formatUtcTime(base + (queries % 50) * 3600 + 7 * 86_400) });
+    queries += 1;
+  }
+  const row = { store: name, creates_per_s: Math.round(created / seconds), week_queries_per_s: Math.round(queries / seconds) };
+  log(`${name}: ${row.creates_per_s} atomic creates/s, ${row.week_queries_per_s} week queries/s`);
+  return row;
+}
+
+async function storeSection(skipDynamo: boolean) {
+  const rows = [];
+  for (const synchronous of ['NORMAL', 'FULL'] as const) {
+    const db = openSqliteDatabase(join(dir.path, `store-${synchronous}.db`), { synchronous });
+    rows.push(await storeRates(`sqlite (synchronous ${synchronous})`, new SqliteReservationStore(db)));
+    db.close();
+  }
+  if (!skipDynamo) {
+    const dynamo = await startDynamoDbLocal();
+    const names = await freshTables(dynamo.endpoint);
+    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
+    rows.push(await storeRates('dynamodb local', new DynamoDbReservationStore(doc, { now: () => FROM * 1000 }, { tableName: names.calendar })));
+    raw.destroy();
+    await dynamo.stop();
+  }
+  return rows;
+}
+
+async function lambdaSection(skipDynamo: boolean) {
+  execFileSync(process.execPath, ['scripts/build-lambda.mjs'], { stdio: 'ignore' });
+  const bytes = statSync('dist/lambda/index.mjs').size;
+  const result: Record<string, unknown> = { bundle_bytes: bytes, bundle_kib: Math.round(bytes / 1024) };
+  if (!skipDynamo) {
+    const dynamo = await startDynamoDbLocal();
+    const names = await freshTables(dynamo.endpoint);
+    const samples: Array<{ load: number; first: number }> = [];
+    for (let i = 0; i < 5; i++) {
+      const { url, child } = await spawnListening(['test/support/lambda-host.mjs'], {
+        LAMBDA_PAYLOAD: 'v2', STORAGE: 'dynamodb', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_CALENDAR: names.calendar,
+        SCHEDULE_TRACKING_TABLE: names.scheduleTracking, AUTH_JWKS_URI: 'http://127.0.0.1:9/jwks', AUTH_ISSUER: ISSUER, LOG_LEVEL: 'silent',
+      });
+      let out = '';
+      child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+      await fetch(`${url}/siteevents`, { method: 'POST', body: JSON.stringify({ site: 'saf', start: '2030-01-01T00:00:00Z', end: '2030-01-02T00:00:00Z' }) });
+      await new Promise((r) => setTimeout(r, 50));
+      const m = /load ([\d.]+) ms, first request ([\d.]+) ms/.exec(out);
+      if (m) samples.push({ load: Number(m[1]), first: Number(m[2]) });
+      child.kill('SIGKILL');
+    }
+    const totals = samples.map((s) => s.load + s.first).sort((a, b) => a - b);
+    result.cold_start_ms_median = Math.round(totals[Math.floor(totals.length / 2)] ?? 0);
+    result.cold_start_samples = samples;
+    await dynamo.stop();
+  }
+  log(`lambda: bundle ${result.bundle_kib} KiB, cold start (load + first request, median of 5) ${result.cold_start_ms_median ?? '-'} ms`);
+  return result;
+}
+
+async function main(): Promise<void> {
+  execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const publicPem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
+  const results = {
+    when: new Date().toISOString(),
+    machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+    settings: { events: EVENTS, duration_s: DURATION, connections: CONNECTIONS },
+    http: await httpSection(publicPem, privateKey),
+    scaling: args['skip-scaling'] ? [] : await scalingSection(publicPem),
+    store: await storeSection(args['skip-dynamodb']),
+    lambda: await lambdaSection(args['skip-dynamodb']),
+  };
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
+  console.log('\n| route | req/s | p50 ms | p99 ms | × node:http | non-2xx |\n|---|---|---|---|---|---|');
+  for (const r of results.http) console.log(`| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ratio} | ${r.non2xx} |`);
+  if (results.scaling.length) {
+    console.log('\n| events | /siteevents p50 | p99 | /get-event-at-time p50 | p99 |\n|---|---|---|---|---|');
+    for (const s of results.scaling) console.log(`| ${s.events} | ${s.siteevents_p50} | ${s.siteevents_p99} | ${s.at_time_p50} | ${s.at_time_p99} |`);
+  }
+  console.log('\n| store | atomic creates/s | week queries/s |\n|---|---|---|');
+  for (const s of results.store) console.log(`| ${s.store} | ${s.creates_per_s} | ${s.week_queries_per_s} |`);
+  console.log(`\nLambda bundle ${results.lambda.bundle_kib} KiB; cold start (load + first request, median of 5) ${results.lambda.cold_start_ms_median ?? '-'} ms`);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
