@@ -16,6 +16,7 @@ let handlerPromise: Promise<ApiGatewayHandler> | undefined;
 function container(): Promise<AppContainer> {
   containerPromise ??= (async () => {
     const config = loadConfig();
+    // Lambda has no disk worth keeping and no SQLite addon in the bundle: its default store is DynamoDB.
     return buildContainer({ ...config, storage: config.storage === 'sqlite' ? 'dynamodb' : config.storage });
   })().catch((error: unknown) => {
     containerPromise = undefined;

@@ -71,3 +71,26 @@ it('/healthz reports 503 when storage is unavailable', async () => {
     await s.close();
   }
 });
+
+it('a chunked body with no Content-Length is cut off with 413 once it passes 1 MiB', async () => {
+  const echo: Route = { method: 'POST', path: '/echo', auth: 'none', hasBody: true, handle: async ({ body }) => body };
+  const s = await serve([echo]);
+  try {
+    const chunk = new TextEncoder().encode(`"${'x'.repeat(64 * 1024)}",`);
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(new TextEncoder().encode('{"a":['));
+        if (sent < 40) controller.enqueue(chunk);
+        else controller.close();
+        sent += 1;
+      },
+    });
+    const big = await fetch(`${s.url}/echo`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    expect(big.status).toBe(413);
+    const small = await fetch(`${s.url}/echo`, { method: 'POST', body: '{"ok":true}' });
+    expect(await small.json()).toEqual({ ok: true });
+  } finally {
+    await s.close();
+  }
+});

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import Koa, { type Context, type Next } from 'koa';
 import koaJwt from 'koa-jwt';
 import type { Logger } from 'pino';
-import getRawBody from 'raw-body';
 import type { IdentityResolver } from '../../../application/ports/identity-resolver.port.js';
 import type { TokenKeys } from '../../../application/ports/token-keys.port.js';
 import type { Actor } from '../../../domain/actor.js';
@@ -11,6 +10,7 @@ import { UnauthenticatedError } from '../../../domain/errors.js';
 import { CORS_HEADERS } from '../cors.js';
 import { errorResponse, HttpProblem } from '../errors.js';
 import { BODY_LIMIT_BYTES, parseJsonObject } from '../json-body.js';
+import { readBody } from '../read-body.js';
 import type { AuthMode, Route } from '../routes.js';
 
 export interface KoaAppOptions {
@@ -101,20 +101,7 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
 }
 
 async function readJsonBody(ctx: Context): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await getRawBody(ctx.req, {
-      limit: BODY_LIMIT_BYTES,
-      encoding: 'utf8',
-      length: ctx.req.headers['content-length'],
-    });
-  } catch (error) {
-    if ((error as { type?: string }).type === 'entity.too.large') {
-      throw new HttpProblem(413, 'The request body is larger than 1 MiB.');
-    }
-    throw new HttpProblem(400, 'The request body could not be read.');
-  }
-  return parseJsonObject(text);
+  return parseJsonObject(await readBody(ctx.req, BODY_LIMIT_BYTES));
 }
 
 /** Middleware per auth mode; see AuthMode. A bad credential is never downgraded to anonymous. */
