@@ -18,7 +18,6 @@ import { ListSchedulerObservations } from '../application/use-cases/list-schedul
 import { HttpLcoClient } from '../adapters/lco/http-lco-client.js';
 import { EnvSiteProxySecrets } from '../adapters/secrets/env-site-proxy-secrets.js';
 import { SsmSiteProxySecrets } from '../adapters/secrets/ssm-site-proxy-secrets.js';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { AddProjectToReservations } from '../application/use-cases/add-project-to-reservations.js';
 import { CreateReservation } from '../application/use-cases/create-reservation.js';
 import { DeleteReservation } from '../application/use-cases/delete-reservation.js';
@@ -164,7 +163,7 @@ export async function buildContainer(config: AppConfig, logger: Logger = createL
   container.bind<LcoClient>(LcoClientToken).toConstantValue(new HttpLcoClient({ urlTemplate: config.lcoSiteProxyUrl, timeoutMs: config.lcoTimeoutSeconds * 1000 }));
   container.bind<SiteProxySecrets>(SiteProxySecretsToken).toConstantValue(
     config.siteProxySecretsSource === 'ssm'
-      ? new SsmSiteProxySecrets(new SSMClient({ region: config.awsRegion }))
+      ? new SsmSiteProxySecrets({ region: config.awsRegion })
       : new EnvSiteProxySecrets(config.siteProxySecrets),
   );
   for (const useCase of USE_CASES) container.bind<object>(useCase as Newable<object>).toSelf().inSingletonScope();

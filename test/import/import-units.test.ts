@@ -54,7 +54,7 @@ describe('site-proxy secrets', () => {
         throw Object.assign(new Error('AccessDenied'), { name: 'AccessDeniedException' });
       },
     } as unknown as SSMClient;
-    const secrets = new SsmSiteProxySecrets(ssm);
+    const secrets = new SsmSiteProxySecrets({ client: ssm });
     expect(await secrets.secretFor('mrc')).toBe('from-ssm');
     expect(await secrets.secretFor('mrc')).toBe('from-ssm');
     expect(asked).toEqual([{ Name: '/site-proxy-secret/mrc', WithDecryption: true }]);

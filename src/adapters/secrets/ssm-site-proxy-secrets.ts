@@ -1,12 +1,18 @@
-import { GetParameterCommand, ParameterNotFound, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { SiteProxySecrets } from '../../application/ports/site-proxy-secrets.port.js';
 import { UpstreamUnavailableError } from '../../domain/errors.js';
 
-/** SSM SecureString parameters `/site-proxy-secret/<wema>`, decrypted, cached for the process's life. */
+/**
+ * SSM SecureString parameters `/site-proxy-secret/<wema>`, decrypted, cached for a while. The SSM
+ * SDK (about 80 ms to load) is loaded on first use, so Lambda cold starts that never touch LCO
+ * do not pay for it.
+ */
 export class SsmSiteProxySecrets implements SiteProxySecrets {
   private readonly cache = new Map<string, Promise<string | undefined>>();
+  private sdk?: Promise<{ client: SSMClient; GetParameterCommand: typeof import('@aws-sdk/client-ssm').GetParameterCommand }>;
 
-  constructor(private readonly ssm: SSMClient, private readonly ttlMs = 10 * 60_000) {}
+  /** `client` (tests) or `region` (the SDK client is made on first use). */
+  constructor(private readonly source: { client: SSMClient } | { region: string }, private readonly ttlMs = 10 * 60_000) {}
 
   secretFor(wema: string): Promise<string | undefined> {
     let value = this.cache.get(wema);
@@ -19,12 +25,21 @@ export class SsmSiteProxySecrets implements SiteProxySecrets {
     return value;
   }
 
+  private loadSdk() {
+    this.sdk ??= import('@aws-sdk/client-ssm').then(({ SSMClient, GetParameterCommand }) => ({
+      client: 'client' in this.source ? this.source.client : new SSMClient({ region: this.source.region }),
+      GetParameterCommand,
+    }));
+    return this.sdk;
+  }
+
   private async fetch(wema: string): Promise<string | undefined> {
+    const { client, GetParameterCommand } = await this.loadSdk();
     try {
-      const { Parameter } = await this.ssm.send(new GetParameterCommand({ Name: `/site-proxy-secret/${wema}`, WithDecryption: true }));
+      const { Parameter } = await client.send(new GetParameterCommand({ Name: `/site-proxy-secret/${wema}`, WithDecryption: true }));
       return Parameter?.Value || undefined;
     } catch (error) {
-      if (error instanceof ParameterNotFound || (error as Error).name === 'ParameterNotFound') return undefined;
+      if ((error as Error).name === 'ParameterNotFound') return undefined;
       throw new UpstreamUnavailableError(`The secret of the ${wema} site proxy could not be read from SSM.`);
     }
   }
