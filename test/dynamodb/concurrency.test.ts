@@ -8,7 +8,7 @@ import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-r
 import { ReservationConflictError, StoreUnavailableError } from '../../src/domain/errors.js';
 import type { Reservation } from '../../src/domain/reservation.js';
 import { aReservation } from '../support/builders.js';
-import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
+import { freshTables, startDynamoDbLocal, withFreshTables, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { faultyClient } from '../support/faulty-dynamodb-client.js';
 import { FixedClock } from '../support/fixed-clock.js';
 
@@ -70,9 +70,7 @@ it('50 concurrent clients at one site: exactly one winner per contested slot, th
 
 describe('with a fake client injecting faults', () => {
   it('a stale GSI never lets an overlapping booking through: the guard is read consistently', async () => {
-    const names = await freshTables(dynamo.endpoint);
-    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
-    try {
+    await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const honest = new DynamoDbReservationStore(doc, clock, { tableName: names.calendar });
       const alice = aReservation({ creator_id: 'alice', site: 'gsi', start: '2030-01-02T00:00:00Z', end: '2030-01-02T01:00:00Z' });
       await honest.createUnlessConflict(alice);
@@ -83,45 +81,33 @@ describe('with a fake client injecting faults', () => {
         .rejects.toBeInstanceOf(ReservationConflictError);
       await expect(lagging.replaceUnlessConflict({ ...alice, end: '2030-01-02T02:00:00Z' })).resolves.toBeUndefined();
       expect(stats.staleQueries).toBeGreaterThan(0);
-    } finally {
-      raw.destroy();
-    }
+    });
   });
 
   it('a transaction cancelled with TransactionConflict is retried and then succeeds', async () => {
-    const names = await freshTables(dynamo.endpoint);
-    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
-    try {
+    await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const { client, stats } = faultyClient(doc, { transactionConflictsFirst: 3 });
       const store = new DynamoDbReservationStore(client, clock, { tableName: names.calendar });
       const event = aReservation({ site: 'tc', start: '2030-01-02T00:00:00Z', end: '2030-01-02T01:00:00Z' });
       await store.createUnlessConflict(event);
       expect(stats).toMatchObject({ cancelled: 3, transactions: 4 });
       expect(await store.get(event.event_id)).toEqual(event);
-    } finally {
-      raw.destroy();
-    }
+    });
   });
 
   it('conflicts that never clear end in a clear StoreUnavailable (503) after the capped retries, writing nothing', async () => {
-    const names = await freshTables(dynamo.endpoint);
-    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
-    try {
+    await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const { client, stats } = faultyClient(doc, { transactionConflictRate: 1 });
       const store = new DynamoDbReservationStore(client, clock, { tableName: names.calendar, maxAttempts: 5, baseBackoffMs: 1 });
       const event = aReservation({ site: 'tc2' });
       await expect(store.createUnlessConflict(event)).rejects.toBeInstanceOf(StoreUnavailableError);
       expect(stats.transactions).toBe(5);
       expect(await store.get(event.event_id)).toBeUndefined();
-    } finally {
-      raw.destroy();
-    }
+    });
   });
 
   it('30 concurrent clients with 30% of transactions cancelled and stale GSIs still never double-book', async () => {
-    const names = await freshTables(dynamo.endpoint);
-    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
-    try {
+    await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const { client, stats } = faultyClient(doc, { transactionConflictRate: 0.3, staleIndexes: true });
       const outcomes = await contend(30, () => new DynamoDbReservationStore(client, clock, { tableName: names.calendar, maxAttempts: 30 }), 'chaos');
       const winners = outcomes.filter((o): o is Reservation => !(o instanceof Error));
@@ -131,17 +117,13 @@ describe('with a fake client injecting faults', () => {
       const stored = await new DynamoDbReservationStore(doc, clock, { tableName: names.calendar }).findOverlapping('chaos', { start: '2030-01-01T00:00:00Z', end: '2030-01-03T00:00:00Z' });
       expect(stored.map((e) => e.event_id).sort()).toEqual(winners.map((e) => e.event_id).sort());
       assertNoDoubleBooking(stored);
-    } finally {
-      raw.destroy();
-    }
+    });
   }, 120_000);
 });
 
 describe('guard upkeep and paging', () => {
   it('prunes bookings that ended before the retention horizon from the guard, and still checks them through the index', async () => {
-    const names = await freshTables(dynamo.endpoint);
-    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
-    try {
+    await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const now = new FixedClock(Date.parse('2030-01-01T00:00:00Z'));
       const store = new DynamoDbReservationStore(doc, now, { tableName: names.calendar, guardRetentionSeconds: 86_400 });
       const old = aReservation({ site: 'prune', creator_id: 'alice', start: '2030-01-01T10:00:00Z', end: '2030-01-01T11:00:00Z' });
@@ -153,15 +135,11 @@ describe('guard upkeep and paging', () => {
       // A booking reaching back past the horizon is still checked against the old one, through the GSI.
       await expect(store.createUnlessConflict(aReservation({ site: 'prune', creator_id: 'carol', start: '2030-01-01T10:30:00Z', end: '2030-01-01T12:00:00Z' })))
         .rejects.toBeInstanceOf(ReservationConflictError);
-    } finally {
-      raw.destroy();
-    }
+    });
   });
 
   it('every query follows LastEvaluatedKey to the last page', async () => {
-    const names = await freshTables(dynamo.endpoint);
-    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
-    try {
+    await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const store = new DynamoDbReservationStore(doc, clock, { tableName: names.calendar });
       for (let i = 0; i < 7; i++) {
         await store.createUnlessConflict(aReservation({ event_id: `page-${i}`, site: 'pages', creator_id: 'alice', start: `2030-01-02T0${i}:00:00Z`, end: `2030-01-02T0${i}:30:00Z` }));
@@ -172,8 +150,6 @@ describe('guard upkeep and paging', () => {
         .toEqual(['page-0', 'page-1', 'page-2', 'page-3', 'page-4', 'page-5', 'page-6']);
       expect(await paged.findByCreatorEndingAfter('alice', '2030-01-01T00:00:00Z')).toHaveLength(7);
       expect((await paged.get('page-3'))?.event_id).toBe('page-3');
-    } finally {
-      raw.destroy();
-    }
+    });
   });
 });

@@ -2,12 +2,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
 import { DynamoDbMigration } from '../../src/adapters/dynamodb/dynamodb-migration.js';
 import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-reservation-store.js';
 import { ReservationConflictError } from '../../src/domain/errors.js';
 import { aReservation } from '../support/builders.js';
-import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
+import { startDynamoDbLocal, withFreshTables, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { FixedClock } from '../support/fixed-clock.js';
 
 const run = promisify(execFile);
@@ -28,10 +27,8 @@ const LEGACY = [
 ];
 
 it('canonicalises times (re-keying), normalises project ids, builds guards, reports overlaps, and is idempotent', async () => {
-  const names = await freshTables(dynamo.endpoint);
-  const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
   const clock = new FixedClock(Date.parse('2030-01-01T00:00:00Z'));
-  try {
+  await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
     for (const item of LEGACY) await doc.send(new PutCommand({ TableName: names.calendar, Item: item }));
 
     const first = await new DynamoDbMigration(doc, clock, names.calendar).run();
@@ -66,21 +63,15 @@ it('canonicalises times (re-keying), normalises project ids, builds guards, repo
     expect(second).toMatchObject({ scanned: 6, rekeyed: [], updated: [], invalid: ['old-garbage'], guards: { saf: 3, mrc1: 2 } });
     const after = (await doc.send(new ScanCommand({ TableName: names.calendar }))).Items ?? [];
     expect(after.filter((i) => i.start === '#guard').map((g) => g.version)).toEqual([1, 1]);
-  } finally {
-    raw.destroy();
-  }
+  });
 });
 
 it('npm run migrate -- --storage dynamodb prints the report', async () => {
-  const names = await freshTables(dynamo.endpoint);
-  const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
-  try {
+  await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
     await doc.send(new PutCommand({ TableName: names.calendar, Item: LEGACY[0] }));
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/bootstrap/migrate.ts', '--storage', 'dynamodb'], {
       env: { ...process.env, NODE_OPTIONS: '', DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_CALENDAR: names.calendar, SCHEDULE_TRACKING_TABLE: names.scheduleTracking, AWS_REGION: 'us-east-1' },
     });
     expect(JSON.parse(stdout)).toMatchObject({ storage: 'dynamodb', table: names.calendar, scanned: 1, rekeyed: ['old-minutes'] });
-  } finally {
-    raw.destroy();
-  }
+  });
 }, 30_000);

@@ -66,3 +66,17 @@ export async function freshTables(endpoint: string): Promise<TableNames> {
   raw.destroy();
   return names;
 }
+
+/** Runs `body` with fresh tables and a document client on DynamoDB Local, closing the client after. */
+export async function withFreshTables<T>(
+  endpoint: string,
+  body: (context: { names: TableNames; doc: ReturnType<typeof createDynamoDbClients>['doc'] }) => Promise<T>,
+): Promise<T> {
+  const names = await freshTables(endpoint);
+  const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint });
+  try {
+    return await body({ names, doc });
+  } finally {
+    raw.destroy();
+  }
+}
