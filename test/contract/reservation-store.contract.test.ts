@@ -263,6 +263,24 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       expect(ids(await store.findByCreatorEndingAfter('google-oauth2|alice', '2025-06-20T12:00:00Z'))).toEqual(['early', 'late']);
       expect(ids(await store.findByCreatorEndingAfter('google-oauth2|alice', '2025-06-20T11:59:59Z'))).toEqual(['ends-at-t', 'early', 'late']);
     });
+
+    it('the JSON variants give the same answers, each element the JSON text of one reservation', async () => {
+      const first = aReservation({ event_id: 'first', start: '2025-06-20T01:00:00Z', end: '2025-06-20T02:00:00Z', reservation_note: 'ünïcode "quoted" \\ ☄' });
+      const second = aReservation({ event_id: 'second', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' });
+      const imported = aReservation({ event_id: 'lco-1', creator_id: 'x#LCO', origin: 'LCO', start: '2025-06-20T08:00:00Z', end: '2025-06-20T09:00:00Z' });
+      await store.createUnlessConflict(second);
+      await store.createUnlessConflict(first);
+      await store.putImported(imported);
+      await store.setProject('second', 'Moon#2025-06-01T00:00:00Z', '2025-06-19T00:00:00Z'); // body rewritten in place
+      await store.replaceUnlessConflict({ ...first, title: 'moved' });
+      const parsed = (texts: string[]): unknown[] => texts.map((t) => JSON.parse(t));
+      expect(parsed(await store.findOverlappingJson('saf', window))).toEqual(await store.findOverlapping('saf', window));
+      expect((await store.findOverlapping('saf', window)).map((e) => e.event_id)).toEqual(['first', 'second', 'lco-1']);
+      expect(parsed(await store.findByCreatorEndingAfterJson('google-oauth2|alice', '2025-06-20T00:00:00Z')))
+        .toEqual(await store.findByCreatorEndingAfter('google-oauth2|alice', '2025-06-20T00:00:00Z'));
+      expect(await store.findOverlappingJson('zzz', window)).toEqual([]);
+      expect(await store.findByCreatorEndingAfterJson('nobody', '2025-06-20T00:00:00Z')).toEqual([]);
+    });
   });
 
   it('agrees with a brute-force model over random create/modify/delete sequences', async () => {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { migrate, openSqliteDatabase, schemaVersion } from '../../src/adapters/sqlite/database.js';
 import { MIGRATIONS } from '../../src/adapters/sqlite/migrations.js';
@@ -28,6 +29,39 @@ it('migrating again is a no-op, and reopening keeps the data', async () => {
   const again = openSqliteDatabase(path);
   expect(await new SqliteReservationStore(again).get(event.event_id)).toEqual(event);
   again.close();
+});
+
+it('migration 3 clusters the events of a version 2 database by site and start, keeping every row and rule', () => {
+  const path = join(dir.path, 'v2.db');
+  const old = new Database(path);
+  old.exec(MIGRATIONS[0] as string);
+  old.exec(MIGRATIONS[1] as string);
+  old.pragma('user_version = 2');
+  const insert = old.prepare(`INSERT INTO events (event_id, site, start, "end", creator_id, origin, body) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const rows = [
+    ['b', 'saf', '2025-06-20T05:00:00Z', '2025-06-20T06:00:00Z', 'bob', 'PTR'],
+    ['a', 'saf', '2025-06-20T03:00:00Z', '2025-06-20T04:00:00Z', 'alice', 'PTR'],
+    ['m', 'mrc1', '2025-06-20T03:00:00Z', '2025-06-20T09:00:00Z', 'bob', 'PTR'],
+    ['l', 'saf', '2025-06-20T03:30:00Z', '2025-06-20T03:40:00Z', 'x#LCO', 'LCO'],
+  ] as const;
+  for (const [id, site, start, end, creator, origin] of rows) {
+    insert.run(id, site, start, end, creator, origin, JSON.stringify({ event_id: id, site, start, end, creator_id: creator }));
+  }
+  const before = old.prepare('SELECT * FROM events ORDER BY event_id').all();
+  old.close();
+
+  const db = openSqliteDatabase(path);
+  expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+  expect(db.prepare('SELECT * FROM events ORDER BY event_id').all()).toEqual(before);
+  expect(db.prepare('SELECT event_id, body FROM events NOT INDEXED').all().map((r) => (r as { event_id: string }).event_id)).toEqual(['m', 'a', 'l', 'b']); // the table's own order: site, start
+  expect(db.prepare(`SELECT max_seconds FROM site_extent WHERE site = 'mrc1'`).pluck().get()).toBe(6 * 3600);
+  const add = db.prepare(`INSERT INTO events (event_id, site, start, "end", creator_id, origin, body) VALUES (?, 'saf', ?, ?, ?, 'PTR', '{}')`);
+  expect(() => add.run('c', '2025-06-20T03:59:00Z', '2025-06-20T05:00:00Z', 'carol')).toThrow('RESERVATION_CONFLICT');
+  expect(() => add.run('a', '2025-07-01T00:00:00Z', '2025-07-01T01:00:00Z', 'alice')).toThrow(/UNIQUE/);
+  add.run('d', '2025-06-20T10:00:00Z', '2025-06-21T10:00:00Z', 'dave');
+  expect(db.prepare(`SELECT max_seconds FROM site_extent WHERE site = 'saf'`).pluck().get()).toBe(86_400);
+  expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  db.close();
 });
 
 describe('the trigger backstop', () => {
@@ -69,8 +103,10 @@ it('every query is served by an index range scan', () => {
   const db = freshDb();
   const plan = (sql: string, ...args: unknown[]): string =>
     (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
-  expect(plan(`SELECT body FROM events WHERE site = ? AND start >= ? AND start < ? AND "end" > ? ORDER BY start, event_id`, 's', 'a', 'b', 'c'))
-    .toMatch(/SEARCH events USING INDEX events_site_start \(site=\? AND start>\? AND start<\?\)/);
+  // Clustered by (site, start, event_id): a range of the table itself, already in the answer's order.
+  const window = plan(`SELECT body FROM events WHERE site = ? AND start >= ? AND start < ? AND "end" > ? ORDER BY start, event_id`, 's', 'a', 'b', 'c');
+  expect(window).toMatch(/SEARCH events USING PRIMARY KEY \(site=\? AND start>\? AND start<\?\)/);
+  expect(window).not.toMatch(/TEMP B-TREE/);
   expect(plan(`SELECT body FROM events WHERE creator_id = ? AND "end" > ? ORDER BY start, event_id`, 'c', 't'))
     .toMatch(/SEARCH events USING INDEX events_creator_end \(creator_id=\? AND end>\?\)/);
   expect(plan('SELECT body FROM events WHERE event_id = ?', 'x')).toMatch(/USING INDEX sqlite_autoindex_events_1/);

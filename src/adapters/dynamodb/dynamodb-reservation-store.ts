@@ -3,7 +3,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../application/ports/clock.port.js';
-import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
+import { asJsonTexts, type ReservationStore } from '../../application/ports/reservation-store.port.js';
 import { findConflicts, type Booking } from '../../domain/conflicts.js';
 import {
   ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
@@ -205,6 +205,14 @@ export class DynamoDbReservationStore implements ReservationStore {
       ExpressionAttributeValues: { ':c': creatorId, ':t': time },
     });
     return sortByStart(items.map(reservationFromStored).filter((r) => r.end > time));
+  }
+
+  async findOverlappingJson(site: string, window: Interval): Promise<string[]> {
+    return asJsonTexts(await this.findOverlapping(site, window));
+  }
+
+  async findByCreatorEndingAfterJson(creatorId: string, time: string): Promise<string[]> {
+    return asJsonTexts(await this.findByCreatorEndingAfter(creatorId, time));
   }
 
   /** The event item with this id (read consistently from the base table), whatever its start. */

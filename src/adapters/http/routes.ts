@@ -35,6 +35,7 @@ export interface Route {
   readonly auth: AuthMode;
   /** Whether the route reads a JSON body. */
   readonly hasBody: boolean;
+  /** Resolves to the answer: a JsonText is sent as it is, anything else through JSON.stringify. */
   handle(request: RouteRequest): Promise<unknown>;
 }
 
@@ -113,15 +114,15 @@ export function buildRoutes(u: UseCases): Route[] {
     }),
     post('/siteevents', 'none', async ({ body }) => {
       const { site, start, end, full_project_details } = parseBody(schemas.siteEvents, body);
-      return u.listSiteReservations.execute({ site, start, end, fullProjectDetails: full_project_details === true });
+      return u.listSiteReservations.asJson({ site, start, end, fullProjectDetails: full_project_details === true });
     }),
     post('/user-events-ending-after-time', 'none', async ({ body }) => {
       const { user_id, time } = parseBody(schemas.userEvents, body);
-      return u.listUserReservations.execute({ userId: user_id, time });
+      return u.listUserReservations.asJson({ userId: user_id, time });
     }),
     post('/get-event-at-time', 'none', async ({ body }) => {
       const { site, time } = parseBody(schemas.atTime, body);
-      return u.listReservationsAtTime.execute({ site, time });
+      return u.listReservationsAtTime.asJson({ site, time });
     }),
     post('/is-user-scheduled', 'none', async ({ body }) => {
       const { user_id, site, time } = parseBody(schemas.userAtTime, body);

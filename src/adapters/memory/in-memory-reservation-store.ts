@@ -1,5 +1,5 @@
 import { injectable } from 'inversify';
-import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
+import { asJsonTexts, type ReservationStore } from '../../application/ports/reservation-store.port.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
 import { isActiveAt, overlaps, type Interval } from '../../domain/interval.js';
@@ -61,6 +61,14 @@ export class InMemoryReservationStore implements ReservationStore {
 
   async findByCreatorEndingAfter(creatorId: string, time: string): Promise<Reservation[]> {
     return this.select((e) => e.creator_id === creatorId && e.end > time);
+  }
+
+  async findOverlappingJson(site: string, window: Interval): Promise<string[]> {
+    return asJsonTexts(await this.findOverlapping(site, window));
+  }
+
+  async findByCreatorEndingAfterJson(creatorId: string, time: string): Promise<string[]> {
+    return asJsonTexts(await this.findByCreatorEndingAfter(creatorId, time));
   }
 
   private select(predicate: (event: Reservation) => boolean): Reservation[] {

@@ -32,14 +32,15 @@ export class SqliteReservationStore implements ReservationStore {
       get: db.prepare<[string], BodyRow>('SELECT body FROM events WHERE event_id = ?'),
       exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE event_id = ?'),
       maxSeconds: db.prepare<[string], { max_seconds: number }>('SELECT max_seconds FROM site_extent WHERE site = ?'),
-      overlapping: db.prepare<[string, string, string, string], BodyRow>(
+      // pluck(): each row is its body text, with no row object around it.
+      overlapping: db.prepare<[string, string, string, string], string>(
         `SELECT body FROM events
          WHERE site = ? AND start >= ? AND start < ? AND "end" > ?
          ORDER BY start, event_id`,
-      ),
-      byCreator: db.prepare<[string, string], BodyRow>(
+      ).pluck(),
+      byCreator: db.prepare<[string, string], string>(
         'SELECT body FROM events WHERE creator_id = ? AND "end" > ? ORDER BY start, event_id',
-      ),
+      ).pluck(),
       insert: db.prepare(
         `INSERT INTO events (event_id, site, start, "end", creator_id, origin, body)
          VALUES (@event_id, @site, @start, @end, @creator_id, @origin, @body)`,
@@ -106,14 +107,27 @@ export class SqliteReservationStore implements ReservationStore {
   }
 
   async findByCreatorEndingAfter(creatorId: string, time: string): Promise<Reservation[]> {
-    return this.statements.byCreator.all(creatorId, time).map(parseRow);
+    return this.statements.byCreator.all(creatorId, time).map(parseBody);
+  }
+
+  async findOverlappingJson(site: string, window: Interval): Promise<string[]> {
+    return this.overlappingBodies(site, window);
+  }
+
+  async findByCreatorEndingAfterJson(creatorId: string, time: string): Promise<string[]> {
+    return this.statements.byCreator.all(creatorId, time);
   }
 
   private overlapping(site: string, window: Interval): Reservation[] {
+    return this.overlappingBodies(site, window).map(parseBody);
+  }
+
+  /** Bodies are written by this store as JSON.stringify(reservation) (or json_set of one). */
+  private overlappingBodies(site: string, window: Interval): string[] {
     const extent = this.statements.maxSeconds.get(site);
     if (!extent) return [];
     const earliestStart = earliestOverlappingStart(window, extent.max_seconds);
-    return this.statements.overlapping.all(site, earliestStart, window.end, window.start).map(parseRow);
+    return this.statements.overlapping.all(site, earliestStart, window.end, window.start);
   }
 
   private assertNoConflict(candidate: Reservation): void {
@@ -153,10 +167,10 @@ function row(reservation: Reservation): Record<string, string> {
   };
 }
 
-function parseRow(r: BodyRow): Reservation {
-  return JSON.parse(r.body) as Reservation;
+function parseBody(body: string): Reservation {
+  return JSON.parse(body) as Reservation;
 }
 
 function parse(r: BodyRow | undefined): Reservation | undefined {
-  return r === undefined ? undefined : parseRow(r);
+  return r === undefined ? undefined : parseBody(r.body);
 }

@@ -41,6 +41,17 @@ export interface ReservationStore {
 
   /** A creator's reservations with `end > time`, ordered by start. */
   findByCreatorEndingAfter(creatorId: string, time: string): Promise<Reservation[]>;
+
+  /**
+   * findOverlapping and findByCreatorEndingAfter with each reservation as its JSON text, for answers
+   * that go straight out as JSON: a store that keeps reservations as JSON hands them over without
+   * parsing and re-serialising them. `JSON.parse` of each text equals the reservation.
+   */
+  findOverlappingJson(site: string, window: Interval): Promise<string[]>;
+  findByCreatorEndingAfterJson(creatorId: string, time: string): Promise<string[]>;
 }
+
+/** findOverlappingJson and friends for stores that hold reservations as objects. */
+export const asJsonTexts = (reservations: readonly Reservation[]): string[] => reservations.map((r) => JSON.stringify(r));
 
 export const ReservationStoreToken = Symbol.for('ReservationStore');

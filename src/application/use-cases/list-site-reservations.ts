@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { hasProject, parseSiteCode, type Reservation } from '../../domain/reservation.js';
 import { parseWindow } from '../../domain/window.js';
+import { JsonText } from '../json-text.js';
 import { ProjectsGatewayToken, type ProjectsGateway } from '../ports/projects-gateway.port.js';
 import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
 
@@ -39,6 +40,12 @@ export class ListSiteReservations {
     return events.map((event) =>
       hasProject(event) ? { ...event, project: projects.get(event.project_id) ?? PROJECT_NOT_FOUND } : event,
     );
+  }
+
+  /** The same answer, serialised for HTTP; without project details, straight from the store's JSON. */
+  async asJson(input: ListSiteReservationsInput): Promise<JsonText> {
+    if (input.fullProjectDetails) return JsonText.of(await this.execute(input));
+    return JsonText.array(await this.store.findOverlappingJson(parseSiteCode(input.site), parseWindow(input.start, input.end)));
   }
 
   private async lookUpProjects(projectIds: string[]): Promise<Map<string, unknown>> {

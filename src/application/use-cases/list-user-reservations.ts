@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import { InvalidInputError } from '../../domain/errors.js';
 import { LIMITS, type Reservation } from '../../domain/reservation.js';
 import { parseUtcTime } from '../../domain/time.js';
+import { JsonText } from '../json-text.js';
 import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
 
 export interface ListUserReservationsInput {
@@ -23,5 +24,10 @@ export class ListUserReservationsEndingAfter {
 
   execute({ userId, time }: ListUserReservationsInput): Promise<Reservation[]> {
     return this.store.findByCreatorEndingAfter(parseUserId(userId), parseUtcTime(time, 'time'));
+  }
+
+  /** The same list, serialised for the HTTP answer. */
+  async asJson({ userId, time }: ListUserReservationsInput): Promise<JsonText> {
+    return JsonText.array(await this.store.findByCreatorEndingAfterJson(parseUserId(userId), parseUtcTime(time, 'time')));
   }
 }

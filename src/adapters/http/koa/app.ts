@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import Koa, { type Context, type Next } from 'koa';
 import koaJwt from 'koa-jwt';
 import type { Logger } from 'pino';
+import { JsonText } from '../../../application/json-text.js';
 import type { IdentityResolver } from '../../../application/ports/identity-resolver.port.js';
 import type { TokenKeys } from '../../../application/ports/token-keys.port.js';
 import type { Actor } from '../../../domain/actor.js';
@@ -90,7 +91,7 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
       const params = (ctx as unknown as { params?: Record<string, string> }).params ?? {};
       const result = await route.handle({ body, actor: ctx.state.actor ?? ANONYMOUS, params });
       ctx.type = 'application/json';
-      ctx.body = JSON.stringify(result);
+      ctx.body = result instanceof JsonText ? result.text : JSON.stringify(result);
     };
     // Routes are written API Gateway style (`/{name}`); Koa's router spells parameters `/:name`.
     router.register(route.path.replace(/\{(\w+)\}/g, ':$1'), [route.method], [authenticate(route.auth), handler]);
