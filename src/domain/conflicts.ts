@@ -2,8 +2,7 @@
  * The conflict rule: an event may not overlap, at its site, an event of a different creator.
  * The same creator may stack their own events; back-to-back events never conflict.
  */
-import { overlaps, type Interval } from './interval.js';
-import { addSeconds } from './time.js';
+import { overlaps } from './interval.js';
 import type { Reservation } from './reservation.js';
 
 export type Booking = Pick<Reservation, 'event_id' | 'site' | 'start' | 'end' | 'creator_id'>;
@@ -22,14 +21,6 @@ export function findConflicts<T extends Booking>(candidate: Booking, existing: I
   const conflicts: T[] = [];
   for (const other of existing) if (conflictsWith(candidate, other)) conflicts.push(other);
   return conflicts;
-}
-
-/**
- * The earliest start an event overlapping `window` can have, when no event at the site lasts longer
- * than `maxDurationSeconds`: stores use it to bound an index range scan on `start`.
- */
-export function earliestOverlappingStart(window: Interval, maxDurationSeconds: number): string {
-  return addSeconds(window.start, -maxDurationSeconds);
 }
 
 /**

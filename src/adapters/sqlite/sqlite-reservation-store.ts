@@ -1,6 +1,6 @@
 import { SqliteError } from 'better-sqlite3';
 import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
-import { earliestOverlappingStart, findConflicts } from '../../domain/conflicts.js';
+import { findConflicts } from '../../domain/conflicts.js';
 import {
   ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
 } from '../../domain/errors.js';
@@ -14,6 +14,19 @@ interface BodyRow {
 }
 
 const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED']);
+
+/**
+ * A site's events overlapping [from, to), in one statement (one read transaction): such an event
+ * starts before `to`, and at most the site's longest event (site_extent) before `from`; a site with no
+ * row has no events. Exported for the query-plan test.
+ */
+export const WINDOW_QUERY = `SELECT body FROM events
+ WHERE site = @site AND start < @to AND "end" > @from
+   AND start >= strftime('%Y-%m-%dT%H:%M:%SZ',
+         unixepoch(@from) - (SELECT max_seconds FROM site_extent WHERE site = @site), 'unixepoch')
+ ORDER BY start, event_id`;
+
+export const CREATOR_QUERY = 'SELECT body FROM events WHERE creator_id = ? AND "end" > ? ORDER BY start, event_id';
 
 /**
  * Reservations in SQLite. The conflict check and the write run inside one `BEGIN IMMEDIATE`
@@ -31,15 +44,12 @@ export class SqliteReservationStore implements ReservationStore {
     this.statements = {
       get: db.prepare<[string], BodyRow>('SELECT body FROM events WHERE event_id = ?'),
       exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE event_id = ?'),
-      maxSeconds: db.prepare<[string], { max_seconds: number }>('SELECT max_seconds FROM site_extent WHERE site = ?'),
       // pluck(): each row is its body text, with no row object around it.
-      overlapping: db.prepare<[string, string, string, string], string>(
-        `SELECT body FROM events
-         WHERE site = ? AND start >= ? AND start < ? AND "end" > ?
-         ORDER BY start, event_id`,
+      overlapping: db.prepare<[{ site: string; from: string; to: string }], string>(
+        WINDOW_QUERY,
       ).pluck(),
       byCreator: db.prepare<[string, string], string>(
-        'SELECT body FROM events WHERE creator_id = ? AND "end" > ? ORDER BY start, event_id',
+        CREATOR_QUERY,
       ).pluck(),
       insert: db.prepare(
         `INSERT INTO events (event_id, site, start, "end", creator_id, origin, body)
@@ -124,10 +134,7 @@ export class SqliteReservationStore implements ReservationStore {
 
   /** Bodies are written by this store as JSON.stringify(reservation) (or json_set of one). */
   private overlappingBodies(site: string, window: Interval): string[] {
-    const extent = this.statements.maxSeconds.get(site);
-    if (!extent) return [];
-    const earliestStart = earliestOverlappingStart(window, extent.max_seconds);
-    return this.statements.overlapping.all(site, earliestStart, window.end, window.start);
+    return this.statements.overlapping.all({ site, from: window.start, to: window.end });
   }
 
   private assertNoConflict(candidate: Reservation): void {
