@@ -1,22 +1,39 @@
-/** The ceilings a route is compared with: a bare node:http JSON server, and a bare Koa route. argv: node|koa */
+/**
+ * The ceilings a route is compared with: a bare node:http JSON server, and a bare Koa route.
+ * argv: node|koa. `?bytes=N` makes either answer a JSON body of exactly N bytes (built once per size),
+ * so a route can also be compared with Node sending an answer as large as its own.
+ */
 import { createServer } from 'node:http';
 import Koa from 'koa';
 
-const payload = JSON.stringify([{ event_id: 'e1', start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z', site: 'saf' }]);
+const small = JSON.stringify([{ event_id: 'e1', start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z', site: 'saf' }]);
+const bySize = new Map();
+function payload(url) {
+  const bytes = Number(new URL(url, 'http://x').searchParams.get('bytes') ?? 0);
+  if (!(bytes > small.length)) return small;
+  let body = bySize.get(bytes);
+  if (!body) {
+    body = `["${'x'.repeat(bytes - 4)}"]`;
+    bySize.set(bytes, body);
+  }
+  return body;
+}
+
 let handler;
 if (process.argv[2] === 'koa') {
   const app = new Koa();
   app.use((ctx) => {
     ctx.type = 'application/json';
-    ctx.body = payload;
+    ctx.body = payload(ctx.url);
   });
   handler = app.callback();
 } else {
   handler = (req, res) => {
     req.resume();
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
-      res.end(payload);
+      const body = payload(req.url);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
     });
   };
 }

@@ -18,6 +18,9 @@ import { DynamoDbReservationStore } from '../src/adapters/dynamodb/dynamodb-rese
 import type { ReservationStore } from '../src/application/ports/reservation-store.port.js';
 import { formatUtcTime } from '../src/domain/time.js';
 import { freshTables, startDynamoDbLocal } from '../test/support/dynamodb-local.js';
+import { anObservation } from '../test/support/lco-fixture.js';
+import { ProjectsStandIn } from '../test/support/projects-stand-in.js';
+import { SiteProxyStandIn } from '../test/support/site-proxy-stand-in.js';
 import { tempDir } from '../test/support/temp-dir.js';
 import { seedCalendar, siteName } from './seed.js';
 
@@ -28,6 +31,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '10' },
     'skip-scaling': { type: 'boolean', default: false },
     'skip-dynamodb': { type: 'boolean', default: false },
+    'import-observations': { type: 'string', default: '2000' },
   },
 });
 const EVENTS = Number(args.events);
@@ -64,8 +68,11 @@ async function spawnListening(args: string[], env: Record<string, string> = {}):
 
 interface Measured { rps: number; p50: number; p99: number; non2xx: number; errors: number }
 
+/** One second of the same load first (JIT warm-up, page cache), then the measured run. */
 async function load(url: string, options: Partial<autocannon.Options> & { path?: string }): Promise<Measured> {
-  const result = await autocannon({ url: `${url}${options.path ?? '/'}`, connections: CONNECTIONS, duration: DURATION, ...options } as autocannon.Options);
+  const settings = { url: `${url}${options.path ?? '/'}`, connections: CONNECTIONS, ...options } as autocannon.Options;
+  await autocannon({ ...settings, duration: 1 });
+  const result = await autocannon({ ...settings, duration: DURATION });
   return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
 
@@ -75,9 +82,9 @@ function tokenFor(privateKey: import('node:crypto').KeyObject, sub: string): str
   });
 }
 
-async function startCalendar(dbPath: string, publicPem: string): Promise<string> {
+async function startCalendar(dbPath: string, publicPem: string, env: Record<string, string> = {}): Promise<string> {
   const { url } = await spawnListening(['--enable-source-maps', 'dist/bootstrap/main.js'], {
-    PORT: '0', SQLITE_PATH: dbPath, AUTH_PUBLIC_KEY: publicPem, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', SQLITE_SYNCHRONOUS: 'NORMAL',
+    PORT: '0', SQLITE_PATH: dbPath, AUTH_PUBLIC_KEY: publicPem, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', SQLITE_SYNCHRONOUS: 'NORMAL', ...env,
   });
   return url;
 }
@@ -99,11 +106,19 @@ async function httpSection(publicPem: string, privateKey: import('node:crypto').
   const userToken = tokenFor(privateKey, 'google-oauth2|bench-writer');
   const otherToken = tokenFor(privateKey, 'google-oauth2|bench-intruder');
   let n = 0;
-  const rows: Array<[string, Measured]> = [];
+  const rows: Array<[string, Measured & { bytes?: number; sameSize?: number }]> = [];
+  const sameSize = new Map<number, number>();
   const run = async (name: string, url: string, options: Partial<autocannon.Options> & { path?: string }) => {
+    // The answer's size, to compare with node:http sending as many bytes (read routes only).
+    let bytes: number | undefined;
+    if (url === calendar && !options.requests) {
+      const probe = await fetch(`${url}${options.path}`, { method: 'POST', body: options.body as string, headers: options.headers as Record<string, string> });
+      bytes = (await probe.arrayBuffer()).byteLength;
+      if (!sameSize.has(bytes)) sameSize.set(bytes, (await load(nodeCeiling, { path: `/?bytes=${bytes}`, ...json({ site }) })).rps);
+    }
     const measured = await load(url, options);
-    rows.push([name, measured]);
-    log(`${name}: ${measured.rps} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, non-2xx ${measured.non2xx}`);
+    rows.push([name, { ...measured, ...(bytes === undefined ? {} : { bytes, sameSize: sameSize.get(bytes) }) }]);
+    log(`${name}: ${measured.rps} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, non-2xx ${measured.non2xx}${bytes === undefined ? '' : `; ${bytes} B answer, node:http sends it at ${sameSize.get(bytes)} req/s`}`);
   };
   await run('ceiling: node:http', nodeCeiling, json({ site }));
   await run('ceiling: bare Koa', koaCeiling, json({ site }));
@@ -127,7 +142,10 @@ async function httpSection(publicPem: string, privateKey: import('node:crypto').
     } }],
   });
   const ceiling = rows[0]![1].rps;
-  return rows.map(([name, m]) => ({ name, ...m, ratio: Math.round((m.rps / ceiling) * 100) / 100 }));
+  const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
+  return rows.map(([name, m]) => ({
+    name, ...m, ratio: ratio(m.rps, ceiling), ...(m.sameSize ? { ratio_same_size: ratio(m.rps, m.sameSize) } : {}),
+  }));
 }
 
 async function scalingSection(publicPem: string) {
@@ -222,6 +240,44 @@ async function lambdaSection(skipDynamo: boolean) {
   return result;
 }
 
+/** The whole LCO import over HTTP: site-proxy stand-in (pages of 100), projects stand-in, SQLite. */
+async function importSection(publicPem: string) {
+  const count = Number(args['import-observations']);
+  const [proxy, projects] = await Promise.all([new SiteProxyStandIn().start(), new ProjectsStandIn().start()]);
+  try {
+    proxy.maxPageSize = 100;
+    proxy.secrets.set('mrc', 'bench-secret');
+    const from = Date.now() + 3600_000;
+    const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    proxy.observations.set('mrc', Array.from({ length: count }, (_, i) => anObservation({
+      id: 900_000 + i, name: `Bench ${i}`, site: 'mrc', telescope: '0m31', state: 'PENDING',
+      start: iso(from + i * 600_000), end: iso(from + i * 600_000 + 300_000),
+    })));
+    proxy.lastScheduled.set('mrc', '2026-01-01T00:00:00Z');
+    const url = await startCalendar(join(dir.path, 'import.db'), publicPem, {
+      LCO_SITE_PROXY_URL: proxy.urlTemplate, SITE_PROXY_SECRET_MRC: 'bench-secret', PROJECTS_API_URL: projects.url,
+    });
+    const timed = async (): Promise<{ seconds: number; report: { added: unknown[]; unchanged: number; writes: number } }> => {
+      const started = performance.now();
+      const response = await fetch(`${url}/import-schedules/mrc1`);
+      const [report] = (await response.json()) as Array<{ added: unknown[]; unchanged: number; writes: number }>;
+      return { seconds: (performance.now() - started) / 1000, report: report! };
+    };
+    const first = await timed();
+    if (first.report.added.length !== count) throw new Error(`import added ${first.report.added.length} of ${count}`);
+    proxy.lastScheduled.set('mrc', '2026-01-01T00:05:00Z');
+    const again = await timed();
+    const result = {
+      observations: count, seconds: Math.round(first.seconds * 100) / 100, observations_per_s: Math.round(count / first.seconds),
+      unchanged_rerun_seconds: Math.round(again.seconds * 100) / 100, unchanged_rerun_writes: again.report.writes,
+    };
+    log(`import: ${count} observations in ${result.seconds} s = ${result.observations_per_s} obs/s; unchanged re-run ${result.unchanged_rerun_seconds} s, ${result.unchanged_rerun_writes} writes`);
+    return result;
+  } finally {
+    await Promise.all([proxy.stop(), projects.stop()]);
+  }
+}
+
 async function main(): Promise<void> {
   execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -234,17 +290,21 @@ async function main(): Promise<void> {
     scaling: args['skip-scaling'] ? [] : await scalingSection(publicPem),
     store: await storeSection(args['skip-dynamodb']),
     lambda: await lambdaSection(args['skip-dynamodb']),
+    import: await importSection(publicPem),
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
-  console.log('\n| route | req/s | p50 ms | p99 ms | × node:http | non-2xx |\n|---|---|---|---|---|---|');
-  for (const r of results.http) console.log(`| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ratio} | ${r.non2xx} |`);
+  console.log('\n| route | req/s | p50 ms | p99 ms | × node:http | answer bytes | × node:http, same bytes | non-2xx |\n|---|---|---|---|---|---|---|---|');
+  for (const r of results.http) {
+    console.log(`| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ratio} | ${r.bytes ?? ''} | ${r.ratio_same_size ?? ''} | ${r.non2xx} |`);
+  }
   if (results.scaling.length) {
     console.log('\n| events | /siteevents p50 | p99 | /get-event-at-time p50 | p99 |\n|---|---|---|---|---|');
     for (const s of results.scaling) console.log(`| ${s.events} | ${s.siteevents_p50} | ${s.siteevents_p99} | ${s.at_time_p50} | ${s.at_time_p99} |`);
   }
   console.log('\n| store | atomic creates/s | week queries/s |\n|---|---|---|');
   for (const s of results.store) console.log(`| ${s.store} | ${s.creates_per_s} | ${s.week_queries_per_s} |`);
+  console.log(`\nLCO import: ${results.import.observations} observations in ${results.import.seconds} s = ${results.import.observations_per_s} obs/s; unchanged re-run ${results.import.unchanged_rerun_seconds} s with ${results.import.unchanged_rerun_writes} writes`);
   console.log(`\nLambda bundle ${results.lambda.bundle_kib} KiB; cold start (load + first request, median of 5) ${results.lambda.cold_start_ms_median ?? '-'} ms`);
   process.exit(0);
 }
