@@ -47,6 +47,12 @@ export interface AppConfig {
   readonly importIntervalSeconds: number;
   readonly importWindowDays: number;
   readonly importFullRefreshSeconds: number;
+  /** Requests a client may make to mutating routes per minute; 0 turns the limit off. */
+  readonly rateLimitPerMinute: number;
+  /** Requests handled at once before new ones are shed with 503. */
+  readonly maxInFlight: number;
+  /** The longest a client may take to send a whole request (headers: at most 20 s). */
+  readonly requestTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +114,9 @@ const schema = z.object({
   IMPORT_INTERVAL_SECONDS: optional(integer(10, 86_400)),
   IMPORT_WINDOW_DAYS: optional(integer(1, 90)),
   IMPORT_FULL_REFRESH_SECONDS: optional(integer(60, 7 * 86_400)),
+  RATE_LIMIT_PER_MINUTE: optional(integer(0, 1_000_000)),
+  MAX_IN_FLIGHT: optional(integer(1, 100_000)),
+  REQUEST_TIMEOUT_SECONDS: optional(integer(1, 300)),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -188,5 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     importIntervalSeconds: e.IMPORT_INTERVAL_SECONDS ?? 300,
     importWindowDays: e.IMPORT_WINDOW_DAYS ?? 21,
     importFullRefreshSeconds: e.IMPORT_FULL_REFRESH_SECONDS ?? 3600,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
+    maxInFlight: e.MAX_IN_FLIGHT ?? 256,
+    requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS ?? 30,
   };
 }

@@ -45,6 +45,8 @@ export function createHttpApp({ container, logger }: AppContainer): Koa {
     issuer: config.authIssuer,
     clockToleranceSeconds: config.authClockToleranceSeconds,
     allowAnonymousProjectLinks: config.allowAnonymousProjectLinks,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    maxInFlight: config.maxInFlight,
     logger,
     healthCheck: async () => {
       await store.get('healthz-probe');

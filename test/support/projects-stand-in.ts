@@ -5,6 +5,8 @@ export class ProjectsStandIn {
   readonly projects = new Map<string, unknown>();
   requests = 0;
   failing = false;
+  /** How long each answer is held back, to make requests that depend on it slow. */
+  delayMs = 0;
   private server?: LoopbackServer;
 
   get url(): string {
@@ -13,8 +15,9 @@ export class ProjectsStandIn {
   }
 
   async start(): Promise<this> {
-    this.server = await startLoopbackServer((req, res, body) => {
+    this.server = await startLoopbackServer(async (req, res, body) => {
       this.requests += 1;
+      if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
       if (this.failing) {
         res.statusCode = 500;
         res.end('internal error');

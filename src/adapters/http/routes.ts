@@ -35,6 +35,8 @@ export interface Route {
   readonly auth: AuthMode;
   /** Whether the route reads a JSON body. */
   readonly hasBody: boolean;
+  /** Whether the route changes stored data (or starts an import): those are rate limited per client. */
+  readonly mutating?: boolean;
   /** Resolves to the answer: a JsonText is sent as it is, anything else through JSON.stringify. */
   handle(request: RouteRequest): Promise<unknown>;
 }
@@ -92,23 +94,24 @@ export function buildRoutes(u: UseCases): Route[] {
   const post = (path: string, auth: AuthMode, handle: Route['handle']): Route => ({
     method: 'POST', path, auth, hasBody: true, handle,
   });
+  const change = (path: string, auth: AuthMode, handle: Route['handle']): Route => ({ ...post(path, auth, handle), mutating: true });
   return [
-    post('/newevent', 'user', async ({ body, actor }) => ({
+    change('/newevent', 'user', async ({ body, actor }) => ({
       new_calendar_event: await u.createReservation.execute({ actor, event: body }),
     })),
-    post('/modifyevent', 'user', async ({ body, actor }) => {
+    change('/modifyevent', 'user', async ({ body, actor }) => {
       const { originalEvent, modifiedEvent } = parseBody(schemas.modify, body);
       return u.modifyReservation.execute({ actor, originalEvent, modifiedEvent });
     }),
-    post('/delete', 'user', async ({ body, actor }) => {
+    change('/delete', 'user', async ({ body, actor }) => {
       const { event_id } = parseBody(schemas.delete, body);
       return u.deleteReservation.execute({ actor, eventId: event_id });
     }),
-    post('/add-projects-to-events', 'link', async ({ body, actor }) => {
+    change('/add-projects-to-events', 'link', async ({ body, actor }) => {
       const { project_id, events } = parseBody(schemas.addProject, body);
       return u.addProject.execute({ actor, projectId: project_id, eventIds: events.map(refId) });
     }),
-    post('/remove-project-from-events', 'link', async ({ body, actor }) => {
+    change('/remove-project-from-events', 'link', async ({ body, actor }) => {
       const { events } = parseBody(schemas.removeProject, body);
       return u.removeProject.execute({ actor, eventIds: events.map(refId) });
     }),
@@ -136,9 +139,9 @@ export function buildRoutes(u: UseCases): Route[] {
       const { site, start, end } = parseBody(schemas.siteWindow, body);
       return u.listSchedulerObservations.execute({ site, start, end });
     }),
-    { method: 'GET', path: '/import-schedules', auth: 'none', hasBody: false, handle: () => u.importSchedules.execute() },
+    { method: 'GET', path: '/import-schedules', auth: 'none', hasBody: false, mutating: true, handle: () => u.importSchedules.execute() },
     {
-      method: 'GET', path: '/import-schedules/{subsite}', auth: 'none', hasBody: false,
+      method: 'GET', path: '/import-schedules/{subsite}', auth: 'none', hasBody: false, mutating: true,
       handle: ({ params }) => u.importSchedules.execute({ subsite: params.subsite ?? '' }),
     },
   ];

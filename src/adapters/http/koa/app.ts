@@ -11,6 +11,7 @@ import { UnauthenticatedError } from '../../../domain/errors.js';
 import { CORS_HEADERS } from '../cors.js';
 import { errorResponse, HttpProblem } from '../errors.js';
 import { BODY_LIMIT_BYTES, parseJsonObject } from '../json-body.js';
+import { RateLimiter } from '../rate-limit.js';
 import { readBody } from '../read-body.js';
 import type { AuthMode, Route } from '../routes.js';
 
@@ -27,6 +28,10 @@ export interface KoaAppOptions {
   readonly logger: Logger;
   /** Throws when the service cannot serve (storage unreachable). */
   readonly healthCheck: () => Promise<void>;
+  /** Requests a client may make to mutating routes per minute (a burst of as many); 0: no limit. */
+  readonly rateLimitPerMinute: number;
+  /** Requests handled at once; past it, new ones are shed at once with 503 and Retry-After. */
+  readonly maxInFlight: number;
 }
 
 const ANONYMOUS: Actor = { kind: 'anonymous' };
@@ -46,6 +51,7 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
   const { logger } = options;
   const app = new Koa();
   app.silent = true;
+  let inFlight = 0;
 
   app.use(async (ctx: CalendarContext, next: Next) => {
     const started = performance.now();
@@ -59,7 +65,15 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
         ctx.status = 204;
         return;
       }
-      await next();
+      if (inFlight >= options.maxInFlight) {
+        throw new HttpProblem(503, 'The calendar is busy; please retry in a moment.', { 'Retry-After': '1' });
+      }
+      inFlight += 1;
+      try {
+        await next();
+      } finally {
+        inFlight -= 1;
+      }
       if (ctx.body === undefined || ctx.body === null) {
         if (ctx.status === 405) throw new HttpProblem(405, 'Method not allowed.');
         if (ctx.status === 404) throw new HttpProblem(404, 'Not found.');
@@ -80,6 +94,7 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
   });
 
   const authenticate = authenticator(options);
+  const limit = rateLimiter(options.rateLimitPerMinute);
   const router = new Router();
   router.get('/healthz', async (ctx) => {
     await options.healthCheck();
@@ -94,11 +109,32 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
       ctx.body = result instanceof JsonText ? result.text : JSON.stringify(result);
     };
     // Routes are written API Gateway style (`/{name}`); Koa's router spells parameters `/:name`.
-    router.register(route.path.replace(/\{(\w+)\}/g, ':$1'), [route.method], [authenticate(route.auth), handler]);
+    const stack = route.mutating ? [authenticate(route.auth), limit, handler] : [authenticate(route.auth), handler];
+    router.register(route.path.replace(/\{(\w+)\}/g, ':$1'), [route.method], stack);
   }
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
+}
+
+/**
+ * The per-client limit on mutating routes, after authentication: a signed-in user or a service is
+ * one client wherever it calls from; anyone else is counted by address.
+ */
+function rateLimiter(perMinute: number): (ctx: CalendarContext, next: Next) => Promise<void> {
+  if (perMinute <= 0) return (_ctx, next) => next();
+  const limiter = new RateLimiter(perMinute);
+  return async (ctx, next) => {
+    const actor = ctx.state.actor;
+    const client = actor?.kind === 'user' ? `user:${actor.sub}` : actor?.kind === 'service' ? `service:${actor.name}` : `ip:${ctx.ip}`;
+    const decision = limiter.take(client);
+    if (!decision.allowed) {
+      throw new HttpProblem(429, `Too many requests: at most ${perMinute} changes a minute per client; retry in ${decision.retryAfterSeconds} s.`, {
+        'Retry-After': String(decision.retryAfterSeconds),
+      });
+    }
+    await next();
+  };
 }
 
 async function readJsonBody(ctx: Context): Promise<Record<string, unknown>> {
