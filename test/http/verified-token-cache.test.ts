@@ -1,0 +1,55 @@
+import { VerifiedTokenCache } from '../../src/adapters/http/verified-token-cache.js';
+import { startCalendar, bearer } from '../support/calendar-server.js';
+import { IdentityProvider } from '../support/identity-provider.js';
+import { aNewEventBody } from '../support/builders.js';
+
+describe('VerifiedTokenCache', () => {
+  it('serves claims until the token expires, and never past maxAge after verification', () => {
+    let now = 1000;
+    const cache = new VerifiedTokenCache(300, 10, () => now);
+    cache.set('short', { sub: 'a', exp: 1010 });
+    cache.set('long', { sub: 'b', exp: 99_999 });
+    expect(cache.get('short')).toEqual({ sub: 'a', exp: 1010 });
+    now = 1010;
+    expect(cache.get('short')).toBeUndefined();
+    expect(cache.get('long')).toEqual({ sub: 'b', exp: 99_999 });
+    now = 1300;
+    expect(cache.get('long')).toBeUndefined();
+  });
+
+  it('caches nothing without a numeric exp, and keeps at most maxEntries', () => {
+    const cache = new VerifiedTokenCache(300, 3, () => 0);
+    cache.set('no-exp', { sub: 'a' });
+    expect(cache.get('no-exp')).toBeUndefined();
+    for (let i = 0; i < 100; i++) cache.set(`t${i}`, { exp: 100 });
+    expect(cache.size).toBe(3);
+    expect(cache.get('t99')).toBeDefined();
+    expect(cache.get('t0')).toBeUndefined();
+  });
+});
+
+describe('over HTTP, with no clock tolerance', () => {
+  it('a cached token stops working when it expires; an altered copy of it is never accepted', async () => {
+    const idp = await new IdentityProvider().start();
+    const api = await startCalendar(idp, undefined, { AUTH_CLOCK_TOLERANCE_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '0' });
+    try {
+      const token = idp.token({ sub: 'google-oauth2|cache', expiresIn: 2 });
+      const book = (n: number, auth: Record<string, string>) =>
+        api.post('/newevent', { ...aNewEventBody(), event_id: `cache-${n}`, start: `2035-01-01T0${n}:00:00Z`, end: `2035-01-01T0${n}:30:00Z` }, auth);
+      expect((await book(1, bearer(token))).status).toBe(200);
+      expect((await book(2, bearer(token))).status).toBe(200); // served from the cache
+      const [head, payload, signature] = token.split('.') as [string, string, string];
+      const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'google-oauth2|admin' })).toString('base64url');
+      expect((await book(3, bearer(`${head}.${forged}.${signature}`))).status).toBe(401);
+      expect((await book(3, { authorization: `Bearer ${token} extra` })).status).toBe(401);
+      expect((await book(3, { authorization: `Basic ${token}` })).status).toBe(401);
+      await new Promise((r) => setTimeout(r, 2200));
+      const expired = await book(4, bearer(token));
+      expect(expired.status).toBe(401);
+      expect(expired.text).toMatch(/expired/);
+    } finally {
+      await api.close();
+      await idp.stop();
+    }
+  }, 15_000);
+});
