@@ -3,7 +3,7 @@
  * process with a message naming the variable. README.md lists every variable.
  */
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LOCAL_ISSUER } from '../adapters/auth/local-signing-key.js';
 import { DEFAULT_LCO_SITES, type SiteMapping } from '../domain/lco.js';
 

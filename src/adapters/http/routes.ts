@@ -2,7 +2,7 @@
  * Every route of the calendar API (CONTRACT.md) as data: method, path, who may call it, and what it
  * does. Drivers (Koa today, Lambda later) share this table, so the behaviour exists once.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AddProjectToReservations } from '../../application/use-cases/add-project-to-reservations.js';
 import type { CreateReservation } from '../../application/use-cases/create-reservation.js';
 import type { DeleteReservation } from '../../application/use-cases/delete-reservation.js';

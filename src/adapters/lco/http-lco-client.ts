@@ -1,5 +1,5 @@
 import got, { type Got } from 'got';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InvalidObservation, LcoClient, Schedule, ScheduleQuery } from '../../application/ports/lco-client.port.js';
 import { UpstreamUnavailableError } from '../../domain/errors.js';
 import type { LcoObservation } from '../../domain/lco.js';
