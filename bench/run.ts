@@ -66,14 +66,15 @@ async function spawnListening(args: string[], env: Record<string, string> = {}):
   return { url, child };
 }
 
-interface Measured { rps: number; p50: number; p99: number; non2xx: number; errors: number }
+interface Measured { rps: number; p50: number; p99: number; non2xx: number; errors: number; statuses: Record<string, number> }
 
 /** One second of the same load first (JIT warm-up, page cache), then the measured run. */
 async function load(url: string, options: Partial<autocannon.Options> & { path?: string }): Promise<Measured> {
   const settings = { url: `${url}${options.path ?? '/'}`, connections: CONNECTIONS, ...options } as autocannon.Options;
   await autocannon({ ...settings, duration: 1 });
   const result = await autocannon({ ...settings, duration: DURATION });
-  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats as unknown as Record<string, { count: number }>).map(([code, s]) => [code, s.count]));
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, statuses };
 }
 
 function tokenFor(privateKey: import('node:crypto').KeyObject, sub: string): string {
@@ -84,7 +85,9 @@ function tokenFor(privateKey: import('node:crypto').KeyObject, sub: string): str
 
 async function startCalendar(dbPath: string, publicPem: string, env: Record<string, string> = {}): Promise<string> {
   const { url } = await spawnListening(['--enable-source-maps', 'dist/bootstrap/main.js'], {
-    PORT: '0', SQLITE_PATH: dbPath, AUTH_PUBLIC_KEY: publicPem, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', SQLITE_SYNCHRONOUS: 'NORMAL', ...env,
+    PORT: '0', SQLITE_PATH: dbPath, AUTH_PUBLIC_KEY: publicPem, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', SQLITE_SYNCHRONOUS: 'NORMAL',
+    RATE_LIMIT_PER_MINUTE: '0', // the benchmark measures the routes, not the per-client limit
+    ...env,
   });
   return url;
 }
@@ -108,7 +111,7 @@ async function httpSection(publicPem: string, privateKey: import('node:crypto').
   let n = 0;
   const rows: Array<[string, Measured & { bytes?: number; sameSize?: number }]> = [];
   const sameSize = new Map<number, number>();
-  const run = async (name: string, url: string, options: Partial<autocannon.Options> & { path?: string }) => {
+  const run = async (name: string, url: string, options: Partial<autocannon.Options> & { path?: string }, expected = '200') => {
     // The answer's size, to compare with node:http sending as many bytes (read routes only).
     let bytes: number | undefined;
     if (url === calendar && !options.requests) {
@@ -117,6 +120,11 @@ async function httpSection(publicPem: string, privateKey: import('node:crypto').
       if (!sameSize.has(bytes)) sameSize.set(bytes, (await load(nodeCeiling, { path: `/?bytes=${bytes}`, ...json({ site }) })).rps);
     }
     const measured = await load(url, options);
+    // A route answering something else than it should (a 429, a 500) would make its figures meaningless.
+    const unexpected = Object.keys(measured.statuses).filter((code) => code !== expected);
+    if (unexpected.length > 0 || measured.errors > 0) {
+      throw new Error(`${name}: expected only ${expected}, got ${JSON.stringify(measured.statuses)} and ${measured.errors} errors`);
+    }
     rows.push([name, { ...measured, ...(bytes === undefined ? {} : { bytes, sameSize: sameSize.get(bytes) }) }]);
     log(`${name}: ${measured.rps} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, non-2xx ${measured.non2xx}${bytes === undefined ? '' : `; ${bytes} B answer, node:http sends it at ${sameSize.get(bytes)} req/s`}`);
   };
@@ -140,7 +148,7 @@ async function httpSection(publicPem: string, privateKey: import('node:crypto').
       n += 1;
       return { ...req, body: JSON.stringify({ event_id: `clash-${n}`, site: 'new1', start: formatUtcTime(FROM + 800 * 86_400 + 3600), end: formatUtcTime(FROM + 800 * 86_400 + 7200) }) };
     } }],
-  });
+  }, '409');
   const ceiling = rows[0]![1].rps;
   const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
   return rows.map(([name, m]) => ({
