@@ -211,7 +211,7 @@ async function storeSection(skipDynamo: boolean) {
     const dynamo = await startDynamoDbLocal();
     const names = await freshTables(dynamo.endpoint);
     const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
-    rows.push(await storeRates('dynamodb local', new DynamoDbReservationStore(doc, { now: () => FROM * 1000 }, { tableName: names.calendar })));
+    rows.push(await storeRates('dynamodb local', new DynamoDbReservationStore(doc, { tableName: names.calendar })));
     raw.destroy();
     await dynamo.stop();
   }

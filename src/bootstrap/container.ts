@@ -120,7 +120,7 @@ async function openStorage(config: AppConfig, clock: Clock, logger: Logger): Pro
         logger.warn('STORAGE=dynamodb without PROJECTS_API_URL: projects are kept in memory only (development)');
       }
       return {
-        store: new DynamoDbReservationStore(doc, clock, { tableName: names.calendar }),
+        store: new DynamoDbReservationStore(doc, { tableName: names.calendar }),
         tracking: new DynamoDbScheduleTrackingStore(doc, names.scheduleTracking),
         embeddedProjects: new InMemoryProjectsGateway(),
         close: () => raw.destroy(),

@@ -8,7 +8,6 @@ import { parseArgs } from 'node:util';
 import { createDynamoDbClients } from '../adapters/dynamodb/client.js';
 import { DynamoDbMigration } from '../adapters/dynamodb/dynamodb-migration.js';
 import { ensureTables } from '../adapters/dynamodb/tables.js';
-import { SystemClock } from '../adapters/clock/system-clock.js';
 import { openSqliteDatabase, schemaVersion } from '../adapters/sqlite/database.js';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -25,7 +24,7 @@ async function main(): Promise<void> {
       if (config.dynamodbEndpoint) {
         await ensureTables(raw, { calendar: config.dynamodbCalendarTable, scheduleTracking: config.scheduleTrackingTable });
       }
-      const report = await new DynamoDbMigration(doc, new SystemClock(), config.dynamodbCalendarTable).run();
+      const report = await new DynamoDbMigration(doc, config.dynamodbCalendarTable).run();
       process.stdout.write(`${JSON.stringify({ storage, table: config.dynamodbCalendarTable, ...report }, null, 2)}\n`);
     } finally {
       raw.destroy();

@@ -10,7 +10,6 @@ import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
 import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
 import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
 import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-reservation-store.js';
-import { FixedClock } from '../support/fixed-clock.js';
 import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import {
   ReservationConflictError, ReservationExistsError, ReservationNotFoundError,
@@ -51,7 +50,7 @@ const adapters: Array<[string, () => StoreUnderTest | Promise<StoreUnderTest>]> 
       const names = await freshTables(dynamo.endpoint);
       const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
       // The clock sits before the test dates, so every booking is inside the guard's retention.
-      const store = new DynamoDbReservationStore(doc, new FixedClock(Date.parse('2025-06-01T00:00:00Z')), { tableName: names.calendar });
+      const store = new DynamoDbReservationStore(doc, { tableName: names.calendar });
       return { store, close: () => raw.destroy() };
     },
   ],

@@ -10,10 +10,8 @@ import type { Reservation } from '../../src/domain/reservation.js';
 import { aReservation } from '../support/builders.js';
 import { freshTables, startDynamoDbLocal, withFreshTables, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { faultyClient } from '../support/faulty-dynamodb-client.js';
-import { FixedClock } from '../support/fixed-clock.js';
 
 let dynamo: DynamoDbLocal;
-const clock = new FixedClock(Date.parse('2030-01-01T00:00:00Z'));
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal();
 }, 60_000);
@@ -49,7 +47,7 @@ it('50 concurrent clients at one site: exactly one winner per contested slot, th
   const clients = Array.from({ length: 10 }, () => createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint }));
   try {
     const started = performance.now();
-    const outcomes = await contend(50, (i) => new DynamoDbReservationStore(clients[i % clients.length]!.doc, clock, { tableName: names.calendar, maxAttempts: 25 }), 'race');
+    const outcomes = await contend(50, (i) => new DynamoDbReservationStore(clients[i % clients.length]!.doc, { tableName: names.calendar, maxAttempts: 25 }), 'race');
     const elapsedMs = Math.round(performance.now() - started);
     const winners = outcomes.filter((o): o is Reservation => !(o instanceof Error));
     const conflicts = outcomes.filter((o) => o instanceof ReservationConflictError).length;
@@ -60,7 +58,7 @@ it('50 concurrent clients at one site: exactly one winner per contested slot, th
     expect(winners).toHaveLength(4);
     expect(conflicts + busy).toBe(46);
     expect(busy).toBe(0);
-    const stored = await new DynamoDbReservationStore(clients[0]!.doc, clock, { tableName: names.calendar }).findOverlapping('race', { start: '2030-01-01T00:00:00Z', end: '2030-01-03T00:00:00Z' });
+    const stored = await new DynamoDbReservationStore(clients[0]!.doc, { tableName: names.calendar }).findOverlapping('race', { start: '2030-01-01T00:00:00Z', end: '2030-01-03T00:00:00Z' });
     expect(stored.map((e) => e.event_id).sort()).toEqual(winners.map((e) => e.event_id).sort());
     assertNoDoubleBooking(stored);
   } finally {
@@ -71,11 +69,11 @@ it('50 concurrent clients at one site: exactly one winner per contested slot, th
 describe('with a fake client injecting faults', () => {
   it('a stale GSI never lets an overlapping booking through: the guard is read consistently', async () => {
     await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
-      const honest = new DynamoDbReservationStore(doc, clock, { tableName: names.calendar });
+      const honest = new DynamoDbReservationStore(doc, { tableName: names.calendar });
       const alice = aReservation({ creator_id: 'alice', site: 'gsi', start: '2030-01-02T00:00:00Z', end: '2030-01-02T01:00:00Z' });
       await honest.createUnlessConflict(alice);
       const { client, stats } = faultyClient(doc, { staleIndexes: true });
-      const lagging = new DynamoDbReservationStore(client, clock, { tableName: names.calendar });
+      const lagging = new DynamoDbReservationStore(client, { tableName: names.calendar });
       expect(await lagging.findOverlapping('gsi', alice)).toEqual([]); // the index really is stale here
       await expect(lagging.createUnlessConflict(aReservation({ creator_id: 'bob', site: 'gsi', start: '2030-01-02T00:30:00Z', end: '2030-01-02T02:00:00Z' })))
         .rejects.toBeInstanceOf(ReservationConflictError);
@@ -87,7 +85,7 @@ describe('with a fake client injecting faults', () => {
   it('a transaction cancelled with TransactionConflict is retried and then succeeds', async () => {
     await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const { client, stats } = faultyClient(doc, { transactionConflictsFirst: 3 });
-      const store = new DynamoDbReservationStore(client, clock, { tableName: names.calendar });
+      const store = new DynamoDbReservationStore(client, { tableName: names.calendar });
       const event = aReservation({ site: 'tc', start: '2030-01-02T00:00:00Z', end: '2030-01-02T01:00:00Z' });
       await store.createUnlessConflict(event);
       expect(stats).toMatchObject({ cancelled: 3, transactions: 4 });
@@ -98,7 +96,7 @@ describe('with a fake client injecting faults', () => {
   it('conflicts that never clear end in a clear StoreUnavailable (503) after the capped retries, writing nothing', async () => {
     await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const { client, stats } = faultyClient(doc, { transactionConflictRate: 1 });
-      const store = new DynamoDbReservationStore(client, clock, { tableName: names.calendar, maxAttempts: 5, baseBackoffMs: 1 });
+      const store = new DynamoDbReservationStore(client, { tableName: names.calendar, maxAttempts: 5, baseBackoffMs: 1 });
       const event = aReservation({ site: 'tc2' });
       await expect(store.createUnlessConflict(event)).rejects.toBeInstanceOf(StoreUnavailableError);
       expect(stats.transactions).toBe(5);
@@ -109,12 +107,12 @@ describe('with a fake client injecting faults', () => {
   it('30 concurrent clients with 30% of transactions cancelled and stale GSIs still never double-book', async () => {
     await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const { client, stats } = faultyClient(doc, { transactionConflictRate: 0.3, staleIndexes: true });
-      const outcomes = await contend(30, () => new DynamoDbReservationStore(client, clock, { tableName: names.calendar, maxAttempts: 30 }), 'chaos');
+      const outcomes = await contend(30, () => new DynamoDbReservationStore(client, { tableName: names.calendar, maxAttempts: 30 }), 'chaos');
       const winners = outcomes.filter((o): o is Reservation => !(o instanceof Error));
       expect(outcomes.every((o) => !(o instanceof Error) || o instanceof ReservationConflictError || o instanceof StoreUnavailableError)).toBe(true);
       expect(winners.length).toBeLessThanOrEqual(4);
       expect(stats.cancelled).toBeGreaterThan(0);
-      const stored = await new DynamoDbReservationStore(doc, clock, { tableName: names.calendar }).findOverlapping('chaos', { start: '2030-01-01T00:00:00Z', end: '2030-01-03T00:00:00Z' });
+      const stored = await new DynamoDbReservationStore(doc, { tableName: names.calendar }).findOverlapping('chaos', { start: '2030-01-01T00:00:00Z', end: '2030-01-03T00:00:00Z' });
       expect(stored.map((e) => e.event_id).sort()).toEqual(winners.map((e) => e.event_id).sort());
       assertNoDoubleBooking(stored);
     });
@@ -122,30 +120,57 @@ describe('with a fake client injecting faults', () => {
 });
 
 describe('guard upkeep and paging', () => {
-  it('prunes bookings that ended before the retention horizon from the guard, and still checks them through the index', async () => {
+  it('lists each booking in the guard of every UTC day it touches, moves and removes it with the booking, and keeps guards small', async () => {
     await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
-      const now = new FixedClock(Date.parse('2030-01-01T00:00:00Z'));
-      const store = new DynamoDbReservationStore(doc, now, { tableName: names.calendar, guardRetentionSeconds: 86_400 });
-      const old = aReservation({ site: 'prune', creator_id: 'alice', start: '2030-01-01T10:00:00Z', end: '2030-01-01T11:00:00Z' });
-      await store.createUnlessConflict(old);
-      now.set('2030-01-05T00:00:00Z');
-      await store.createUnlessConflict(aReservation({ site: 'prune', creator_id: 'bob', start: '2030-01-06T00:00:00Z', end: '2030-01-06T01:00:00Z' }));
-      const guard = (await doc.send(new GetCommand({ TableName: names.calendar, Key: { event_id: '#guard#prune', start: '#guard' }, ConsistentRead: true }))).Item;
-      expect((JSON.parse(String(guard?.intervals)) as string[][]).map((i) => i[0])).not.toContain(old.event_id);
-      // A booking reaching back past the horizon is still checked against the old one, through the GSI.
-      await expect(store.createUnlessConflict(aReservation({ site: 'prune', creator_id: 'carol', start: '2030-01-01T10:30:00Z', end: '2030-01-01T12:00:00Z' })))
+      const store = new DynamoDbReservationStore(doc, { tableName: names.calendar });
+      const guardIds = async (day: string): Promise<string[]> => {
+        const item = (await doc.send(new GetCommand({ TableName: names.calendar, Key: { event_id: `#guard#days#${day}`, start: '#guard' }, ConsistentRead: true }))).Item;
+        return item ? (JSON.parse(String(item.intervals)) as string[][]).map((i) => i[0] as string) : [];
+      };
+      const night = aReservation({ event_id: 'night', site: 'days', creator_id: 'alice', start: '2030-01-01T22:00:00Z', end: '2030-01-02T02:00:00Z' });
+      await store.createUnlessConflict(night);
+      expect([await guardIds('2030-01-01'), await guardIds('2030-01-02'), await guardIds('2030-01-03')]).toEqual([['night'], ['night'], []]);
+      // Found through the second day's guard alone.
+      await expect(store.createUnlessConflict(aReservation({ site: 'days', creator_id: 'bob', start: '2030-01-02T01:00:00Z', end: '2030-01-02T03:00:00Z' })))
         .rejects.toBeInstanceOf(ReservationConflictError);
+      // Ending at midnight: not in the next day's guard.
+      await store.createUnlessConflict(aReservation({ event_id: 'to-midnight', site: 'days', creator_id: 'bob', start: '2030-01-03T23:00:00Z', end: '2030-01-04T00:00:00Z' }));
+      expect(await guardIds('2030-01-04')).toEqual([]);
+
+      await store.replaceUnlessConflict({ ...night, start: '2030-02-01T10:00:00Z', end: '2030-02-01T11:00:00Z' });
+      expect([await guardIds('2030-01-01'), await guardIds('2030-01-02'), await guardIds('2030-02-01')]).toEqual([[], [], ['night']]);
+      await store.delete('night');
+      expect(await guardIds('2030-02-01')).toEqual([]);
+
+      // A long calendar: 120 bookings over 60 days, each guard lists only its day's.
+      for (let i = 0; i < 120; i++) {
+        const start = Date.UTC(2031, 0, 1) / 1000 + i * 12 * 3600;
+        const iso = (t: number): string => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+        await store.createUnlessConflict(aReservation({ event_id: `long-${i}`, site: 'days', creator_id: `user-${i % 7}`, start: iso(start), end: iso(start + 3600) }));
+      }
+      expect((await guardIds('2031-01-15')).length).toBe(2);
+      // Old bookings keep their guards: a booking far in the past is still checked consistently.
+      await expect(store.createUnlessConflict(aReservation({ site: 'days', creator_id: 'mallory', start: '2031-01-01T00:30:00Z', end: '2031-01-01T00:45:00Z' })))
+        .rejects.toBeInstanceOf(ReservationConflictError);
+    });
+  });
+
+  it('refuses a booking spanning more days than any guard set can hold', async () => {
+    await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
+      const store = new DynamoDbReservationStore(doc, { tableName: names.calendar });
+      await expect(store.createUnlessConflict(aReservation({ site: 'days', start: '2030-01-01T00:00:00Z', end: '2030-03-01T00:00:00Z' })))
+        .rejects.toThrow(/at most 40 days/);
     });
   });
 
   it('every query follows LastEvaluatedKey to the last page', async () => {
     await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
-      const store = new DynamoDbReservationStore(doc, clock, { tableName: names.calendar });
+      const store = new DynamoDbReservationStore(doc, { tableName: names.calendar });
       for (let i = 0; i < 7; i++) {
         await store.createUnlessConflict(aReservation({ event_id: `page-${i}`, site: 'pages', creator_id: 'alice', start: `2030-01-02T0${i}:00:00Z`, end: `2030-01-02T0${i}:30:00Z` }));
       }
       const { client } = faultyClient(doc, { pageSize: 2 });
-      const paged = new DynamoDbReservationStore(client, clock, { tableName: names.calendar });
+      const paged = new DynamoDbReservationStore(client, { tableName: names.calendar });
       expect((await paged.findOverlapping('pages', { start: '2030-01-02T00:00:00Z', end: '2030-01-03T00:00:00Z' })).map((e) => e.event_id))
         .toEqual(['page-0', 'page-1', 'page-2', 'page-3', 'page-4', 'page-5', 'page-6']);
       expect(await paged.findByCreatorEndingAfter('alice', '2030-01-01T00:00:00Z')).toHaveLength(7);

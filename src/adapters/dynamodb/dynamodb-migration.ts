@@ -1,11 +1,10 @@
 import {
   GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { Clock } from '../../application/ports/clock.port.js';
 import { findConflictingPairs } from '../../domain/conflicts.js';
 import { isLcoOrigin, normaliseProjectId } from '../../domain/reservation.js';
-import { addSeconds, epochSecondsOf, formatUtcTime, utcTimeFromMillis } from '../../domain/time.js';
-import { GUARD_RETENTION_SECONDS, GUARD_SORT_KEY, guardKey } from './dynamodb-reservation-store.js';
+import { epochSecondsOf, formatUtcTime } from '../../domain/time.js';
+import { GUARD_SORT_KEY, guardDays, guardKey } from './dynamodb-reservation-store.js';
 
 type Item = Record<string, unknown>;
 
@@ -17,6 +16,7 @@ export interface MigrationReport {
   updated: string[];
   /** Items whose times do not parse; left as they are. */
   invalid: string[];
+  /** Per site: how many bookings its day guards list (a booking over several days counts once). */
   guards: Record<string, number>;
   /** Pairs of events of different creators that already overlap at a site: reported, never deleted. */
   overlaps: Array<{ site: string; events: [string, string] }>;
@@ -36,9 +36,7 @@ const canonical = (value: unknown): string | undefined => {
 export class DynamoDbMigration {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly clock: Clock,
     private readonly tableName: string,
-    private readonly retentionSeconds = GUARD_RETENTION_SECONDS,
   ) {}
 
   async run(): Promise<MigrationReport> {
@@ -59,16 +57,24 @@ export class DynamoDbMigration {
     }));
     report.overlaps = findConflictingPairs(bookings).map(([a, b]) => ({ site: a.site, events: [a.event_id, b.event_id] }));
 
-    const horizon = addSeconds(utcTimeFromMillis(this.clock.now()), -this.retentionSeconds);
-    const bySite = new Map<string, Array<[string, string, string, string, string]>>();
+    // Every booking, past ones included, goes into the guard of each UTC day it touches.
+    const byDay = new Map<string, { site: string; day: string; intervals: Array<[string, string, string, string, string]> }>();
     for (const b of bookings) {
-      if (!bySite.has(b.site)) bySite.set(b.site, []);
-      if (b.end > horizon) bySite.get(b.site)!.push([b.event_id, b.start, b.end, b.creator_id, b.origin]);
+      let days: string[];
+      try {
+        days = guardDays(b.start, b.end);
+      } catch {
+        report.invalid.push(b.event_id); // longer than any booking the service accepts: left unguarded, reported
+        continue;
+      }
+      for (const day of days) {
+        const key = `${b.site}#${day}`;
+        if (!byDay.has(key)) byDay.set(key, { site: b.site, day, intervals: [] });
+        byDay.get(key)!.intervals.push([b.event_id, b.start, b.end, b.creator_id, b.origin]);
+      }
+      report.guards[b.site] = (report.guards[b.site] ?? 0) + 1;
     }
-    for (const [site, intervals] of bySite) {
-      await this.writeGuard(site, intervals);
-      report.guards[site] = intervals.length;
-    }
+    for (const { site, day, intervals } of byDay.values()) await this.writeGuard(site, day, intervals);
     return report;
   }
 
@@ -103,8 +109,8 @@ export class DynamoDbMigration {
     return next;
   }
 
-  private async writeGuard(site: string, intervals: Array<[string, string, string, string, string]>): Promise<void> {
-    const key = guardKey(site);
+  private async writeGuard(site: string, day: string, intervals: Array<[string, string, string, string, string]>): Promise<void> {
+    const key = guardKey(site, day);
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     const serialised = JSON.stringify(intervals.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)));
     if (Item && Item.intervals === serialised) return;

@@ -2,23 +2,25 @@ import {
   GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Clock } from '../../application/ports/clock.port.js';
 import { asJsonTexts, type ReservationStore } from '../../application/ports/reservation-store.port.js';
 import { findConflicts, type Booking } from '../../domain/conflicts.js';
 import {
-  ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
+  InvalidInputError, ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
 } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
 import { isLcoOrigin, reservationFromStored, type Reservation } from '../../domain/reservation.js';
-import { addSeconds, utcTimeFromMillis } from '../../domain/time.js';
+import { addSeconds } from '../../domain/time.js';
 import { CREATOR_END_INDEX, SITE_END_INDEX } from './tables.js';
 
 type Item = Record<string, unknown>;
 /** [event_id, start, end, creator_id, origin] of a booking the guard protects. */
 type GuardInterval = [string, string, string, string, string];
 
+/** One day of one site's bookings: every booking is listed in each UTC day it touches. */
 interface Guard {
   readonly site: string;
+  /** `YYYY-MM-DD` (UTC). */
+  readonly day: string;
   /** 0 when the guard item does not exist yet. */
   readonly version: number;
   readonly intervals: GuardInterval[];
@@ -26,16 +28,26 @@ interface Guard {
 
 export interface DynamoDbStoreOptions {
   readonly tableName: string;
-  /** Ended bookings stay in the guard this long before they are pruned. */
-  readonly guardRetentionSeconds?: number;
   /** Attempts of one write before giving up with StoreUnavailableError. */
   readonly maxAttempts?: number;
   readonly baseBackoffMs?: number;
 }
 
 export const GUARD_SORT_KEY = '#guard';
-export const GUARD_RETENTION_SECONDS = 7 * 86_400;
-export const guardKey = (site: string) => ({ event_id: `#guard#${site}`, start: GUARD_SORT_KEY });
+export const guardKey = (site: string, day: string) => ({ event_id: `#guard#${site}#${day}`, start: GUARD_SORT_KEY });
+/** A booking may touch at most this many days (user bookings are limited to 31 days by the domain). */
+export const MAX_GUARD_DAYS = 40;
+
+/** The UTC days `[start, end)` touches, as `YYYY-MM-DD`, for canonical times. */
+export function guardDays(start: string, end: string): string[] {
+  const last = addSeconds(end, -1).slice(0, 10);
+  const days: string[] = [];
+  for (let day = start.slice(0, 10); day <= last; day = addSeconds(`${day}T00:00:00Z`, 86_400).slice(0, 10)) {
+    days.push(day);
+    if (days.length > MAX_GUARD_DAYS) throw new InvalidInputError(`A booking may span at most ${MAX_GUARD_DAYS} days.`);
+  }
+  return days;
+}
 const isEventItem = (item: Item): boolean => item.start !== GUARD_SORT_KEY;
 
 const toBooking = ([event_id, start, end, creator_id]: GuardInterval, site: string): Booking => ({
@@ -50,25 +62,24 @@ class Retry extends Error {}
 
 /**
  * Reservations in DynamoDB, on the existing production table design. Conflict safety never rests on
- * a GSI read (GSIs are eventually consistent): each site has a guard item (no `site`, `end` or
- * `creator_id` attribute, so it is in neither GSI) listing the site's bookings that have not long
- * ended. A write reads the guard with a consistent GetItem, checks overlaps in code, and commits one
- * TransactWriteItems that updates the guard on its version and writes the event. A lost race
- * cancels the transaction; the write then re-reads and retries with jittered backoff.
+ * a GSI read (GSIs are eventually consistent): each site has one guard item per UTC day (no `site`,
+ * `end` or `creator_id` attribute, so it is in neither GSI) listing the bookings that touch that
+ * day. Two overlapping bookings share at least one day, so a write reads the guards of its days with
+ * consistent GetItems, checks overlaps in code, and commits one TransactWriteItems that updates each
+ * of those guards on its version and writes the event. A lost race cancels the transaction; the write
+ * then re-reads and retries with jittered backoff. A guard only ever holds one day's bookings, so it
+ * stays far below DynamoDB's 400 KB item limit and each write rewrites little.
  */
 export class DynamoDbReservationStore implements ReservationStore {
   private readonly table: string;
-  private readonly retentionSeconds: number;
   private readonly maxAttempts: number;
   private readonly baseBackoffMs: number;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly clock: Clock,
     options: DynamoDbStoreOptions,
   ) {
     this.table = options.tableName;
-    this.retentionSeconds = options.guardRetentionSeconds ?? GUARD_RETENTION_SECONDS;
     this.maxAttempts = options.maxAttempts ?? 10;
     this.baseBackoffMs = options.baseBackoffMs ?? 15;
   }
@@ -76,11 +87,11 @@ export class DynamoDbReservationStore implements ReservationStore {
   async createUnlessConflict(reservation: Reservation): Promise<void> {
     await this.withRetries(async () => {
       if (await this.getItem(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
-      const guard = await this.readGuard(reservation.site);
-      if (guard.intervals.some(([id]) => id === reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
-      await this.assertNoConflict(reservation, guard);
+      const guards = await this.readGuards(reservation.site, guardDays(reservation.start, reservation.end));
+      if (guards.some((g) => g.intervals.some(([id]) => id === reservation.event_id))) throw new ReservationExistsError(reservation.event_id);
+      assertNoConflict(reservation, guards);
       await this.transact([
-        this.guardWrite(guard, [...this.kept(guard, reservation.event_id), toInterval(reservation)]),
+        ...this.guardWrites(guards, reservation.event_id, reservation),
         { Put: { TableName: this.table, Item: reservation, ConditionExpression: 'attribute_not_exists(event_id)' } },
       ]);
     });
@@ -90,16 +101,12 @@ export class DynamoDbReservationStore implements ReservationStore {
     await this.withRetries(async () => {
       const current = await this.getItem(reservation.event_id);
       if (!current) throw new ReservationNotFoundError(reservation.event_id);
-      const oldSite = String(current.site);
-      const guard = await this.readGuard(reservation.site);
-      await this.assertNoConflict(reservation, guard);
+      const { fresh, stale } = await this.guardsForMove(current, reservation);
+      assertNoConflict(reservation, fresh);
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
-        this.guardWrite(guard, [...this.kept(guard, reservation.event_id), toInterval(reservation)]),
+        ...this.guardWrites(fresh, reservation.event_id, reservation),
+        ...this.guardWrites(stale, reservation.event_id),
       ];
-      if (oldSite !== reservation.site) {
-        const oldGuard = await this.readGuard(oldSite);
-        items.push(this.guardWrite(oldGuard, this.kept(oldGuard, reservation.event_id)));
-      }
       if (current.start === reservation.start) {
         items.push({ Put: { TableName: this.table, Item: reservation, ConditionExpression: 'attribute_exists(event_id)' } });
       } else {
@@ -116,16 +123,13 @@ export class DynamoDbReservationStore implements ReservationStore {
   async putImported(reservation: Reservation): Promise<void> {
     await this.withRetries(async () => {
       const current = await this.getItem(reservation.event_id);
-      const guard = await this.readGuard(reservation.site);
-      // No conflict check (LCO is authoritative for its observations), but the guard records it,
+      // No conflict check (LCO is authoritative for its observations), but the guards record it,
       // so users' bookings over it are refused.
+      const { fresh, stale } = await this.guardsForMove(current, reservation);
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
-        this.guardWrite(guard, [...this.kept(guard, reservation.event_id), toInterval(reservation)]),
+        ...this.guardWrites(fresh, reservation.event_id, reservation),
+        ...this.guardWrites(stale, reservation.event_id),
       ];
-      if (current && String(current.site) !== reservation.site) {
-        const oldGuard = await this.readGuard(String(current.site));
-        items.push(this.guardWrite(oldGuard, this.kept(oldGuard, reservation.event_id)));
-      }
       if (current && current.start !== reservation.start) {
         items.push({ Delete: { TableName: this.table, Key: { event_id: current.event_id, start: current.start }, ConditionExpression: 'attribute_exists(event_id)' } });
       }
@@ -144,9 +148,10 @@ export class DynamoDbReservationStore implements ReservationStore {
     return this.withRetries(async () => {
       const current = await this.getItem(eventId);
       if (!current) return undefined;
-      const guard = await this.readGuard(String(current.site));
+      const stored = reservationFromStored(current);
+      const guards = await this.readGuards(stored.site, guardDays(stored.start, stored.end));
       await this.transact([
-        this.guardWrite(guard, this.kept(guard, eventId)),
+        ...this.guardWrites(guards, eventId),
         { Delete: { TableName: this.table, Key: { event_id: eventId, start: current.start }, ConditionExpression: 'attribute_exists(event_id)' } },
       ]);
       return reservationFromStored(current);
@@ -226,42 +231,41 @@ export class DynamoDbReservationStore implements ReservationStore {
     return items[0];
   }
 
-  private async readGuard(site: string): Promise<Guard> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: guardKey(site), ConsistentRead: true }));
-    if (!Item) return { site, version: 0, intervals: [] };
-    return { site, version: Number(Item.version), intervals: JSON.parse(String(Item.intervals)) as GuardInterval[] };
+  private async readGuards(site: string, days: readonly string[]): Promise<Guard[]> {
+    return Promise.all(days.map(async (day) => {
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: guardKey(site, day), ConsistentRead: true }));
+      if (!Item) return { site, day, version: 0, intervals: [] };
+      return { site, day, version: Number(Item.version), intervals: JSON.parse(String(Item.intervals)) as GuardInterval[] };
+    }));
   }
 
-  /** The guard's intervals without `eventId`, pruning those that ended before the retention horizon. */
-  private kept(guard: Guard, eventId: string): GuardInterval[] {
-    const horizon = this.horizon();
-    return guard.intervals.filter(([id, , end]) => id !== eventId && end > horizon);
+  /**
+   * For a write that replaces `current` (if any) by `next`: the guards of next's days (`fresh`, which
+   * will list it) and those of current's other days (`stale`, which will not any more).
+   */
+  private async guardsForMove(current: Item | undefined, next: Reservation): Promise<{ fresh: Guard[]; stale: Guard[] }> {
+    const fresh = await this.readGuards(next.site, guardDays(next.start, next.end));
+    if (!current) return { fresh, stale: [] };
+    const old = reservationFromStored(current);
+    const freshKeys = new Set(fresh.map((g) => `${g.site}#${g.day}`));
+    const staleDays = old.start < old.end ? guardDays(old.start, old.end).filter((day) => !freshKeys.has(`${old.site}#${day}`)) : [];
+    return { fresh, stale: await this.readGuards(old.site, staleDays) };
   }
 
-  private horizon(): string {
-    return addSeconds(utcTimeFromMillis(this.clock.now()), -this.retentionSeconds);
-  }
-
-  private guardWrite(guard: Guard, intervals: GuardInterval[]): NonNullable<TransactWriteCommandInput['TransactItems']>[number] {
-    return {
-      Put: {
-        TableName: this.table,
-        Item: { ...guardKey(guard.site), guard_site: guard.site, version: guard.version + 1, intervals: JSON.stringify(intervals) },
-        ConditionExpression: guard.version === 0 ? 'attribute_not_exists(event_id)' : 'version = :v',
-        ...(guard.version === 0 ? {} : { ExpressionAttributeValues: { ':v': guard.version } }),
-      },
-    };
-  }
-
-  private async assertNoConflict(candidate: Reservation, guard: Guard): Promise<void> {
-    const existing: Booking[] = guard.intervals.map((i) => toBooking(i, guard.site));
-    if (candidate.start < this.horizon()) {
-      // Bookings that ended before the horizon have left the guard; look them up (best effort: a GSI).
-      const known = new Set(existing.map((b) => b.event_id));
-      for (const old of await this.findOverlapping(candidate.site, candidate)) if (!known.has(old.event_id)) existing.push(old);
-    }
-    const conflicts = findConflicts(candidate, existing);
-    if (conflicts.length > 0) throw new ReservationConflictError(conflicts.map((c) => c.event_id));
+  /** Each guard rewritten on its version: without `eventId`, then with `add` when given. */
+  private guardWrites(guards: readonly Guard[], eventId: string, add?: Reservation): NonNullable<TransactWriteCommandInput['TransactItems']> {
+    return guards.map((guard) => {
+      const intervals = guard.intervals.filter(([id]) => id !== eventId);
+      if (add) intervals.push(toInterval(add));
+      return {
+        Put: {
+          TableName: this.table,
+          Item: { ...guardKey(guard.site, guard.day), guard_site: guard.site, version: guard.version + 1, intervals: JSON.stringify(intervals) },
+          ConditionExpression: guard.version === 0 ? 'attribute_not_exists(event_id)' : 'version = :v',
+          ...(guard.version === 0 ? {} : { ExpressionAttributeValues: { ':v': guard.version } }),
+        },
+      };
+    });
   }
 
   private async transact(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<void> {
@@ -299,6 +303,13 @@ export class DynamoDbReservationStore implements ReservationStore {
       }
     }
   }
+}
+
+function assertNoConflict(candidate: Reservation, guards: readonly Guard[]): void {
+  const existing = new Map<string, Booking>();
+  for (const guard of guards) for (const i of guard.intervals) existing.set(i[0], toBooking(i, guard.site));
+  const conflicts = findConflicts(candidate, existing.values());
+  if (conflicts.length > 0) throw new ReservationConflictError(conflicts.map((c) => c.event_id));
 }
 
 function sortByStart(events: Reservation[]): Reservation[] {
