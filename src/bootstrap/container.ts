@@ -15,7 +15,6 @@ import { LcoClientToken, type LcoClient } from '../application/ports/lco-client.
 import { SiteProxySecretsToken, type SiteProxySecrets } from '../application/ports/site-proxy-secrets.port.js';
 import { ImportSchedules } from '../application/use-cases/import-schedules.js';
 import { ListSchedulerObservations } from '../application/use-cases/list-scheduler-observations.js';
-import { HttpLcoClient } from '../adapters/lco/http-lco-client.js';
 import { EnvSiteProxySecrets } from '../adapters/secrets/env-site-proxy-secrets.js';
 import { SsmSiteProxySecrets } from '../adapters/secrets/ssm-site-proxy-secrets.js';
 import { AddProjectToReservations } from '../application/use-cases/add-project-to-reservations.js';
@@ -29,13 +28,11 @@ import { ListUserReservationsEndingAfter } from '../application/use-cases/list-u
 import { ModifyReservation } from '../application/use-cases/modify-reservation.js';
 import { RemoveProjectFromReservations } from '../application/use-cases/remove-project-from-reservations.js';
 import { ClaimsIdentityResolver } from '../adapters/auth/claims-identity-resolver.js';
-import { JwksTokenKeys } from '../adapters/auth/jwks-token-keys.js';
 import { loadOrCreateLocalKeyPair } from '../adapters/auth/local-signing-key.js';
 import { publicKeyFromPem, StaticTokenKeys } from '../adapters/auth/static-token-keys.js';
 import { SystemClock } from '../adapters/clock/system-clock.js';
 import { InMemoryProjectsGateway } from '../adapters/memory/in-memory-projects-gateway.js';
 import { InMemoryReservationStore } from '../adapters/memory/in-memory-reservation-store.js';
-import { HttpProjectsGateway } from '../adapters/projects/http-projects-gateway.js';
 import { openSqliteDatabase, type SqliteDatabase } from '../adapters/sqlite/database.js';
 import { SqliteProjectsGateway } from '../adapters/sqlite/sqlite-projects-gateway.js';
 import { SqliteReservationStore } from '../adapters/sqlite/sqlite-reservation-store.js';
@@ -47,6 +44,7 @@ import { DynamoDbScheduleTrackingStore } from '../adapters/dynamodb/dynamodb-sch
 import { ensureTables } from '../adapters/dynamodb/tables.js';
 import { ScheduleTrackingStoreToken, type ScheduleTrackingStore } from '../application/ports/schedule-tracking-store.port.js';
 import type { AppConfig } from './config.js';
+import { LazyLcoClient, LazyProjectsGateway, LazyTokenKeys } from './lazy-adapters.js';
 
 export const ConfigToken = Symbol.for('AppConfig');
 export const LoggerToken = Symbol.for('Logger');
@@ -71,8 +69,10 @@ export function createLogger(level: string, fd: 1 | 2 = 1): Logger {
 
 function tokenKeysFor(config: AppConfig, logger: Logger): TokenKeys {
   switch (config.auth.mode) {
-    case 'jwks':
-      return new JwksTokenKeys({ jwksUri: config.auth.jwksUri });
+    case 'jwks': {
+      const { jwksUri } = config.auth;
+      return new LazyTokenKeys(async () => new (await import('../adapters/auth/jwks-token-keys.js')).JwksTokenKeys({ jwksUri }));
+    }
     case 'public-key':
       return new StaticTokenKeys(publicKeyFromPem(config.auth.publicKeyPem));
     case 'local': {
@@ -140,7 +140,10 @@ export async function buildContainer(config: AppConfig, logger: Logger = createL
   const container = new Container();
   const clock = new SystemClock();
   const storage = await openStorage(config, clock, logger);
-  const projects = config.projectsApiUrl ? new HttpProjectsGateway({ baseUrl: config.projectsApiUrl }) : storage.embeddedProjects;
+  const { projectsApiUrl } = config;
+  const projects = projectsApiUrl
+    ? new LazyProjectsGateway(async () => new (await import('../adapters/projects/http-projects-gateway.js')).HttpProjectsGateway({ baseUrl: projectsApiUrl }))
+    : storage.embeddedProjects;
 
   container.bind<AppConfig>(ConfigToken).toConstantValue(config);
   container.bind<Logger>(LoggerToken).toConstantValue(logger);
@@ -160,7 +163,10 @@ export async function buildContainer(config: AppConfig, logger: Logger = createL
   container.bind<ImportSettings>(ImportSettingsToken).toConstantValue({
     sites: config.lcoSites, windowDays: config.importWindowDays, fullRefreshSeconds: config.importFullRefreshSeconds,
   });
-  container.bind<LcoClient>(LcoClientToken).toConstantValue(new HttpLcoClient({ urlTemplate: config.lcoSiteProxyUrl, timeoutMs: config.lcoTimeoutSeconds * 1000 }));
+  const lco = { urlTemplate: config.lcoSiteProxyUrl, timeoutMs: config.lcoTimeoutSeconds * 1000 };
+  container.bind<LcoClient>(LcoClientToken).toConstantValue(
+    new LazyLcoClient(async () => new (await import('../adapters/lco/http-lco-client.js')).HttpLcoClient(lco)),
+  );
   container.bind<SiteProxySecrets>(SiteProxySecretsToken).toConstantValue(
     config.siteProxySecretsSource === 'ssm'
       ? new SsmSiteProxySecrets({ region: config.awsRegion })

@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import got from 'got';
 import type { IdentityResolver } from '../../application/ports/identity-resolver.port.js';
 import { ADMIN_ROLE, type Actor } from '../../domain/actor.js';
 import { UnauthenticatedError } from '../../domain/errors.js';
@@ -67,6 +66,8 @@ export class ClaimsIdentityResolver implements IdentityResolver {
     const cached = this.userinfoCache.get(rawToken);
     if (cached && cached.expiresAt > now) return cached.roles;
     try {
+      // got is loaded on first use: most deployments put the roles in the token and never get here.
+      const { default: got } = await import('got');
       const info = await got
         .get(url, {
           headers: { authorization: `Bearer ${rawToken}` },

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { randomUUID } from 'node:crypto';
 import Koa, { type Context, type Next } from 'koa';
-import koaJwt from 'koa-jwt';
+import type koaJwt from 'koa-jwt';
 import type { Logger } from 'pino';
 import { VerifiedTokenCache } from '../verified-token-cache.js';
 import { JsonText } from '../../../application/json-text.js';
@@ -144,15 +144,21 @@ async function readJsonBody(ctx: Context): Promise<Record<string, unknown>> {
 
 /** Middleware per auth mode; see AuthMode. A bad credential is never downgraded to anonymous. */
 function authenticator(options: KoaAppOptions): (mode: AuthMode) => (ctx: CalendarContext, next: Next) => Promise<void> {
-  const verifyJwt = koaJwt({
-    secret: (header: { kid?: string; alg?: string }) => options.tokenKeys.keyFor(header),
-    algorithms: ['RS256'],
-    audience: options.audience,
-    issuer: options.issuer,
-    clockTolerance: options.clockToleranceSeconds,
-    key: 'claims',
-    tokenKey: 'token',
-  } as koaJwt.Options);
+  // koa-jwt (and jsonwebtoken under it) is loaded by the first request that needs it, not at start:
+  // on Lambda, start-up is paid by the first request, which is often a read.
+  let verifier: Promise<koaJwt.Middleware> | undefined;
+  const verifyJwt = async (ctx: CalendarContext): Promise<void> => {
+    verifier ??= import('koa-jwt').then(({ default: koaJwtMiddleware }) => koaJwtMiddleware({
+      secret: (header: { kid?: string; alg?: string }) => options.tokenKeys.keyFor(header),
+      algorithms: ['RS256'],
+      audience: options.audience,
+      issuer: options.issuer,
+      clockTolerance: options.clockToleranceSeconds,
+      key: 'claims',
+      tokenKey: 'token',
+    } as koaJwt.Options));
+    await (await verifier)(ctx, async () => undefined);
+  };
 
   const verified = new VerifiedTokenCache();
   const user = async (ctx: CalendarContext, next: Next): Promise<void> => {
@@ -167,7 +173,7 @@ function authenticator(options: KoaAppOptions): (mode: AuthMode) => (ctx: Calend
       ctx.state.claims = claims;
       ctx.state.token = token;
     } else {
-      await verifyJwt(ctx, async () => undefined);
+      await verifyJwt(ctx);
       if (ctx.state.token && ctx.state.claims) verified.set(ctx.state.token, ctx.state.claims);
     }
     ctx.state.actor = await options.identity.userFromClaims(ctx.state.claims ?? {}, ctx.state.token ?? '');
