@@ -88,3 +88,32 @@ it('an unknown subsite is refused', () => {
   const { useCase } = setUp();
   expect(() => useCase.execute({ subsite: 'saf' })).toThrow(UnknownSubsiteError);
 });
+
+it('creates projects several at once, and writes each event only after its own project, in order', async () => {
+  const { lco, store, projects, useCase } = setUp();
+  let running = 0;
+  let peak = 0;
+  const create = projects.createProject.bind(projects);
+  const written: string[] = [];
+  projects.createProject = async (project) => {
+    running += 1;
+    peak = Math.max(peak, running);
+    await new Promise((r) => setTimeout(r, 20));
+    running -= 1;
+    if (project.project_id.startsWith('O7#')) throw new Error('projects service refused it');
+    return create(project);
+  };
+  const put = store.putImported.bind(store);
+  store.putImported = async (event) => {
+    expect(await projects.getProject(String(event.project_id))).toBeDefined(); // its project exists already
+    written.push(event.event_id);
+    return put(event);
+  };
+  lco.observations = Array.from({ length: 20 }, (_, i) => obs(i + 1, `2030-01-02T${String(i).padStart(2, '0')}:00:00Z`, `2030-01-02T${String(i).padStart(2, '0')}:30:00Z`));
+  const [report] = await useCase.execute();
+  expect(peak).toBe(8);
+  const expected = Array.from({ length: 20 }, (_, i) => `lco-${i + 1}`).filter((id) => id !== 'lco-7');
+  expect(written).toEqual(expected);
+  expect(report).toMatchObject({ added: expected, errors: ['lco-7: projects service refused it'] });
+  expect(await store.get('lco-7')).toBeUndefined();
+});

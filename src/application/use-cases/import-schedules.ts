@@ -13,7 +13,11 @@ import { ProjectsGatewayToken, type ProjectsGateway } from '../ports/projects-ga
 import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
 import { ScheduleTrackingStoreToken, type ScheduleTracking, type ScheduleTrackingStore } from '../ports/schedule-tracking-store.port.js';
 import { SiteProxySecretsToken, type SiteProxySecrets } from '../ports/site-proxy-secrets.port.js';
+import { settleWithLimit } from '../concurrency.js';
 import { ImportSettingsToken, type ImportSettings } from '../settings.js';
+
+/** Projects created at once during an import. */
+const PROJECT_WRITE_CONCURRENCY = 8;
 
 export interface SubsiteReport {
   subsite: string;
@@ -133,11 +137,16 @@ export class ImportSchedules {
     const orphans: string[] = [];
 
     const writes = [...plan.add.map((next) => ({ next, previous: undefined as Reservation | undefined })), ...plan.update];
-    for (const { next, previous } of writes) {
+    // The projects service is a remote call: projects are created several at once. Each event is
+    // written, in order, only once its own project exists: no event points at a missing project.
+    const projectsCreated = settleWithLimit(writes.map(({ next }) => () => {
       const observation = byEventId.get(next.event_id) as LcoObservation;
+      return this.projects.createProject({ ...observationToProject(observation, subsite.ptrSite), project_id: lcoProjectId(observation) });
+    }), PROJECT_WRITE_CONCURRENCY);
+    for (const [i, { next, previous }] of writes.entries()) {
       try {
-        // The project first: no event may point at a project that was not created.
-        await this.projects.createProject({ ...observationToProject(observation, subsite.ptrSite), project_id: lcoProjectId(observation) });
+        const created = await projectsCreated[i]!;
+        if (created.status === 'rejected') throw created.reason;
         report.writes += 1;
         await this.store.putImported(next);
         report.writes += 1;

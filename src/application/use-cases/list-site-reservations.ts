@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { hasProject, parseSiteCode, type Reservation } from '../../domain/reservation.js';
 import { parseWindow } from '../../domain/window.js';
+import { settleWithLimit } from '../concurrency.js';
 import { JsonText } from '../json-text.js';
 import { ProjectsGatewayToken, type ProjectsGateway } from '../ports/projects-gateway.port.js';
 import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
@@ -49,16 +50,12 @@ export class ListSiteReservations {
   }
 
   private async lookUpProjects(projectIds: string[]): Promise<Map<string, unknown>> {
+    const outcomes = await Promise.all(settleWithLimit(projectIds.map((id) => () => this.projects.getProject(id)), PROJECT_LOOKUP_CONCURRENCY));
     const found = new Map<string, unknown>();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < projectIds.length) {
-        const id = projectIds[next++] as string;
-        const project = await this.projects.getProject(id);
-        if (project !== undefined) found.set(id, project);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PROJECT_LOOKUP_CONCURRENCY, projectIds.length) }, worker));
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      if (outcome.value !== undefined) found.set(projectIds[i] as string, outcome.value);
+    });
     return found;
   }
 }
