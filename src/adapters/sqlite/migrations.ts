@@ -50,16 +50,19 @@ BEGIN
 END;
 `;
 
-const V1_EVENTS = `
-CREATE TABLE events (
-  event_id   TEXT PRIMARY KEY,
-  site       TEXT NOT NULL,
+/** The events table's columns and checks after event_id, the same in every version of the table. */
+const EVENT_COLUMNS = `  site       TEXT NOT NULL,
   start      TEXT NOT NULL,
   "end"      TEXT NOT NULL,
   creator_id TEXT NOT NULL,
   origin     TEXT NOT NULL CHECK (origin IN ('PTR', 'LCO')),
   body       TEXT NOT NULL CHECK (json_valid(body)),
-  CHECK (start < "end")
+  CHECK (start < "end")`;
+
+const V1_EVENTS = `
+CREATE TABLE events (
+  event_id   TEXT PRIMARY KEY,
+${EVENT_COLUMNS}
 );
 CREATE INDEX events_site_start ON events (site, start);
 CREATE INDEX events_creator_end ON events (creator_id, "end");
@@ -93,13 +96,7 @@ CREATE TABLE schedule_tracking (
 const V3_CLUSTERED_EVENTS = `
 CREATE TABLE events_clustered (
   event_id   TEXT NOT NULL UNIQUE,
-  site       TEXT NOT NULL,
-  start      TEXT NOT NULL,
-  "end"      TEXT NOT NULL,
-  creator_id TEXT NOT NULL,
-  origin     TEXT NOT NULL CHECK (origin IN ('PTR', 'LCO')),
-  body       TEXT NOT NULL CHECK (json_valid(body)),
-  CHECK (start < "end"),
+${EVENT_COLUMNS},
   PRIMARY KEY (site, start, event_id)
 ) WITHOUT ROWID;
 INSERT INTO events_clustered (event_id, site, start, "end", creator_id, origin, body)
