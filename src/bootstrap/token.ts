@@ -3,7 +3,8 @@
  * local auth mode, signed with the key in the data directory.
  */
 import { parseArgs } from 'node:util';
-import { loadOrCreateLocalKeyPair, signLocalToken } from '../adapters/auth/local-signing-key.js';
+import { loadOrCreateLocalKeyPair } from '../adapters/auth/local-signing-key.js';
+import { signLocalToken } from '../adapters/auth/local-token.js';
 import { ConfigError, loadConfig } from './config.js';
 
 function main(): void {

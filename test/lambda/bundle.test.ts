@@ -1,11 +1,13 @@
-/** The Lambda bundle as deployed: one ES module, no native addon, and what a cold start costs. */
+/** The Lambda bundle as deployed: ES modules with no native addon, and what a cold start costs. */
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { dirname, join } from 'node:path';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 
-const BUNDLE = 'dist/lambda/index.mjs';
+const BUNDLE_DIR = 'dist/lambda';
+const BUNDLE = join(BUNDLE_DIR, 'index.mjs');
 let dynamo: DynamoDbLocal;
 let idp: IdentityProvider;
 beforeAll(async () => {
@@ -16,17 +18,38 @@ afterAll(async () => {
   await idp.stop();
 });
 
-it('is one minified ES module exporting http, with the AWS SDK left to the runtime and no SQLite addon', async () => {
-  const code = readFileSync(BUNDLE, 'utf8');
-  const size = statSync(BUNDLE).size;
-  process.stderr.write(`lambda bundle: ${(size / 1024).toFixed(0)} KiB\n`);
-  expect(code).not.toMatch(/from\s*["']better-sqlite3["']/);
-  expect(code).not.toContain('better_sqlite3.node');
-  expect(code).toMatch(/from\s*["']@aws-sdk\/lib-dynamodb["']/);
-  const imports = [...code.matchAll(/(?:^|[;}])\s*import\s*(?:[\w$*{},\s]+from\s*)?["']([^"']+)["']/g)].map((m) => m[1] as string);
-  const outside = imports.filter((name) => !name.startsWith('@aws-sdk/') && !builtinModules.includes(name.replace(/^node:/, '')));
-  expect(imports.length).toBeGreaterThan(0);
+function bundleFiles(dir = BUNDLE_DIR): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? bundleFiles(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+it('is minified ES modules (an entry exporting http, and its chunks) with the DynamoDB client inside, SSM left to the runtime and no SQLite addon', async () => {
+  const files = bundleFiles();
+  const size = files.reduce((sum, file) => sum + statSync(file).size, 0);
+  process.stderr.write(`lambda bundle: ${(size / 1024).toFixed(0)} KiB in ${files.length} files\n`);
+  expect(files).toContain(BUNDLE);
+  const outside: string[] = [];
+  let sdkImports = 0;
+  for (const file of files) {
+    expect(file).toMatch(/\.mjs$/);
+    const code = readFileSync(file, 'utf8');
+    // Booleans, so that a failure names the file instead of printing a megabyte of it.
+    expect({ file, addon: code.includes('better_sqlite3.node') }).toEqual({ file, addon: false });
+    const specifiers = [
+      ...[...code.matchAll(/(?:^|[;}])\s*import\s*(?:[\w$*{},\s]+from\s*)?["']([^"']+)["']/g)].map((m) => m[1] as string),
+      ...[...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] as string),
+    ];
+    for (const name of specifiers) {
+      if (name.startsWith('./') || name.startsWith('../')) {
+        expect(files).toContain(join(dirname(file), name));
+      } else if (name === '@aws-sdk/client-ssm') { // any other SDK package (DynamoDB) must be inside
+        sdkImports += 1;
+      } else if (!builtinModules.includes(name.replace(/^node:/, ''))) {
+        outside.push(`${file}: ${name}`);
+      }
+    }
+  }
   expect(outside).toEqual([]);
+  expect(sdkImports).toBeGreaterThan(0);
   const module = (await import(`${process.cwd()}/${BUNDLE}`)) as { http: unknown };
   expect(typeof module.http).toBe('function');
 });

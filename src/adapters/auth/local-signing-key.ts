@@ -1,7 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import jwt from 'jsonwebtoken';
 
 /** Issuer and key id of the tokens local mode makes for development. */
 export const LOCAL_ISSUER = 'photonranch-calendar-local';
@@ -32,28 +31,4 @@ export function loadOrCreateLocalKeyPair(dataDir: string): LocalKeyPair {
   }
   const privateKey = createPrivateKey(readFileSync(path, 'utf8'));
   return { privateKey, publicKey: createPublicKey(privateKey), path };
-}
-
-export interface LocalTokenRequest {
-  readonly sub: string;
-  readonly name?: string;
-  readonly admin?: boolean;
-  readonly audience: string;
-  readonly expiresInSeconds?: number;
-}
-
-/** An access token signed with the local key, shaped like the Auth0 tokens production receives. */
-export function signLocalToken(keys: LocalKeyPair, request: LocalTokenRequest): string {
-  return jwt.sign(
-    { name: request.name ?? request.sub, [ROLES_CLAIM]: { roles: request.admin ? ['admin'] : [] } },
-    keys.privateKey,
-    {
-      algorithm: 'RS256',
-      keyid: LOCAL_KID,
-      subject: request.sub,
-      audience: request.audience,
-      issuer: LOCAL_ISSUER,
-      expiresIn: request.expiresInSeconds ?? 12 * 3600,
-    },
-  );
 }
