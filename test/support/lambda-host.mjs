@@ -42,11 +42,14 @@ const server = createServer((req, res) => {
   req.on('data', (c) => chunks.push(c));
   req.on('end', async () => {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     try {
       const result = await http(eventFor(req, Buffer.concat(chunks)), { awsRequestId: randomUUID() });
       if (first) {
         first = false;
-        process.stdout.write(`cold-start load ${loadedMs.toFixed(1)} ms, first request ${(performance.now() - t0).toFixed(1)} ms\n`);
+        const cpu = process.cpuUsage(cpu0);
+        // The rest of the first request's time is spent waiting, mostly on DynamoDB.
+        process.stdout.write(`cold-start load ${loadedMs.toFixed(1)} ms, first request ${(performance.now() - t0).toFixed(1)} ms (cpu ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms)\n`);
       }
       const headers = { ...(result.headers ?? {}) };
       for (const [k, values] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = values.join(', ');

@@ -52,9 +52,10 @@ export function scheduleTrackingTableDefinition(name: string): CreateTableComman
   };
 }
 
-/** Creates the tables that do not exist yet (local development against DYNAMODB_ENDPOINT). */
+/** Creates the tables that do not exist yet (local development against DYNAMODB_ENDPOINT), both at once. */
 export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
-  for (const definition of [calendarTableDefinition(names.calendar), scheduleTrackingTableDefinition(names.scheduleTracking)]) {
+  const definitions = [calendarTableDefinition(names.calendar), scheduleTrackingTableDefinition(names.scheduleTracking)];
+  await Promise.all(definitions.map(async (definition) => {
     try {
       await client.send(new DescribeTableCommand({ TableName: definition.TableName }));
     } catch (error) {
@@ -65,5 +66,5 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
         if ((createError as Error).name !== 'ResourceInUseException') throw createError;
       }
     }
-  }
+  }));
 }
