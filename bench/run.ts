@@ -7,7 +7,7 @@
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import jwt from 'jsonwebtoken';
@@ -58,20 +58,32 @@ process.on('exit', () => {
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-async function spawnListening(args: string[], env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts a server process and waits for the URL it prints. With logFile, its standard output (the
+ * access log) goes to that file, as it would go to a file or journald in production; read through a
+ * pipe, it would cost the load generator, which shares the machine, a wake-up per request.
+ */
+async function spawnListening(args: string[], env: Record<string, string> = {}, logFile?: string): Promise<{ url: string; child: ChildProcess }> {
+  const logFd = logFile === undefined ? undefined : openSync(logFile, 'w');
+  const child = spawn(process.execPath, args, { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', logFd ?? 'pipe', 'pipe'] });
+  if (logFd !== undefined) closeSync(logFd);
   children.push(child);
   let output = '';
+  let poll: NodeJS.Timeout | undefined;
   const url = await new Promise<string>((resolve, reject) => {
+    const find = (text: string): void => {
+      const m = /(?:listening |"url":")(http:\/\/[\d.:]+)/.exec(text);
+      if (m) resolve(m[1] as string);
+    };
     const onData = (chunk: Buffer): void => {
       if (output.length < 100_000) output += chunk.toString();
-      const m = /(?:listening |"url":")(http:\/\/[\d.:]+)/.exec(output);
-      if (m) resolve(m[1] as string);
+      find(output);
     };
     child.stdout?.on('data', onData); // keep draining: a full pipe would block the server
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
+    if (logFile !== undefined) poll = setInterval(() => find(readFileSync(logFile, 'utf8').slice(0, 100_000)), 20);
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}${logFile ? readFileSync(logFile, 'utf8').slice(0, 10_000) : ''}`)));
+  }).finally(() => clearInterval(poll));
   return { url, child };
 }
 
@@ -97,7 +109,7 @@ async function startCalendar(dbPath: string, publicPem: string, env: Record<stri
     PORT: '0', SQLITE_PATH: dbPath, AUTH_PUBLIC_KEY: publicPem, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', SQLITE_SYNCHRONOUS: 'NORMAL',
     RATE_LIMIT_PER_MINUTE: '0', // the benchmark measures the routes, not the per-client limit
     ...env,
-  });
+  }, join(dir.path, `calendar-${children.length}.log`));
   return url;
 }
 
