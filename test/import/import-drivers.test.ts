@@ -7,6 +7,7 @@ import type { LcoObservation } from '../../src/domain/lco.js';
 import { startCalendar } from '../support/calendar-server.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { IdentityProvider } from '../support/identity-provider.js';
+import { lambdaNode } from '../support/lambda-node.js';
 import { anObservation } from '../support/lco-fixture.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { SiteProxyStandIn } from '../support/site-proxy-stand-in.js';
@@ -75,7 +76,7 @@ it('the Lambda bundle exports importSchedules, which imports onto DynamoDB', asy
   proxy.observations.set('mrc', observations(2, 720_000));
   proxy.lastScheduled.set('mrc', '2026-01-03T00:00:00Z');
   const script = "const m = await import(process.cwd() + '/dist/lambda/index.mjs'); process.stdout.write(JSON.stringify(await m.importSchedules()));";
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+  const { stdout } = await run(lambdaNode(), ['--input-type=module', '-e', script], {
     env: {
       ...process.env, NODE_OPTIONS: '', STORAGE: 'dynamodb', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: dynamo.endpoint,
       DYNAMODB_CALENDAR: `import-${process.pid}`, SCHEDULE_TRACKING_TABLE: `import-t-${process.pid}`, LOG_LEVEL: 'silent',

@@ -5,6 +5,7 @@ import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { IdentityProvider } from '../support/identity-provider.js';
+import { lambdaNode, lambdaNodeVersion } from '../support/lambda-node.js';
 
 const BUNDLE_DIR = 'dist/lambda';
 const BUNDLE = join(BUNDLE_DIR, 'index.mjs');
@@ -54,8 +55,8 @@ it('is minified ES modules (an entry exporting http, and its chunks) with the Dy
   expect(typeof module.http).toBe('function');
 });
 
-it('a fresh process loads the bundle and answers its first request (cold start), creating missing tables', async () => {
-  const child = spawn(process.execPath, ['test/support/lambda-host.mjs'], {
+it('a fresh Node 22 process (the Lambda runtime) loads the bundle and answers its first request (cold start), creating missing tables', async () => {
+  const child = spawn(lambdaNode(), ['test/support/lambda-host.mjs'], {
     env: {
       ...process.env, NODE_OPTIONS: '', LAMBDA_PAYLOAD: 'v2', STORAGE: 'dynamodb', AWS_REGION: 'us-east-1',
       DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_CALENDAR: `cold-${process.pid}`, SCHEDULE_TRACKING_TABLE: `cold-t-${process.pid}`,
@@ -80,6 +81,8 @@ it('a fresh process loads the bundle and answers its first request (cold start),
     const res = await fetch(`${url}/siteevents`, { method: 'POST', body: JSON.stringify({ site: 'saf', start: '2030-01-01T00:00:00Z', end: '2030-01-02T00:00:00Z' }) });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual([]);
+    // The host ran on the Lambda runtime's Node, not on the one running jest.
+    expect(/listening \S+ \(node (v[\d.]+)\)/.exec(output)?.[1]).toBe(`v${lambdaNodeVersion}`);
     await new Promise((r) => setTimeout(r, 50));
     const figures = /cold-start load ([\d.]+) ms, first request ([\d.]+) ms/.exec(output);
     expect(figures).not.toBeNull();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/bootstrap/config.js';
 import { startServer, type RunningServer } from '../../src/bootstrap/server.js';
 import { AUDIENCE, ISSUER, type IdentityProvider } from './identity-provider.js';
+import { lambdaNode } from './lambda-node.js';
 import type { ProjectsStandIn } from './projects-stand-in.js';
 import { tempDir } from './temp-dir.js';
 
@@ -77,7 +78,8 @@ async function startLambdaHost(
   driver: Exclude<Driver, 'koa'>,
   dir: { remove: () => void },
 ): Promise<CalendarUnderTest> {
-  const child = spawn(process.execPath, ['test/support/lambda-host.mjs'], {
+  // Under the Lambda runtime's Node major version, not the one running the tests.
+  const child = spawn(lambdaNode(), ['test/support/lambda-host.mjs'], {
     env: {
       ...process.env, NODE_OPTIONS: '', LAMBDA_PAYLOAD: driver === 'lambda-v2' ? 'v2' : 'v1',
       STORAGE: 'dynamodb', AWS_REGION: 'us-east-1', AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE,
