@@ -378,6 +378,10 @@ async function main(): Promise<void> {
   for (const r of results.http) {
     console.log(`| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ratio} | ${r.bytes ?? ''} | ${r.ratio_same_size ?? ''} | ${r.non2xx} |`);
   }
+  const ceilingRounds = results.http[0]?.rounds.map((r) => r.rps) ?? [];
+  if (ceilingRounds.length > 1 && Math.max(...ceilingRounds) > 1.25 * Math.min(...ceilingRounds)) {
+    console.log(`\nUnsteady machine: the node:http ceiling measured ${ceilingRounds.join(', ')} req/s in its rounds; trust the ratios, not the absolute figures, and compare with another run.`);
+  }
   if (results.scaling.length) {
     console.log('\n| events | /siteevents p50 | p99 | /get-event-at-time p50 | p99 |\n|---|---|---|---|---|');
     for (const s of results.scaling) console.log(`| ${s.events} | ${s.siteevents_p50} | ${s.siteevents_p99} | ${s.at_time_p50} | ${s.at_time_p99} |`);
