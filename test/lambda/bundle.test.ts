@@ -3,7 +3,9 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
+import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
+import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-reservation-store.js';
+import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 import { lambdaNode, lambdaNodeVersion } from '../support/lambda-node.js';
 
@@ -89,5 +91,71 @@ it('a fresh Node 22 process (the Lambda runtime) loads the bundle and answers it
     process.stderr.write(`lambda cold start: load ${figures![1]} ms + first request ${figures![2]} ms (includes creating the tables on DynamoDB Local)\n`);
   } finally {
     child.kill('SIGKILL');
+  }
+}, 60_000);
+
+/** Starts the bundle's host under the Lambda runtime's Node and waits for its URL. */
+async function lambdaHost(env: Record<string, string>): Promise<{ url: string; output: () => string; stop: () => void }> {
+  const child = spawn(lambdaNode(), ['test/support/lambda-host.mjs'], {
+    env: { ...process.env, NODE_OPTIONS: '', LAMBDA_PAYLOAD: 'v2', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /listening (\S+)/.exec(output);
+      if (m) {
+        clearInterval(timer);
+        resolve(m[1] as string);
+      }
+    }, 20);
+    child.once('exit', () => reject(new Error(output)));
+  });
+  return { url, output: () => output, stop: () => child.kill('SIGKILL') };
+}
+
+it('configured as on AWS (no DYNAMODB_ENDPOINT), the bundled SDK finds its endpoint and credentials in the environment', async () => {
+  // DynamoDB Local keeps one database per access key: the tables exist only for the key "local",
+  // so a request that finds them was signed with the environment's key.
+  const names = await freshTables(dynamo.endpoint);
+  const awsLike = (accessKeyId: string): Record<string, string> => ({
+    STORAGE: 'dynamodb', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'session',
+    AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    DYNAMODB_ENDPOINT: '', DYNAMODB_CALENDAR: names.calendar, SCHEDULE_TRACKING_TABLE: names.scheduleTracking,
+    AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: 'https://photonranch.test.auth0.example/', LOG_LEVEL: 'silent',
+  });
+  const event = { event_id: 'aws-like-1', site: 'saf', start: '2031-03-01T01:00:00Z', end: '2031-03-01T02:00:00Z' };
+  const post = (url: string, path: string, body: unknown, token?: string) => fetch(`${url}${path}`, {
+    method: 'POST', body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
+
+  const host = await lambdaHost(awsLike('local'));
+  try {
+    const created = await post(host.url, '/newevent', event, idp.token({ sub: 'google-oauth2|aws-like' }));
+    expect(created.status).toBe(200);
+    const listed = await post(host.url, '/siteevents', { site: 'saf', start: '2031-03-01T00:00:00Z', end: '2031-03-02T00:00:00Z' });
+    expect(((await listed.json()) as Array<{ event_id: string }>).map((e) => e.event_id)).toEqual(['aws-like-1']);
+  } finally {
+    host.stop();
+  }
+  // The event is where the test's own client, with the key "local", finds it.
+  const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
+  try {
+    expect((await new DynamoDbReservationStore(doc, { tableName: names.calendar }).get('aws-like-1'))?.creator_id).toBe('google-oauth2|aws-like');
+  } finally {
+    raw.destroy();
+  }
+
+  // Control: under another key the same tables are not there, so the environment's key is the one used.
+  const other = await lambdaHost(awsLike('another-key'));
+  try {
+    const listed = await post(other.url, '/siteevents', { site: 'saf', start: '2031-03-01T00:00:00Z', end: '2031-03-02T00:00:00Z' });
+    expect(listed.status).toBeGreaterThanOrEqual(500);
+  } finally {
+    other.stop();
   }
 }, 60_000);
