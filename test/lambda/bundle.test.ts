@@ -58,39 +58,23 @@ it('is minified ES modules (an entry exporting http, and its chunks) with the Dy
 });
 
 it('a fresh Node 22 process (the Lambda runtime) loads the bundle and answers its first request (cold start), creating missing tables', async () => {
-  const child = spawn(lambdaNode(), ['test/support/lambda-host.mjs'], {
-    env: {
-      ...process.env, NODE_OPTIONS: '', LAMBDA_PAYLOAD: 'v2', STORAGE: 'dynamodb', AWS_REGION: 'us-east-1',
-      DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_CALENDAR: `cold-${process.pid}`, SCHEDULE_TRACKING_TABLE: `cold-t-${process.pid}`,
-      AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: 'https://photonranch.test.auth0.example/', LOG_LEVEL: 'silent',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const host = await lambdaHost({
+    STORAGE: 'dynamodb', AWS_REGION: 'us-east-1',
+    DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_CALENDAR: `cold-${process.pid}`, SCHEDULE_TRACKING_TABLE: `cold-t-${process.pid}`,
+    AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: 'https://photonranch.test.auth0.example/', LOG_LEVEL: 'silent',
   });
   try {
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const m = /listening (\S+)/.exec(output);
-        if (m) {
-          clearInterval(timer);
-          resolve(m[1] as string);
-        }
-      }, 20);
-      child.once('exit', () => reject(new Error(output)));
-    });
-    const res = await fetch(`${url}/siteevents`, { method: 'POST', body: JSON.stringify({ site: 'saf', start: '2030-01-01T00:00:00Z', end: '2030-01-02T00:00:00Z' }) });
+    const res = await fetch(`${host.url}/siteevents`, { method: 'POST', body: JSON.stringify({ site: 'saf', start: '2030-01-01T00:00:00Z', end: '2030-01-02T00:00:00Z' }) });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual([]);
     // The host ran on the Lambda runtime's Node, not on the one running jest.
-    expect(/listening \S+ \(node (v[\d.]+)\)/.exec(output)?.[1]).toBe(`v${lambdaNodeVersion}`);
+    expect(/listening \S+ \(node (v[\d.]+)\)/.exec(host.output())?.[1]).toBe(`v${lambdaNodeVersion}`);
     await new Promise((r) => setTimeout(r, 50));
-    const figures = /cold-start load ([\d.]+) ms, first request ([\d.]+) ms/.exec(output);
+    const figures = /cold-start load ([\d.]+) ms, first request ([\d.]+) ms/.exec(host.output());
     expect(figures).not.toBeNull();
     process.stderr.write(`lambda cold start: load ${figures![1]} ms + first request ${figures![2]} ms (includes creating the tables on DynamoDB Local)\n`);
   } finally {
-    child.kill('SIGKILL');
+    host.stop();
   }
 }, 60_000);
 
