@@ -1,3 +1,4 @@
+import { TooManyResultsError } from '../domain/errors.js';
 import type { ReservationRules } from '../domain/reservation.js';
 
 /** Domain rules chosen by configuration (maximum reservation length, ...). */
@@ -12,3 +13,20 @@ export interface ImportSettings {
 }
 
 export const ImportSettingsToken = Symbol.for('ImportSettings');
+
+/** What one list answer may cover: the longest window, and the most events (CONTRACT.md's lists). */
+export interface ListLimits {
+  readonly maxWindowSeconds: number;
+  readonly maxEvents: number;
+}
+
+export const ListLimitsToken = Symbol.for('ListLimits');
+
+/**
+ * Items fetched with a limit of `maxEvents + 1`, refused when there are more than `maxEvents`: an
+ * answer is never silently cut short, and never larger than the limit.
+ */
+export function withinListLimit<T>(items: T[], limits: ListLimits, hint: string): T[] {
+  if (items.length > limits.maxEvents) throw new TooManyResultsError(limits.maxEvents, hint);
+  return items;
+}

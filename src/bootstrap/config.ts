@@ -53,6 +53,26 @@ export interface AppConfig {
   readonly maxInFlight: number;
   /** The longest a client may take to send a whole request (headers: at most 20 s). */
   readonly requestTimeoutSeconds: number;
+  /** Import triggers (`GET /import-schedules`) a client may send per minute; 0 turns the limit off. */
+  readonly importTriggersPerMinute: number;
+  /** A request body must arrive within this many seconds ... */
+  readonly bodyTimeoutSeconds: number;
+  /** ... and, after its first 2 s, at this many bytes a second at least. */
+  readonly bodyMinBytesPerSecond: number;
+  /** Open connections one client address may hold; 0 turns the cap off. */
+  readonly maxConnectionsPerClient: number;
+  /** How old the JWKS key set may get before it is fetched again. */
+  readonly jwksRefreshSeconds: number;
+  /** The shortest time between two JWKS fetches asked for by tokens with unknown keys. */
+  readonly jwksRefetchCooldownSeconds: number;
+  /** The longest window the list routes (`/siteevents`, `/scheduler-observations`) answer for. */
+  readonly listMaxWindowDays: number;
+  /** The most events one list answer may hold. */
+  readonly listMaxEvents: number;
+  /** Where the service keys come from: SERVICE_API_KEYS, or an SSM SecureString parameter. */
+  readonly serviceApiKeysSource: 'env' | 'ssm';
+  /** The SSM parameter holding the comma-separated service keys (source ssm). */
+  readonly serviceApiKeysParameter: string;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +137,16 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: optional(integer(0, 1_000_000)),
   MAX_IN_FLIGHT: optional(integer(1, 100_000)),
   REQUEST_TIMEOUT_SECONDS: optional(integer(1, 300)),
+  IMPORT_TRIGGERS_PER_MINUTE: optional(integer(0, 10_000)),
+  BODY_TIMEOUT_SECONDS: optional(integer(1, 300)),
+  BODY_MIN_BYTES_PER_SECOND: optional(integer(0, 1024 * 1024)),
+  MAX_CONNECTIONS_PER_CLIENT: optional(integer(0, 100_000)),
+  JWKS_REFRESH_SECONDS: optional(integer(1, 86_400)),
+  JWKS_REFETCH_COOLDOWN_SECONDS: optional(integer(1, 3600)),
+  LIST_MAX_WINDOW_DAYS: optional(integer(1, 3660)),
+  LIST_MAX_EVENTS: optional(integer(1, 100_000)),
+  SERVICE_API_KEYS_SOURCE: optional(z.enum(['env', 'ssm'], { error: 'must be env or ssm' })),
+  SERVICE_API_KEYS_PARAMETER: optional(z.string().regex(/^\/[A-Za-z0-9_.\/-]{1,1000}$/, 'must be an SSM parameter name starting with /')),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -152,10 +182,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration: AUTH_ISSUER is required with ${auth.mode === 'jwks' ? 'AUTH_JWKS_URI' : 'AUTH_PUBLIC_KEY'}`);
   }
 
-  const serviceApiKeys = (e.SERVICE_API_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
-  const shortKey = serviceApiKeys.find((k) => k.length < 16);
-  if (shortKey !== undefined) {
+  const serviceApiKeysSource = e.SERVICE_API_KEYS_SOURCE ?? 'env';
+  const serviceApiKeys = parseServiceApiKeys(e.SERVICE_API_KEYS ?? '');
+  if (serviceApiKeys === undefined) {
     throw new ConfigError('Invalid configuration: SERVICE_API_KEYS must hold comma-separated keys of at least 16 characters');
+  }
+  if (serviceApiKeysSource === 'ssm' && serviceApiKeys.length > 0) {
+    throw new ConfigError('Invalid configuration: SERVICE_API_KEYS is set but SERVICE_API_KEYS_SOURCE=ssm reads the keys from SSM; unset one');
   }
 
   const stage = e.STAGE ?? 'dev';
@@ -200,5 +233,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
     maxInFlight: e.MAX_IN_FLIGHT ?? 256,
     requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS ?? 30,
+    importTriggersPerMinute: e.IMPORT_TRIGGERS_PER_MINUTE ?? 6,
+    bodyTimeoutSeconds: e.BODY_TIMEOUT_SECONDS ?? 10,
+    bodyMinBytesPerSecond: e.BODY_MIN_BYTES_PER_SECOND ?? 1024,
+    maxConnectionsPerClient: e.MAX_CONNECTIONS_PER_CLIENT ?? 64,
+    jwksRefreshSeconds: e.JWKS_REFRESH_SECONDS ?? 600,
+    jwksRefetchCooldownSeconds: e.JWKS_REFETCH_COOLDOWN_SECONDS ?? 30,
+    listMaxWindowDays: e.LIST_MAX_WINDOW_DAYS ?? 62,
+    listMaxEvents: e.LIST_MAX_EVENTS ?? 2000,
+    serviceApiKeysSource,
+    serviceApiKeysParameter: e.SERVICE_API_KEYS_PARAMETER ?? `/photonranch-calendar/${stage}/service-api-keys`,
   };
+}
+
+/**
+ * Comma-separated service keys (blank entries ignored), or undefined when one is shorter than 16
+ * characters. The same rule for SERVICE_API_KEYS and for the SSM parameter that replaces it.
+ */
+export function parseServiceApiKeys(text: string): string[] | undefined {
+  const keys = text.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  return keys.some((k) => k.length < 16) ? undefined : keys;
 }

@@ -4,13 +4,15 @@
  */
 import 'reflect-metadata';
 import { Container, type Newable } from 'inversify';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { ClockToken, type Clock } from '../application/ports/clock.port.js';
 import { IdentityResolverToken, type IdentityResolver } from '../application/ports/identity-resolver.port.js';
 import { ProjectsGatewayToken, type ProjectsGateway } from '../application/ports/projects-gateway.port.js';
 import { ReservationStoreToken, type ReservationStore } from '../application/ports/reservation-store.port.js';
 import { TokenKeysToken, type TokenKeys } from '../application/ports/token-keys.port.js';
-import { ImportSettingsToken, ReservationRulesToken, type ImportSettings, type ReservationRules } from '../application/settings.js';
+import {
+  ImportSettingsToken, ListLimitsToken, ReservationRulesToken, type ImportSettings, type ListLimits, type ReservationRules,
+} from '../application/settings.js';
 import { LcoClientToken, type LcoClient } from '../application/ports/lco-client.port.js';
 import { SiteProxySecretsToken, type SiteProxySecrets } from '../application/ports/site-proxy-secrets.port.js';
 import { ImportSchedules } from '../application/use-cases/import-schedules.js';
@@ -42,6 +44,7 @@ import { createDynamoDbClients } from '../adapters/dynamodb/client.js';
 import { DynamoDbReservationStore } from '../adapters/dynamodb/dynamodb-reservation-store.js';
 import { DynamoDbScheduleTrackingStore } from '../adapters/dynamodb/dynamodb-schedule-tracking-store.js';
 import { ensureTables } from '../adapters/dynamodb/tables.js';
+import { errorSummary, REDACTED_PATHS } from '../adapters/logging/safe-log.js';
 import { ScheduleTrackingStoreToken, type ScheduleTrackingStore } from '../application/ports/schedule-tracking-store.port.js';
 import type { AppConfig } from './config.js';
 import { LazyLcoClient, LazyProjectsGateway, LazyTokenKeys } from './lazy-adapters.js';
@@ -62,16 +65,34 @@ export interface AppContainer {
   close(): void;
 }
 
-/** JSON logs to stdout (the server), or to stderr (command-line tools whose stdout is their output). */
-export function createLogger(level: string, fd: 1 | 2 = 1): Logger {
-  return pino({ level, base: { service: 'photonranch-calendar' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(fd));
+/**
+ * JSON logs to stdout (the server), or to stderr (command-line tools whose stdout is their output),
+ * or to a stream (tests). Errors are logged as their safe summary and credential headers are
+ * redacted (safe-log.ts): no token or key reaches a log.
+ */
+export function createLogger(level: string, destination: 1 | 2 | DestinationStream = 1): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'photonranch-calendar' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: { err: errorSummary },
+      redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+    },
+    typeof destination === 'number' ? pino.destination(destination) : destination,
+  );
 }
 
 function tokenKeysFor(config: AppConfig, logger: Logger): TokenKeys {
   switch (config.auth.mode) {
     case 'jwks': {
-      const { jwksUri } = config.auth;
-      return new LazyTokenKeys(async () => new (await import('../adapters/auth/jwks-token-keys.js')).JwksTokenKeys({ jwksUri }));
+      const options = {
+        jwksUri: config.auth.jwksUri,
+        refreshSeconds: config.jwksRefreshSeconds,
+        refetchCooldownSeconds: config.jwksRefetchCooldownSeconds,
+        onFetchError: (err: unknown) => logger.warn({ err }, 'JWKS fetch failed'),
+      };
+      return new LazyTokenKeys(async () => new (await import('../adapters/auth/jwks-token-keys.js')).JwksTokenKeys(options));
     }
     case 'public-key':
       return new StaticTokenKeys(publicKeyFromPem(config.auth.publicKeyPem));
@@ -142,7 +163,10 @@ export async function buildContainer(config: AppConfig, logger: Logger = createL
   const storage = await openStorage(config, clock, logger);
   const { projectsApiUrl } = config;
   const projects = projectsApiUrl
-    ? new LazyProjectsGateway(async () => new (await import('../adapters/projects/http-projects-gateway.js')).HttpProjectsGateway({ baseUrl: projectsApiUrl }))
+    ? new LazyProjectsGateway(async () => new (await import('../adapters/projects/http-projects-gateway.js')).HttpProjectsGateway({
+      baseUrl: projectsApiUrl,
+      onError: (err, what) => logger.warn({ err, call: what }, 'projects service call failed'),
+    }))
     : storage.embeddedProjects;
 
   container.bind<AppConfig>(ConfigToken).toConstantValue(config);
@@ -160,10 +184,17 @@ export async function buildContainer(config: AppConfig, logger: Logger = createL
       onUserinfoError: (err) => logger.warn({ err }, 'userinfo lookup failed; treating the caller as having no roles'),
     }),
   );
+  container.bind<ListLimits>(ListLimitsToken).toConstantValue({
+    maxWindowSeconds: config.listMaxWindowDays * 86_400, maxEvents: config.listMaxEvents,
+  });
   container.bind<ImportSettings>(ImportSettingsToken).toConstantValue({
     sites: config.lcoSites, windowDays: config.importWindowDays, fullRefreshSeconds: config.importFullRefreshSeconds,
   });
-  const lco = { urlTemplate: config.lcoSiteProxyUrl, timeoutMs: config.lcoTimeoutSeconds * 1000 };
+  const lco = {
+    urlTemplate: config.lcoSiteProxyUrl,
+    timeoutMs: config.lcoTimeoutSeconds * 1000,
+    onError: (err: unknown, wema: string) => logger.warn({ err, wema }, 'LCO site proxy request failed'),
+  };
   container.bind<LcoClient>(LcoClientToken).toConstantValue(
     new LazyLcoClient(async () => new (await import('../adapters/lco/http-lco-client.js')).HttpLcoClient(lco)),
   );

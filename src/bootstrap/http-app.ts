@@ -46,7 +46,10 @@ export function createHttpApp({ container, logger }: AppContainer): Koa {
     clockToleranceSeconds: config.authClockToleranceSeconds,
     allowAnonymousProjectLinks: config.allowAnonymousProjectLinks,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    importTriggersPerMinute: config.importTriggersPerMinute,
     maxInFlight: config.maxInFlight,
+    bodyTimeoutSeconds: config.bodyTimeoutSeconds,
+    bodyMinBytesPerSecond: config.bodyMinBytesPerSecond,
     logger,
     healthCheck: async () => {
       await store.get('healthz-probe');

@@ -29,6 +29,10 @@ export class LazyTokenKeys implements TokenKeys {
   async keyFor(header: TokenHeader): Promise<VerificationKey> {
     return (await this.keys()).keyFor(header);
   }
+
+  async prefetch(): Promise<void> {
+    await (await this.keys()).prefetch?.();
+  }
 }
 
 export class LazyProjectsGateway implements ProjectsGateway {

@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { answerClientError } from '../adapters/http/client-error.js';
+import { capConnectionsPerClient } from '../adapters/http/connection-cap.js';
+import { TokenKeysToken, type TokenKeys } from '../application/ports/token-keys.port.js';
 import type { AppConfig } from './config.js';
 import { ImportSchedules } from '../application/use-cases/import-schedules.js';
 import { buildContainer, createLogger } from './container.js';
@@ -25,6 +28,13 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
     connectionsCheckingInterval: 1000,
     keepAliveTimeout: 5_000,
   }, createHttpApp(app).callback());
+  // Malformed requests, oversized headers and timeouts that Node answers itself: with CORS and a reason.
+  server.on('clientError', answerClientError);
+  let refusedConnections = 0;
+  capConnectionsPerClient(server, config.maxConnectionsPerClient, (address) => {
+    refusedConnections += 1;
+    logger.warn({ address, perClient: config.maxConnectionsPerClient, refusedConnections }, 'connection refused: too many from one address');
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -37,6 +47,10 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   logger.info({ url, storage: config.storage, auth: config.auth.mode }, 'calendar API listening');
+  // The identity provider's keys are fetched now, not by the first signed-in request.
+  void app.container.get<TokenKeys>(TokenKeysToken).prefetch?.().catch((err: unknown) => {
+    logger.warn({ err }, 'could not fetch the identity provider keys at start; will retry when a token needs them');
+  });
 
   const stopImports = config.importEnabled
     ? scheduleImports(app.container.get(ImportSchedules), config.importIntervalSeconds, logger)

@@ -16,6 +16,24 @@ export class InvalidInputError extends DomainError {
   readonly code = 'INVALID_INPUT';
 }
 
+/** An event whose stored form would be larger than the limit (unknown keys are kept, but not without bound). */
+export class EventTooLargeError extends DomainError {
+  readonly code = 'EVENT_TOO_LARGE';
+
+  constructor(readonly bytes: number, readonly limit: number) {
+    super(`The event is too large to store: ${bytes} bytes as JSON, at most ${limit} (${limit / 1024} KB) with every extra key.`);
+  }
+}
+
+/** A list query matched more events than one answer may hold. */
+export class TooManyResultsError extends DomainError {
+  readonly code = 'TOO_MANY_RESULTS';
+
+  constructor(readonly limit: number, hint: string) {
+    super(`More than ${limit} events match; ${hint}.`);
+  }
+}
+
 export class ReservationConflictError extends DomainError {
   readonly code = 'RESERVATION_CONFLICT';
 

@@ -2,7 +2,7 @@
  * The calendar event (reservation) record and its validation. Known keys are type-checked and
  * normalised; unknown keys the frontend sends (`rendering`, ...) are kept as they are.
  */
-import { InvalidInputError } from './errors.js';
+import { EventTooLargeError, InvalidInputError } from './errors.js';
 import { parseUtcTime, toEpochSeconds } from './time.js';
 
 export interface Reservation {
@@ -39,6 +39,11 @@ export const LIMITS = {
   reservation_note: 4096,
   extraKeys: 64,
   extraDepth: 8,
+  /**
+   * A stored event as JSON, extras included, in bytes. The frontend's events are about 1 KB; the cap
+   * keeps every list answer bounded by (events in it) x 16 KB, whatever the callers store.
+   */
+  eventBytes: 16 * 1024,
 } as const;
 
 const KNOWN_KEYS = new Set([
@@ -170,6 +175,12 @@ export function buildReservation(raw: RawRecord, server: ServerFields, rules: Re
   const projectPriority = optionalString(raw, 'project_priority', LIMITS.project_priority);
   const note = optionalString(raw, 'reservation_note', LIMITS.reservation_note) ?? '';
 
+  // resourceId is the site's calendar resource: one that names another site would put the event on
+  // that site's calendar while that site's conflict check never sees it.
+  if (resourceId !== undefined && resourceId !== '' && resourceId !== site) {
+    throw new InvalidInputError(`Invalid resourceId: "${resourceId}" must be the event's site, "${site}"`);
+  }
+
   const reservation: Reservation = {
     ...extraFields(raw),
     event_id: eventId,
@@ -178,7 +189,7 @@ export function buildReservation(raw: RawRecord, server: ServerFields, rules: Re
     creator,
     creator_id: server.creator_id,
     site,
-    resourceId: resourceId === undefined || resourceId === '' ? site : resourceId,
+    resourceId: site,
     title: title === undefined || title === '' ? creator : title,
     reservation_type: reservationType === undefined || reservationType === '' ? 'realtime' : reservationType,
     origin,
@@ -187,7 +198,25 @@ export function buildReservation(raw: RawRecord, server: ServerFields, rules: Re
     last_modified: server.last_modified,
   };
   if (projectPriority !== undefined) reservation.project_priority = projectPriority;
+  const bytes = utf8Length(JSON.stringify(reservation));
+  if (bytes > LIMITS.eventBytes) throw new EventTooLargeError(bytes, LIMITS.eventBytes);
   return reservation;
+}
+
+/** UTF-8 length of a string, without Buffer (the domain imports nothing from Node). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      // A surrogate pair is one code point of 4 bytes (a lone surrogate is encoded as U+FFFD, 3).
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 function storedTime(value: unknown): string {
@@ -218,7 +247,8 @@ export function reservationFromStored(item: RawRecord): Reservation {
     creator,
     creator_id: text(item.creator_id),
     site,
-    resourceId: text(item.resourceId, site) || site,
+    // Always the site (older writers could store another value; see buildReservation).
+    resourceId: site,
     title: text(item.title, creator) || creator,
     reservation_type: text(item.reservation_type, 'realtime') || 'realtime',
     origin: text(item.origin, 'PTR') || 'PTR',

@@ -14,8 +14,9 @@ import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-re
 import type { Actor } from '../../src/domain/actor.js';
 import {
   ForbiddenError, InvalidInputError, NotReservationOwnerError, ReservationConflictError, ReservationExistsError,
-  ReservationNotFoundError, UpstreamUnavailableError,
+  ReservationNotFoundError, TooManyResultsError, UpstreamUnavailableError,
 } from '../../src/domain/errors.js';
+import type { ListLimits } from '../../src/application/settings.js';
 import { aNewEventBody } from '../support/builders.js';
 import { FixedClock } from '../support/fixed-clock.js';
 
@@ -25,7 +26,9 @@ const admin: Actor = { kind: 'user', sub: 'root', name: 'Root', isAdmin: true };
 const service: Actor = { kind: 'service', name: 'projects' };
 const rules = { maxDurationSeconds: 24 * 3600 };
 
-function setUp(projects: ProjectsGateway = new InMemoryProjectsGateway()) {
+const DEFAULT_LIMITS: ListLimits = { maxWindowSeconds: 62 * 86_400, maxEvents: 2000 };
+
+function setUp(projects: ProjectsGateway = new InMemoryProjectsGateway(), limits = DEFAULT_LIMITS) {
   const store = new InMemoryReservationStore();
   const clock = new FixedClock();
   return {
@@ -36,9 +39,9 @@ function setUp(projects: ProjectsGateway = new InMemoryProjectsGateway()) {
     remove: new DeleteReservation(store),
     link: new AddProjectToReservations(store, clock),
     unlink: new RemoveProjectFromReservations(store, clock),
-    site: new ListSiteReservations(store, projects),
-    user: new ListUserReservationsEndingAfter(store),
-    atTime: new ListReservationsAtTime(store),
+    site: new ListSiteReservations(store, projects, limits),
+    user: new ListUserReservationsEndingAfter(store, limits),
+    atTime: new ListReservationsAtTime(store, limits),
     scheduled: new IsUserScheduled(store),
     conflicting: new DoesConflictingReservationExist(store),
   };
@@ -225,5 +228,44 @@ describe('queries', () => {
     expect(await s.conflicting.execute({ userId: 'alice', site: 'saf', time: '2025-06-20T10:00:00Z' })).toBe(true);
     expect(await s.conflicting.execute({ userId: 'bob', site: 'saf', time: '2025-06-20T10:00:00Z' })).toBe(false);
     expect(await s.conflicting.execute({ userId: 'alice', site: 'mrc1', time: '2025-06-20T10:00:00Z' })).toBe(false);
+  });
+});
+
+describe('list limits (window and answer size)', () => {
+  const stack = async (s: ReturnType<typeof setUp>, n: number) => {
+    // One user's own bookings may overlap: n of them in the same hour.
+    for (let i = 0; i < n; i++) {
+      await s.create.execute({ actor: alice, event: aNewEventBody({ site: 'saf', start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' }) });
+    }
+  };
+  const week = { site: 'saf', start: '2025-06-17T00:00:00Z', end: '2025-06-24T00:00:00Z' };
+
+  it('a window longer than the limit is refused naming the limit; one exactly as long is answered', async () => {
+    const s = setUp();
+    const tooLong = { site: 'saf', start: '2025-01-01T00:00:00Z', end: '2025-03-04T00:00:01Z' };
+    await expect(s.site.execute(tooLong)).rejects.toThrow(new InvalidInputError('Invalid end: a window may span at most 62 days; ask for a shorter one'));
+    await expect(s.site.asJson(tooLong)).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(s.site.execute({ ...tooLong, end: '2025-03-04T00:00:00Z' })).resolves.toEqual([]);
+  });
+
+  it('more events than an answer may hold are refused on every list route; as many as the limit are answered', async () => {
+    const s = setUp(undefined, { maxWindowSeconds: 62 * 86_400, maxEvents: 3 });
+    await stack(s, 3);
+    expect(await s.site.execute(week)).toHaveLength(3);
+    expect(JSON.parse((await s.site.asJson(week)).text)).toHaveLength(3);
+    expect(await s.atTime.execute({ site: 'saf', time: '2025-06-20T03:30:00Z' })).toHaveLength(3);
+    expect(await s.user.execute({ userId: 'alice', time: '2025-06-01T00:00:00Z' })).toHaveLength(3);
+    await stack(s, 4);
+    const refusals = [
+      s.site.execute(week), s.site.asJson(week), s.site.execute({ ...week, fullProjectDetails: true }),
+      s.atTime.execute({ site: 'saf', time: '2025-06-20T03:30:00Z' }), s.atTime.asJson({ site: 'saf', time: '2025-06-20T03:30:00Z' }),
+      s.user.execute({ userId: 'alice', time: '2025-06-01T00:00:00Z' }), s.user.asJson({ userId: 'alice', time: '2025-06-01T00:00:00Z' }),
+    ];
+    for (const refused of refusals) await expect(refused).rejects.toBeInstanceOf(TooManyResultsError);
+    await expect(s.site.execute(week)).rejects.toThrow('More than 3 events match; ask for a shorter window.');
+    // The boolean routes need no list: they still answer.
+    expect(await s.scheduled.execute({ userId: 'alice', site: 'saf', time: '2025-06-20T03:30:00Z' })).toBe(true);
+    expect(await s.conflicting.execute({ userId: 'alice', site: 'saf', time: '2025-06-20T03:30:00Z' })).toBe(false);
+    expect(await s.conflicting.execute({ userId: 'bob', site: 'saf', time: '2025-06-20T03:30:00Z' })).toBe(true);
   });
 });

@@ -253,6 +253,30 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       expect(ids(await store.findActiveAt('mrc1', '2025-06-20T03:30:00Z'))).toEqual([]);
     });
 
+    it('creatorsActiveAt names the creator of each event active at t, with findActiveAt\'s edges', async () => {
+      await store.createUnlessConflict(aReservation({ event_id: 'a1', start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' }));
+      await store.createUnlessConflict(aReservation({ event_id: 'a2', start: '2025-06-20T03:30:00Z', end: '2025-06-20T05:00:00Z' }));
+      await store.putImported(aReservation({ event_id: 'lco-9', creator_id: 'sub#LCO', origin: 'LCO', start: '2025-06-20T03:45:00Z', end: '2025-06-20T06:00:00Z' }));
+      const at = async (t: string) => (await store.creatorsActiveAt('saf', t)).sort();
+      expect(await at('2025-06-20T02:59:59Z')).toEqual([]);
+      expect(await at('2025-06-20T03:00:00Z')).toEqual(['google-oauth2|alice']);
+      expect(await at('2025-06-20T03:50:00Z')).toEqual(['google-oauth2|alice', 'google-oauth2|alice', 'sub#LCO']);
+      expect(await at('2025-06-20T04:00:00Z')).toEqual(['google-oauth2|alice', 'sub#LCO']);
+      expect(await store.creatorsActiveAt('mrc1', '2025-06-20T03:50:00Z')).toEqual([]);
+    });
+
+    it('a limit answers the first events in order, and all of them when it is larger', async () => {
+      for (let i = 0; i < 5; i++) {
+        await store.createUnlessConflict(aReservation({ event_id: `l${i}`, start: `2025-06-20T0${i}:00:00Z`, end: '2025-06-20T06:00:00Z' }));
+      }
+      expect(ids(await store.findOverlapping('saf', window, 2))).toEqual(['l0', 'l1']);
+      expect((await store.findOverlappingJson('saf', window, 3)).map((t) => (JSON.parse(t) as Reservation).event_id)).toEqual(['l0', 'l1', 'l2']);
+      expect(ids(await store.findActiveAt('saf', '2025-06-20T05:00:00Z', 4))).toEqual(['l0', 'l1', 'l2', 'l3']);
+      expect(ids(await store.findByCreatorEndingAfter('google-oauth2|alice', '2025-06-20T00:00:00Z', 1))).toEqual(['l0']);
+      expect(await store.findByCreatorEndingAfterJson('google-oauth2|alice', '2025-06-20T00:00:00Z', 2)).toHaveLength(2);
+      expect(ids(await store.findOverlapping('saf', window, 50))).toEqual(['l0', 'l1', 'l2', 'l3', 'l4']);
+    });
+
     it("findByCreatorEndingAfter returns the creator's events with end > time, ordered by start", async () => {
       const late = aReservation({ event_id: 'late', start: '2025-06-22T00:00:00Z', end: '2025-06-22T01:00:00Z' });
       const early = aReservation({ event_id: 'early', site: 'mrc1', resourceId: 'mrc1', start: '2025-06-21T00:00:00Z', end: '2025-06-21T01:00:00Z' });

@@ -1,10 +1,56 @@
-import { InvalidInputError } from '../../src/domain/errors.js';
-import { buildReservation, normaliseProjectId, type RawRecord } from '../../src/domain/reservation.js';
+import fc from 'fast-check';
+import { EventTooLargeError, InvalidInputError } from '../../src/domain/errors.js';
+import { buildReservation, LIMITS, normaliseProjectId, reservationFromStored, utf8Length, type RawRecord } from '../../src/domain/reservation.js';
 
 const server = { creator_id: 'alice', last_modified: '2025-06-01T00:00:00Z', defaultCreator: 'Alice' };
 const rules = { maxDurationSeconds: 24 * 3600 };
 const body = (overrides: RawRecord = {}): RawRecord => ({
   event_id: 'e1', site: 'saf', start: '2025-06-20T03:00Z', end: '2025-06-20T04:00:00.000Z', ...overrides,
+});
+
+describe('resourceId is the site', () => {
+  it('a resourceId naming another site is refused, naming both', () => {
+    expect(() => buildReservation(body({ site: 'zz1', resourceId: 'saf' }), server, rules))
+      .toThrow(new InvalidInputError('Invalid resourceId: "saf" must be the event\'s site, "zz1"'));
+  });
+
+  it('the same value, an empty one or none all store the site', () => {
+    for (const resourceId of ['zz1', '', undefined, null]) {
+      expect(buildReservation(body({ site: 'zz1', resourceId }), server, rules).resourceId).toBe('zz1');
+    }
+  });
+
+  it('an older record read back shows its site as resourceId', () => {
+    expect(reservationFromStored({ event_id: 'x', site: 'zz1', resourceId: 'saf', start: 'a', end: 'b' }).resourceId).toBe('zz1');
+  });
+});
+
+describe('the stored size of an event', () => {
+  it('an event whose JSON passes the limit is refused with its size and the limit; one just under is kept', () => {
+    const base = JSON.stringify(buildReservation(body({ pad: '' }), server, rules)).length;
+    const fits = buildReservation(body({ pad: 'x'.repeat(LIMITS.eventBytes - base) }), server, rules);
+    expect(utf8Length(JSON.stringify(fits))).toBe(LIMITS.eventBytes);
+    let refused: unknown;
+    try {
+      buildReservation(body({ pad: 'x'.repeat(LIMITS.eventBytes - base + 1) }), server, rules);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(EventTooLargeError);
+    expect((refused as Error).message).toBe(`The event is too large to store: ${LIMITS.eventBytes + 1} bytes as JSON, at most 16384 (16 KB) with every extra key.`);
+  });
+
+  it('counts bytes, not characters: many small extras and multi-byte text add up', () => {
+    const extras = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, '☄'.repeat(100)]));
+    expect(() => buildReservation(body(extras), server, rules)).toThrow(EventTooLargeError);
+  });
+
+  it('utf8Length agrees with the UTF-8 encoder for any string', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), (a, b) => {
+      expect(utf8Length(a + b)).toBe(new TextEncoder().encode(a + b).length);
+    }));
+    for (const lone of ['\ud800', 'a\ud800b', '\udc00\ud800', '\ud83d\ude00\ud83d']) expect(utf8Length(lone)).toBe(new TextEncoder().encode(lone).length);
+  });
 });
 
 describe('buildReservation', () => {

@@ -18,7 +18,7 @@ async function serve(routes: Route[]) {
     tokenKeys: new StaticTokenKeys(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey),
     identity: new ClaimsIdentityResolver({ serviceApiKeys: [] }),
     audience: 'master', issuer: 'test', clockToleranceSeconds: 0, allowAnonymousProjectLinks: false,
-    rateLimitPerMinute: 600, maxInFlight: 256,
+    rateLimitPerMinute: 600, importTriggersPerMinute: 6, maxInFlight: 256, bodyTimeoutSeconds: 10, bodyMinBytesPerSecond: 1024,
     logger: pino({ level: 'info' }, sink),
     healthCheck: async () => { throw new StoreUnavailableError('database is locked'); },
   });

@@ -94,7 +94,7 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
         api.request('GET', '/nowhere'),
       ]);
       await book(alice, { project_id: 'P#2024-01-01T00:00:00Z', site: 'cors1', resourceId: 'cors1' });
-      responses.push(await api.post('/siteevents', { site: 'cors1', start: '2029-01-01T00:00:00Z', end: '2031-01-01T00:00:00Z', full_project_details: true }));
+      responses.push(await api.post('/siteevents', { site: 'cors1', start: '2029-12-20T00:00:00Z', end: '2030-02-19T00:00:00Z', full_project_details: true }));
       projects.failing = false;
       expect(responses.map((r) => r.status)).toEqual([200, 401, 400, 404, 502]);
       for (const res of responses) {

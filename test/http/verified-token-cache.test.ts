@@ -1,30 +1,44 @@
-import { VerifiedTokenCache } from '../../src/adapters/http/verified-token-cache.js';
+import { tokenKid, VerifiedTokenCache } from '../../src/adapters/http/verified-token-cache.js';
 import { startCalendar, bearer } from '../support/calendar-server.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 import { aNewEventBody } from '../support/builders.js';
+
+const KEY = {};
+const verified = (claims: Record<string, unknown>) => ({ claims, kid: 'k', key: KEY });
 
 describe('VerifiedTokenCache', () => {
   it('serves claims until the token expires, and never past maxAge after verification', () => {
     let now = 1000;
     const cache = new VerifiedTokenCache(300, 10, () => now);
-    cache.set('short', { sub: 'a', exp: 1010 });
-    cache.set('long', { sub: 'b', exp: 99_999 });
-    expect(cache.get('short')).toEqual({ sub: 'a', exp: 1010 });
+    cache.set('short', verified({ sub: 'a', exp: 1010 }));
+    cache.set('long', verified({ sub: 'b', exp: 99_999 }));
+    expect(cache.get('short')?.claims).toEqual({ sub: 'a', exp: 1010 });
     now = 1010;
     expect(cache.get('short')).toBeUndefined();
-    expect(cache.get('long')).toEqual({ sub: 'b', exp: 99_999 });
+    expect(cache.get('long')?.claims).toEqual({ sub: 'b', exp: 99_999 });
     now = 1300;
     expect(cache.get('long')).toBeUndefined();
   });
 
   it('caches nothing without a numeric exp, and keeps at most maxEntries', () => {
     const cache = new VerifiedTokenCache(300, 3, () => 0);
-    cache.set('no-exp', { sub: 'a' });
+    cache.set('no-exp', verified({ sub: 'a' }));
     expect(cache.get('no-exp')).toBeUndefined();
-    for (let i = 0; i < 100; i++) cache.set(`t${i}`, { exp: 100 });
+    for (let i = 0; i < 100; i++) cache.set(`t${i}`, verified({ exp: 100 }));
     expect(cache.size).toBe(3);
     expect(cache.get('t99')).toBeDefined();
     expect(cache.get('t0')).toBeUndefined();
+  });
+});
+
+describe('tokenKid', () => {
+  it("reads the header's kid, and nothing from a token that is not one", () => {
+    const head = (h: unknown) => `${Buffer.from(JSON.stringify(h)).toString('base64url')}.e30.sig`;
+    expect(tokenKid(head({ alg: 'RS256', kid: 'abc' }))).toBe('abc');
+    expect(tokenKid(head({ alg: 'RS256' }))).toBeUndefined();
+    expect(tokenKid(head({ kid: 5 }))).toBeUndefined();
+    expect(tokenKid('garbage')).toBeUndefined();
+    expect(tokenKid('%%%.x.y')).toBeUndefined();
   });
 });
 

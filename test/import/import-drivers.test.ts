@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 const lcoEnv = (): Record<string, string> => ({
-  LCO_SITE_PROXY_URL: proxy.urlTemplate, SITE_PROXY_SECRET_MRC: SECRET, PROJECTS_API_URL: projects.url,
+  LCO_SITE_PROXY_URL: proxy.urlTemplate, SITE_PROXY_SECRET_MRC: SECRET, PROJECTS_API_URL: projects.url, IMPORT_TRIGGERS_PER_MINUTE: '0',
 });
 
 it('the server imports on its own schedule from start-up (IMPORT_ENABLED)', async () => {

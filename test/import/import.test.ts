@@ -71,7 +71,7 @@ describe.each(['sqlite', 'dynamodb'] as const)('on %s', (storage) => {
       ? { STORAGE: 'dynamodb', DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1' }
       : {};
     api = await startCalendar(idp, projects, {
-      LCO_SITE_PROXY_URL: proxy.urlTemplate, SITE_PROXY_SECRET_MRC: SECRET, LCO_TIMEOUT_SECONDS: '1', RATE_LIMIT_PER_MINUTE: '0', ...storageEnv,
+      LCO_SITE_PROXY_URL: proxy.urlTemplate, SITE_PROXY_SECRET_MRC: SECRET, LCO_TIMEOUT_SECONDS: '1', RATE_LIMIT_PER_MINUTE: '0', IMPORT_TRIGGERS_PER_MINUTE: '0', ...storageEnv,
     });
   }, 60_000);
   afterAll(async () => {

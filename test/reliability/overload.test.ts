@@ -47,11 +47,8 @@ describe('rate limit on mutating routes (RATE_LIMIT_PER_MINUTE)', () => {
     for (let i = 0; i < 20; i++) {
       expect((await api.post('/siteevents', { site: 'saf', start: '2031-03-01T00:00:00Z', end: '2031-03-02T00:00:00Z' })).status).toBe(200);
     }
-    // Unauthenticated imports are counted by address.
-    const imports = [];
-    for (let i = 0; i < 6; i++) imports.push((await api.request('GET', '/import-schedules/mrc1')).status);
-    expect(imports.slice(0, 5).every((s) => s !== 429)).toBe(true);
-    expect(imports[5]).toBe(429);
+    // Import triggers have a limit of their own (import-triggers.test.ts): reads and triggers still pass.
+    expect((await api.request('GET', '/import-schedules/mrc1')).status).toBe(200);
   });
 
   it('0 turns the limit off', async () => {
@@ -101,6 +98,8 @@ describe('a server process under 1 000 concurrent connections', () => {
     try {
       const server = await spawnServer({
         SQLITE_PATH: join(dir.path, 'c.db'), AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info',
+        // All 1 000 come from 127.0.0.1, as from a reverse proxy: the per-address cap (slow-clients.test.ts) is off here.
+        MAX_CONNECTIONS_PER_CLIENT: '0',
       });
       const pid = server.child.pid as number;
       const owner = bearer(idp.token({ sub: 'google-oauth2|load' }));

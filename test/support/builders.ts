@@ -20,11 +20,14 @@ export function aReservation(overrides: Partial<Reservation> = {}): Reservation 
     reservation_note: '',
     last_modified: '2025-06-01T00:00:00Z',
     ...overrides,
+    // The calendar resource is always the site.
+    ...(overrides.site !== undefined && overrides.resourceId === undefined ? { resourceId: overrides.site } : {}),
   };
 }
 
 /** A raw event body as the frontend sends it to /newevent. */
 export function aNewEventBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const { creator_id: _owner, last_modified: _stamp, event_id, ...fields } = aReservation();
-  return { ...fields, event_id: `body-${event_id}-${Math.random().toString(36).slice(2, 10)}`, ...overrides };
+  const resource = typeof overrides.site === 'string' && !('resourceId' in overrides) ? { resourceId: overrides.site } : {};
+  return { ...fields, event_id: `body-${event_id}-${Math.random().toString(36).slice(2, 10)}`, ...overrides, ...resource };
 }

@@ -28,7 +28,8 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
     'java',
     [`-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`, '-jar', join(folder, 'DynamoDBLocal.jar'),
       '-inMemory', '-disableTelemetry', '-port', String(port)],
-    { stdio: 'ignore' },
+    // DynamoDB Local writes a metadata file into its working folder: keep it out of the repository.
+    { stdio: 'ignore', cwd: folder },
   );
   const endpoint = `http://127.0.0.1:${port}`;
   const { raw } = createDynamoDbClients({ region: 'us-east-1', endpoint });

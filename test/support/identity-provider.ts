@@ -19,8 +19,9 @@ export interface TokenOptions {
 }
 
 /**
- * An Auth0 stand-in on loopback: a JWKS endpoint (counting its requests, able to go down) and a
- * /userinfo endpoint. Keys are generated when the test starts.
+ * An Auth0 stand-in on loopback: a JWKS endpoint (counting its requests, able to go down, with keys
+ * that can be added and removed as a rotation would) and a /userinfo endpoint (able to fail with a
+ * status or to hang). Keys are generated when the test starts.
  */
 export class IdentityProvider {
   readonly kid = 'test-key-1';
@@ -28,7 +29,15 @@ export class IdentityProvider {
   readonly publicKey: KeyObject;
   jwksRequests = 0;
   userinfoRequests = 0;
+  /** Requests answered 503 because `down` was set. */
+  requestsWhileDown = 0;
   down = false;
+  /** When set, /userinfo answers this status (500, ...) instead of the roles. */
+  userinfoStatus?: number;
+  /** When set, /userinfo waits this long before answering. */
+  userinfoDelayMs = 0;
+  /** The published keys, by kid: the default key and whatever a test adds. */
+  private readonly published = new Map<string, KeyObject>();
   /** Roles /userinfo answers with, by bearer token subject. */
   readonly userinfoRoles = new Map<string, string[]>();
   private server?: LoopbackServer;
@@ -37,6 +46,19 @@ export class IdentityProvider {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     this.privateKey = pair.privateKey;
     this.publicKey = pair.publicKey;
+    this.published.set(this.kid, pair.publicKey);
+  }
+
+  /** Publishes a new key under `kid` and returns its private half, to sign tokens with. */
+  addKey(kid: string): KeyObject {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    this.published.set(kid, pair.publicKey);
+    return pair.privateKey;
+  }
+
+  /** Stops publishing the key `kid`, as a provider does once a rotated-out key is retired. */
+  removeKey(kid: string): void {
+    this.published.delete(kid);
   }
 
   get jwksUri(): string {
@@ -53,20 +75,27 @@ export class IdentityProvider {
   }
 
   async start(): Promise<this> {
-    this.server = await startLoopbackServer((req, res) => {
+    this.server = await startLoopbackServer(async (req, res) => {
       if (this.down) {
+        this.requestsWhileDown += 1;
         res.statusCode = 503;
         res.end('down');
         return;
       }
       if (req.url === '/.well-known/jwks.json') {
         this.jwksRequests += 1;
-        const jwk = this.publicKey.export({ format: 'jwk' });
-        sendJson(res, 200, { keys: [{ ...jwk, kid: this.kid, use: 'sig', alg: 'RS256' }] });
+        const keys = [...this.published].map(([kid, key]) => ({ ...key.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' }));
+        sendJson(res, 200, { keys });
         return;
       }
       if (req.url === '/userinfo') {
         this.userinfoRequests += 1;
+        if (this.userinfoDelayMs > 0) await new Promise((r) => setTimeout(r, this.userinfoDelayMs));
+        if (this.userinfoStatus !== undefined) {
+          res.statusCode = this.userinfoStatus;
+          res.end('userinfo failed');
+          return;
+        }
         const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
         const sub = (jwt.decode(token) as { sub?: string } | null)?.sub ?? '';
         sendJson(res, 200, { sub, [ROLES_CLAIM]: { roles: this.userinfoRoles.get(sub) ?? [] } });

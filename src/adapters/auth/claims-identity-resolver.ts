@@ -44,6 +44,10 @@ export class ClaimsIdentityResolver implements IdentityResolver {
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) {
       throw new UnauthenticatedError('Unauthorized: the token has no subject.');
     }
+    // The JWT library accepts a token without `exp` forever; an access token must expire.
+    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) {
+      throw new UnauthenticatedError('Unauthorized: the token has no expiry (exp).');
+    }
     const name = typeof claims.name === 'string' ? claims.name : undefined;
     const roles = rolesFrom(claims[ROLES_CLAIM]) ?? (await this.rolesFromUserinfo(rawToken, claims.exp));
     return { kind: 'user', sub, isAdmin: roles.includes(ADMIN_ROLE), ...(name === undefined ? {} : { name }) };

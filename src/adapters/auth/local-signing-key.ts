@@ -14,13 +14,13 @@ export interface LocalKeyPair {
 }
 
 /**
- * The RS256 key pair of local mode, kept in the data directory (`local-auth-key.pem`, mode 0600) and
- * made on first use. Development only: production refuses to start in local mode.
+ * The RS256 key pair of local mode, kept in the data directory (`local-auth-key.pem`, mode 0600, in a
+ * folder made 0700 when it does not exist) and made on first use. Development only: production refuses to start in local mode.
  */
 export function loadOrCreateLocalKeyPair(dataDir: string): LocalKeyPair {
   const path = join(dataDir, 'local-auth-key.pem');
   if (!existsSync(path)) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     try {
       writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });

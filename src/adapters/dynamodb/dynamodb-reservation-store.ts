@@ -7,7 +7,7 @@ import { findConflicts, type Booking } from '../../domain/conflicts.js';
 import {
   InvalidInputError, ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
 } from '../../domain/errors.js';
-import { overlaps, type Interval } from '../../domain/interval.js';
+import { activeAtWindow, overlaps, type Interval } from '../../domain/interval.js';
 import { isLcoOrigin, reservationFromStored, type Reservation } from '../../domain/reservation.js';
 import { addSeconds } from '../../domain/time.js';
 import { CREATOR_END_INDEX, SITE_END_INDEX } from './tables.js';
@@ -184,40 +184,72 @@ export class DynamoDbReservationStore implements ReservationStore {
     });
   }
 
-  async findOverlapping(site: string, window: Interval): Promise<Reservation[]> {
-    const items = await this.queryAll({
+  async findOverlapping(site: string, window: Interval, limit?: number): Promise<Reservation[]> {
+    // Legacy items may hold non-canonical times: compare after normalising.
+    return this.querySorted(this.windowQuery(site, window), (r) => overlaps(r, window), limit);
+  }
+
+  async findActiveAt(site: string, time: string, limit?: number): Promise<Reservation[]> {
+    return this.findOverlapping(site, activeAtWindow(time), limit);
+  }
+
+  async creatorsActiveAt(site: string, time: string): Promise<string[]> {
+    const window = activeAtWindow(time);
+    // Only the key attributes and creator_id come back, however large the stored events are.
+    const query = { ...this.windowQuery(site, window), ProjectionExpression: '#start, #end, creator_id' };
+    const active = await this.querySorted(query, (r) => overlaps(r, window));
+    return active.map((r) => r.creator_id);
+  }
+
+  async findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<Reservation[]> {
+    return this.querySorted({
+      TableName: this.table,
+      IndexName: CREATOR_END_INDEX,
+      KeyConditionExpression: 'creator_id = :c AND #end > :t',
+      ExpressionAttributeNames: { '#end': 'end' },
+      ExpressionAttributeValues: { ':c': creatorId, ':t': time },
+    }, (r) => r.end > time, limit);
+  }
+
+  async findOverlappingJson(site: string, window: Interval, limit?: number): Promise<string[]> {
+    return asJsonTexts(await this.findOverlapping(site, window, limit));
+  }
+
+  async findByCreatorEndingAfterJson(creatorId: string, time: string, limit?: number): Promise<string[]> {
+    return asJsonTexts(await this.findByCreatorEndingAfter(creatorId, time, limit));
+  }
+
+  private windowQuery(site: string, window: Interval): QueryCommandInput {
+    return {
       TableName: this.table,
       IndexName: SITE_END_INDEX,
       KeyConditionExpression: 'site = :site AND #end > :from',
       FilterExpression: '#start < :to',
       ExpressionAttributeNames: { '#end': 'end', '#start': 'start' },
       ExpressionAttributeValues: { ':site': site, ':from': window.start, ':to': window.end },
-    });
-    // Legacy items may hold non-canonical times: compare after normalising.
-    return sortByStart(items.map(reservationFromStored).filter((r) => overlaps(r, window)));
+    };
   }
 
-  async findActiveAt(site: string, time: string): Promise<Reservation[]> {
-    return this.findOverlapping(site, { start: time, end: addSeconds(time, 1) });
-  }
-
-  async findByCreatorEndingAfter(creatorId: string, time: string): Promise<Reservation[]> {
-    const items = await this.queryAll({
-      TableName: this.table,
-      IndexName: CREATOR_END_INDEX,
-      KeyConditionExpression: 'creator_id = :c AND #end > :t',
-      ExpressionAttributeNames: { '#end': 'end' },
-      ExpressionAttributeValues: { ':c': creatorId, ':t': time },
-    });
-    return sortByStart(items.map(reservationFromStored).filter((r) => r.end > time));
-  }
-
-  async findOverlappingJson(site: string, window: Interval): Promise<string[]> {
-    return asJsonTexts(await this.findOverlapping(site, window));
-  }
-
-  async findByCreatorEndingAfterJson(creatorId: string, time: string): Promise<string[]> {
-    return asJsonTexts(await this.findByCreatorEndingAfter(creatorId, time));
+  /**
+   * The reservations a query finds that pass `keep`, ordered by start, at most `limit` of them. The
+   * index is ordered by end, not start, so the first `limit` by start are only known once every
+   * page is read; but once more than `limit` have passed, the caller (which asks for one more than it
+   * answers) has its answer to "too many", and reading stops there.
+   */
+  private async querySorted(input: QueryCommandInput, keep: (r: Reservation) => boolean, limit?: number): Promise<Reservation[]> {
+    const kept: Reservation[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+      for (const item of page.Items ?? []) {
+        if (!isEventItem(item)) continue;
+        const reservation = reservationFromStored(item);
+        if (keep(reservation)) kept.push(reservation);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && (limit === undefined || kept.length <= limit));
+    const sorted = sortByStart(kept);
+    return limit === undefined ? sorted : sorted.slice(0, limit);
   }
 
   /** The event item with this id (read consistently from the base table), whatever its start. */

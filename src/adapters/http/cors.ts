@@ -7,3 +7,12 @@ export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
   'Access-Control-Max-Age': '600',
 };
+
+/**
+ * The headers of every response: CORS, and `nosniff`, because error bodies echo parts of the request
+ * as text/plain and must never be sniffed into HTML or script by a browser.
+ */
+export const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  ...CORS_HEADERS,
+  'X-Content-Type-Options': 'nosniff',
+};

@@ -4,7 +4,10 @@
  */
 import { DomainError } from '../../domain/errors.js';
 
-/** An error that only exists at the HTTP edge (unknown route, body too large, ...). */
+/**
+ * An error that only exists at the HTTP edge (unknown route, body too large, load shed, ...): an
+ * answer the edge chose on purpose, so never logged as a server fault.
+ */
 export class HttpProblem extends Error {
   constructor(
     readonly status: number,
@@ -18,6 +21,8 @@ export class HttpProblem extends Error {
 
 export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   INVALID_INPUT: 400,
+  TOO_MANY_RESULTS: 400,
+  EVENT_TOO_LARGE: 413,
   UNAUTHENTICATED: 401,
   NOT_RESERVATION_OWNER: 403,
   FORBIDDEN: 403,
@@ -55,7 +60,7 @@ export function errorResponse(error: unknown, requestId: string): ErrorResponse 
     if (status !== undefined) return { status, body: domainError.message, headers: {}, unexpected: false };
   }
   if (error instanceof HttpProblem) {
-    return { status: error.status, body: error.message, headers: error.headers, unexpected: error.status >= 500 };
+    return { status: error.status, body: error.message, headers: error.headers, unexpected: false };
   }
   const auth = authFailure(error);
   if (auth) return auth;

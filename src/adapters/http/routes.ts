@@ -35,8 +35,11 @@ export interface Route {
   readonly auth: AuthMode;
   /** Whether the route reads a JSON body. */
   readonly hasBody: boolean;
-  /** Whether the route changes stored data (or starts an import): those are rate limited per client. */
-  readonly mutating?: boolean;
+  /**
+   * The per-client rate limit the route counts against: `changes` for the routes that change stored
+   * data, `imports` for the import triggers (which take no in-flight slot: they join a shared run).
+   */
+  readonly limit?: 'changes' | 'imports';
   /** Resolves to the answer: a JsonText is sent as it is, anything else through JSON.stringify. */
   handle(request: RouteRequest): Promise<unknown>;
 }
@@ -94,7 +97,7 @@ export function buildRoutes(u: UseCases): Route[] {
   const post = (path: string, auth: AuthMode, handle: Route['handle']): Route => ({
     method: 'POST', path, auth, hasBody: true, handle,
   });
-  const change = (path: string, auth: AuthMode, handle: Route['handle']): Route => ({ ...post(path, auth, handle), mutating: true });
+  const change = (path: string, auth: AuthMode, handle: Route['handle']): Route => ({ ...post(path, auth, handle), limit: 'changes' });
   return [
     change('/newevent', 'user', async ({ body, actor }) => ({
       new_calendar_event: await u.createReservation.execute({ actor, event: body }),
@@ -139,9 +142,9 @@ export function buildRoutes(u: UseCases): Route[] {
       const { site, start, end } = parseBody(schemas.siteWindow, body);
       return u.listSchedulerObservations.execute({ site, start, end });
     }),
-    { method: 'GET', path: '/import-schedules', auth: 'none', hasBody: false, mutating: true, handle: () => u.importSchedules.execute() },
+    { method: 'GET', path: '/import-schedules', auth: 'none', hasBody: false, limit: 'imports', handle: () => u.importSchedules.execute() },
     {
-      method: 'GET', path: '/import-schedules/{subsite}', auth: 'none', hasBody: false, mutating: true,
+      method: 'GET', path: '/import-schedules/{subsite}', auth: 'none', hasBody: false, limit: 'imports',
       handle: ({ params }) => u.importSchedules.execute({ subsite: params.subsite ?? '' }),
     },
   ];

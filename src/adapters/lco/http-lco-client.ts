@@ -14,6 +14,8 @@ export interface HttpLcoOptions {
   readonly pageSize?: number;
   /** Pages followed at most before giving up (a runaway `next` chain). */
   readonly maxPages?: number;
+  /** Told of each request that could not be made, with the details (the error thrown says which proxy). */
+  readonly onError?: (error: unknown, wema: string) => void;
 }
 
 const time = z.string().refine((v) => epochSecondsOf(v) !== undefined, 'expected an ISO 8601 time with a zone');
@@ -131,7 +133,8 @@ export class HttpLcoClient implements LcoClient {
     try {
       response = await this.http.get(url, { headers: { authorization: secret, accept: 'application/json' }, responseType: 'text' });
     } catch (error) {
-      throw new UpstreamUnavailableError(`The ${wema} site proxy could not be reached: ${(error as Error).message}`);
+      this.options.onError?.(error, wema);
+      throw new UpstreamUnavailableError(`The ${wema} site proxy could not be reached.`);
     }
     if (response.statusCode === 401 || response.statusCode === 403) {
       throw new UpstreamUnavailableError(`The ${wema} site proxy refused our secret (${response.statusCode}).`);

@@ -2,7 +2,7 @@ import { injectable } from 'inversify';
 import { asJsonTexts, type ReservationStore } from '../../application/ports/reservation-store.port.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
-import { isActiveAt, overlaps, type Interval } from '../../domain/interval.js';
+import { activeAtWindow, overlaps, type Interval } from '../../domain/interval.js';
 import type { Reservation } from '../../domain/reservation.js';
 
 const byStart = (a: Reservation, b: Reservation): number =>
@@ -51,28 +51,33 @@ export class InMemoryReservationStore implements ReservationStore {
     return structuredClone(existing);
   }
 
-  async findOverlapping(site: string, window: Interval): Promise<Reservation[]> {
-    return this.select((e) => e.site === site && overlaps(e, window));
+  async findOverlapping(site: string, window: Interval, limit?: number): Promise<Reservation[]> {
+    return this.select((e) => e.site === site && overlaps(e, window), limit);
   }
 
-  async findActiveAt(site: string, time: string): Promise<Reservation[]> {
-    return this.select((e) => e.site === site && isActiveAt(e, time));
+  async findActiveAt(site: string, time: string, limit?: number): Promise<Reservation[]> {
+    return this.findOverlapping(site, activeAtWindow(time), limit);
   }
 
-  async findByCreatorEndingAfter(creatorId: string, time: string): Promise<Reservation[]> {
-    return this.select((e) => e.creator_id === creatorId && e.end > time);
+  async creatorsActiveAt(site: string, time: string): Promise<string[]> {
+    return (await this.findActiveAt(site, time)).map((e) => e.creator_id);
   }
 
-  async findOverlappingJson(site: string, window: Interval): Promise<string[]> {
-    return asJsonTexts(await this.findOverlapping(site, window));
+  async findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<Reservation[]> {
+    return this.select((e) => e.creator_id === creatorId && e.end > time, limit);
   }
 
-  async findByCreatorEndingAfterJson(creatorId: string, time: string): Promise<string[]> {
-    return asJsonTexts(await this.findByCreatorEndingAfter(creatorId, time));
+  async findOverlappingJson(site: string, window: Interval, limit?: number): Promise<string[]> {
+    return asJsonTexts(await this.findOverlapping(site, window, limit));
   }
 
-  private select(predicate: (event: Reservation) => boolean): Reservation[] {
-    return [...this.events.values()].filter(predicate).sort(byStart).map((e) => structuredClone(e));
+  async findByCreatorEndingAfterJson(creatorId: string, time: string, limit?: number): Promise<string[]> {
+    return asJsonTexts(await this.findByCreatorEndingAfter(creatorId, time, limit));
+  }
+
+  private select(predicate: (event: Reservation) => boolean, limit?: number): Reservation[] {
+    const found = [...this.events.values()].filter(predicate).sort(byStart);
+    return (limit === undefined ? found : found.slice(0, limit)).map((e) => structuredClone(e));
   }
 
   private assertNoConflict(candidate: Reservation): void {

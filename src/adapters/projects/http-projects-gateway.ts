@@ -7,6 +7,8 @@ export interface HttpProjectsOptions {
   readonly baseUrl: string;
   readonly timeoutMs?: number;
   readonly retries?: number;
+  /** Told of each failed call with the details (the error thrown says only which service failed). */
+  readonly onError?: (error: unknown, what: string) => void;
 }
 
 /** `"<name>#<created_at>"` → its two parts; the name may itself contain '#'. */
@@ -20,12 +22,13 @@ export function splitProjectId(projectId: string): { project_name: string; creat
 /**
  * The Photon Ranch projects service over HTTP: `POST get-project {project_name, created_at}` answers
  * 200 with the project. A 4xx means there is no such project; 5xx, timeouts and refused connections
- * mean the service is unavailable.
+ * mean the service is unavailable. Errors say which call failed in plain words (they can reach
+ * anonymous callers); the details go to `onError`, for the log.
  */
 export class HttpProjectsGateway implements ProjectsGateway {
   private readonly http: Got;
 
-  constructor(options: HttpProjectsOptions) {
+  constructor(private readonly options: HttpProjectsOptions) {
     const prefixUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
     this.http = got.extend({
       prefixUrl,
@@ -40,7 +43,8 @@ export class HttpProjectsGateway implements ProjectsGateway {
     try {
       response = await this.http.post('get-project', { json: splitProjectId(projectId), responseType: 'text' });
     } catch (error) {
-      throw new UpstreamUnavailableError(`The projects service could not be reached: ${(error as Error).message}`);
+      this.options.onError?.(error, 'get project');
+      throw new UpstreamUnavailableError('The projects service could not be reached.');
     }
     if (response.statusCode >= 500) {
       throw new UpstreamUnavailableError(`The projects service answered ${response.statusCode}.`);
@@ -67,7 +71,8 @@ export class HttpProjectsGateway implements ProjectsGateway {
     try {
       status = (await this.http.post(path, { json: body, responseType: 'text' })).statusCode;
     } catch (error) {
-      throw new UpstreamUnavailableError(`The projects service could not ${what}: ${(error as Error).message}`);
+      this.options.onError?.(error, what);
+      throw new UpstreamUnavailableError(`The projects service could not ${what}: it could not be reached.`);
     }
     if (status < 200 || status >= 300) throw new UpstreamUnavailableError(`The projects service could not ${what}: it answered ${status}.`);
   }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS } from './migrations.js';
 
@@ -18,7 +18,7 @@ export interface SqliteOptions {
  * latest version.
  */
 export function openSqliteDatabase(path: string, options: SqliteOptions = {}): SqliteDatabase {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') createPrivately(path);
   const db = new Database(path);
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   db.pragma('journal_mode = WAL');
@@ -26,6 +26,17 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
   db.pragma('foreign_keys = ON');
   migrate(db);
   return db;
+}
+
+/**
+ * Makes the database's folder (0700) and file (0600) readable by this user only, when they do not
+ * exist yet: the calendar holds users' private notes, and the folder also holds local mode's signing
+ * key. SQLite gives its -wal and -shm files the database file's permissions. Existing files are left
+ * as their owner set them.
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
 }
 
 /**

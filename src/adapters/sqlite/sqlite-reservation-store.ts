@@ -4,9 +4,8 @@ import { findConflicts } from '../../domain/conflicts.js';
 import {
   ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
 } from '../../domain/errors.js';
-import type { Interval } from '../../domain/interval.js';
+import { activeAtWindow, type Interval } from '../../domain/interval.js';
 import { isLcoOrigin, type Reservation } from '../../domain/reservation.js';
-import { addSeconds } from '../../domain/time.js';
 import type { SqliteDatabase } from './database.js';
 
 interface BodyRow {
@@ -20,13 +19,21 @@ const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_
  * starts before `to`, and at most the site's longest event (site_extent) before `from`; a site with no
  * row has no events. Exported for the query-plan test.
  */
-export const WINDOW_QUERY = `SELECT body FROM events
- WHERE site = @site AND start < @to AND "end" > @from
+const WINDOW_CONDITION = `site = @site AND start < @to AND "end" > @from
    AND start >= strftime('%Y-%m-%dT%H:%M:%SZ',
-         unixepoch(@from) - (SELECT max_seconds FROM site_extent WHERE site = @site), 'unixepoch')
- ORDER BY start, event_id`;
+         unixepoch(@from) - (SELECT max_seconds FROM site_extent WHERE site = @site), 'unixepoch')`;
 
-export const CREATOR_QUERY = 'SELECT body FROM events WHERE creator_id = ? AND "end" > ? ORDER BY start, event_id';
+/** `@limit` -1 is SQLite's "no limit". */
+export const WINDOW_QUERY = `SELECT body FROM events
+ WHERE ${WINDOW_CONDITION}
+ ORDER BY start, event_id LIMIT @limit`;
+
+/** The same window, reading only indexed columns (the clustered key and creator_id), never a body. */
+export const WINDOW_CREATORS_QUERY = `SELECT creator_id FROM events WHERE ${WINDOW_CONDITION}`;
+
+export const CREATOR_QUERY = 'SELECT body FROM events WHERE creator_id = @creator AND "end" > @time ORDER BY start, event_id LIMIT @limit';
+
+const NO_LIMIT = -1;
 
 /**
  * Reservations in SQLite. The conflict check and the write run inside one `BEGIN IMMEDIATE`
@@ -45,10 +52,11 @@ export class SqliteReservationStore implements ReservationStore {
       get: db.prepare<[string], BodyRow>('SELECT body FROM events WHERE event_id = ?'),
       exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE event_id = ?'),
       // pluck(): each row is its body text, with no row object around it.
-      overlapping: db.prepare<[{ site: string; from: string; to: string }], string>(
+      overlapping: db.prepare<[{ site: string; from: string; to: string; limit: number }], string>(
         WINDOW_QUERY,
       ).pluck(),
-      byCreator: db.prepare<[string, string], string>(
+      creatorsIn: db.prepare<[{ site: string; from: string; to: string }], string>(WINDOW_CREATORS_QUERY).pluck(),
+      byCreator: db.prepare<[{ creator: string; time: string; limit: number }], string>(
         CREATOR_QUERY,
       ).pluck(),
       insert: db.prepare(
@@ -107,34 +115,38 @@ export class SqliteReservationStore implements ReservationStore {
     return this.write(() => parse(this.statements.setProject.get(projectId, lastModified, eventId)));
   }
 
-  async findOverlapping(site: string, window: Interval): Promise<Reservation[]> {
-    return this.overlapping(site, window);
+  async findOverlapping(site: string, window: Interval, limit?: number): Promise<Reservation[]> {
+    return this.overlapping(site, window, limit);
   }
 
-  async findActiveAt(site: string, time: string): Promise<Reservation[]> {
-    // Active at t  <=>  overlaps [t, t + 1 s), since times are whole seconds.
-    return this.overlapping(site, { start: time, end: addSeconds(time, 1) });
+  async findActiveAt(site: string, time: string, limit?: number): Promise<Reservation[]> {
+    return this.overlapping(site, activeAtWindow(time), limit);
   }
 
-  async findByCreatorEndingAfter(creatorId: string, time: string): Promise<Reservation[]> {
-    return this.statements.byCreator.all(creatorId, time).map(parseBody);
+  async creatorsActiveAt(site: string, time: string): Promise<string[]> {
+    const window = activeAtWindow(time);
+    return this.statements.creatorsIn.all({ site, from: window.start, to: window.end });
   }
 
-  async findOverlappingJson(site: string, window: Interval): Promise<string[]> {
-    return this.overlappingBodies(site, window);
+  async findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<Reservation[]> {
+    return (await this.findByCreatorEndingAfterJson(creatorId, time, limit)).map(parseBody);
   }
 
-  async findByCreatorEndingAfterJson(creatorId: string, time: string): Promise<string[]> {
-    return this.statements.byCreator.all(creatorId, time);
+  async findOverlappingJson(site: string, window: Interval, limit?: number): Promise<string[]> {
+    return this.overlappingBodies(site, window, limit);
   }
 
-  private overlapping(site: string, window: Interval): Reservation[] {
-    return this.overlappingBodies(site, window).map(parseBody);
+  async findByCreatorEndingAfterJson(creatorId: string, time: string, limit?: number): Promise<string[]> {
+    return this.statements.byCreator.all({ creator: creatorId, time, limit: limit ?? NO_LIMIT });
+  }
+
+  private overlapping(site: string, window: Interval, limit?: number): Reservation[] {
+    return this.overlappingBodies(site, window, limit).map(parseBody);
   }
 
   /** Bodies are written by this store as JSON.stringify(reservation) (or json_set of one). */
-  private overlappingBodies(site: string, window: Interval): string[] {
-    return this.statements.overlapping.all({ site, from: window.start, to: window.end });
+  private overlappingBodies(site: string, window: Interval, limit = NO_LIMIT): string[] {
+    return this.statements.overlapping.all({ site, from: window.start, to: window.end, limit });
   }
 
   private assertNoConflict(candidate: Reservation): void {

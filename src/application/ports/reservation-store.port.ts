@@ -33,22 +33,33 @@ export interface ReservationStore {
   /** Sets project_id (times do not move, so no conflict check); undefined when the event is gone. */
   setProject(eventId: string, projectId: string, lastModified: string): Promise<Reservation | undefined>;
 
+  /*
+   * The queries below answer at most `limit` reservations (all when it is absent): the first ones in
+   * their order, so a caller that asks for one more than it will answer knows when there are too many.
+   */
+
   /** The site's reservations overlapping `[window.start, window.end)`, ordered by start. */
-  findOverlapping(site: string, window: Interval): Promise<Reservation[]>;
+  findOverlapping(site: string, window: Interval, limit?: number): Promise<Reservation[]>;
 
   /** The site's reservations active at `time` (`start <= time < end`), ordered by start. */
-  findActiveAt(site: string, time: string): Promise<Reservation[]>;
+  findActiveAt(site: string, time: string, limit?: number): Promise<Reservation[]>;
+
+  /**
+   * The creators of the site's reservations active at `time`, one entry per reservation, read from
+   * the store's indexed columns without reading or parsing the stored bodies.
+   */
+  creatorsActiveAt(site: string, time: string): Promise<string[]>;
 
   /** A creator's reservations with `end > time`, ordered by start. */
-  findByCreatorEndingAfter(creatorId: string, time: string): Promise<Reservation[]>;
+  findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<Reservation[]>;
 
   /**
    * findOverlapping and findByCreatorEndingAfter with each reservation as its JSON text, for answers
    * that go straight out as JSON: a store that keeps reservations as JSON hands them over without
    * parsing and re-serialising them. `JSON.parse` of each text equals the reservation.
    */
-  findOverlappingJson(site: string, window: Interval): Promise<string[]>;
-  findByCreatorEndingAfterJson(creatorId: string, time: string): Promise<string[]>;
+  findOverlappingJson(site: string, window: Interval, limit?: number): Promise<string[]>;
+  findByCreatorEndingAfterJson(creatorId: string, time: string, limit?: number): Promise<string[]>;
 }
 
 /** findOverlappingJson and friends for stores that hold reservations as objects. */

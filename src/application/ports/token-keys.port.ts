@@ -10,8 +10,14 @@ export interface TokenHeader {
 }
 
 export interface TokenKeys {
-  /** The key for a token with this header. Throws UnauthenticatedError when none fits. */
+  /**
+   * The key for a token with this header. Throws UnauthenticatedError when none fits. The same key
+   * object is returned for as long as the key is trusted, so a caller may cache what it verified
+   * with it and check it is still the current key.
+   */
   keyFor(header: TokenHeader): Promise<VerificationKey>;
+  /** Loads the keys ahead of the first token (at start), where the source is remote. */
+  prefetch?(): Promise<void>;
 }
 
 export const TokenKeysToken = Symbol.for('TokenKeys');

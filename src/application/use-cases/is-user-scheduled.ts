@@ -12,7 +12,8 @@ export class IsUserScheduled {
 
   async execute(input: AtTimeInput & { readonly userId: string }): Promise<boolean> {
     const userId = parseUserId(input.userId);
-    const active = await this.store.findActiveAt(parseSiteCode(input.site), parseUtcTime(input.time, 'time'));
-    return active.some((event) => event.creator_id === userId);
+    // From the store's indexed columns: no stored body is read, however large.
+    const creators = await this.store.creatorsActiveAt(parseSiteCode(input.site), parseUtcTime(input.time, 'time'));
+    return creators.some((creator) => creator === userId);
   }
 }

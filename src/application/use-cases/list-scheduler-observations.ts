@@ -4,7 +4,7 @@ import { parseSiteCode } from '../../domain/reservation.js';
 import { parseWindow } from '../../domain/window.js';
 import { LcoClientToken, type LcoClient } from '../ports/lco-client.port.js';
 import { SiteProxySecretsToken, type SiteProxySecrets } from '../ports/site-proxy-secrets.port.js';
-import { ImportSettingsToken, type ImportSettings } from '../settings.js';
+import { ImportSettingsToken, ListLimitsToken, withinListLimit, type ImportSettings, type ListLimits } from '../settings.js';
 
 /**
  * POST /scheduler-observations: the LCO observations (all states) scheduled at a PTR site in a
@@ -16,18 +16,19 @@ export class ListSchedulerObservations {
     @inject(LcoClientToken) private readonly lco: LcoClient,
     @inject(SiteProxySecretsToken) private readonly secrets: SiteProxySecrets,
     @inject(ImportSettingsToken) private readonly settings: ImportSettings,
+    @inject(ListLimitsToken) private readonly limits: ListLimits,
   ) {}
 
   async execute(input: { site: string; start: string; end: string }): Promise<Array<Record<string, unknown>>> {
     const site = parseSiteCode(input.site);
-    const window = parseWindow(input.start, input.end);
+    const window = parseWindow(input.start, input.end, this.limits.maxWindowSeconds);
     const subsite = findSubsite(this.settings.sites, site);
     if (!subsite) return [];
     const secret = await this.secrets.secretFor(subsite.wema);
     if (!secret) return [];
     const schedule = await this.lco.fetchSchedule({ wema: subsite.wema, telescope: subsite.telescope, window, states: ALL_STATES }, secret);
-    return schedule.observations
-      .filter((o) => o.site === subsite.wema && o.telescope === subsite.telescope)
+    const ours = schedule.observations.filter((o) => o.site === subsite.wema && o.telescope === subsite.telescope);
+    return withinListLimit(ours, this.limits, 'ask for a shorter window')
       .map((o) => observationToCalendarView(o, site))
       .sort((a, b) => (String(a.start) < String(b.start) ? -1 : String(a.start) > String(b.start) ? 1 : 0));
   }

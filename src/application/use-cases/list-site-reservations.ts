@@ -5,6 +5,7 @@ import { settleWithLimit } from '../concurrency.js';
 import { JsonText } from '../json-text.js';
 import { ProjectsGatewayToken, type ProjectsGateway } from '../ports/projects-gateway.port.js';
 import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+import { ListLimitsToken, withinListLimit, type ListLimits } from '../settings.js';
 
 export interface ListSiteReservationsInput {
   readonly site: string;
@@ -14,6 +15,7 @@ export interface ListSiteReservationsInput {
 }
 
 export const PROJECT_NOT_FOUND = 'Project not found.';
+const SHORTER_WINDOW = 'ask for a shorter window';
 /** How many project look-ups run at once for one request. */
 const PROJECT_LOOKUP_CONCURRENCY = 8;
 
@@ -28,12 +30,13 @@ export class ListSiteReservations {
   constructor(
     @inject(ReservationStoreToken) private readonly store: ReservationStore,
     @inject(ProjectsGatewayToken) private readonly projects: ProjectsGateway,
+    @inject(ListLimitsToken) private readonly limits: ListLimits,
   ) {}
 
   async execute(input: ListSiteReservationsInput): Promise<SiteReservation[]> {
     const site = parseSiteCode(input.site);
-    const window = parseWindow(input.start, input.end);
-    const events = await this.store.findOverlapping(site, window);
+    const window = parseWindow(input.start, input.end, this.limits.maxWindowSeconds);
+    const events = withinListLimit(await this.store.findOverlapping(site, window, this.limits.maxEvents + 1), this.limits, SHORTER_WINDOW);
     if (!input.fullProjectDetails) return events;
 
     const projectIds = [...new Set(events.filter(hasProject).map((e) => e.project_id))];
@@ -46,7 +49,9 @@ export class ListSiteReservations {
   /** The same answer, serialised for HTTP; without project details, straight from the store's JSON. */
   async asJson(input: ListSiteReservationsInput): Promise<JsonText> {
     if (input.fullProjectDetails) return JsonText.of(await this.execute(input));
-    return JsonText.array(await this.store.findOverlappingJson(parseSiteCode(input.site), parseWindow(input.start, input.end)));
+    const window = parseWindow(input.start, input.end, this.limits.maxWindowSeconds);
+    const texts = await this.store.findOverlappingJson(parseSiteCode(input.site), window, this.limits.maxEvents + 1);
+    return JsonText.array(withinListLimit(texts, this.limits, SHORTER_WINDOW));
   }
 
   private async lookUpProjects(projectIds: string[]): Promise<Map<string, unknown>> {

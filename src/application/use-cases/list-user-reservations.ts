@@ -4,6 +4,7 @@ import { LIMITS, type Reservation } from '../../domain/reservation.js';
 import { parseUtcTime } from '../../domain/time.js';
 import { JsonText } from '../json-text.js';
 import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+import { ListLimitsToken, withinListLimit, type ListLimits } from '../settings.js';
 
 export interface ListUserReservationsInput {
   readonly userId: string;
@@ -17,17 +18,24 @@ export function parseUserId(value: string): string {
   return value;
 }
 
+const LATER_TIME = 'ask for a later time';
+
 /** POST /user-events-ending-after-time: a creator's events with `end > time`, ordered by start. */
 @injectable()
 export class ListUserReservationsEndingAfter {
-  constructor(@inject(ReservationStoreToken) private readonly store: ReservationStore) {}
+  constructor(
+    @inject(ReservationStoreToken) private readonly store: ReservationStore,
+    @inject(ListLimitsToken) private readonly limits: ListLimits,
+  ) {}
 
-  execute({ userId, time }: ListUserReservationsInput): Promise<Reservation[]> {
-    return this.store.findByCreatorEndingAfter(parseUserId(userId), parseUtcTime(time, 'time'));
+  async execute({ userId, time }: ListUserReservationsInput): Promise<Reservation[]> {
+    const found = await this.store.findByCreatorEndingAfter(parseUserId(userId), parseUtcTime(time, 'time'), this.limits.maxEvents + 1);
+    return withinListLimit(found, this.limits, LATER_TIME);
   }
 
   /** The same list, serialised for the HTTP answer. */
   async asJson({ userId, time }: ListUserReservationsInput): Promise<JsonText> {
-    return JsonText.array(await this.store.findByCreatorEndingAfterJson(parseUserId(userId), parseUtcTime(time, 'time')));
+    const texts = await this.store.findByCreatorEndingAfterJson(parseUserId(userId), parseUtcTime(time, 'time'), this.limits.maxEvents + 1);
+    return JsonText.array(withinListLimit(texts, this.limits, LATER_TIME));
   }
 }

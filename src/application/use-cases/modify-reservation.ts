@@ -37,8 +37,8 @@ export class ModifyReservation {
     assertMayManage(actor, current);
 
     const merged: RawRecord = { ...current, ...modifiedEvent, event_id: current.event_id };
-    // A move to another site without a calendar resource follows the site.
-    if (modifiedEvent.site !== undefined && modifiedEvent.resourceId === undefined) merged.resourceId = undefined;
+    // The calendar resource follows the site unless the client names one (which must then match).
+    if (modifiedEvent.resourceId === undefined) merged.resourceId = undefined;
     const next = buildReservation(
       merged,
       {

@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import Koa, { type Context, type Next } from 'koa';
 import type koaJwt from 'koa-jwt';
 import type { Logger } from 'pino';
-import { VerifiedTokenCache } from '../verified-token-cache.js';
+import { tokenKid, VerifiedTokenCache } from '../verified-token-cache.js';
 import { JsonText } from '../../../application/json-text.js';
 import type { IdentityResolver } from '../../../application/ports/identity-resolver.port.js';
 import type { TokenKeys } from '../../../application/ports/token-keys.port.js';
 import type { Actor } from '../../../domain/actor.js';
 import { UnauthenticatedError } from '../../../domain/errors.js';
-import { CORS_HEADERS } from '../cors.js';
+import { RESPONSE_HEADERS } from '../cors.js';
 import { errorResponse, HttpProblem } from '../errors.js';
 import { BODY_LIMIT_BYTES, parseJsonObject } from '../json-body.js';
 import { RateLimiter } from '../rate-limit.js';
@@ -29,10 +29,15 @@ export interface KoaAppOptions {
   readonly logger: Logger;
   /** Throws when the service cannot serve (storage unreachable). */
   readonly healthCheck: () => Promise<void>;
-  /** Requests a client may make to mutating routes per minute (a burst of as many); 0: no limit. */
+  /** Requests a client may make to the changing routes per minute (a burst of as many); 0: no limit. */
   readonly rateLimitPerMinute: number;
+  /** Import triggers a client may send per minute (a burst of as many); 0: no limit. */
+  readonly importTriggersPerMinute: number;
   /** Requests handled at once; past it, new ones are shed at once with 503 and Retry-After. */
   readonly maxInFlight: number;
+  /** A request body must arrive within this, and (after 2 s) at this rate at least. */
+  readonly bodyTimeoutSeconds: number;
+  readonly bodyMinBytesPerSecond: number;
 }
 
 const ANONYMOUS: Actor = { kind: 'anonymous' };
@@ -40,6 +45,9 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 interface CalendarState {
   requestId: string;
+  body?: Record<string, unknown>;
+  /** Set when the in-flight limit turned the request away. */
+  shed?: boolean;
   actor?: Actor;
   claims?: Record<string, unknown>;
   token?: string;
@@ -52,29 +60,22 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
   const { logger } = options;
   const app = new Koa();
   app.silent = true;
-  let inFlight = 0;
+
+  let shedTotal = 0;
 
   app.use(async (ctx: CalendarContext, next: Next) => {
     const started = performance.now();
     const offered = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(offered) ? offered : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.set(CORS_HEADERS);
+    ctx.set(RESPONSE_HEADERS);
     ctx.set('X-Request-Id', requestId);
     try {
       if (ctx.method === 'OPTIONS') {
         ctx.status = 204;
         return;
       }
-      if (inFlight >= options.maxInFlight) {
-        throw new HttpProblem(503, 'The calendar is busy; please retry in a moment.', { 'Retry-After': '1' });
-      }
-      inFlight += 1;
-      try {
-        await next();
-      } finally {
-        inFlight -= 1;
-      }
+      await next();
       if (ctx.body === undefined || ctx.body === null) {
         if (ctx.status === 405) throw new HttpProblem(405, 'Method not allowed.');
         if (ctx.status === 404) throw new HttpProblem(404, 'Not found.');
@@ -87,15 +88,45 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
       ctx.body = response.body;
       if (response.unexpected) logger.error({ err: error, requestId }, 'request failed');
     } finally {
-      logger.info(
-        { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
-        'request',
-      );
+      const line = { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) };
+      // A shed request is expected under load: one short warning line with the running count, no stack.
+      if (ctx.state.shed) logger.warn({ ...line, shedTotal }, 'request shed');
+      else logger.info(line, 'request');
     }
   });
 
+  /**
+   * The in-flight limit, taken only once a request's body is in: a client trickling its body holds
+   * a connection (capped per address by the server) but never a handler slot.
+   */
+  let inFlight = 0;
+  const slot = async (ctx: CalendarContext, next: Next): Promise<void> => {
+    if (inFlight >= options.maxInFlight) {
+      shedTotal += 1;
+      ctx.state.shed = true;
+      throw new HttpProblem(503, 'The calendar is busy; please retry in a moment.', { 'Retry-After': '1' });
+    }
+    inFlight += 1;
+    try {
+      await next();
+    } finally {
+      inFlight -= 1;
+    }
+  };
+
+  const bodyLimits = {
+    maxBytes: BODY_LIMIT_BYTES, deadlineMs: options.bodyTimeoutSeconds * 1000, minBytesPerSecond: options.bodyMinBytesPerSecond,
+  };
+  const body = async (ctx: CalendarContext, next: Next): Promise<void> => {
+    ctx.state.body = parseJsonObject(await readBody(ctx.req, bodyLimits));
+    await next();
+  };
+
   const authenticate = authenticator(options);
-  const limit = rateLimiter(options.rateLimitPerMinute);
+  const limits = {
+    changes: rateLimiter(options.rateLimitPerMinute, 'changes'),
+    imports: rateLimiter(options.importTriggersPerMinute, 'import triggers'),
+  };
   const router = new Router();
   router.get('/healthz', async (ctx) => {
     await options.healthCheck();
@@ -103,14 +134,21 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
   });
   for (const route of options.routes) {
     const handler = async (ctx: CalendarContext): Promise<void> => {
-      const body = route.hasBody ? await readJsonBody(ctx) : {};
       const params = (ctx as unknown as { params?: Record<string, string> }).params ?? {};
-      const result = await route.handle({ body, actor: ctx.state.actor ?? ANONYMOUS, params });
+      const result = await route.handle({ body: ctx.state.body ?? {}, actor: ctx.state.actor ?? ANONYMOUS, params });
       ctx.type = 'application/json';
       ctx.body = result instanceof JsonText ? result.text : JSON.stringify(result);
     };
+    // The body first, then the slot: see `slot`. An import trigger joins the one shared run and
+    // waits without working, so it takes no slot; its own per-client limit bounds it.
+    const stack = [
+      ...(route.hasBody ? [body] : []),
+      ...(route.limit === 'imports' ? [] : [slot]),
+      authenticate(route.auth),
+      ...(route.limit ? [limits[route.limit]] : []),
+      handler,
+    ];
     // Routes are written API Gateway style (`/{name}`); Koa's router spells parameters `/:name`.
-    const stack = route.mutating ? [authenticate(route.auth), limit, handler] : [authenticate(route.auth), handler];
     router.register(route.path.replace(/\{(\w+)\}/g, ':$1'), [route.method], stack);
   }
   app.use(router.routes());
@@ -119,10 +157,10 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
 }
 
 /**
- * The per-client limit on mutating routes, after authentication: a signed-in user or a service is
- * one client wherever it calls from; anyone else is counted by address.
+ * A per-client limit, after authentication: a signed-in user or a service is one client wherever it
+ * calls from; anyone else is counted by address.
  */
-function rateLimiter(perMinute: number): (ctx: CalendarContext, next: Next) => Promise<void> {
+function rateLimiter(perMinute: number, what: string): (ctx: CalendarContext, next: Next) => Promise<void> {
   if (perMinute <= 0) return (_ctx, next) => next();
   const limiter = new RateLimiter(perMinute);
   return async (ctx, next) => {
@@ -130,16 +168,12 @@ function rateLimiter(perMinute: number): (ctx: CalendarContext, next: Next) => P
     const client = actor?.kind === 'user' ? `user:${actor.sub}` : actor?.kind === 'service' ? `service:${actor.name}` : `ip:${ctx.ip}`;
     const decision = limiter.take(client);
     if (!decision.allowed) {
-      throw new HttpProblem(429, `Too many requests: at most ${perMinute} changes a minute per client; retry in ${decision.retryAfterSeconds} s.`, {
+      throw new HttpProblem(429, `Too many requests: at most ${perMinute} ${what} a minute per client; retry in ${decision.retryAfterSeconds} s.`, {
         'Retry-After': String(decision.retryAfterSeconds),
       });
     }
     await next();
   };
-}
-
-async function readJsonBody(ctx: Context): Promise<Record<string, unknown>> {
-  return parseJsonObject(await readBody(ctx.req, BODY_LIMIT_BYTES));
 }
 
 /** Middleware per auth mode; see AuthMode. A bad credential is never downgraded to anonymous. */
@@ -161,6 +195,15 @@ function authenticator(options: KoaAppOptions): (mode: AuthMode) => (ctx: Calend
   };
 
   const verified = new VerifiedTokenCache();
+  /** A cached verification counts only while the key that made it is still the current one. */
+  const fromCache = async (token: string): Promise<Record<string, unknown> | undefined> => {
+    const hit = verified.get(token);
+    if (!hit) return undefined;
+    const current = await options.tokenKeys.keyFor({ alg: 'RS256', ...(hit.kid === undefined ? {} : { kid: hit.kid }) }).catch(() => undefined);
+    if (current === hit.key) return hit.claims;
+    verified.delete(token);
+    return undefined;
+  };
   const user = async (ctx: CalendarContext, next: Next): Promise<void> => {
     const header = ctx.get('authorization');
     if (!header) {
@@ -168,13 +211,18 @@ function authenticator(options: KoaAppOptions): (mode: AuthMode) => (ctx: Calend
     }
     // The same scheme koa-jwt accepts; anything else goes to koa-jwt for its refusal.
     const [scheme, token, ...rest] = header.split(' ');
-    const claims = token && rest.length === 0 && /^Bearer$/i.test(scheme ?? '') ? verified.get(token) : undefined;
+    const claims = token && rest.length === 0 && /^Bearer$/i.test(scheme ?? '') ? await fromCache(token) : undefined;
     if (claims && token) {
       ctx.state.claims = claims;
       ctx.state.token = token;
     } else {
       await verifyJwt(ctx);
-      if (ctx.state.token && ctx.state.claims) verified.set(ctx.state.token, ctx.state.claims);
+      const { token: verifiedToken, claims: verifiedClaims } = ctx.state;
+      if (verifiedToken && verifiedClaims) {
+        const kid = tokenKid(verifiedToken);
+        const key = await options.tokenKeys.keyFor({ alg: 'RS256', ...(kid === undefined ? {} : { kid }) });
+        verified.set(verifiedToken, { claims: verifiedClaims, kid, key });
+      }
     }
     ctx.state.actor = await options.identity.userFromClaims(ctx.state.claims ?? {}, ctx.state.token ?? '');
     await next();
