@@ -65,7 +65,7 @@ it('mirrors only the window [now, now + window days): later observations wait, e
   expect(await store.get('lco-1')).toBeDefined(); // it ended before the window: history, not touched
 });
 
-it('runs never overlap: a second call waits for the first', async () => {
+it('runs never overlap: a second call during a run joins it', async () => {
   const { lco, useCase } = setUp();
   let inFlight = 0;
   let maxInFlight = 0;
@@ -81,12 +81,15 @@ it('runs never overlap: a second call waits for the first', async () => {
   const [a, b] = await Promise.all([useCase.execute(), useCase.execute({ subsite: 'mrc1' })]);
   expect(maxInFlight).toBe(1);
   expect(a[0]?.added).toEqual(['lco-1']);
-  expect(b[0]?.status).toBe('skipped');
+  expect(b).toEqual(a);
+  expect(lco.reads).toBe(1);
+  // After the run, a call starts a new one (which finds nothing newer).
+  expect((await useCase.execute())[0]?.status).toBe('skipped');
 });
 
-it('an unknown subsite is refused', () => {
+it('an unknown subsite is refused', async () => {
   const { useCase } = setUp();
-  expect(() => useCase.execute({ subsite: 'saf' })).toThrow(UnknownSubsiteError);
+  await expect(useCase.execute({ subsite: 'saf' })).rejects.toThrow(UnknownSubsiteError);
 });
 
 it('creates projects several at once, and writes each event only after its own project, in order', async () => {
@@ -116,4 +119,67 @@ it('creates projects several at once, and writes each event only after its own p
   expect(written).toEqual(expected);
   expect(report).toMatchObject({ added: expected, errors: ['lco-7: projects service refused it'] });
   expect(await store.get('lco-7')).toBeUndefined();
+});
+
+describe('triggers share runs', () => {
+  /** An LCO whose schedule reads wait until the test opens the gate. */
+  class GatedLco extends ScriptedLco {
+    private open!: () => void;
+    gate = new Promise<void>((resolve) => (this.open = resolve));
+    release(): void {
+      this.open();
+    }
+    override async fetchSchedule(query: ScheduleQuery): Promise<Schedule> {
+      await this.gate;
+      return super.fetchSchedule(query);
+    }
+  }
+
+  function gatedSetUp() {
+    const lco = new GatedLco();
+    const useCase = new ImportSchedules(
+      new InMemoryReservationStore(), new InMemoryProjectsGateway(), lco,
+      new EnvSiteProxySecrets({ SITE_PROXY_SECRET_MRC: 's' }), new InMemoryScheduleTrackingStore(), new FixedClock(Date.parse('2030-01-01T00:00:00Z')),
+      { sites: { mrc: { '0m31': 'mrc1', '0m61': 'mrc2' } }, windowDays: 21, fullRefreshSeconds: 3600 },
+    );
+    lco.observations = [obs(1, '2030-01-02T00:00:00Z', '2030-01-02T01:00:00Z')];
+    return { lco, useCase };
+  }
+
+  it('20 triggers while a run is going join it: one read per subsite, the same reports for all', async () => {
+    const { lco, useCase } = gatedSetUp();
+    const all = Array.from({ length: 20 }, () => useCase.execute());
+    const one = useCase.execute({ subsite: 'mrc1' });
+    lco.release();
+    const answers = await Promise.all(all);
+    expect(lco.reads).toBe(2); // mrc1 and mrc2, once
+    for (const reports of answers) expect(reports).toEqual(answers[0]);
+    expect(answers[0]?.map((r) => r.subsite)).toEqual(['mrc1', 'mrc2']);
+    expect(await one).toEqual([answers[0]?.[0]]);
+  });
+
+  it('a request the run under way does not cover waits for it, in one shared next run', async () => {
+    const { lco, useCase } = gatedSetUp();
+    const first = useCase.execute({ subsite: 'mrc2' });
+    // Not covered by the mrc2 run: these make one next run, with mrc1 and (from the full trigger) mrc2 again.
+    const waiting = [useCase.execute({ subsite: 'mrc1' }), useCase.execute({ subsite: 'mrc1' }), useCase.execute()];
+    lco.release();
+    expect((await first).map((r) => r.subsite)).toEqual(['mrc2']);
+    const [a, b, full] = await Promise.all(waiting);
+    expect(a).toEqual(b);
+    expect(full?.map((r) => r.subsite)).toEqual(['mrc1', 'mrc2']);
+    expect(lco.reads).toBe(2); // mrc2 once, then the next run's mrc1 (mrc2's schedule has not moved: skipped)
+    // Nothing is left running: a later trigger starts afresh.
+    lco.lastScheduled = '2030-01-01T00:10:00Z';
+    expect((await useCase.execute({ subsite: 'mrc1' }))[0]?.status).toBe('imported');
+  });
+
+  it('a failed run does not wedge the ones after it', async () => {
+    const { lco, useCase } = gatedSetUp();
+    lco.release();
+    lco.lastScheduleTime = async () => { throw new Error('LCO down'); };
+    expect((await useCase.execute())[0]?.status).toBe('failed');
+    lco.lastScheduleTime = async () => '2030-01-01T00:00:00Z';
+    expect((await useCase.execute())[0]?.status).toBe('imported');
+  });
 });

@@ -15,6 +15,8 @@ export class SiteProxyStandIn {
   fault: Fault = 'none';
   maxPageSize = 2;
   requests = 0;
+  /** Every answer waits this long first (a slow proxy). */
+  delayMs = 0;
   private server?: LoopbackServer;
 
   get urlTemplate(): string {
@@ -29,6 +31,7 @@ export class SiteProxyStandIn {
   async start(): Promise<this> {
     this.server = await startLoopbackServer(async (req, res) => {
       this.requests += 1;
+      if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
       const url = new URL(req.url ?? '/', this.url);
       const [, wema, ...rest] = url.pathname.split('/');
       const path = rest.join('/');

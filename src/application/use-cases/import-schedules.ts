@@ -37,13 +37,24 @@ export interface SubsiteReport {
   writes: number;
 }
 
+/** One import run: the subsites it covers and, once it is under way, its reports. */
+interface Run {
+  readonly subsites: Subsite[];
+  readonly names: Set<string>;
+  reports: Promise<SubsiteReport[]>;
+}
+
 /**
  * The LCO import: keeps each subsite's imported events an exact mirror of LCO's schedule in
- * `[now, now + window)`. Runs are serialised, so they never overlap.
+ * `[now, now + window)`. Runs never overlap, and they are shared: a request for subsites that the run
+ * under way (or the one waiting for it) covers joins that run and gets its reports, so any number of
+ * triggers cost one run. A request the current run does not cover is added to the one waiting run.
  */
 @injectable()
 export class ImportSchedules {
-  private running: Promise<unknown> = Promise.resolve();
+  private current?: Run;
+  /** Not started yet: more subsites may still join it. */
+  private next?: Run;
 
   constructor(
     @inject(ReservationStoreToken) private readonly store: ReservationStore,
@@ -55,11 +66,40 @@ export class ImportSchedules {
     @inject(ImportSettingsToken) private readonly settings: ImportSettings,
   ) {}
 
-  /** Imports every configured subsite, or just `subsite`. */
-  execute(input: { subsite?: string } = {}): Promise<SubsiteReport[]> {
-    const subsites = input.subsite === undefined ? subsitesOf(this.settings.sites) : [this.subsite(input.subsite)];
-    const run = this.running.then(() => this.importAll(subsites));
-    this.running = run.catch(() => undefined);
+  /** Imports every configured subsite, or just `subsite`; the reports are those of the subsites asked for. */
+  async execute(input: { subsite?: string } = {}): Promise<SubsiteReport[]> {
+    const wanted = input.subsite === undefined ? subsitesOf(this.settings.sites) : [this.subsite(input.subsite)];
+    const names = new Set(wanted.map((s) => s.ptrSite));
+    const reports = await this.runCovering(wanted).reports;
+    return reports.filter((r) => names.has(r.subsite));
+  }
+
+  private runCovering(wanted: Subsite[]): Run {
+    const covers = (run: Run): boolean => wanted.every((s) => run.names.has(s.ptrSite));
+    const { current, next } = this;
+    if (current && covers(current)) return current;
+    if (next) {
+      for (const subsite of wanted) {
+        if (!next.names.has(subsite.ptrSite)) next.subsites.push(subsite);
+        next.names.add(subsite.ptrSite);
+      }
+      return next;
+    }
+    const run: Run = { subsites: [...wanted], names: new Set(wanted.map((s) => s.ptrSite)), reports: Promise.resolve([]) };
+    const previous = current;
+    if (previous) this.next = run;
+    else this.current = run;
+    run.reports = (previous ? previous.reports.catch(() => undefined) : Promise.resolve()).then(() => {
+      this.current = run;
+      if (this.next === run) this.next = undefined;
+      // In configuration order, whatever order the requests that joined it came in.
+      const order = subsitesOf(this.settings.sites).map((s) => s.ptrSite);
+      return this.importAll([...run.subsites].sort((a, b) => order.indexOf(a.ptrSite) - order.indexOf(b.ptrSite)));
+    });
+    const done = (): void => {
+      if (this.current === run) this.current = undefined;
+    };
+    run.reports.then(done, done);
     return run;
   }
 
