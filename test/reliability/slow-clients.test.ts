@@ -1,0 +1,187 @@
+/**
+ * Slow and malformed clients (issue 11, points 1 and 9). A request holds a handler slot only once its
+ * body is in; bodies have a deadline and a minimum rate; connections per client address are capped;
+ * the answers Node writes itself (400, 408, 431) carry CORS and a reason.
+ */
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { killSpawnedServers, spawnServer, type ChildServer } from '../support/child-server.js';
+import { IdentityProvider, ISSUER } from '../support/identity-provider.js';
+import { tempDir } from '../support/temp-dir.js';
+
+let idp: IdentityProvider;
+const dir = tempDir('slow-clients-');
+beforeAll(async () => {
+  idp = await new IdentityProvider().start();
+});
+afterAll(async () => {
+  await idp.stop();
+  dir.remove();
+});
+afterEach(killSpawnedServers);
+
+let files = 0;
+const serve = (env: Record<string, string> = {}): Promise<ChildServer> => spawnServer({
+  SQLITE_PATH: join(dir.path, `c${++files}.db`), AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false',
+  LOG_LEVEL: 'info', ...env,
+});
+
+const WEEK = JSON.stringify({ site: 'saf', start: '2031-03-01T00:00:00Z', end: '2031-03-08T00:00:00Z' });
+
+/** A connection from `localAddress` (any 127.x address is this machine) that sends headers, then a byte every `everyMs`. */
+function trickle(url: string, localAddress: string, everyMs: number, onAnswer: (text: string) => void): { socket: Socket; stop: () => void } {
+  const { hostname, port } = new URL(url);
+  const socket = connect({ host: hostname, port: Number(port), localAddress });
+  let timer: NodeJS.Timeout | undefined;
+  let answer = '';
+  socket.on('connect', () => {
+    socket.write(`POST /siteevents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+    timer = setInterval(() => socket.write(' '), everyMs);
+  });
+  socket.on('data', (chunk) => (answer += chunk.toString()));
+  socket.on('close', () => {
+    clearInterval(timer);
+    onAnswer(answer);
+  });
+  socket.on('error', () => undefined);
+  return { socket, stop: () => { clearInterval(timer); socket.destroy(); } };
+}
+
+/** The raw answer to `request` written on one connection. */
+function rawExchange(url: string, request: string | Buffer): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', () => resolve(answer));
+  });
+}
+
+it('260 connections trickling their bodies for 30 s: a normal client keeps getting 200 fast', async () => {
+  // MAX_IN_FLIGHT 256 as by default. Before: every trickler held a slot from its first byte, and the
+  // normal client got 503 for as long as the attack lasted.
+  const server = await serve({ MAX_IN_FLIGHT: '256', BODY_TIMEOUT_SECONDS: '10' });
+  const durationMs = 30_000;
+  const stopAt = Date.now() + durationMs;
+  const answers: string[] = [];
+  const open = new Set<{ stop: () => void }>();
+  let connections = 0;
+  // 260 attackers at once, from five addresses (52 each, under the per-address cap of 64), each
+  // reconnecting as soon as it is cut off, until the attack ends.
+  const attacker = (address: string): void => {
+    if (Date.now() >= stopAt) return;
+    connections += 1;
+    const handle = trickle(server.url, address, 2000, (answer) => {
+      open.delete(handle);
+      answers.push(answer);
+      attacker(address);
+    });
+    open.add(handle);
+  };
+  for (let i = 0; i < 260; i++) attacker(`127.0.0.${2 + (i % 5)}`);
+
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  await new Promise((r) => setTimeout(r, 1000));
+  while (Date.now() < stopAt) {
+    const started = performance.now();
+    const res = await fetch(`${server.url}/siteevents`, { method: 'POST', body: WEEK });
+    await res.text();
+    latencies.push(performance.now() - started);
+    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (const handle of open) handle.stop();
+  latencies.sort((a, b) => a - b);
+  const median = latencies[Math.floor(latencies.length / 2)] as number;
+  const p95 = latencies[Math.floor(latencies.length * 0.95)] as number;
+  const cutOff = answers.filter((a) => a.startsWith('HTTP/1.1 408')).length;
+  process.stderr.write(`slow bodies: ${connections} trickling connections over ${durationMs / 1000} s (260 at once); normal client: ` +
+    `${latencies.length} requests ${JSON.stringify(Object.fromEntries(statuses))}, median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, ` +
+    `max ${(latencies.at(-1) as number).toFixed(1)} ms; ${cutOff} tricklers cut off with 408\n`);
+  expect([...statuses.keys()]).toEqual([200]);
+  expect(median).toBeLessThan(100);
+  expect(latencies.length).toBeGreaterThan(50);
+  // Tricklers are cut off by the body deadline or rate (408), and reconnect: the attack really went on.
+  expect(cutOff).toBeGreaterThanOrEqual(260);
+  expect(connections).toBeGreaterThan(260);
+  expect(server.child.exitCode).toBeNull();
+}, 60_000);
+
+it('a body that arrives too slowly is cut off with 408 by its minimum rate, before its deadline, with CORS and a reason', async () => {
+  const server = await serve({ BODY_TIMEOUT_SECONDS: '20', BODY_MIN_BYTES_PER_SECOND: '100' });
+  const started = performance.now();
+  const answer = await new Promise<string>((resolve) => trickle(server.url, '127.0.0.1', 500, resolve));
+  const seconds = (performance.now() - started) / 1000;
+  expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  expect(answer).toMatch(/access-control-allow-origin: \*/i);
+  expect(answer).toMatch(/connection: close/i);
+  expect(answer).toMatch(/The request body is arriving too slowly \(under 100 bytes a second\)\.$/);
+  expect(seconds).toBeGreaterThan(1.9);
+  expect(seconds).toBeLessThan(6);
+});
+
+it('a body that keeps its rate but not its deadline is cut off at the deadline', async () => {
+  const server = await serve({ BODY_TIMEOUT_SECONDS: '2', BODY_MIN_BYTES_PER_SECOND: '1' });
+  const started = performance.now();
+  const answer = await new Promise<string>((resolve) => trickle(server.url, '127.0.0.1', 100, resolve));
+  expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  expect(answer).toMatch(/The request body did not arrive within 2 s\.$/);
+  expect((performance.now() - started) / 1000).toBeLessThan(5);
+});
+
+it('one address may hold MAX_CONNECTIONS_PER_CLIENT connections; past that a new one is refused at once, others are not affected', async () => {
+  const server = await serve({ MAX_CONNECTIONS_PER_CLIENT: '20' });
+  const answers: string[] = [];
+  const handles = Array.from({ length: 50 }, () => trickle(server.url, '127.0.0.9', 1000, (a) => answers.push(a)));
+  await new Promise((r) => setTimeout(r, 1500));
+  const refused = answers.filter((a) => a.startsWith('HTTP/1.1 503')).length;
+  const closedEarly = answers.length;
+  // Another address is served meanwhile.
+  const other = await fetch(`${server.url}/siteevents`, { method: 'POST', body: WEEK });
+  expect(other.status).toBe(200);
+  for (const h of handles) h.stop();
+  process.stderr.write(`connection cap: 50 connections from one address, cap 20: ${closedEarly} closed at once (${refused} with the 503 answer)\n`);
+  expect(closedEarly).toBe(30);
+  expect(server.output()).toMatch(/connection refused: too many from one address/);
+});
+
+describe("answers Node's parser writes itself carry CORS, nosniff and a plain-text reason", () => {
+  let server: ChildServer;
+  beforeEach(async () => {
+    server = await serve();
+  });
+
+  it.each([
+    ['malformed request line', 'GARBAGE\r\n\r\n', 400, 'The request is not valid HTTP.'],
+    ['oversized headers', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'The request headers are too large.'],
+    ['a bad header name', 'GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n', 400, 'The request is not valid HTTP.'],
+  ])('%s', async (_name, request, status, reason) => {
+    const answer = await rawExchange(server.url, request);
+    expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(answer).toMatch(/\r\naccess-control-allow-origin: \*\r\n/i);
+    expect(answer).toMatch(/\r\naccess-control-allow-headers: Content-Type, Authorization, X-Amz-Date, X-Api-Key, X-Amz-Security-Token, X-Amz-User-Agent\r\n/i);
+    expect(answer).toMatch(/\r\nx-content-type-options: nosniff\r\n/i);
+    expect(answer).toMatch(/\r\ncontent-type: text\/plain; charset=utf-8\r\n/i);
+    expect(answer.endsWith(`\r\n\r\n${reason}`)).toBe(true);
+  });
+
+  it('every response of the routes carries nosniff too: successes, errors, preflights', async () => {
+    const ok = await fetch(`${server.url}/siteevents`, { method: 'POST', body: WEEK });
+    const bad = await fetch(`${server.url}/siteevents`, { method: 'POST', body: '<script>' });
+    const preflight = await fetch(`${server.url}/newevent`, { method: 'OPTIONS' });
+    const missing = await fetch(`${server.url}/nowhere`);
+    for (const res of [ok, bad, preflight, missing]) expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect([ok.status, bad.status, preflight.status, missing.status]).toEqual([200, 400, 204, 404]);
+  });
+});
+
+it('a client stalling in its headers gets 408 with CORS and a reason', async () => {
+  const server = await serve({ REQUEST_TIMEOUT_SECONDS: '2' });
+  const answer = await rawExchange(server.url, 'POST /siteevents HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+  expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+  expect(answer).toMatch(/access-control-allow-origin: \*/i);
+  expect(answer.endsWith('The request took too long to arrive.')).toBe(true);
+}, 20_000);
