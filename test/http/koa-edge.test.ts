@@ -10,7 +10,7 @@ import { StaticTokenKeys } from '../../src/adapters/auth/static-token-keys.js';
 import { ClaimsIdentityResolver } from '../../src/adapters/auth/claims-identity-resolver.js';
 import { StoreUnavailableError } from '../../src/domain/errors.js';
 
-async function serve(routes: Route[]) {
+async function serve(routes: Route[], maxInFlight = 256) {
   const lines: Array<Record<string, unknown>> = [];
   const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk)) as Record<string, unknown>); done(); } });
   const app = buildKoaApp({
@@ -18,7 +18,7 @@ async function serve(routes: Route[]) {
     tokenKeys: new StaticTokenKeys(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey),
     identity: new ClaimsIdentityResolver({ serviceApiKeys: [] }),
     audience: 'master', issuer: 'test', clockToleranceSeconds: 0, allowAnonymousProjectLinks: false,
-    rateLimitPerMinute: 600, importTriggersPerMinute: 6, maxInFlight: 256, bodyTimeoutSeconds: 10, bodyMinBytesPerSecond: 1024,
+    rateLimitPerMinute: 600, importTriggersPerMinute: 6, maxInFlight, bodyTimeoutSeconds: 10, bodyMinBytesPerSecond: 1024,
     logger: pino({ level: 'info' }, sink),
     healthCheck: async () => { throw new StoreUnavailableError('database is locked'); },
   });
@@ -91,6 +91,31 @@ it('a chunked body with no Content-Length is cut off with 413 once it passes 1 M
     expect(big.status).toBe(413);
     const small = await fetch(`${s.url}/echo`, { method: 'POST', body: '{"ok":true}' });
     expect(await small.json()).toEqual({ ok: true });
+  } finally {
+    await s.close();
+  }
+});
+
+it('a shed request is one short warn line with the running count, never an error with a stack', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const slow: Route = { method: 'POST', path: '/slow', auth: 'none', hasBody: true, handle: async () => { await gate; return { ok: true }; } };
+  const s = await serve([slow], 2);
+  try {
+    const held = [0, 1].map(() => fetch(`${s.url}/slow`, { method: 'POST', body: '{}' }));
+    await new Promise((r) => setTimeout(r, 100));
+    const shed = await Promise.all([0, 1, 2].map(() => fetch(`${s.url}/slow`, { method: 'POST', body: '{}' })));
+    expect(shed.map((r) => r.status)).toEqual([503, 503, 503]);
+    release();
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    const lines = s.lines.filter((l) => l.msg === 'request shed');
+    expect(lines.map((l) => l.shedTotal)).toEqual([1, 2, 3]);
+    for (const line of lines) {
+      expect(line).toMatchObject({ level: 40, method: 'POST', path: '/slow', status: 503 });
+      expect(line.err).toBeUndefined();
+      expect(JSON.stringify(line).length).toBeLessThan(300);
+    }
+    expect(s.lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
   } finally {
     await s.close();
   }
