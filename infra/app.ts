@@ -10,7 +10,10 @@ const app = new cdk.App();
 const stage = (app.node.tryGetContext('stage') as string | undefined) ?? 'dev';
 if (stage !== 'dev' && stage !== 'prod') throw new Error(`unknown stage ${stage}: use -c stage=dev or -c stage=prod`);
 
-const passThrough = ['AUTH_JWKS_URI', 'AUTH_PUBLIC_KEY', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_USERINFO_URL', 'SERVICE_API_KEYS',
+// The service keys come from SSM unless SERVICE_API_KEYS_SOURCE=env is set in the deploying shell.
+const serviceApiKeysSource = process.env.SERVICE_API_KEYS_SOURCE === 'env' ? 'env' : 'ssm';
+const passThrough = ['AUTH_JWKS_URI', 'AUTH_PUBLIC_KEY', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_USERINFO_URL',
+  ...(serviceApiKeysSource === 'env' ? ['SERVICE_API_KEYS'] : []),
   'ALLOW_ANONYMOUS_PROJECT_LINKS', 'PROJECTS_API_URL', 'LOG_LEVEL', 'MAX_RESERVATION_HOURS'];
 const functionEnvironment = Object.fromEntries(passThrough.flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
 
@@ -18,5 +21,6 @@ new CalendarStack(app, `photonranch-calendar-${stage}`, {
   stage: stage as Stage,
   lambdaCodePath: resolve('dist/lambda'),
   functionEnvironment,
+  serviceApiKeysSource,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

@@ -1,7 +1,8 @@
 /**
  * The whole AWS deployment of one stage: the HTTP API and its routes, the Lambda function serving
  * them (dist/lambda, built by `npm run build:lambda`), both DynamoDB tables with their GSIs and
- * point-in-time recovery, and IAM limited to those tables and the site-proxy secrets in SSM.
+ * point-in-time recovery, and IAM limited to those tables and the secrets in SSM (the site-proxy
+ * secrets and the service keys).
  */
 import cdk from 'aws-cdk-lib';
 import apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -20,8 +21,14 @@ export interface CalendarStackProps extends cdk.StackProps {
   readonly stage: Stage;
   /** Folder holding the bundle's index.mjs. */
   readonly lambdaCodePath: string;
-  /** Environment of the function: AUTH_JWKS_URI, AUTH_ISSUER, PROJECTS_API_URL, SERVICE_API_KEYS, ... */
+  /** Environment of the function: AUTH_JWKS_URI, AUTH_ISSUER, PROJECTS_API_URL, ... */
   readonly functionEnvironment: Readonly<Record<string, string>>;
+  /**
+   * Where the function reads its service keys: `ssm` (the default), the SecureString parameter
+   * `/photonranch-calendar/<stage>/service-api-keys`, so the keys never stand in the template; or
+   * `env`, SERVICE_API_KEYS in functionEnvironment.
+   */
+  readonly serviceApiKeysSource?: 'ssm' | 'env';
 }
 
 /** Every route of the calendar API (CONTRACT.md), as API Gateway route keys. */
@@ -74,8 +81,15 @@ export class CalendarStack extends cdk.Stack {
       removalPolicy,
     });
 
+    const serviceApiKeysSource = props.serviceApiKeysSource ?? 'ssm';
+    if (serviceApiKeysSource === 'ssm' && props.functionEnvironment.SERVICE_API_KEYS !== undefined) {
+      throw new Error('SERVICE_API_KEYS would stand in plain text in the template: put the keys in SSM (see README), or choose serviceApiKeysSource env');
+    }
+    const serviceApiKeysParameter = `photonranch-calendar/${stage}/service-api-keys`;
     const environment = {
       ...props.functionEnvironment,
+      SERVICE_API_KEYS_SOURCE: serviceApiKeysSource,
+      ...(serviceApiKeysSource === 'ssm' ? { SERVICE_API_KEYS_PARAMETER: `/${serviceApiKeysParameter}` } : {}),
       NODE_ENV: 'production',
       STORAGE: 'dynamodb',
       STAGE: stage,
@@ -93,7 +107,10 @@ export class CalendarStack extends cdk.Stack {
     this.trackingTable.grantReadWriteData(role);
     role.addToPolicy(new iam.PolicyStatement({
       actions: ['ssm:GetParameter', 'ssm:GetParameters'],
-      resources: [cdk.Arn.format({ service: 'ssm', resource: 'parameter', resourceName: 'site-proxy-secret/*' }, this)],
+      resources: [
+        cdk.Arn.format({ service: 'ssm', resource: 'parameter', resourceName: 'site-proxy-secret/*' }, this),
+        cdk.Arn.format({ service: 'ssm', resource: 'parameter', resourceName: serviceApiKeysParameter }, this),
+      ],
     }));
 
     this.httpFunction = new lambda.Function(this, 'Http', {

@@ -5,6 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
 import { LOCAL_ISSUER } from '../adapters/auth/local-signing-key.js';
+import { parseServiceApiKeys } from '../adapters/auth/service-keys.js';
 import { DEFAULT_LCO_SITES, type SiteMapping } from '../domain/lco.js';
 
 export type AuthSource =
@@ -246,11 +247,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-/**
- * Comma-separated service keys (blank entries ignored), or undefined when one is shorter than 16
- * characters. The same rule for SERVICE_API_KEYS and for the SSM parameter that replaces it.
- */
-export function parseServiceApiKeys(text: string): string[] | undefined {
-  const keys = text.split(',').map((k) => k.trim()).filter((k) => k !== '');
-  return keys.some((k) => k.length < 16) ? undefined : keys;
-}

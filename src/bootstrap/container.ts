@@ -18,6 +18,7 @@ import { SiteProxySecretsToken, type SiteProxySecrets } from '../application/por
 import { ImportSchedules } from '../application/use-cases/import-schedules.js';
 import { ListSchedulerObservations } from '../application/use-cases/list-scheduler-observations.js';
 import { EnvSiteProxySecrets } from '../adapters/secrets/env-site-proxy-secrets.js';
+import { SsmServiceApiKeys } from '../adapters/secrets/ssm-service-api-keys.js';
 import { SsmSiteProxySecrets } from '../adapters/secrets/ssm-site-proxy-secrets.js';
 import { AddProjectToReservations } from '../application/use-cases/add-project-to-reservations.js';
 import { CreateReservation } from '../application/use-cases/create-reservation.js';
@@ -180,7 +181,13 @@ export async function buildContainer(config: AppConfig, logger: Logger = createL
   container.bind<IdentityResolver>(IdentityResolverToken).toConstantValue(
     new ClaimsIdentityResolver({
       ...(config.authUserinfoUrl ? { userinfoUrl: config.authUserinfoUrl } : {}),
-      serviceApiKeys: config.serviceApiKeys,
+      serviceApiKeys: config.serviceApiKeysSource === 'ssm'
+        ? new SsmServiceApiKeys({
+          parameterName: config.serviceApiKeysParameter,
+          source: { region: config.awsRegion },
+          onError: (err) => logger.error({ err }, 'service keys could not be read from SSM'),
+        })
+        : config.serviceApiKeys,
       onUserinfoError: (err) => logger.warn({ err }, 'userinfo lookup failed; treating the caller as having no roles'),
     }),
   );

@@ -12,13 +12,16 @@ const code = tempDir('lambda-code-');
 writeFileSync(join(code.path, 'index.mjs'), 'export const http = async () => ({ statusCode: 200, body: "" });\n');
 afterAll(() => code.remove());
 
-function synth(stage: Stage) {
+const AUTH_ENV = { AUTH_JWKS_URI: 'https://tenant.example/.well-known/jwks.json', AUTH_ISSUER: 'https://tenant.example/' };
+
+function synth(stage: Stage, extra: Partial<ConstructorParameters<typeof CalendarStack>[2]> = {}) {
   const app = new cdk.App();
   const stack = new CalendarStack(app, `photonranch-calendar-${stage}`, {
     stage,
     lambdaCodePath: code.path,
-    functionEnvironment: { AUTH_JWKS_URI: 'https://tenant.example/.well-known/jwks.json', AUTH_ISSUER: 'https://tenant.example/' },
+    functionEnvironment: AUTH_ENV,
     env: { account: '123456789012', region: 'us-east-1' },
+    ...extra,
   });
   return Template.fromStack(stack);
 }
@@ -82,10 +85,31 @@ describe.each(['dev', 'prod'] as const)('stage %s', (stage) => {
       expect(resources.length).toBeGreaterThan(0);
       const text = JSON.stringify(resources);
       expect(text).not.toBe('["*"]');
-      expect(text).toMatch(/Calendar|ScheduleTracking|site-proxy-secret/);
+      expect(text).toMatch(/Calendar|ScheduleTracking|site-proxy-secret|service-api-keys/);
     }
     const ssm = statements.find((s) => JSON.stringify(s.Action).includes('ssm:GetParameter'));
     expect(JSON.stringify(ssm?.Resource)).toContain(':parameter/site-proxy-secret/*');
+    expect(JSON.stringify(ssm?.Resource)).toContain(`:parameter/photonranch-calendar/${stage}/service-api-keys`);
+  });
+
+  it('reads the service keys from SSM by default: no SERVICE_API_KEYS anywhere in the template', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SERVICE_API_KEYS_SOURCE: 'ssm', SERVICE_API_KEYS_PARAMETER: `/photonranch-calendar/${stage}/service-api-keys` }) },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/"SERVICE_API_KEYS"/);
+  });
+});
+
+describe('service keys on the stack', () => {
+  it('refuses SERVICE_API_KEYS in the environment while the source is ssm', () => {
+    expect(() => synth('dev', { functionEnvironment: { ...AUTH_ENV, SERVICE_API_KEYS: 'a-key-of-16-chars-or-more' } })).toThrow(/plain text in the template/);
+  });
+
+  it('with source env, passes SERVICE_API_KEYS through as before', () => {
+    const template = synth('dev', { functionEnvironment: { ...AUTH_ENV, SERVICE_API_KEYS: 'a-key-of-16-chars-or-more' }, serviceApiKeysSource: 'env' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SERVICE_API_KEYS_SOURCE: 'env', SERVICE_API_KEYS: 'a-key-of-16-chars-or-more' }) },
+    });
   });
 });
 

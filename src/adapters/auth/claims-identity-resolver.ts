@@ -3,12 +3,13 @@ import type { IdentityResolver } from '../../application/ports/identity-resolver
 import { ADMIN_ROLE, type Actor } from '../../domain/actor.js';
 import { UnauthenticatedError } from '../../domain/errors.js';
 import { ROLES_CLAIM } from './local-signing-key.js';
+import type { ServiceKeySource } from './service-keys.js';
 
 export interface IdentityOptions {
   /** Auth0 `/userinfo`, asked for roles when a token does not carry the Photon Ranch claim. */
   readonly userinfoUrl?: string;
-  /** Keys that trusted backends send as `X-Api-Key`. */
-  readonly serviceApiKeys: readonly string[];
+  /** Keys that trusted backends send as `X-Api-Key`: a fixed list, or a source that fetches them (SSM). */
+  readonly serviceApiKeys: readonly string[] | ServiceKeySource;
   readonly userinfoTimeoutMs?: number;
   /** Logs a failed userinfo call (the caller is then treated as having no roles). */
   readonly onUserinfoError?: (error: unknown) => void;
@@ -32,12 +33,11 @@ const digest = (value: string): Buffer => createHash('sha256').update(value, 'ut
  * Service keys are compared in constant time against every configured key.
  */
 export class ClaimsIdentityResolver implements IdentityResolver {
-  private readonly serviceKeyDigests: Buffer[];
   private readonly userinfoCache = new Map<string, { roles: string[]; expiresAt: number }>();
+  /** The digests of the keys, made again only when the source hands over a different set. */
+  private digests: { keys: readonly string[]; digests: Buffer[] } = { keys: [], digests: [] };
 
-  constructor(private readonly options: IdentityOptions) {
-    this.serviceKeyDigests = options.serviceApiKeys.map(digest);
-  }
+  constructor(private readonly options: IdentityOptions) {}
 
   async userFromClaims(claims: Readonly<Record<string, unknown>>, rawToken: string): Promise<Actor> {
     const sub = claims.sub;
@@ -53,13 +53,16 @@ export class ClaimsIdentityResolver implements IdentityResolver {
     return { kind: 'user', sub, isAdmin: roles.includes(ADMIN_ROLE), ...(name === undefined ? {} : { name }) };
   }
 
-  serviceFromKey(apiKey: string): Actor | undefined {
+  async serviceFromKey(apiKey: string): Promise<Actor | undefined> {
+    const source = this.options.serviceApiKeys;
+    const keys = isKeyList(source) ? source : await source.keys();
+    if (this.digests.keys !== keys) this.digests = { keys, digests: keys.map(digest) };
     const presented = digest(apiKey);
     let match = false;
     const equal = this.options.compareDigests ?? timingSafeEqual;
     // Every configured key is compared, each as a fixed-length digest: no early exit on a match, and
     // nothing about how much of a key was right.
-    for (const expected of this.serviceKeyDigests) match = equal(presented, expected) || match;
+    for (const expected of this.digests.digests) match = equal(presented, expected) || match;
     return match ? { kind: 'service', name: 'service-key' } : undefined;
   }
 
@@ -95,3 +98,5 @@ export class ClaimsIdentityResolver implements IdentityResolver {
     if (this.userinfoCache.size >= MAX_CACHED_USERINFO) this.userinfoCache.clear();
   }
 }
+
+const isKeyList = (source: readonly string[] | ServiceKeySource): source is readonly string[] => Array.isArray(source);

@@ -9,7 +9,7 @@ export interface IdentityResolver {
   userFromClaims(claims: Readonly<Record<string, unknown>>, rawToken: string): Promise<Actor>;
 
   /** The trusted backend holding this service key, or undefined when the key is not valid. */
-  serviceFromKey(apiKey: string): Actor | undefined;
+  serviceFromKey(apiKey: string): Promise<Actor | undefined>;
 }
 
 export const IdentityResolverToken = Symbol.for('IdentityResolver');

@@ -232,7 +232,7 @@ function authenticator(options: KoaAppOptions): (mode: AuthMode) => (ctx: Calend
     if (ctx.get('authorization')) return user(ctx, next);
     const apiKey = ctx.get('x-api-key');
     if (apiKey) {
-      const service = options.identity.serviceFromKey(apiKey);
+      const service = await options.identity.serviceFromKey(apiKey);
       if (!service) throw new UnauthenticatedError('Unauthorized: the service key (X-Api-Key) is not valid.');
       ctx.state.actor = service;
       return next();
