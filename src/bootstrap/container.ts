@@ -18,7 +18,7 @@ import { SiteProxySecretsToken, type SiteProxySecrets } from '../application/por
 import { ImportSchedules } from '../application/use-cases/import-schedules.js';
 import { ListSchedulerObservations } from '../application/use-cases/list-scheduler-observations.js';
 import { EnvSiteProxySecrets } from '../adapters/secrets/env-site-proxy-secrets.js';
-import { SsmServiceApiKeys } from '../adapters/secrets/ssm-service-api-keys.js';
+import { SsmServiceApiKeys } from '../adapters/auth/ssm-service-api-keys.js';
 import { SsmSiteProxySecrets } from '../adapters/secrets/ssm-site-proxy-secrets.js';
 import { AddProjectToReservations } from '../application/use-cases/add-project-to-reservations.js';
 import { CreateReservation } from '../application/use-cases/create-reservation.js';

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { ClaimsIdentityResolver } from '../../src/adapters/auth/claims-identity-resolver.js';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { join } from 'node:path';
-import { SsmServiceApiKeys } from '../../src/adapters/secrets/ssm-service-api-keys.js';
+import { SsmServiceApiKeys } from '../../src/adapters/auth/ssm-service-api-keys.js';
 import { loadConfig } from '../../src/bootstrap/config.js';
 import { IdentityUnavailableError } from '../../src/domain/errors.js';
 import { killSpawnedServers, spawnServer } from '../support/child-server.js';

@@ -1,6 +1,6 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { IdentityUnavailableError } from '../../domain/errors.js';
-import { parseServiceApiKeys, type ServiceKeySource } from '../auth/service-keys.js';
+import { parseServiceApiKeys, type ServiceKeySource } from './service-keys.js';
 
 export interface SsmServiceApiKeysOptions {
   /** The SecureString parameter holding the comma-separated keys. */
