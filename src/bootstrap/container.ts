@@ -118,7 +118,7 @@ interface Storage {
 }
 
 /** The one place that chooses the storage adapters. */
-async function openStorage(config: AppConfig, clock: Clock, logger: Logger): Promise<Storage> {
+async function openStorage(config: AppConfig, logger: Logger): Promise<Storage> {
   switch (config.storage) {
     case 'sqlite': {
       const db: SqliteDatabase = openSqliteDatabase(config.sqlitePath, { synchronous: config.sqliteSynchronous });
@@ -161,7 +161,7 @@ async function openStorage(config: AppConfig, clock: Clock, logger: Logger): Pro
 export async function buildContainer(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Promise<AppContainer> {
   const container = new Container();
   const clock = new SystemClock();
-  const storage = await openStorage(config, clock, logger);
+  const storage = await openStorage(config, logger);
   const { projectsApiUrl } = config;
   const projects = projectsApiUrl
     ? new LazyProjectsGateway(async () => new (await import('../adapters/projects/http-projects-gateway.js')).HttpProjectsGateway({
