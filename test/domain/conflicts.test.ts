@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { conflictsWith, findConflictingPairs, findConflicts, type Booking } from '../../src/domain/conflicts.js';
-import { isActiveAt, overlaps } from '../../src/domain/interval.js';
+import { activeAtWindow, isActiveAt, overlaps } from '../../src/domain/interval.js';
 import { formatUtcTime } from '../../src/domain/time.js';
 
 const BASE = 1_750_000_000;
@@ -38,6 +38,13 @@ describe('overlap', () => {
 
   it('an interval is active at its start and not at its end', () => {
     fc.assert(fc.property(interval, (a) => isActiveAt(a, a.start) && !isActiveAt(a, a.end)));
+  });
+
+  it('the stores\' "active at t" (overlapping the window [t, t + 1 s)) is exactly isActiveAt', () => {
+    fc.assert(fc.property(interval, fc.integer({ min: -10, max: 15_010 }), (a, offset) => {
+      const t = formatUtcTime(BASE + offset);
+      return overlaps(a, activeAtWindow(t)) === isActiveAt(a, t);
+    }), { numRuns: 2000 });
   });
 });
 
