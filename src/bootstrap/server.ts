@@ -74,9 +74,9 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
 }
 
 /**
- * Runs the LCO import now and every `intervalSeconds`; a run that is still going when the next is
- * due makes that one wait its turn (never two at once). Returns a function that stops the schedule
- * and waits for a run in progress.
+ * Runs the LCO import now and every `intervalSeconds`; a tick that comes while the previous scheduled
+ * run is still going is skipped (ImportSchedules never runs two at once, and joins a trigger's run
+ * under way). Returns a function that stops the schedule and waits for a run in progress.
  */
 export function scheduleImports(importSchedules: ImportSchedules, intervalSeconds: number, logger: Logger): () => Promise<void> {
   let current: Promise<void> | undefined;
