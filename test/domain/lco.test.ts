@@ -5,24 +5,24 @@ import {
 import { aReservation } from '../support/builders.js';
 import { anObservation, sampleObservation } from '../support/lco-fixture.js';
 
-const NOW = '2024-11-01T15:00:00Z';
+const NOW = '2030-03-10T15:00:00Z';
 
 describe('the LCO fixture as a calendar event', () => {
   const event = observationToEvent(sampleObservation(), 'mrc1', NOW);
 
   it('maps every field the calendar needs', () => {
     expect(event).toMatchObject({
-      event_id: 'lco-583116837',
-      start: '2024-11-02T07:22:14Z',
-      end: '2024-11-02T07:26:56Z',
-      creator: 'tbeccue',
-      creator_id: 'tbeccue#LCO',
+      event_id: 'lco-700000001',
+      start: '2030-03-11T04:10:00Z',
+      end: '2030-03-11T04:40:30Z',
+      creator: 'testobserver',
+      creator_id: 'testobserver#LCO',
       site: 'mrc1',
       resourceId: 'mrc1',
-      title: 'Full Detailed Observation (via LCO)',
+      title: 'Synthetic Vega Monitor (via LCO)',
       reservation_type: 'project',
       origin: 'LCO',
-      project_id: 'Full Detailed Observation#2024-11-01T14:04:10Z',
+      project_id: 'Synthetic Vega Monitor#2030-03-10T09:15:42Z',
       project_priority: 'standard',
       last_modified: NOW,
     });
@@ -46,35 +46,36 @@ describe('the LCO fixture as a project', () => {
 
   it('names the project <name>#<created to the second>Z, from LCO, for the submitter', () => {
     expect(project).toMatchObject({
-      project_id: 'Full Detailed Observation#2024-11-01T14:04:10Z',
-      project_name: 'Full Detailed Observation',
-      created_at: '2024-11-01T14:04:10Z',
+      project_id: 'Synthetic Vega Monitor#2030-03-10T09:15:42Z',
+      project_name: 'Synthetic Vega Monitor',
+      created_at: '2030-03-10T09:15:42Z',
       origin: 'LCO',
-      user_id: 'tbeccue#LCO',
+      user_id: 'testobserver#LCO',
       project_sites: ['mrc1'],
     });
     expect(lcoProjectId(sampleObservation())).toBe(project.project_id);
   });
 
   it('converts target RA from degrees to hours and keeps each distinct target once', () => {
-    expect(project.project_targets.map((t: any) => t.name)).toEqual(['40 Eridani', 'm31']);
-    expect(project.project_targets[0].ra).toBeCloseTo(63.8179984124771 / 15, 10);
-    expect(project.project_targets[1].ra).toBeCloseTo(10.684708 / 15, 10);
-    expect(project.project_targets[0].dec).toBeCloseTo(-7.6528696608383, 10);
+    expect(project.project_targets.map((t: any) => t.name)).toEqual(['Vega', 'NGC 7000']);
+    expect(project.project_targets[0].ra).toBeCloseTo(279.23473479 / 15, 10);
+    expect(project.project_targets[1].ra).toBeCloseTo(314.75 / 15, 10);
+    expect(project.project_targets[0].dec).toBeCloseTo(38.78368896, 10);
   });
 
   it('has one exposure per instrument config, with filter, count, time, mode and offsets', () => {
     expect(project.exposures).toHaveLength(6);
-    expect(project.exposures[0]).toMatchObject({ target: '40 Eridani', filter: 'mrc-L', count: 1, exposure: 15, zoom: 'Full', offset_ra: 2, offset_dec: 1, angle: 5 });
-    expect(project.exposures[1]).toMatchObject({ filter: 'mrc-R', count: 2, exposure: 10, offset_ra: 0, offset_dec: 0 });
-    expect(project.remaining).toEqual([1, 2, 1, 1, 2, 1]);
+    expect(project.exposures[0]).toMatchObject({ target: 'Vega', filter: 'mrc-B', count: 3, exposure: 30, zoom: 'Full', offset_ra: 4, offset_dec: 3, angle: 10 });
+    expect(project.exposures[1]).toMatchObject({ filter: 'mrc-V', count: 2, exposure: 20, offset_ra: 0, offset_dec: 0 });
+    expect(project.exposures[2]).toMatchObject({ target: 'NGC 7000', filter: 'mrc-L', count: 5, exposure: 60 });
+    expect(project.remaining).toEqual([3, 2, 5, 3, 2, 5]);
   });
 
   it('carries the constraints (lunar phase as a percentage), the dates, the event, and the full observation', () => {
     expect(project.project_constraints).toMatchObject({
-      max_airmass: 1.6, lunar_dist_min: 30, lunar_phase_max: 100, start_date: '2024-11-02T07:22:14Z', expiry_date: '2024-11-02T07:26:56Z',
+      max_airmass: 2, lunar_dist_min: 45, lunar_phase_max: 60, start_date: '2030-03-11T04:10:00Z', expiry_date: '2030-03-11T04:40:30Z',
     });
-    expect(project.scheduled_with_events).toEqual([{ event_id: 'lco-583116837', start: '2024-11-02T07:22:14Z', end: '2024-11-02T07:26:56Z', site: 'mrc1' }]);
+    expect(project.scheduled_with_events).toEqual([{ event_id: 'lco-700000001', start: '2030-03-11T04:10:00Z', end: '2030-03-11T04:40:30Z', site: 'mrc1' }]);
     expect(project.full_lco_observation).toEqual(sampleObservation());
   });
 });
@@ -82,9 +83,9 @@ describe('the LCO fixture as a project', () => {
 it('shapes the read-through view like an event, keeping the raw observation unchanged', () => {
   const view = observationToCalendarView(sampleObservation(), 'mrc1');
   expect(view).toMatchObject({
-    event_id: '583116837', id: '583116837', creator_id: 'tbeccue#LCO', reservation_type: 'observation', origin: 'LCO',
-    title: 'Full Detailed Observation (via LCO)', observation_type: 'NORMAL', observation_state: 'PENDING', request_state: 'PENDING',
-    last_modified: '2024-11-01T14:04:10.425770Z',
+    event_id: '700000001', id: '700000001', creator_id: 'testobserver#LCO', reservation_type: 'observation', origin: 'LCO',
+    title: 'Synthetic Vega Monitor (via LCO)', observation_type: 'NORMAL', observation_state: 'PENDING', request_state: 'PENDING',
+    last_modified: '2030-03-10T09:15:42.654321Z',
   });
   expect(view.observation_data).toEqual(sampleObservation());
 });

@@ -103,7 +103,7 @@ describe.each(['sqlite', 'dynamodb'] as const)('on %s', (storage) => {
 
       const events = (await calendar('mrc1')).filter((e) => e.origin === 'LCO');
       expect(events).toHaveLength(3);
-      expect(events[0]).toMatchObject({ reservation_type: 'project', creator_id: 'tbeccue#LCO', site: 'mrc1', title: expect.stringMatching(/\(via LCO\)$/) });
+      expect(events[0]).toMatchObject({ reservation_type: 'project', creator_id: 'testobserver#LCO', site: 'mrc1', title: expect.stringMatching(/\(via LCO\)$/) });
       for (const event of events) expect(projects.projects.get(String(event.project_id))).toMatchObject({ origin: 'LCO', project_sites: ['mrc1'] });
     });
 
@@ -229,7 +229,7 @@ describe.each(['sqlite', 'dynamodb'] as const)('on %s', (storage) => {
       expect(res.status).toBe(200);
       const views = res.json() as Array<Record<string, unknown>>;
       expect(views.map((v) => [v.event_id, v.observation_state])).toEqual([[String(pending.id), 'PENDING'], [String(done.id), 'COMPLETED']]);
-      expect(views[0]).toMatchObject({ id: String(pending.id), creator_id: 'tbeccue#LCO', reservation_type: 'observation', origin: 'LCO', site: 'mrc1', resourceId: 'mrc1' });
+      expect(views[0]).toMatchObject({ id: String(pending.id), creator_id: 'testobserver#LCO', reservation_type: 'observation', origin: 'LCO', site: 'mrc1', resourceId: 'mrc1' });
       expect(views[0]?.observation_data).toEqual(pending);
       expect((await api.post('/scheduler-observations', { site: 'saf', start: hoursFromNow(0), end: hoursFromNow(1) })).json()).toEqual([]);
       proxy.fault = '500';

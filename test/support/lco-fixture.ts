@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LcoObservation } from '../../src/domain/lco.js';
 
-const FIXTURE = fileURLToPath(new URL('../../../shared/fixtures/lco/sample_observation.json', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/lco/observation.json', import.meta.url));
 
-/** The real LCO observation of ../shared/fixtures, read where it lives. */
+/**
+ * A synthetic observation in the observation portal's schedule shape (test/fixtures/lco), written for
+ * these tests: every field the mapping reads, two targets over four configurations.
+ */
 export function sampleObservation(): LcoObservation {
   return JSON.parse(readFileSync(FIXTURE, 'utf8')) as LcoObservation;
 }
