@@ -234,7 +234,8 @@ async function storeRates(name: string, store: ReservationStore, seconds = 2) {
   let queries = 0;
   deadline = performance.now() + seconds * 1000;
   while (performance.now() < deadline) {
-    await store.findOverlapping('rate', { start: formatUtcTime(base + (queries % 50) * 3600), end: formatUtcTime(base + (queries % 50) * 3600 + 7 * 86_400) });
+    // A week as the routes answer it: listed, then serialised.
+    (await store.findOverlapping('rate', { start: formatUtcTime(base + (queries % 50) * 3600), end: formatUtcTime(base + (queries % 50) * 3600 + 7 * 86_400) })).toJson();
     queries += 1;
   }
   const row = { store: name, creates_per_s: Math.round(created / seconds), week_queries_per_s: Math.round(queries / seconds) };

@@ -26,7 +26,7 @@ export const ListLimitsToken = Symbol.for('ListLimits');
  * Items fetched with a limit of `maxEvents + 1`, refused when there are more than `maxEvents`: an
  * answer is never silently cut short, and never larger than the limit.
  */
-export function withinListLimit<T>(items: T[], limits: ListLimits, hint: string): T[] {
+export function withinListLimit<T extends { readonly length: number }>(items: T, limits: ListLimits, hint: string): T {
   if (items.length > limits.maxEvents) throw new TooManyResultsError(limits.maxEvents, hint);
   return items;
 }

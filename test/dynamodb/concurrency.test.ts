@@ -34,7 +34,7 @@ async function contend(clients: number, makeStore: (i: number) => DynamoDbReserv
   return Promise.all(attempts);
 }
 
-function assertNoDoubleBooking(stored: Reservation[]): void {
+function assertNoDoubleBooking(stored: readonly Reservation[]): void {
   for (const a of stored) {
     for (const b of stored) {
       if (a.event_id !== b.event_id && a.creator_id !== b.creator_id) expect(a.start < b.end && b.start < a.end).toBe(false);
@@ -58,7 +58,7 @@ it('50 concurrent clients at one site: exactly one winner per contested slot, th
     expect(winners).toHaveLength(4);
     expect(conflicts + busy).toBe(46);
     expect(busy).toBe(0);
-    const stored = await new DynamoDbReservationStore(clients[0]!.doc, { tableName: names.calendar }).findOverlapping('race', { start: '2030-01-01T00:00:00Z', end: '2030-01-03T00:00:00Z' });
+    const stored = await new DynamoDbReservationStore(clients[0]!.doc, { tableName: names.calendar }).findOverlapping('race', { start: '2030-01-01T00:00:00Z', end: '2030-01-03T00:00:00Z' }).then((list) => list.items);
     expect(stored.map((e) => e.event_id).sort()).toEqual(winners.map((e) => e.event_id).sort());
     assertNoDoubleBooking(stored);
   } finally {
@@ -74,7 +74,7 @@ describe('with a fake client injecting faults', () => {
       await honest.createUnlessConflict(alice);
       const { client, stats } = faultyClient(doc, { staleIndexes: true });
       const lagging = new DynamoDbReservationStore(client, { tableName: names.calendar });
-      expect(await lagging.findOverlapping('gsi', alice)).toEqual([]); // the index really is stale here
+      expect((await lagging.findOverlapping('gsi', alice)).items).toEqual([]); // the index really is stale here
       await expect(lagging.createUnlessConflict(aReservation({ creator_id: 'bob', site: 'gsi', start: '2030-01-02T00:30:00Z', end: '2030-01-02T02:00:00Z' })))
         .rejects.toBeInstanceOf(ReservationConflictError);
       await expect(lagging.replaceUnlessConflict({ ...alice, end: '2030-01-02T02:00:00Z' })).resolves.toBeUndefined();
@@ -112,7 +112,7 @@ describe('with a fake client injecting faults', () => {
       expect(outcomes.every((o) => !(o instanceof Error) || o instanceof ReservationConflictError || o instanceof StoreUnavailableError)).toBe(true);
       expect(winners.length).toBeLessThanOrEqual(4);
       expect(stats.cancelled).toBeGreaterThan(0);
-      const stored = await new DynamoDbReservationStore(doc, { tableName: names.calendar }).findOverlapping('chaos', { start: '2030-01-01T00:00:00Z', end: '2030-01-03T00:00:00Z' });
+      const stored = await new DynamoDbReservationStore(doc, { tableName: names.calendar }).findOverlapping('chaos', { start: '2030-01-01T00:00:00Z', end: '2030-01-03T00:00:00Z' }).then((list) => list.items);
       expect(stored.map((e) => e.event_id).sort()).toEqual(winners.map((e) => e.event_id).sort());
       assertNoDoubleBooking(stored);
     });
@@ -171,7 +171,7 @@ describe('guard upkeep and paging', () => {
       }
       const { client } = faultyClient(doc, { pageSize: 2 });
       const paged = new DynamoDbReservationStore(client, { tableName: names.calendar });
-      expect((await paged.findOverlapping('pages', { start: '2030-01-02T00:00:00Z', end: '2030-01-03T00:00:00Z' })).map((e) => e.event_id))
+      expect((await paged.findOverlapping('pages', { start: '2030-01-02T00:00:00Z', end: '2030-01-03T00:00:00Z' })).items.map((e) => e.event_id))
         .toEqual(['page-0', 'page-1', 'page-2', 'page-3', 'page-4', 'page-5', 'page-6']);
       expect(await paged.findByCreatorEndingAfter('alice', '2030-01-01T00:00:00Z')).toHaveLength(7);
       expect((await paged.get('page-3'))?.event_id).toBe('page-3');

@@ -2,12 +2,13 @@ import {
   GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { asJsonTexts, type ReservationStore } from '../../application/ports/reservation-store.port.js';
+import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
+import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts, type Booking } from '../../domain/conflicts.js';
 import {
   InvalidInputError, ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
 } from '../../domain/errors.js';
-import { activeAtWindow, overlaps, type Interval } from '../../domain/interval.js';
+import { overlaps, type Interval } from '../../domain/interval.js';
 import { isLcoOrigin, reservationFromStored, type Reservation } from '../../domain/reservation.js';
 import { addSeconds } from '../../domain/time.js';
 import { CREATOR_END_INDEX, SITE_END_INDEX } from './tables.js';
@@ -184,39 +185,26 @@ export class DynamoDbReservationStore implements ReservationStore {
     });
   }
 
-  async findOverlapping(site: string, window: Interval, limit?: number): Promise<Reservation[]> {
+  async findOverlapping(site: string, window: Interval, limit?: number): Promise<ReservationList> {
     // Legacy items may hold non-canonical times: compare after normalising.
-    return this.querySorted(this.windowQuery(site, window), (r) => overlaps(r, window), limit);
+    return ReservationList.of(await this.querySorted(this.windowQuery(site, window), (r) => overlaps(r, window), limit));
   }
 
-  async findActiveAt(site: string, time: string, limit?: number): Promise<Reservation[]> {
-    return this.findOverlapping(site, activeAtWindow(time), limit);
-  }
-
-  async creatorsActiveAt(site: string, time: string): Promise<string[]> {
-    const window = activeAtWindow(time);
+  async creatorsOverlapping(site: string, window: Interval): Promise<string[]> {
     // Only the key attributes and creator_id come back, however large the stored events are.
     const query = { ...this.windowQuery(site, window), ProjectionExpression: '#start, #end, creator_id' };
     const active = await this.querySorted(query, (r) => overlaps(r, window));
     return active.map((r) => r.creator_id);
   }
 
-  async findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<Reservation[]> {
-    return this.querySorted({
+  async findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<ReservationList> {
+    return ReservationList.of(await this.querySorted({
       TableName: this.table,
       IndexName: CREATOR_END_INDEX,
       KeyConditionExpression: 'creator_id = :c AND #end > :t',
       ExpressionAttributeNames: { '#end': 'end' },
       ExpressionAttributeValues: { ':c': creatorId, ':t': time },
-    }, (r) => r.end > time, limit);
-  }
-
-  async findOverlappingJson(site: string, window: Interval, limit?: number): Promise<string[]> {
-    return asJsonTexts(await this.findOverlapping(site, window, limit));
-  }
-
-  async findByCreatorEndingAfterJson(creatorId: string, time: string, limit?: number): Promise<string[]> {
-    return asJsonTexts(await this.findByCreatorEndingAfter(creatorId, time, limit));
+    }, (r) => r.end > time, limit));
   }
 
   private windowQuery(site: string, window: Interval): QueryCommandInput {

@@ -120,15 +120,15 @@ export function buildRoutes(u: UseCases): Route[] {
     }),
     post('/siteevents', 'none', async ({ body }) => {
       const { site, start, end, full_project_details } = parseBody(schemas.siteEvents, body);
-      return u.listSiteReservations.asJson({ site, start, end, fullProjectDetails: full_project_details === true });
+      return (await u.listSiteReservations.execute({ site, start, end, fullProjectDetails: full_project_details === true })).toJson();
     }),
     post('/user-events-ending-after-time', 'none', async ({ body }) => {
       const { user_id, time } = parseBody(schemas.userEvents, body);
-      return u.listUserReservations.asJson({ userId: user_id, time });
+      return (await u.listUserReservations.execute({ userId: user_id, time })).toJson();
     }),
     post('/get-event-at-time', 'none', async ({ body }) => {
       const { site, time } = parseBody(schemas.atTime, body);
-      return u.listReservationsAtTime.asJson({ site, time });
+      return (await u.listReservationsAtTime.execute({ site, time })).toJson();
     }),
     post('/is-user-scheduled', 'none', async ({ body }) => {
       const { user_id, site, time } = parseBody(schemas.userAtTime, body);

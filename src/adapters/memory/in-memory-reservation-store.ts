@@ -1,8 +1,9 @@
 import { injectable } from 'inversify';
-import { asJsonTexts, type ReservationStore } from '../../application/ports/reservation-store.port.js';
+import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
+import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
-import { activeAtWindow, overlaps, type Interval } from '../../domain/interval.js';
+import { overlaps, type Interval } from '../../domain/interval.js';
 import type { Reservation } from '../../domain/reservation.js';
 
 const byStart = (a: Reservation, b: Reservation): number =>
@@ -51,28 +52,16 @@ export class InMemoryReservationStore implements ReservationStore {
     return structuredClone(existing);
   }
 
-  async findOverlapping(site: string, window: Interval, limit?: number): Promise<Reservation[]> {
-    return this.select((e) => e.site === site && overlaps(e, window), limit);
+  async findOverlapping(site: string, window: Interval, limit?: number): Promise<ReservationList> {
+    return ReservationList.of(this.select((e) => e.site === site && overlaps(e, window), limit));
   }
 
-  async findActiveAt(site: string, time: string, limit?: number): Promise<Reservation[]> {
-    return this.findOverlapping(site, activeAtWindow(time), limit);
+  async creatorsOverlapping(site: string, window: Interval): Promise<string[]> {
+    return (await this.findOverlapping(site, window)).items.map((e) => e.creator_id);
   }
 
-  async creatorsActiveAt(site: string, time: string): Promise<string[]> {
-    return (await this.findActiveAt(site, time)).map((e) => e.creator_id);
-  }
-
-  async findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<Reservation[]> {
-    return this.select((e) => e.creator_id === creatorId && e.end > time, limit);
-  }
-
-  async findOverlappingJson(site: string, window: Interval, limit?: number): Promise<string[]> {
-    return asJsonTexts(await this.findOverlapping(site, window, limit));
-  }
-
-  async findByCreatorEndingAfterJson(creatorId: string, time: string, limit?: number): Promise<string[]> {
-    return asJsonTexts(await this.findByCreatorEndingAfter(creatorId, time, limit));
+  async findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<ReservationList> {
+    return ReservationList.of(this.select((e) => e.creator_id === creatorId && e.end > time, limit));
   }
 
   private select(predicate: (event: Reservation) => boolean, limit?: number): Reservation[] {

@@ -1,10 +1,11 @@
 import { SqliteError } from 'better-sqlite3';
 import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
+import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import {
   ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
 } from '../../domain/errors.js';
-import { activeAtWindow, type Interval } from '../../domain/interval.js';
+import { type Interval } from '../../domain/interval.js';
 import { isLcoOrigin, type Reservation } from '../../domain/reservation.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -115,33 +116,16 @@ export class SqliteReservationStore implements ReservationStore {
     return this.write(() => parse(this.statements.setProject.get(projectId, lastModified, eventId)));
   }
 
-  async findOverlapping(site: string, window: Interval, limit?: number): Promise<Reservation[]> {
-    return this.overlapping(site, window, limit);
+  async findOverlapping(site: string, window: Interval, limit?: number): Promise<ReservationList> {
+    return ReservationList.fromJson(this.overlappingBodies(site, window, limit));
   }
 
-  async findActiveAt(site: string, time: string, limit?: number): Promise<Reservation[]> {
-    return this.overlapping(site, activeAtWindow(time), limit);
-  }
-
-  async creatorsActiveAt(site: string, time: string): Promise<string[]> {
-    const window = activeAtWindow(time);
+  async creatorsOverlapping(site: string, window: Interval): Promise<string[]> {
     return this.statements.creatorsIn.all({ site, from: window.start, to: window.end });
   }
 
-  async findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<Reservation[]> {
-    return (await this.findByCreatorEndingAfterJson(creatorId, time, limit)).map(parseBody);
-  }
-
-  async findOverlappingJson(site: string, window: Interval, limit?: number): Promise<string[]> {
-    return this.overlappingBodies(site, window, limit);
-  }
-
-  async findByCreatorEndingAfterJson(creatorId: string, time: string, limit?: number): Promise<string[]> {
-    return this.statements.byCreator.all({ creator: creatorId, time, limit: limit ?? NO_LIMIT });
-  }
-
-  private overlapping(site: string, window: Interval, limit?: number): Reservation[] {
-    return this.overlappingBodies(site, window, limit).map(parseBody);
+  async findByCreatorEndingAfter(creatorId: string, time: string, limit = NO_LIMIT): Promise<ReservationList> {
+    return ReservationList.fromJson(this.statements.byCreator.all({ creator: creatorId, time, limit }));
   }
 
   /** Bodies are written by this store as JSON.stringify(reservation) (or json_set of one). */
@@ -150,7 +134,7 @@ export class SqliteReservationStore implements ReservationStore {
   }
 
   private assertNoConflict(candidate: Reservation): void {
-    const conflicts = findConflicts(candidate, this.overlapping(candidate.site, candidate));
+    const conflicts = findConflicts(candidate, this.overlappingBodies(candidate.site, candidate).map(parseBody));
     if (conflicts.length > 0) throw new ReservationConflictError(conflicts.map((e) => e.event_id));
   }
 

@@ -1,5 +1,6 @@
 import type { Interval } from '../../domain/interval.js';
 import type { Reservation } from '../../domain/reservation.js';
+import type { ReservationList } from '../reservation-list.js';
 
 /**
  * Where reservations live. Every implementation applies the domain's conflict rule inside one
@@ -36,33 +37,24 @@ export interface ReservationStore {
   /*
    * The queries below answer at most `limit` reservations (all when it is absent): the first ones in
    * their order, so a caller that asks for one more than it will answer knows when there are too many.
+   * A store that keeps reservations as JSON text answers with `ReservationList.fromJson`, so that a
+   * list sent as JSON is joined, not parsed and serialised again.
    */
-
-  /** The site's reservations overlapping `[window.start, window.end)`, ordered by start. */
-  findOverlapping(site: string, window: Interval, limit?: number): Promise<Reservation[]>;
-
-  /** The site's reservations active at `time` (`start <= time < end`), ordered by start. */
-  findActiveAt(site: string, time: string, limit?: number): Promise<Reservation[]>;
 
   /**
-   * The creators of the site's reservations active at `time`, one entry per reservation, read from
-   * the store's indexed columns without reading or parsing the stored bodies.
+   * The site's reservations overlapping `[window.start, window.end)`, ordered by start. "Active at t"
+   * is the window `activeAtWindow(t)`.
    */
-  creatorsActiveAt(site: string, time: string): Promise<string[]>;
+  findOverlapping(site: string, window: Interval, limit?: number): Promise<ReservationList>;
+
+  /**
+   * The creators of the site's reservations overlapping the window, one entry per reservation, read
+   * from the store's indexed columns without reading or parsing the stored bodies.
+   */
+  creatorsOverlapping(site: string, window: Interval): Promise<string[]>;
 
   /** A creator's reservations with `end > time`, ordered by start. */
-  findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<Reservation[]>;
-
-  /**
-   * findOverlapping and findByCreatorEndingAfter with each reservation as its JSON text, for answers
-   * that go straight out as JSON: a store that keeps reservations as JSON hands them over without
-   * parsing and re-serialising them. `JSON.parse` of each text equals the reservation.
-   */
-  findOverlappingJson(site: string, window: Interval, limit?: number): Promise<string[]>;
-  findByCreatorEndingAfterJson(creatorId: string, time: string, limit?: number): Promise<string[]>;
+  findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<ReservationList>;
 }
-
-/** findOverlappingJson and friends for stores that hold reservations as objects. */
-export const asJsonTexts = (reservations: readonly Reservation[]): string[] => reservations.map((r) => JSON.stringify(r));
 
 export const ReservationStoreToken = Symbol.for('ReservationStore');

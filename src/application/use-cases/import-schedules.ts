@@ -170,7 +170,7 @@ export class ImportSchedules {
         report.invalid.push({ id: observation.id, reason: (error as Error).message });
       }
     }
-    const existing = await this.store.findOverlapping(subsite.ptrSite, window);
+    const existing = (await this.store.findOverlapping(subsite.ptrSite, window)).items;
     const plan = planSync(desired, existing, window);
     report.unchanged = plan.unchanged.length;
     const stillWanted = new Set(desired.map((e) => e.project_id));

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import { activeAtWindow } from '../../domain/interval.js';
 import { parseSiteCode } from '../../domain/reservation.js';
 import { parseUtcTime } from '../../domain/time.js';
 import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
@@ -13,7 +14,7 @@ export class IsUserScheduled {
   async execute(input: AtTimeInput & { readonly userId: string }): Promise<boolean> {
     const userId = parseUserId(input.userId);
     // From the store's indexed columns: no stored body is read, however large.
-    const creators = await this.store.creatorsActiveAt(parseSiteCode(input.site), parseUtcTime(input.time, 'time'));
+    const creators = await this.store.creatorsOverlapping(parseSiteCode(input.site), activeAtWindow(parseUtcTime(input.time, 'time')));
     return creators.some((creator) => creator === userId);
   }
 }

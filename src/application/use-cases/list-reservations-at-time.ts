@@ -1,9 +1,9 @@
 import { inject, injectable } from 'inversify';
 import { activeAtWindow } from '../../domain/interval.js';
-import { parseSiteCode, type Reservation } from '../../domain/reservation.js';
+import { parseSiteCode } from '../../domain/reservation.js';
 import { parseUtcTime } from '../../domain/time.js';
-import { JsonText } from '../json-text.js';
 import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+import type { ReservationList } from '../reservation-list.js';
 import { ListLimitsToken, withinListLimit, type ListLimits } from '../settings.js';
 
 export interface AtTimeInput {
@@ -21,15 +21,9 @@ export class ListReservationsAtTime {
     @inject(ListLimitsToken) private readonly limits: ListLimits,
   ) {}
 
-  async execute({ site, time }: AtTimeInput): Promise<Reservation[]> {
-    const found = await this.store.findActiveAt(parseSiteCode(site), parseUtcTime(time, 'time'), this.limits.maxEvents + 1);
-    return withinListLimit(found, this.limits, TOO_MANY);
-  }
-
-  /** The same list, serialised for the HTTP answer. */
-  async asJson({ site, time }: AtTimeInput): Promise<JsonText> {
+  async execute({ site, time }: AtTimeInput): Promise<ReservationList> {
     const window = activeAtWindow(parseUtcTime(time, 'time'));
-    const texts = await this.store.findOverlappingJson(parseSiteCode(site), window, this.limits.maxEvents + 1);
-    return JsonText.array(withinListLimit(texts, this.limits, TOO_MANY));
+    const found = await this.store.findOverlapping(parseSiteCode(site), window, this.limits.maxEvents + 1);
+    return withinListLimit(found, this.limits, TOO_MANY);
   }
 }

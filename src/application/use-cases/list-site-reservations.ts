@@ -2,9 +2,9 @@ import { inject, injectable } from 'inversify';
 import { hasProject, parseSiteCode, type Reservation } from '../../domain/reservation.js';
 import { parseWindow } from '../../domain/window.js';
 import { settleWithLimit } from '../concurrency.js';
-import { JsonText } from '../json-text.js';
 import { ProjectsGatewayToken, type ProjectsGateway } from '../ports/projects-gateway.port.js';
 import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+import { ReservationList } from '../reservation-list.js';
 import { ListLimitsToken, withinListLimit, type ListLimits } from '../settings.js';
 
 export interface ListSiteReservationsInput {
@@ -33,25 +33,18 @@ export class ListSiteReservations {
     @inject(ListLimitsToken) private readonly limits: ListLimits,
   ) {}
 
-  async execute(input: ListSiteReservationsInput): Promise<SiteReservation[]> {
+  /** Without project details the list is the store's own (sent as its stored JSON, when it has it). */
+  async execute(input: ListSiteReservationsInput): Promise<ReservationList<SiteReservation>> {
     const site = parseSiteCode(input.site);
     const window = parseWindow(input.start, input.end, this.limits.maxWindowSeconds);
     const events = withinListLimit(await this.store.findOverlapping(site, window, this.limits.maxEvents + 1), this.limits, SHORTER_WINDOW);
     if (!input.fullProjectDetails) return events;
 
-    const projectIds = [...new Set(events.filter(hasProject).map((e) => e.project_id))];
+    const projectIds = [...new Set(events.items.filter(hasProject).map((e) => e.project_id))];
     const projects = await this.lookUpProjects(projectIds);
-    return events.map((event) =>
+    return ReservationList.of(events.items.map((event) =>
       hasProject(event) ? { ...event, project: projects.get(event.project_id) ?? PROJECT_NOT_FOUND } : event,
-    );
-  }
-
-  /** The same answer, serialised for HTTP; without project details, straight from the store's JSON. */
-  async asJson(input: ListSiteReservationsInput): Promise<JsonText> {
-    if (input.fullProjectDetails) return JsonText.of(await this.execute(input));
-    const window = parseWindow(input.start, input.end, this.limits.maxWindowSeconds);
-    const texts = await this.store.findOverlappingJson(parseSiteCode(input.site), window, this.limits.maxEvents + 1);
-    return JsonText.array(withinListLimit(texts, this.limits, SHORTER_WINDOW));
+    ));
   }
 
   private async lookUpProjects(projectIds: string[]): Promise<Map<string, unknown>> {

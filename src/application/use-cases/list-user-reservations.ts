@@ -1,9 +1,9 @@
 import { inject, injectable } from 'inversify';
 import { InvalidInputError } from '../../domain/errors.js';
-import { LIMITS, type Reservation } from '../../domain/reservation.js';
+import { LIMITS } from '../../domain/reservation.js';
 import { parseUtcTime } from '../../domain/time.js';
-import { JsonText } from '../json-text.js';
 import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+import type { ReservationList } from '../reservation-list.js';
 import { ListLimitsToken, withinListLimit, type ListLimits } from '../settings.js';
 
 export interface ListUserReservationsInput {
@@ -28,14 +28,8 @@ export class ListUserReservationsEndingAfter {
     @inject(ListLimitsToken) private readonly limits: ListLimits,
   ) {}
 
-  async execute({ userId, time }: ListUserReservationsInput): Promise<Reservation[]> {
+  async execute({ userId, time }: ListUserReservationsInput): Promise<ReservationList> {
     const found = await this.store.findByCreatorEndingAfter(parseUserId(userId), parseUtcTime(time, 'time'), this.limits.maxEvents + 1);
     return withinListLimit(found, this.limits, LATER_TIME);
-  }
-
-  /** The same list, serialised for the HTTP answer. */
-  async asJson({ userId, time }: ListUserReservationsInput): Promise<JsonText> {
-    const texts = await this.store.findByCreatorEndingAfterJson(parseUserId(userId), parseUtcTime(time, 'time'), this.limits.maxEvents + 1);
-    return JsonText.array(withinListLimit(texts, this.limits, LATER_TIME));
   }
 }
