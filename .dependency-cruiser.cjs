@@ -33,6 +33,19 @@ module.exports = {
       to: { path: '^src/adapters/', pathNot: ['^src/adapters/$1/', '^src/adapters/shared/'] },
     },
     {
+      name: 'only-the-composition-root-knows-the-container',
+      comment: 'Use cases and adapters are plain classes: inversify is used in src/bootstrap only, with no decorators and no reflect-metadata.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/bootstrap/' },
+      to: { path: 'node_modules/(inversify|@inversifyjs|reflect-metadata)/' },
+    },
+    {
+      name: 'no-reflect-metadata',
+      severity: 'error',
+      from: {},
+      to: { path: 'node_modules/reflect-metadata/' },
+    },
+    {
       name: 'src-never-imports-tests',
       severity: 'error',
       from: { path: '^src/' },

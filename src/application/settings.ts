@@ -1,8 +1,9 @@
 import { TooManyResultsError } from '../domain/errors.js';
 import type { ReservationRules } from '../domain/reservation.js';
+import { token } from './token.js';
 
 /** Domain rules chosen by configuration (maximum reservation length, ...). */
-export const ReservationRulesToken = Symbol.for('ReservationRules');
+export const ReservationRulesToken = token<ReservationRules>('ReservationRules');
 export type { ReservationRules };
 
 /** The LCO import's settings: which WEMAs and telescopes, how far ahead, how often a full refresh. */
@@ -12,7 +13,7 @@ export interface ImportSettings {
   readonly fullRefreshSeconds: number;
 }
 
-export const ImportSettingsToken = Symbol.for('ImportSettings');
+export const ImportSettingsToken = token<ImportSettings>('ImportSettings');
 
 /** What one list answer may cover: the longest window, and the most events (CONTRACT.md's lists). */
 export interface ListLimits {
@@ -20,7 +21,7 @@ export interface ListLimits {
   readonly maxEvents: number;
 }
 
-export const ListLimitsToken = Symbol.for('ListLimits');
+export const ListLimitsToken = token<ListLimits>('ListLimits');
 
 /**
  * Items fetched with a limit of `maxEvents + 1`, refused when there are more than `maxEvents`: an

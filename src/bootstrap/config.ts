@@ -193,7 +193,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
 
   const stage = e.STAGE ?? 'dev';
-  const storage = e.STORAGE ?? 'sqlite';
+  // The Lambda runtime sets AWS_LAMBDA_FUNCTION_NAME. Its bundle has no SQLite addon and its disk is
+  // thrown away with the instance, so there the default is DynamoDB and SQLite is refused.
+  const onLambda = Boolean(env.AWS_LAMBDA_FUNCTION_NAME);
+  const storage = e.STORAGE ?? (onLambda ? 'dynamodb' : 'sqlite');
+  if (onLambda && storage === 'sqlite') {
+    throw new ConfigError('Invalid configuration: STORAGE=sqlite cannot run on AWS Lambda (no disk that lasts, no SQLite in the bundle); use dynamodb');
+  }
   if (storage === 'dynamodb' && nodeEnv === 'production' && !e.PROJECTS_API_URL) {
     throw new ConfigError('Invalid configuration: PROJECTS_API_URL is required with STORAGE=dynamodb in production');
   }

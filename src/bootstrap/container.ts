@@ -1,87 +1,74 @@
 /**
- * The composition root: the only place that names concrete adapters. The Koa server (and, later,
- * the Lambda handlers) call buildContainer(config) and resolve what they need from it.
+ * The composition root: the only place that names concrete adapters. The server, the Lambda
+ * handlers and the command-line tools call buildContainer(config) and resolve what they need from it.
+ * Everything is a plain class: each is bound here to a factory naming the tokens its constructor
+ * takes, and built once (singleton scope) when first resolved.
  */
-import 'reflect-metadata';
-import { Container, type Newable } from 'inversify';
-import { pino, type DestinationStream, type Logger } from 'pino';
-import { ClockToken, type Clock } from '../application/ports/clock.port.js';
-import { IdentityResolverToken, type IdentityResolver } from '../application/ports/identity-resolver.port.js';
-import { ProjectsGatewayToken, type ProjectsGateway } from '../application/ports/projects-gateway.port.js';
-import { ReservationStoreToken, type ReservationStore } from '../application/ports/reservation-store.port.js';
+import { Container, type ServiceIdentifier } from 'inversify';
+import type { Logger } from 'pino';
+import { ClockToken } from '../application/ports/clock.port.js';
+import { IdentityResolverToken } from '../application/ports/identity-resolver.port.js';
+import { LcoClientToken } from '../application/ports/lco-client.port.js';
+import { ProjectsGatewayToken } from '../application/ports/projects-gateway.port.js';
+import { ReservationStoreToken } from '../application/ports/reservation-store.port.js';
+import { ScheduleTrackingStoreToken } from '../application/ports/schedule-tracking-store.port.js';
+import { SiteProxySecretsToken } from '../application/ports/site-proxy-secrets.port.js';
 import { TokenKeysToken, type TokenKeys } from '../application/ports/token-keys.port.js';
-import {
-  ImportSettingsToken, ListLimitsToken, ReservationRulesToken, type ImportSettings, type ListLimits, type ReservationRules,
-} from '../application/settings.js';
-import { LcoClientToken, type LcoClient } from '../application/ports/lco-client.port.js';
-import { SiteProxySecretsToken, type SiteProxySecrets } from '../application/ports/site-proxy-secrets.port.js';
-import { ImportSchedules } from '../application/use-cases/import-schedules.js';
-import { ListSchedulerObservations } from '../application/use-cases/list-scheduler-observations.js';
-import { EnvSiteProxySecrets } from '../adapters/secrets/env-site-proxy-secrets.js';
-import { SsmServiceApiKeys } from '../adapters/auth/ssm-service-api-keys.js';
-import { SsmSiteProxySecrets } from '../adapters/secrets/ssm-site-proxy-secrets.js';
-import { AddProjectToReservations } from '../application/use-cases/add-project-to-reservations.js';
-import { CreateReservation } from '../application/use-cases/create-reservation.js';
-import { DeleteReservation } from '../application/use-cases/delete-reservation.js';
-import { DoesConflictingReservationExist } from '../application/use-cases/does-conflicting-reservation-exist.js';
-import { IsUserScheduled } from '../application/use-cases/is-user-scheduled.js';
-import { ListReservationsAtTime } from '../application/use-cases/list-reservations-at-time.js';
-import { ListSiteReservations } from '../application/use-cases/list-site-reservations.js';
-import { ListUserReservationsEndingAfter } from '../application/use-cases/list-user-reservations.js';
-import { ModifyReservation } from '../application/use-cases/modify-reservation.js';
-import { RemoveProjectFromReservations } from '../application/use-cases/remove-project-from-reservations.js';
+import { ImportSettingsToken, ListLimitsToken, ReservationRulesToken } from '../application/settings.js';
+import { token, type Token } from '../application/token.js';
+import { USE_CASES, type UseCaseName, type UseCases } from '../application/use-cases/index.js';
 import { ClaimsIdentityResolver } from '../adapters/auth/claims-identity-resolver.js';
 import { loadOrCreateLocalKeyPair } from '../adapters/auth/local-signing-key.js';
+import { SsmServiceApiKeys } from '../adapters/auth/ssm-service-api-keys.js';
 import { publicKeyFromPem, StaticTokenKeys } from '../adapters/auth/static-token-keys.js';
 import { SystemClock } from '../adapters/clock/system-clock.js';
-import { InMemoryProjectsGateway } from '../adapters/memory/in-memory-projects-gateway.js';
-import { InMemoryReservationStore } from '../adapters/memory/in-memory-reservation-store.js';
-import { openSqliteDatabase, type SqliteDatabase } from '../adapters/sqlite/database.js';
-import { SqliteProjectsGateway } from '../adapters/sqlite/sqlite-projects-gateway.js';
-import { SqliteReservationStore } from '../adapters/sqlite/sqlite-reservation-store.js';
-import { SqliteScheduleTrackingStore } from '../adapters/sqlite/sqlite-schedule-tracking-store.js';
-import { InMemoryScheduleTrackingStore } from '../adapters/memory/in-memory-schedule-tracking-store.js';
-import { createDynamoDbClients } from '../adapters/dynamodb/client.js';
-import { DynamoDbReservationStore } from '../adapters/dynamodb/dynamodb-reservation-store.js';
-import { DynamoDbScheduleTrackingStore } from '../adapters/dynamodb/dynamodb-schedule-tracking-store.js';
-import { ensureTables } from '../adapters/dynamodb/tables.js';
-import { errorSummary, REDACTED_PATHS } from '../adapters/logging/safe-log.js';
-import { ScheduleTrackingStoreToken, type ScheduleTrackingStore } from '../application/ports/schedule-tracking-store.port.js';
+import { EnvSiteProxySecrets } from '../adapters/secrets/env-site-proxy-secrets.js';
+import { SsmSiteProxySecrets } from '../adapters/secrets/ssm-site-proxy-secrets.js';
 import type { AppConfig } from './config.js';
 import { LazyLcoClient, LazyProjectsGateway, LazyTokenKeys } from './lazy-adapters.js';
+import { createLogger } from './logger.js';
+import { openStorage, type Storage } from './storage.js';
 
-export const ConfigToken = Symbol.for('AppConfig');
-export const LoggerToken = Symbol.for('Logger');
+export const ConfigToken = token<AppConfig>('AppConfig');
+export const LoggerToken = token<Logger>('Logger');
+const StorageToken = token<Storage>('Storage');
 
-export const USE_CASES = [
-  CreateReservation, ModifyReservation, DeleteReservation, AddProjectToReservations, RemoveProjectFromReservations,
-  ListSiteReservations, ListUserReservationsEndingAfter, ListReservationsAtTime, IsUserScheduled,
-  DoesConflictingReservationExist, ImportSchedules, ListSchedulerObservations,
-] as const;
+type Constructor = abstract new (...args: never[]) => unknown;
+/** The tokens of a constructor's parameters, in order, each of its parameter's type. */
+type TokensOf<P extends readonly unknown[]> = { readonly [I in keyof P]: Token<P[I]> };
+type Dependencies<C extends Constructor> = TokensOf<ConstructorParameters<C>>;
+
+/** What each use case's constructor takes. Keyed by USE_CASES: a use case without its wiring does not compile. */
+const USE_CASE_DEPENDENCIES: { readonly [K in UseCaseName]: Dependencies<(typeof USE_CASES)[K]> } = {
+  createReservation: [ReservationStoreToken, ClockToken, ReservationRulesToken],
+  modifyReservation: [ReservationStoreToken, ClockToken, ReservationRulesToken],
+  deleteReservation: [ReservationStoreToken],
+  addProject: [ReservationStoreToken, ClockToken],
+  removeProject: [ReservationStoreToken, ClockToken],
+  listSiteReservations: [ReservationStoreToken, ProjectsGatewayToken, ListLimitsToken],
+  listUserReservations: [ReservationStoreToken, ListLimitsToken],
+  listReservationsAtTime: [ReservationStoreToken, ListLimitsToken],
+  isUserScheduled: [ReservationStoreToken],
+  doesConflictingReservationExist: [ReservationStoreToken],
+  importSchedules: [
+    ReservationStoreToken, ProjectsGatewayToken, LcoClientToken, SiteProxySecretsToken, ScheduleTrackingStoreToken, ClockToken,
+    ImportSettingsToken,
+  ],
+  listSchedulerObservations: [LcoClientToken, SiteProxySecretsToken, ImportSettingsToken, ListLimitsToken],
+};
 
 export interface AppContainer {
   readonly container: Container;
   readonly logger: Logger;
+  /** Every use case, by name, built on first use. */
+  readonly useCases: UseCases;
   /** Releases what the container opened (the database). */
   close(): void;
 }
 
-/**
- * JSON logs to stdout (the server), or to stderr (command-line tools whose stdout is their output),
- * or to a stream (tests). Errors are logged as their safe summary and credential headers are
- * redacted (safe-log.ts): no token or key reaches a log.
- */
-export function createLogger(level: string, destination: 1 | 2 | DestinationStream = 1): Logger {
-  return pino(
-    {
-      level,
-      base: { service: 'photonranch-calendar' },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      serializers: { err: errorSummary },
-      redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
-    },
-    typeof destination === 'number' ? pino.destination(destination) : destination,
-  );
+/** Resolves a token as the type it stands for. */
+export function resolve<T>(container: Container, key: Token<T>): T {
+  return container.get<T>(key);
 }
 
 function tokenKeysFor(config: AppConfig, logger: Logger): TokenKeys {
@@ -109,112 +96,89 @@ function tokenKeysFor(config: AppConfig, logger: Logger): TokenKeys {
   }
 }
 
-interface Storage {
-  readonly store: ReservationStore;
-  readonly tracking: ScheduleTrackingStore;
-  /** The embedded projects service, used when PROJECTS_API_URL is unset. */
-  readonly embeddedProjects: ProjectsGateway;
-  readonly close: () => void;
+/** The ports' adapters and the settings, each a factory of the config, the logger and the storage. */
+function bindAdapters(container: Container): void {
+  const fromConfig = [ConfigToken, LoggerToken] as const;
+  container.bind(ClockToken).toResolvedValue(() => new SystemClock()).inSingletonScope();
+  container.bind(ReservationStoreToken).toResolvedValue((storage: Storage) => storage.store, [StorageToken]).inSingletonScope();
+  container.bind(ScheduleTrackingStoreToken).toResolvedValue((storage: Storage) => storage.tracking, [StorageToken]).inSingletonScope();
+  container.bind(ProjectsGatewayToken).toResolvedValue((config: AppConfig, logger: Logger, storage: Storage) => {
+    const baseUrl = config.projectsApiUrl;
+    if (!baseUrl) {
+      if (config.storage === 'dynamodb') logger.warn('STORAGE=dynamodb without PROJECTS_API_URL: projects are kept in memory only (development)');
+      return storage.embeddedProjects;
+    }
+    return new LazyProjectsGateway(async () => new (await import('../adapters/projects/http-projects-gateway.js')).HttpProjectsGateway({
+      baseUrl,
+      onError: (err, what) => logger.warn({ err, call: what }, 'projects service call failed'),
+    }));
+  }, [...fromConfig, StorageToken]).inSingletonScope();
+  container.bind(TokenKeysToken).toResolvedValue(tokenKeysFor, [...fromConfig]).inSingletonScope();
+  container.bind(IdentityResolverToken).toResolvedValue((config: AppConfig, logger: Logger) => new ClaimsIdentityResolver({
+    ...(config.authUserinfoUrl ? { userinfoUrl: config.authUserinfoUrl } : {}),
+    serviceApiKeys: config.serviceApiKeysSource === 'ssm'
+      ? new SsmServiceApiKeys({
+        parameterName: config.serviceApiKeysParameter,
+        source: { region: config.awsRegion },
+        onError: (err) => logger.error({ err }, 'service keys could not be read from SSM'),
+      })
+      : config.serviceApiKeys,
+    onUserinfoError: (err) => logger.warn({ err }, 'userinfo lookup failed; treating the caller as having no roles'),
+  }), [...fromConfig]).inSingletonScope();
+  container.bind(LcoClientToken).toResolvedValue((config: AppConfig, logger: Logger) => {
+    const options = {
+      urlTemplate: config.lcoSiteProxyUrl,
+      timeoutMs: config.lcoTimeoutSeconds * 1000,
+      onError: (err: unknown, wema: string) => logger.warn({ err, wema }, 'LCO site proxy request failed'),
+    };
+    return new LazyLcoClient(async () => new (await import('../adapters/lco/http-lco-client.js')).HttpLcoClient(options));
+  }, [...fromConfig]).inSingletonScope();
+  container.bind(SiteProxySecretsToken).toResolvedValue((config: AppConfig) => (config.siteProxySecretsSource === 'ssm'
+    ? new SsmSiteProxySecrets({ region: config.awsRegion })
+    : new EnvSiteProxySecrets(config.siteProxySecrets)), [ConfigToken]).inSingletonScope();
+
+  container.bind(ReservationRulesToken).toResolvedValue((config: AppConfig) => ({
+    maxDurationSeconds: config.maxReservationHours * 3600,
+  }), [ConfigToken]).inSingletonScope();
+  container.bind(ListLimitsToken).toResolvedValue((config: AppConfig) => ({
+    maxWindowSeconds: config.listMaxWindowDays * 86_400, maxEvents: config.listMaxEvents,
+  }), [ConfigToken]).inSingletonScope();
+  container.bind(ImportSettingsToken).toResolvedValue((config: AppConfig) => ({
+    sites: config.lcoSites, windowDays: config.importWindowDays, fullRefreshSeconds: config.importFullRefreshSeconds,
+  }), [ConfigToken]).inSingletonScope();
 }
 
-/** The one place that chooses the storage adapters. */
-async function openStorage(config: AppConfig, logger: Logger): Promise<Storage> {
-  switch (config.storage) {
-    case 'sqlite': {
-      const db: SqliteDatabase = openSqliteDatabase(config.sqlitePath, { synchronous: config.sqliteSynchronous });
-      return {
-        store: new SqliteReservationStore(db),
-        tracking: new SqliteScheduleTrackingStore(db),
-        embeddedProjects: new SqliteProjectsGateway(db),
-        close: () => {
-          if (db.open) db.close();
-        },
-      };
-    }
-    case 'dynamodb': {
-      const { raw, doc } = createDynamoDbClients({
-        region: config.awsRegion,
-        ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
-      });
-      const names = { calendar: config.dynamodbCalendarTable, scheduleTracking: config.scheduleTrackingTable };
-      if (config.dynamodbEndpoint) await ensureTables(raw, names);
-      if (!config.projectsApiUrl) {
-        logger.warn('STORAGE=dynamodb without PROJECTS_API_URL: projects are kept in memory only (development)');
-      }
-      return {
-        store: new DynamoDbReservationStore(doc, { tableName: names.calendar }),
-        tracking: new DynamoDbScheduleTrackingStore(doc, names.scheduleTracking),
-        embeddedProjects: new InMemoryProjectsGateway(),
-        close: () => raw.destroy(),
-      };
-    }
-    case 'memory':
-      return {
-        store: new InMemoryReservationStore(),
-        tracking: new InMemoryScheduleTrackingStore(),
-        embeddedProjects: new InMemoryProjectsGateway(),
-        close: () => undefined,
-      };
+function bindUseCases(container: Container): void {
+  for (const name of Object.keys(USE_CASES) as UseCaseName[]) {
+    // The dependency table's types tie each token to its parameter; the loop itself is untyped.
+    const UseCase = USE_CASES[name] as unknown as new (...args: unknown[]) => object;
+    const dependencies = USE_CASE_DEPENDENCIES[name] as readonly symbol[];
+    container.bind(UseCase).toResolvedValue((...args: unknown[]) => new UseCase(...args), [...dependencies]).inSingletonScope();
   }
 }
 
+function resolveUseCases(container: Container): UseCases {
+  const entries = (Object.keys(USE_CASES) as UseCaseName[]).map((name) => [name, container.get<unknown>(USE_CASES[name] as ServiceIdentifier<unknown>)]);
+  return Object.fromEntries(entries) as UseCases;
+}
+
 export async function buildContainer(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Promise<AppContainer> {
+  const storage = await openStorage(config);
   const container = new Container();
-  const clock = new SystemClock();
-  const storage = await openStorage(config, logger);
-  const { projectsApiUrl } = config;
-  const projects = projectsApiUrl
-    ? new LazyProjectsGateway(async () => new (await import('../adapters/projects/http-projects-gateway.js')).HttpProjectsGateway({
-      baseUrl: projectsApiUrl,
-      onError: (err, what) => logger.warn({ err, call: what }, 'projects service call failed'),
-    }))
-    : storage.embeddedProjects;
+  container.bind(ConfigToken).toConstantValue(config);
+  container.bind(LoggerToken).toConstantValue(logger);
+  container.bind(StorageToken).toConstantValue(storage);
+  bindAdapters(container);
+  bindUseCases(container);
 
-  container.bind<AppConfig>(ConfigToken).toConstantValue(config);
-  container.bind<Logger>(LoggerToken).toConstantValue(logger);
-  container.bind<Clock>(ClockToken).toConstantValue(clock);
-  container.bind<ReservationRules>(ReservationRulesToken).toConstantValue({ maxDurationSeconds: config.maxReservationHours * 3600 });
-  container.bind<ReservationStore>(ReservationStoreToken).toConstantValue(storage.store);
-  container.bind<ScheduleTrackingStore>(ScheduleTrackingStoreToken).toConstantValue(storage.tracking);
-  container.bind<ProjectsGateway>(ProjectsGatewayToken).toConstantValue(projects);
-  container.bind<TokenKeys>(TokenKeysToken).toConstantValue(tokenKeysFor(config, logger));
-  container.bind<IdentityResolver>(IdentityResolverToken).toConstantValue(
-    new ClaimsIdentityResolver({
-      ...(config.authUserinfoUrl ? { userinfoUrl: config.authUserinfoUrl } : {}),
-      serviceApiKeys: config.serviceApiKeysSource === 'ssm'
-        ? new SsmServiceApiKeys({
-          parameterName: config.serviceApiKeysParameter,
-          source: { region: config.awsRegion },
-          onError: (err) => logger.error({ err }, 'service keys could not be read from SSM'),
-        })
-        : config.serviceApiKeys,
-      onUserinfoError: (err) => logger.warn({ err }, 'userinfo lookup failed; treating the caller as having no roles'),
-    }),
-  );
-  container.bind<ListLimits>(ListLimitsToken).toConstantValue({
-    maxWindowSeconds: config.listMaxWindowDays * 86_400, maxEvents: config.listMaxEvents,
-  });
-  container.bind<ImportSettings>(ImportSettingsToken).toConstantValue({
-    sites: config.lcoSites, windowDays: config.importWindowDays, fullRefreshSeconds: config.importFullRefreshSeconds,
-  });
-  const lco = {
-    urlTemplate: config.lcoSiteProxyUrl,
-    timeoutMs: config.lcoTimeoutSeconds * 1000,
-    onError: (err: unknown, wema: string) => logger.warn({ err, wema }, 'LCO site proxy request failed'),
-  };
-  container.bind<LcoClient>(LcoClientToken).toConstantValue(
-    new LazyLcoClient(async () => new (await import('../adapters/lco/http-lco-client.js')).HttpLcoClient(lco)),
-  );
-  container.bind<SiteProxySecrets>(SiteProxySecretsToken).toConstantValue(
-    config.siteProxySecretsSource === 'ssm'
-      ? new SsmSiteProxySecrets({ region: config.awsRegion })
-      : new EnvSiteProxySecrets(config.siteProxySecrets),
-  );
-  for (const useCase of USE_CASES) container.bind<object>(useCase as Newable<object>).toSelf().inSingletonScope();
-
+  let useCases: UseCases | undefined;
   return {
     container,
     logger,
-    close: storage.close,
+    get useCases() {
+      useCases ??= resolveUseCases(container);
+      return useCases;
+    },
+    close: () => storage.close(),
   };
 }

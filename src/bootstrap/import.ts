@@ -1,15 +1,14 @@
 /** `npm run import [-- <subsite>]`: runs the LCO import once and prints the report as JSON. */
-import 'reflect-metadata';
-import { ImportSchedules } from '../application/use-cases/import-schedules.js';
 import { ConfigError, loadConfig } from './config.js';
-import { buildContainer, createLogger } from './container.js';
+import { buildContainer } from './container.js';
+import { createLogger } from './logger.js';
 
 async function main(): Promise<void> {
   const subsite = process.argv[2];
   const config = loadConfig();
   const app = await buildContainer(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2));
   try {
-    const reports = await app.container.get(ImportSchedules).execute(subsite ? { subsite } : {});
+    const reports = await app.useCases.importSchedules.execute(subsite ? { subsite } : {});
     process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
   } finally {
     app.close();

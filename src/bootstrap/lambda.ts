@@ -2,9 +2,8 @@
  * The AWS Lambda entry point (bundled into dist/lambda/index.mjs by `npm run build:lambda`).
  * The container is built once per cold start and reused by every invocation of the instance.
  */
-import 'reflect-metadata';
 import { apiGatewayHandler, type ApiGatewayEvent, type ApiGatewayHandler, type ApiGatewayResult } from '../adapters/http/lambda/api-gateway.js';
-import { ImportSchedules, type SubsiteReport } from '../application/use-cases/import-schedules.js';
+import type { SubsiteReport } from '../application/use-cases/import-schedules.js';
 import { loadConfig } from './config.js';
 import { buildContainer, type AppContainer } from './container.js';
 import { createHttpApp } from './http-app.js';
@@ -14,11 +13,8 @@ let handlerPromise: Promise<ApiGatewayHandler> | undefined;
 
 /** Built once per cold start (a failed build is retried by the next invocation). */
 function container(): Promise<AppContainer> {
-  containerPromise ??= (async () => {
-    const config = loadConfig();
-    // Lambda has no disk worth keeping and no SQLite addon in the bundle: its default store is DynamoDB.
-    return buildContainer({ ...config, storage: config.storage === 'sqlite' ? 'dynamodb' : config.storage });
-  })().catch((error: unknown) => {
+  // On Lambda the configuration's default store is DynamoDB (config.ts).
+  containerPromise ??= (async () => buildContainer(loadConfig()))().catch((error: unknown) => {
     containerPromise = undefined;
     throw error;
   });
@@ -32,7 +28,7 @@ async function coldStart(): Promise<ApiGatewayHandler> {
 /** The scheduled LCO import (an EventBridge rule every 5 minutes): imports every subsite. */
 export async function importSchedules(): Promise<SubsiteReport[]> {
   const app = await container();
-  const reports = await app.container.get(ImportSchedules).execute();
+  const reports = await app.useCases.importSchedules.execute();
   app.logger.info({ reports }, 'LCO import');
   return reports;
 }

@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { answerClientError } from '../adapters/http/client-error.js';
 import { capConnectionsPerClient } from '../adapters/http/connection-cap.js';
-import { TokenKeysToken, type TokenKeys } from '../application/ports/token-keys.port.js';
+import { TokenKeysToken } from '../application/ports/token-keys.port.js';
 import type { AppConfig } from './config.js';
-import { ImportSchedules } from '../application/use-cases/import-schedules.js';
-import { buildContainer, createLogger } from './container.js';
+import type { ImportSchedules } from '../application/use-cases/import-schedules.js';
+import { buildContainer, resolve } from './container.js';
+import { createLogger } from './logger.js';
 import { createHttpApp } from './http-app.js';
 
 export interface RunningServer {
@@ -48,12 +49,12 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
   const url = `http://${host}:${port}`;
   logger.info({ url, storage: config.storage, auth: config.auth.mode }, 'calendar API listening');
   // The identity provider's keys are fetched now, not by the first signed-in request.
-  void app.container.get<TokenKeys>(TokenKeysToken).prefetch?.().catch((err: unknown) => {
+  void resolve(app.container, TokenKeysToken).prefetch?.().catch((err: unknown) => {
     logger.warn({ err }, 'could not fetch the identity provider keys at start; will retry when a token needs them');
   });
 
   const stopImports = config.importEnabled
-    ? scheduleImports(app.container.get(ImportSchedules), config.importIntervalSeconds, logger)
+    ? scheduleImports(app.useCases.importSchedules, config.importIntervalSeconds, logger)
     : () => Promise.resolve();
 
   let stopping: Promise<void> | undefined;

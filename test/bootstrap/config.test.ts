@@ -51,3 +51,18 @@ it.each([
 it('production starts with a key source configured', () => {
   expect(loadConfig({ NODE_ENV: 'production', ...jwks }).auth.mode).toBe('jwks');
 });
+
+describe('the storage adapter, chosen here only', () => {
+  const lambda = { ...jwks, AWS_LAMBDA_FUNCTION_NAME: 'calendar-http' };
+
+  it('defaults to DynamoDB on AWS Lambda (which sets AWS_LAMBDA_FUNCTION_NAME) and to SQLite elsewhere', () => {
+    expect(loadConfig(lambda).storage).toBe('dynamodb');
+    expect(loadConfig(jwks).storage).toBe('sqlite');
+    expect(loadConfig({ ...lambda, STORAGE: 'memory' }).storage).toBe('memory');
+  });
+
+  it('refuses SQLite on Lambda, saying why, instead of quietly using another store', () => {
+    expect(() => loadConfig({ ...lambda, STORAGE: 'sqlite' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...lambda, STORAGE: 'sqlite' })).toThrow(/STORAGE=sqlite cannot run on AWS Lambda.*use dynamodb/);
+  });
+});

@@ -4,7 +4,8 @@ import assertions from 'aws-cdk-lib/assertions';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_ROUTES, CalendarStack, type Stage } from '../../infra/calendar-stack.js';
-import { buildRoutes, type UseCases } from '../../src/adapters/http/routes.js';
+import { buildRoutes } from '../../src/adapters/http/routes.js';
+import type { UseCases } from '../../src/application/use-cases/index.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const { Match, Template } = assertions;

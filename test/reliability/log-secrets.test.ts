@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/bootstrap/config.js';
-import { createLogger } from '../../src/bootstrap/container.js';
+import { createLogger } from '../../src/bootstrap/logger.js';
 import { startServer, type RunningServer } from '../../src/bootstrap/server.js';
 import { aNewEventBody } from '../support/builders.js';
 import { AUDIENCE, IdentityProvider, ISSUER } from '../support/identity-provider.js';

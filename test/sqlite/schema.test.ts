@@ -1,11 +1,14 @@
 import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { migrate, openSqliteDatabase, schemaVersion } from '../../src/adapters/sqlite/database.js';
 import { MIGRATIONS } from '../../src/adapters/sqlite/migrations.js';
 import { CREATOR_QUERY, SqliteReservationStore, WINDOW_CREATORS_QUERY, WINDOW_QUERY } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
 import { aReservation } from '../support/builders.js';
 import { tempDir } from '../support/temp-dir.js';
 
+const run = promisify(execFile);
 const dir = tempDir('schema-');
 afterAll(() => dir.remove());
 let n = 0;
@@ -118,3 +121,21 @@ it('every query is served by an index range scan', () => {
   expect(plan('SELECT body FROM events WHERE event_id = ?', 'x')).toMatch(/USING INDEX sqlite_autoindex_events_1/);
   db.close();
 });
+
+it('npm run migrate -- --storage sqlite opens the file through the same opener and reports its schema version', async () => {
+  const path = join(dir.path, 'cli', 'calendar.db');
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/bootstrap/migrate.ts', '--storage', 'sqlite'], {
+    env: { ...process.env, NODE_OPTIONS: '', SQLITE_PATH: path },
+  });
+  expect(JSON.parse(stdout)).toEqual({ storage: 'sqlite', path, schemaVersion: MIGRATIONS.length });
+  const reopened = new Database(path, { readonly: true });
+  expect(reopened.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+  reopened.close();
+}, 30_000);
+
+it('npm run migrate refuses a store it cannot migrate, with the usage', async () => {
+  const failure = await run(process.execPath, ['--import', 'tsx', 'src/bootstrap/migrate.ts', '--storage', 'memory'], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+  }).catch((error: unknown) => error as { code: number; stderr: string });
+  expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('usage: npm run migrate -- --storage dynamodb|sqlite') });
+}, 30_000);

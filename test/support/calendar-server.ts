@@ -82,7 +82,8 @@ async function startLambdaHost(
   const child = spawn(lambdaNode(), ['test/support/lambda-host.mjs'], {
     env: {
       ...process.env, NODE_OPTIONS: '', LAMBDA_PAYLOAD: driver === 'lambda-v2' ? 'v2' : 'v1',
-      STORAGE: 'dynamodb', AWS_REGION: 'us-east-1', AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE,
+      // As the real runtime does; with it, the configuration's default store is DynamoDB.
+      AWS_LAMBDA_FUNCTION_NAME: 'calendar-test', AWS_REGION: 'us-east-1', AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE,
       SERVICE_API_KEYS: SERVICE_KEY, LOG_LEVEL: 'silent', ...(projects ? { PROJECTS_API_URL: projects.url } : {}), ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

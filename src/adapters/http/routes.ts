@@ -1,20 +1,10 @@
 /**
  * Every route of the calendar API (CONTRACT.md) as data: method, path, who may call it, and what it
- * does. Drivers (Koa today, Lambda later) share this table, so the behaviour exists once.
+ * does. The Koa app serves this table, and the Lambda handler runs the same Koa app, so the behaviour
+ * exists once.
  */
 import * as z from 'zod';
-import type { AddProjectToReservations } from '../../application/use-cases/add-project-to-reservations.js';
-import type { CreateReservation } from '../../application/use-cases/create-reservation.js';
-import type { DeleteReservation } from '../../application/use-cases/delete-reservation.js';
-import type { DoesConflictingReservationExist } from '../../application/use-cases/does-conflicting-reservation-exist.js';
-import type { IsUserScheduled } from '../../application/use-cases/is-user-scheduled.js';
-import type { ListReservationsAtTime } from '../../application/use-cases/list-reservations-at-time.js';
-import type { ListSiteReservations } from '../../application/use-cases/list-site-reservations.js';
-import type { ListUserReservationsEndingAfter } from '../../application/use-cases/list-user-reservations.js';
-import type { ModifyReservation } from '../../application/use-cases/modify-reservation.js';
-import type { RemoveProjectFromReservations } from '../../application/use-cases/remove-project-from-reservations.js';
-import type { ImportSchedules } from '../../application/use-cases/import-schedules.js';
-import type { ListSchedulerObservations } from '../../application/use-cases/list-scheduler-observations.js';
+import type { UseCases } from '../../application/use-cases/index.js';
 import type { Actor } from '../../domain/actor.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import { LIMITS } from '../../domain/reservation.js';
@@ -42,21 +32,6 @@ export interface Route {
   readonly limit?: 'changes' | 'imports';
   /** Resolves to the answer: a JsonText is sent as it is, anything else through JSON.stringify. */
   handle(request: RouteRequest): Promise<unknown>;
-}
-
-export interface UseCases {
-  readonly createReservation: CreateReservation;
-  readonly modifyReservation: ModifyReservation;
-  readonly deleteReservation: DeleteReservation;
-  readonly addProject: AddProjectToReservations;
-  readonly removeProject: RemoveProjectFromReservations;
-  readonly listSiteReservations: ListSiteReservations;
-  readonly listUserReservations: ListUserReservationsEndingAfter;
-  readonly listReservationsAtTime: ListReservationsAtTime;
-  readonly isUserScheduled: IsUserScheduled;
-  readonly doesConflictingReservationExist: DoesConflictingReservationExist;
-  readonly importSchedules: ImportSchedules;
-  readonly listSchedulerObservations: ListSchedulerObservations;
 }
 
 /** Validates a body against a schema; the message names the first offending key. */

@@ -1,8 +1,6 @@
-import { injectable } from 'inversify';
 import type { ProjectsGateway } from '../../application/ports/projects-gateway.port.js';
 
 /** Projects in a Map: the embedded projects service for `STORAGE=memory` and tests. */
-@injectable()
 export class InMemoryProjectsGateway implements ProjectsGateway {
   private readonly projects = new Map<string, unknown>();
 

@@ -1,4 +1,3 @@
-import { injectable } from 'inversify';
 import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
 import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
@@ -13,7 +12,6 @@ const byStart = (a: Reservation, b: Reservation): number =>
  * Reservations in a Map: the fake for use-case tests, and `STORAGE=memory`. Each write checks and
  * writes with no await in between, which is what makes it atomic on one event loop.
  */
-@injectable()
 export class InMemoryReservationStore implements ReservationStore {
   private readonly events = new Map<string, Reservation>();
 

@@ -1,7 +1,8 @@
+import { token } from '../token.js';
 /** The current time. Use cases read it here so tests can fix it. */
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
 }
 
-export const ClockToken = Symbol.for('Clock');
+export const ClockToken = token<Clock>('Clock');

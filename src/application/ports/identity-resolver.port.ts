@@ -1,4 +1,5 @@
 import type { Actor } from '../../domain/actor.js';
+import { token } from '../token.js';
 
 /** Turns verified credentials into the domain's Actor. */
 export interface IdentityResolver {
@@ -12,4 +13,4 @@ export interface IdentityResolver {
   serviceFromKey(apiKey: string): Promise<Actor | undefined>;
 }
 
-export const IdentityResolverToken = Symbol.for('IdentityResolver');
+export const IdentityResolverToken = token<IdentityResolver>('IdentityResolver');

@@ -1,5 +1,6 @@
 import type { Interval } from '../../domain/interval.js';
 import type { LcoObservation } from '../../domain/lco.js';
+import { token } from '../token.js';
 
 export interface ScheduleQuery {
   readonly wema: string;
@@ -30,4 +31,4 @@ export interface LcoClient {
   lastScheduleTime(wema: string, secret: string): Promise<string | undefined>;
 }
 
-export const LcoClientToken = Symbol.for('LcoClient');
+export const LcoClientToken = token<LcoClient>('LcoClient');

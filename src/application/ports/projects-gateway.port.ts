@@ -1,3 +1,4 @@
+import { token } from '../token.js';
 /** The Photon Ranch projects service (or its embedded stand-in). */
 export interface ProjectsGateway {
   /**
@@ -13,4 +14,4 @@ export interface ProjectsGateway {
   deleteProjects(projectIds: readonly string[]): Promise<void>;
 }
 
-export const ProjectsGatewayToken = Symbol.for('ProjectsGateway');
+export const ProjectsGatewayToken = token<ProjectsGateway>('ProjectsGateway');

@@ -1,6 +1,7 @@
 import type { Interval } from '../../domain/interval.js';
 import type { Reservation } from '../../domain/reservation.js';
 import type { ReservationList } from '../reservation-list.js';
+import { token } from '../token.js';
 
 /**
  * Where reservations live. Every implementation applies the domain's conflict rule inside one
@@ -57,4 +58,4 @@ export interface ReservationStore {
   findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<ReservationList>;
 }
 
-export const ReservationStoreToken = Symbol.for('ReservationStore');
+export const ReservationStoreToken = token<ReservationStore>('ReservationStore');

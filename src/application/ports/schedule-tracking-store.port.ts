@@ -1,3 +1,4 @@
+import { token } from '../token.js';
 /** What the LCO import last saw for one PTR site (subsite), so it can skip unchanged schedules. */
 export interface ScheduleTracking {
   readonly ptr_site: string;
@@ -16,4 +17,4 @@ export interface ScheduleTrackingStore {
   put(tracking: ScheduleTracking): Promise<void>;
 }
 
-export const ScheduleTrackingStoreToken = Symbol.for('ScheduleTrackingStore');
+export const ScheduleTrackingStoreToken = token<ScheduleTrackingStore>('ScheduleTrackingStore');

@@ -1,3 +1,4 @@
+import { token } from '../token.js';
 /**
  * Verification keys for access tokens (Auth0 RS256 JWTs). The key is opaque here: the HTTP edge
  * hands it to the JWT verifier as it is, so it can be parsed once and cached.
@@ -20,4 +21,4 @@ export interface TokenKeys {
   prefetch?(): Promise<void>;
 }
 
-export const TokenKeysToken = Symbol.for('TokenKeys');
+export const TokenKeysToken = token<TokenKeys>('TokenKeys');

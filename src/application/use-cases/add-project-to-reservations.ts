@@ -1,8 +1,7 @@
-import { inject, injectable } from 'inversify';
 import type { Actor } from '../../domain/actor.js';
 import { normaliseProjectId } from '../../domain/reservation.js';
-import { ClockToken, type Clock } from '../ports/clock.port.js';
-import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { ReservationStore } from '../ports/reservation-store.port.js';
 import { setProjectOnEvents, type ProjectLinkReport } from './set-project.js';
 
 export interface AddProjectInput {
@@ -12,11 +11,10 @@ export interface AddProjectInput {
 }
 
 /** POST /add-projects-to-events. */
-@injectable()
 export class AddProjectToReservations {
   constructor(
-    @inject(ReservationStoreToken) private readonly store: ReservationStore,
-    @inject(ClockToken) private readonly clock: Clock,
+    private readonly store: ReservationStore,
+    private readonly clock: Clock,
   ) {}
 
   execute({ actor, projectId, eventIds }: AddProjectInput): Promise<ProjectLinkReport> {

@@ -1,13 +1,11 @@
-import { inject, injectable } from 'inversify';
 import { assertMayUseOrigin, ownerOfNewEvent, type Actor } from '../../domain/actor.js';
 import {
   buildReservation, LIMITS, optionalString, REQUIRED_EVENT_KEYS, requireKeys, type RawRecord, type Reservation,
   type ReservationRules,
 } from '../../domain/reservation.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
-import { ClockToken, type Clock } from '../ports/clock.port.js';
-import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
-import { ReservationRulesToken } from '../settings.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { ReservationStore } from '../ports/reservation-store.port.js';
 
 export interface CreateReservationInput {
   readonly actor: Actor;
@@ -15,12 +13,11 @@ export interface CreateReservationInput {
 }
 
 /** POST /newevent: validates, decides the owner, and books atomically unless it conflicts. */
-@injectable()
 export class CreateReservation {
   constructor(
-    @inject(ReservationStoreToken) private readonly store: ReservationStore,
-    @inject(ClockToken) private readonly clock: Clock,
-    @inject(ReservationRulesToken) private readonly rules: ReservationRules,
+    private readonly store: ReservationStore,
+    private readonly clock: Clock,
+    private readonly rules: ReservationRules,
   ) {}
 
   async execute({ actor, event }: CreateReservationInput): Promise<Reservation> {

@@ -1,8 +1,7 @@
-import { inject, injectable } from 'inversify';
 import { assertMayManage, type Actor } from '../../domain/actor.js';
 import { ReservationNotFoundError } from '../../domain/errors.js';
 import type { Reservation } from '../../domain/reservation.js';
-import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+import type { ReservationStore } from '../ports/reservation-store.port.js';
 
 export interface DeleteReservationInput {
   readonly actor: Actor;
@@ -10,9 +9,8 @@ export interface DeleteReservationInput {
 }
 
 /** POST /delete: owner-or-admin; returns the deleted event. */
-@injectable()
 export class DeleteReservation {
-  constructor(@inject(ReservationStoreToken) private readonly store: ReservationStore) {}
+  constructor(private readonly store: ReservationStore) {}
 
   async execute({ actor, eventId }: DeleteReservationInput): Promise<Reservation> {
     const current = await this.store.get(eventId);

@@ -1,4 +1,3 @@
-import { inject, injectable } from 'inversify';
 import { findConflicts } from '../../domain/conflicts.js';
 import { UnknownSubsiteError } from '../../domain/errors.js';
 import {
@@ -7,14 +6,14 @@ import {
 } from '../../domain/lco.js';
 import { isLcoOrigin, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
 import { addSeconds, toEpochSeconds, utcTimeFromMillis } from '../../domain/time.js';
-import { ClockToken, type Clock } from '../ports/clock.port.js';
-import { LcoClientToken, type LcoClient } from '../ports/lco-client.port.js';
-import { ProjectsGatewayToken, type ProjectsGateway } from '../ports/projects-gateway.port.js';
-import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
-import { ScheduleTrackingStoreToken, type ScheduleTracking, type ScheduleTrackingStore } from '../ports/schedule-tracking-store.port.js';
-import { SiteProxySecretsToken, type SiteProxySecrets } from '../ports/site-proxy-secrets.port.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { LcoClient } from '../ports/lco-client.port.js';
+import type { ProjectsGateway } from '../ports/projects-gateway.port.js';
+import type { ReservationStore } from '../ports/reservation-store.port.js';
+import type { ScheduleTracking, ScheduleTrackingStore } from '../ports/schedule-tracking-store.port.js';
+import type { SiteProxySecrets } from '../ports/site-proxy-secrets.port.js';
 import { settleWithLimit } from '../concurrency.js';
-import { ImportSettingsToken, type ImportSettings } from '../settings.js';
+import type { ImportSettings } from '../settings.js';
 
 /** Projects created at once during an import. */
 const PROJECT_WRITE_CONCURRENCY = 8;
@@ -50,20 +49,19 @@ interface Run {
  * under way (or the one waiting for it) covers joins that run and gets its reports, so any number of
  * triggers cost one run. A request the current run does not cover is added to the one waiting run.
  */
-@injectable()
 export class ImportSchedules {
   private current?: Run;
   /** Not started yet: more subsites may still join it. */
   private next?: Run;
 
   constructor(
-    @inject(ReservationStoreToken) private readonly store: ReservationStore,
-    @inject(ProjectsGatewayToken) private readonly projects: ProjectsGateway,
-    @inject(LcoClientToken) private readonly lco: LcoClient,
-    @inject(SiteProxySecretsToken) private readonly secrets: SiteProxySecrets,
-    @inject(ScheduleTrackingStoreToken) private readonly tracking: ScheduleTrackingStore,
-    @inject(ClockToken) private readonly clock: Clock,
-    @inject(ImportSettingsToken) private readonly settings: ImportSettings,
+    private readonly store: ReservationStore,
+    private readonly projects: ProjectsGateway,
+    private readonly lco: LcoClient,
+    private readonly secrets: SiteProxySecrets,
+    private readonly tracking: ScheduleTrackingStore,
+    private readonly clock: Clock,
+    private readonly settings: ImportSettings,
   ) {}
 
   /** Imports every configured subsite, or just `subsite`; the reports are those of the subsites asked for. */

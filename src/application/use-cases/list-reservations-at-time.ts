@@ -1,10 +1,9 @@
-import { inject, injectable } from 'inversify';
 import { activeAtWindow } from '../../domain/interval.js';
 import { parseSiteCode } from '../../domain/reservation.js';
 import { parseUtcTime } from '../../domain/time.js';
-import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+import type { ReservationStore } from '../ports/reservation-store.port.js';
 import type { ReservationList } from '../reservation-list.js';
-import { ListLimitsToken, withinListLimit, type ListLimits } from '../settings.js';
+import { withinListLimit, type ListLimits } from '../settings.js';
 
 export interface AtTimeInput {
   readonly site: string;
@@ -14,11 +13,10 @@ export interface AtTimeInput {
 const TOO_MANY = 'no more can be listed in one answer';
 
 /** POST /get-event-at-time: the site's events active at `time`. */
-@injectable()
 export class ListReservationsAtTime {
   constructor(
-    @inject(ReservationStoreToken) private readonly store: ReservationStore,
-    @inject(ListLimitsToken) private readonly limits: ListLimits,
+    private readonly store: ReservationStore,
+    private readonly limits: ListLimits,
   ) {}
 
   async execute({ site, time }: AtTimeInput): Promise<ReservationList> {

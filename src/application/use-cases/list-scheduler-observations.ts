@@ -1,22 +1,20 @@
-import { inject, injectable } from 'inversify';
 import { ALL_STATES, findSubsite, observationToCalendarView } from '../../domain/lco.js';
 import { parseSiteCode } from '../../domain/reservation.js';
 import { parseWindow } from '../../domain/window.js';
-import { LcoClientToken, type LcoClient } from '../ports/lco-client.port.js';
-import { SiteProxySecretsToken, type SiteProxySecrets } from '../ports/site-proxy-secrets.port.js';
-import { ImportSettingsToken, ListLimitsToken, withinListLimit, type ImportSettings, type ListLimits } from '../settings.js';
+import type { LcoClient } from '../ports/lco-client.port.js';
+import type { SiteProxySecrets } from '../ports/site-proxy-secrets.port.js';
+import { withinListLimit, type ImportSettings, type ListLimits } from '../settings.js';
 
 /**
  * POST /scheduler-observations: the LCO observations (all states) scheduled at a PTR site in a
  * window, read through from LCO and shaped like calendar events. Unknown or unconfigured site: [].
  */
-@injectable()
 export class ListSchedulerObservations {
   constructor(
-    @inject(LcoClientToken) private readonly lco: LcoClient,
-    @inject(SiteProxySecretsToken) private readonly secrets: SiteProxySecrets,
-    @inject(ImportSettingsToken) private readonly settings: ImportSettings,
-    @inject(ListLimitsToken) private readonly limits: ListLimits,
+    private readonly lco: LcoClient,
+    private readonly secrets: SiteProxySecrets,
+    private readonly settings: ImportSettings,
+    private readonly limits: ListLimits,
   ) {}
 
   async execute(input: { site: string; start: string; end: string }): Promise<Array<Record<string, unknown>>> {

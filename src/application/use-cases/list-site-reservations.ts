@@ -1,11 +1,10 @@
-import { inject, injectable } from 'inversify';
 import { hasProject, parseSiteCode, type Reservation } from '../../domain/reservation.js';
 import { parseWindow } from '../../domain/window.js';
 import { settleWithLimit } from '../concurrency.js';
-import { ProjectsGatewayToken, type ProjectsGateway } from '../ports/projects-gateway.port.js';
-import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+import type { ProjectsGateway } from '../ports/projects-gateway.port.js';
+import type { ReservationStore } from '../ports/reservation-store.port.js';
 import { ReservationList } from '../reservation-list.js';
-import { ListLimitsToken, withinListLimit, type ListLimits } from '../settings.js';
+import { withinListLimit, type ListLimits } from '../settings.js';
 
 export interface ListSiteReservationsInput {
   readonly site: string;
@@ -25,12 +24,11 @@ export type SiteReservation = Reservation & { project?: unknown };
  * POST /siteevents: the site's events overlapping `[start, end)` (also those that began before the
  * window or run past its end), ordered by start; optionally with each event's project attached.
  */
-@injectable()
 export class ListSiteReservations {
   constructor(
-    @inject(ReservationStoreToken) private readonly store: ReservationStore,
-    @inject(ProjectsGatewayToken) private readonly projects: ProjectsGateway,
-    @inject(ListLimitsToken) private readonly limits: ListLimits,
+    private readonly store: ReservationStore,
+    private readonly projects: ProjectsGateway,
+    private readonly limits: ListLimits,
   ) {}
 
   /** Without project details the list is the store's own (sent as its stored JSON, when it has it). */

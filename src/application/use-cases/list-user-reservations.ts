@@ -1,10 +1,9 @@
-import { inject, injectable } from 'inversify';
 import { InvalidInputError } from '../../domain/errors.js';
 import { LIMITS } from '../../domain/reservation.js';
 import { parseUtcTime } from '../../domain/time.js';
-import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
+import type { ReservationStore } from '../ports/reservation-store.port.js';
 import type { ReservationList } from '../reservation-list.js';
-import { ListLimitsToken, withinListLimit, type ListLimits } from '../settings.js';
+import { withinListLimit, type ListLimits } from '../settings.js';
 
 export interface ListUserReservationsInput {
   readonly userId: string;
@@ -21,11 +20,10 @@ export function parseUserId(value: string): string {
 const LATER_TIME = 'ask for a later time';
 
 /** POST /user-events-ending-after-time: a creator's events with `end > time`, ordered by start. */
-@injectable()
 export class ListUserReservationsEndingAfter {
   constructor(
-    @inject(ReservationStoreToken) private readonly store: ReservationStore,
-    @inject(ListLimitsToken) private readonly limits: ListLimits,
+    private readonly store: ReservationStore,
+    private readonly limits: ListLimits,
   ) {}
 
   async execute({ userId, time }: ListUserReservationsInput): Promise<ReservationList> {

@@ -1,13 +1,11 @@
-import { inject, injectable } from 'inversify';
 import { assertMayManage, assertMayUseOrigin, type Actor } from '../../domain/actor.js';
 import { ReservationNotFoundError } from '../../domain/errors.js';
 import {
   buildReservation, LIMITS, optionalString, requireKeys, type RawRecord, type Reservation, type ReservationRules,
 } from '../../domain/reservation.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
-import { ClockToken, type Clock } from '../ports/clock.port.js';
-import { ReservationStoreToken, type ReservationStore } from '../ports/reservation-store.port.js';
-import { ReservationRulesToken } from '../settings.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { ReservationStore } from '../ports/reservation-store.port.js';
 
 export interface ModifyReservationInput {
   readonly actor: Actor;
@@ -21,12 +19,11 @@ export interface ModifyReservationInput {
  * POST /modifyevent: owner-or-admin; `event_id` and `creator_id` stay the original's. The store
  * replaces the event in one atomic step, so a failure never loses it.
  */
-@injectable()
 export class ModifyReservation {
   constructor(
-    @inject(ReservationStoreToken) private readonly store: ReservationStore,
-    @inject(ClockToken) private readonly clock: Clock,
-    @inject(ReservationRulesToken) private readonly rules: ReservationRules,
+    private readonly store: ReservationStore,
+    private readonly clock: Clock,
+    private readonly rules: ReservationRules,
   ) {}
 
   async execute({ actor, originalEvent, modifiedEvent }: ModifyReservationInput): Promise<Reservation> {
