@@ -104,7 +104,7 @@ async function startLambdaHost(
     child.once('exit', (code) => reject(new Error(`lambda host exited with ${code}: ${output}`)));
   });
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
       await exited;

@@ -47,7 +47,7 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
   return {
     endpoint,
     stop: async () => {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGKILL');
         await exited;

@@ -9,17 +9,26 @@ export interface Faults {
   staleIndexes: boolean;
   /** Forces every Query to answer in pages of this many items (DynamoDB pages at 1 MB). */
   pageSize?: number;
+  /**
+   * Every request fails with what this returns, as the SDK would surface it once its own retries are
+   * spent (throttling, a timeout, a reset socket, ...).
+   */
+  failure?: () => unknown;
 }
 
 /**
  * A document client that forwards to a real one (DynamoDB Local) but injects what DynamoDB Local
- * never does: cancelled transactions (TransactionConflict) and stale GSI reads.
+ * never does: cancelled transactions (TransactionConflict), stale GSI reads, and failing requests.
  */
-export function faultyClient(real: DynamoDBDocumentClient, faults: Partial<Faults>): { client: DynamoDBDocumentClient; stats: { cancelled: number; staleQueries: number; transactions: number } } {
+export function faultyClient(real: DynamoDBDocumentClient, faults: Partial<Faults>): { client: DynamoDBDocumentClient; stats: { cancelled: number; staleQueries: number; transactions: number; failed: number } } {
   const f: Faults = { transactionConflictRate: 0, transactionConflictsFirst: 0, staleIndexes: false, ...faults };
-  const stats = { cancelled: 0, staleQueries: 0, transactions: 0 };
+  const stats = { cancelled: 0, staleQueries: 0, transactions: 0, failed: 0 };
   const client = {
     send: async (command: unknown) => {
+      if (f.failure) {
+        stats.failed += 1;
+        throw f.failure();
+      }
       if (command instanceof TransactWriteCommand) {
         stats.transactions += 1;
         if (f.transactionConflictsFirst > 0 || Math.random() < f.transactionConflictRate) {

@@ -1,10 +1,12 @@
 import {
-  GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient,
+  PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { findConflictingPairs } from '../../domain/conflicts.js';
-import { isLcoOrigin, normaliseProjectId } from '../../domain/reservation.js';
+import { normaliseProjectId } from '../../domain/reservation.js';
 import { epochSecondsOf, formatUtcTime } from '../../domain/time.js';
-import { GUARD_SORT_KEY, guardDays, guardKey } from './dynamodb-reservation-store.js';
+import {
+  guardDays, guardInterval, guardPut, isGuardItem, readGuards, serialiseIntervals, type GuardInterval,
+} from './day-guards.js';
 
 type Item = Record<string, unknown>;
 
@@ -44,7 +46,7 @@ export class DynamoDbMigration {
     // Keyed by id: an item moved to its canonical key may be met again later in the same scan.
     const byId = new Map<string, Item>();
     for await (const item of this.scan()) {
-      if (item.start === GUARD_SORT_KEY || byId.has(String(item.event_id))) continue;
+      if (isGuardItem(item) || byId.has(String(item.event_id))) continue;
       report.scanned += 1;
       byId.set(String(item.event_id), await this.normalise(item, report));
     }
@@ -53,12 +55,12 @@ export class DynamoDbMigration {
     const valid = events.filter((e) => canonical(e.start) === e.start && canonical(e.end) === e.end && e.start! < e.end!);
     const bookings = valid.map((e) => ({
       event_id: String(e.event_id), site: String(e.site), start: String(e.start), end: String(e.end),
-      creator_id: String(e.creator_id), origin: isLcoOrigin(String(e.origin ?? 'PTR')) ? 'LCO' : 'PTR',
+      creator_id: String(e.creator_id), origin: String(e.origin ?? 'PTR'),
     }));
     report.overlaps = findConflictingPairs(bookings).map(([a, b]) => ({ site: a.site, events: [a.event_id, b.event_id] }));
 
     // Every booking, past ones included, goes into the guard of each UTC day it touches.
-    const byDay = new Map<string, { site: string; day: string; intervals: Array<[string, string, string, string, string]> }>();
+    const byDay = new Map<string, { site: string; day: string; intervals: GuardInterval[] }>();
     for (const b of bookings) {
       let days: string[];
       try {
@@ -70,7 +72,7 @@ export class DynamoDbMigration {
       for (const day of days) {
         const key = `${b.site}#${day}`;
         if (!byDay.has(key)) byDay.set(key, { site: b.site, day, intervals: [] });
-        byDay.get(key)!.intervals.push([b.event_id, b.start, b.end, b.creator_id, b.origin]);
+        byDay.get(key)!.intervals.push(guardInterval(b));
       }
       report.guards[b.site] = (report.guards[b.site] ?? 0) + 1;
     }
@@ -109,18 +111,11 @@ export class DynamoDbMigration {
     return next;
   }
 
-  private async writeGuard(site: string, day: string, intervals: Array<[string, string, string, string, string]>): Promise<void> {
-    const key = guardKey(site, day);
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-    const serialised = JSON.stringify(intervals.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)));
-    if (Item && Item.intervals === serialised) return;
-    const version = Item ? Number(Item.version) : 0;
-    await this.client.send(new PutCommand({
-      TableName: this.tableName,
-      Item: { ...key, guard_site: site, version: version + 1, intervals: serialised },
-      ConditionExpression: version === 0 ? 'attribute_not_exists(event_id)' : 'version = :v',
-      ...(version === 0 ? {} : { ExpressionAttributeValues: { ':v': version } }),
-    }));
+  /** Writes the day's guard unless it already lists exactly these bookings. */
+  private async writeGuard(site: string, day: string, intervals: readonly GuardInterval[]): Promise<void> {
+    const [guard] = await readGuards(this.client, this.tableName, site, [day]);
+    if (guard!.version > 0 && serialiseIntervals(guard!.intervals) === serialiseIntervals(intervals)) return;
+    await this.client.send(new PutCommand(guardPut(this.tableName, guard!, intervals)));
   }
 
   private async *scan(): AsyncGenerator<Item> {

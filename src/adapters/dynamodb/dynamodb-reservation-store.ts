@@ -1,31 +1,23 @@
 import {
-  GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput,
+  QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
 import { ReservationList } from '../../application/reservation-list.js';
-import { findConflicts, type Booking } from '../../domain/conflicts.js';
+import { findConflicts } from '../../domain/conflicts.js';
 import {
-  InvalidInputError, ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
+  ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
 } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
-import { isLcoOrigin, reservationFromStored, type Reservation } from '../../domain/reservation.js';
-import { addSeconds } from '../../domain/time.js';
+import { reservationFromStored, type Reservation } from '../../domain/reservation.js';
+import {
+  guardDays, guardedBookings, guardInterval, guardPut, isGuardItem, readGuards, type Guard,
+} from './day-guards.js';
 import { CREATOR_END_INDEX, SITE_END_INDEX } from './tables.js';
+import { unavailableWhenTransient } from './unavailable.js';
 
 type Item = Record<string, unknown>;
-/** [event_id, start, end, creator_id, origin] of a booking the guard protects. */
-type GuardInterval = [string, string, string, string, string];
-
-/** One day of one site's bookings: every booking is listed in each UTC day it touches. */
-interface Guard {
-  readonly site: string;
-  /** `YYYY-MM-DD` (UTC). */
-  readonly day: string;
-  /** 0 when the guard item does not exist yet. */
-  readonly version: number;
-  readonly intervals: GuardInterval[];
-}
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
 export interface DynamoDbStoreOptions {
   readonly tableName: string;
@@ -34,40 +26,14 @@ export interface DynamoDbStoreOptions {
   readonly baseBackoffMs?: number;
 }
 
-export const GUARD_SORT_KEY = '#guard';
-export const guardKey = (site: string, day: string) => ({ event_id: `#guard#${site}#${day}`, start: GUARD_SORT_KEY });
-/** A booking may touch at most this many days (user bookings are limited to 31 days by the domain). */
-export const MAX_GUARD_DAYS = 40;
-
-/** The UTC days `[start, end)` touches, as `YYYY-MM-DD`, for canonical times. */
-export function guardDays(start: string, end: string): string[] {
-  const last = addSeconds(end, -1).slice(0, 10);
-  const days: string[] = [];
-  for (let day = start.slice(0, 10); day <= last; day = addSeconds(`${day}T00:00:00Z`, 86_400).slice(0, 10)) {
-    days.push(day);
-    if (days.length > MAX_GUARD_DAYS) throw new InvalidInputError(`A booking may span at most ${MAX_GUARD_DAYS} days.`);
-  }
-  return days;
-}
-const isEventItem = (item: Item): boolean => item.start !== GUARD_SORT_KEY;
-
-const toBooking = ([event_id, start, end, creator_id]: GuardInterval, site: string): Booking => ({
-  event_id, start, end, creator_id, site,
-});
-const toInterval = (r: Reservation): GuardInterval => [
-  r.event_id, r.start, r.end, r.creator_id, isLcoOrigin(r.origin) ? 'LCO' : 'PTR',
-];
-
 /** A condition failed or a transaction collided: re-read the state and try again. */
 class Retry extends Error {}
 
 /**
  * Reservations in DynamoDB, on the existing production table design. Conflict safety never rests on
- * a GSI read (GSIs are eventually consistent): each site has one guard item per UTC day (no `site`,
- * `end` or `creator_id` attribute, so it is in neither GSI) listing the bookings that touch that
- * day. Two overlapping bookings share at least one day, so a write reads the guards of its days with
- * consistent GetItems, checks overlaps in code, and commits one TransactWriteItems that updates each
- * of those guards on its version and writes the event. A lost race cancels the transaction; the write
+ * a GSI read (GSIs are eventually consistent) but on the day guards (day-guards.ts): a write reads
+ * the guards of its days with consistent GetItems, checks overlaps in code, and commits one
+ * TransactWriteItems that updates each of those guards on its version and writes the event. A lost race cancels the transaction; the write
  * then re-reads and retries with jittered backoff. A guard only ever holds one day's bookings, so it
  * stays far below DynamoDB's 400 KB item limit and each write rewrites little.
  */
@@ -88,7 +54,7 @@ export class DynamoDbReservationStore implements ReservationStore {
   async createUnlessConflict(reservation: Reservation): Promise<void> {
     await this.withRetries(async () => {
       if (await this.getItem(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
-      const guards = await this.readGuards(reservation.site, guardDays(reservation.start, reservation.end));
+      const guards = await this.guards(reservation.site, guardDays(reservation.start, reservation.end));
       if (guards.some((g) => g.intervals.some(([id]) => id === reservation.event_id))) throw new ReservationExistsError(reservation.event_id);
       assertNoConflict(reservation, guards);
       await this.transact([
@@ -104,7 +70,7 @@ export class DynamoDbReservationStore implements ReservationStore {
       if (!current) throw new ReservationNotFoundError(reservation.event_id);
       const { fresh, stale } = await this.guardsForMove(current, reservation);
       assertNoConflict(reservation, fresh);
-      const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+      const items: TransactItems = [
         ...this.guardWrites(fresh, reservation.event_id, reservation),
         ...this.guardWrites(stale, reservation.event_id),
       ];
@@ -127,7 +93,7 @@ export class DynamoDbReservationStore implements ReservationStore {
       // No conflict check (LCO is authoritative for its observations), but the guards record it,
       // so users' bookings over it are refused.
       const { fresh, stale } = await this.guardsForMove(current, reservation);
-      const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+      const items: TransactItems = [
         ...this.guardWrites(fresh, reservation.event_id, reservation),
         ...this.guardWrites(stale, reservation.event_id),
       ];
@@ -150,7 +116,7 @@ export class DynamoDbReservationStore implements ReservationStore {
       const current = await this.getItem(eventId);
       if (!current) return undefined;
       const stored = reservationFromStored(current);
-      const guards = await this.readGuards(stored.site, guardDays(stored.start, stored.end));
+      const guards = await this.guards(stored.site, guardDays(stored.start, stored.end));
       await this.transact([
         ...this.guardWrites(guards, eventId),
         { Delete: { TableName: this.table, Key: { event_id: eventId, start: current.start }, ConditionExpression: 'attribute_exists(event_id)' } },
@@ -169,7 +135,7 @@ export class DynamoDbReservationStore implements ReservationStore {
       const current = await this.getItem(eventId);
       if (!current) return undefined;
       try {
-        const result = await this.client.send(new UpdateCommand({
+        const result = await this.send<{ Attributes?: Item }>(new UpdateCommand({
           TableName: this.table,
           Key: { event_id: eventId, start: current.start },
           UpdateExpression: 'SET project_id = :p, last_modified = :m',
@@ -228,9 +194,9 @@ export class DynamoDbReservationStore implements ReservationStore {
     const kept: Reservation[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.client.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+      const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
       for (const item of page.Items ?? []) {
-        if (!isEventItem(item)) continue;
+        if (isGuardItem(item)) continue;
         const reservation = reservationFromStored(item);
         if (keep(reservation)) kept.push(reservation);
       }
@@ -251,12 +217,13 @@ export class DynamoDbReservationStore implements ReservationStore {
     return items[0];
   }
 
-  private async readGuards(site: string, days: readonly string[]): Promise<Guard[]> {
-    return Promise.all(days.map(async (day) => {
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: guardKey(site, day), ConsistentRead: true }));
-      if (!Item) return { site, day, version: 0, intervals: [] };
-      return { site, day, version: Number(Item.version), intervals: JSON.parse(String(Item.intervals)) as GuardInterval[] };
-    }));
+  private async guards(site: string, days: readonly string[]): Promise<Guard[]> {
+    return readGuards(this.client, this.table, site, days);
+  }
+
+  /** Every other call to DynamoDB goes through here, so no passing failure escapes as a 500. */
+  private send<T>(command: QueryCommand | UpdateCommand | TransactWriteCommand): Promise<T> {
+    return unavailableWhenTransient(this.client.send(command as never) as Promise<T>);
   }
 
   /**
@@ -264,33 +231,25 @@ export class DynamoDbReservationStore implements ReservationStore {
    * will list it) and those of current's other days (`stale`, which will not any more).
    */
   private async guardsForMove(current: Item | undefined, next: Reservation): Promise<{ fresh: Guard[]; stale: Guard[] }> {
-    const fresh = await this.readGuards(next.site, guardDays(next.start, next.end));
+    const fresh = await this.guards(next.site, guardDays(next.start, next.end));
     if (!current) return { fresh, stale: [] };
     const old = reservationFromStored(current);
     const freshKeys = new Set(fresh.map((g) => `${g.site}#${g.day}`));
     const staleDays = old.start < old.end ? guardDays(old.start, old.end).filter((day) => !freshKeys.has(`${old.site}#${day}`)) : [];
-    return { fresh, stale: await this.readGuards(old.site, staleDays) };
+    return { fresh, stale: await this.guards(old.site, staleDays) };
   }
 
   /** Each guard rewritten on its version: without `eventId`, then with `add` when given. */
-  private guardWrites(guards: readonly Guard[], eventId: string, add?: Reservation): NonNullable<TransactWriteCommandInput['TransactItems']> {
+  private guardWrites(guards: readonly Guard[], eventId: string, add?: Reservation): TransactItems {
     return guards.map((guard) => {
       const intervals = guard.intervals.filter(([id]) => id !== eventId);
-      if (add) intervals.push(toInterval(add));
-      return {
-        Put: {
-          TableName: this.table,
-          Item: { ...guardKey(guard.site, guard.day), guard_site: guard.site, version: guard.version + 1, intervals: JSON.stringify(intervals) },
-          ConditionExpression: guard.version === 0 ? 'attribute_not_exists(event_id)' : 'version = :v',
-          ...(guard.version === 0 ? {} : { ExpressionAttributeValues: { ':v': guard.version } }),
-        },
-      };
+      return { Put: guardPut(this.table, guard, add ? [...intervals, guardInterval(add)] : intervals) };
     });
   }
 
-  private async transact(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<void> {
+  private async transact(items: TransactItems): Promise<void> {
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       const name = (error as Error).name;
       if (name === 'TransactionCanceledException' || name === 'TransactionConflictException') throw new Retry();
@@ -302,8 +261,8 @@ export class DynamoDbReservationStore implements ReservationStore {
     const items: Item[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.client.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
-      for (const item of page.Items ?? []) if (isEventItem(item)) items.push(item);
+      const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+      for (const item of page.Items ?? []) if (!isGuardItem(item)) items.push(item);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;
@@ -326,9 +285,7 @@ export class DynamoDbReservationStore implements ReservationStore {
 }
 
 function assertNoConflict(candidate: Reservation, guards: readonly Guard[]): void {
-  const existing = new Map<string, Booking>();
-  for (const guard of guards) for (const i of guard.intervals) existing.set(i[0], toBooking(i, guard.site));
-  const conflicts = findConflicts(candidate, existing.values());
+  const conflicts = findConflicts(candidate, guardedBookings(guards));
   if (conflicts.length > 0) throw new ReservationConflictError(conflicts.map((c) => c.event_id));
 }
 

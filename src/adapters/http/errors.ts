@@ -35,6 +35,9 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   IDENTITY_UNAVAILABLE: 503,
 };
 
+/** Storage busy or throttled, or keys not fetched yet: each clears within about a second. */
+const RETRY_AFTER_SECONDS = 1;
+
 export interface ErrorResponse {
   readonly status: number;
   readonly body: string;
@@ -57,7 +60,11 @@ export function errorResponse(error: unknown, requestId: string): ErrorResponse 
   const domainError = error instanceof DomainError ? error : cause instanceof DomainError ? cause : undefined;
   if (domainError) {
     const status = STATUS_BY_CODE[domainError.code];
-    if (status !== undefined) return { status, body: domainError.message, headers: {}, unexpected: false };
+    if (status !== undefined) {
+      // A 503 is "not now": say when to come back, so clients and proxies retry instead of failing.
+      const headers: Record<string, string> = status === 503 ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
+      return { status, body: domainError.message, headers, unexpected: false };
+    }
   }
   if (error instanceof HttpProblem) {
     return { status: error.status, body: error.message, headers: error.headers, unexpected: false };

@@ -1,0 +1,86 @@
+/**
+ * Day guards: the items DynamoDB's conflict safety rests on, shared by the store (which rewrites them
+ * in the transaction of every booking write) and the migration (which builds them for a table the
+ * previous service wrote). Each site has one guard item per UTC day, listing the bookings that touch
+ * that day. It has no `site`, `end` or `creator_id` attribute, so it is in neither GSI and is only ever
+ * read consistently, by key. Two overlapping bookings share at least one day, so reading the guards of
+ * a booking's days finds every booking it could overlap.
+ */
+import { GetCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Booking } from '../../domain/conflicts.js';
+import { InvalidInputError } from '../../domain/errors.js';
+import { isLcoOrigin } from '../../domain/reservation.js';
+import { addSeconds } from '../../domain/time.js';
+import { unavailableWhenTransient } from './unavailable.js';
+
+/** [event_id, start, end, creator_id, origin] of a booking a guard lists. */
+export type GuardInterval = [string, string, string, string, 'LCO' | 'PTR'];
+
+export interface Guard {
+  readonly site: string;
+  /** `YYYY-MM-DD` (UTC). */
+  readonly day: string;
+  /** 0 when the guard item does not exist yet. */
+  readonly version: number;
+  readonly intervals: readonly GuardInterval[];
+}
+
+export const GUARD_SORT_KEY = '#guard';
+export const guardKey = (site: string, day: string) => ({ event_id: `#guard#${site}#${day}`, start: GUARD_SORT_KEY });
+/** A booking may touch at most this many days (user bookings are limited to 31 days by the domain). */
+export const MAX_GUARD_DAYS = 40;
+
+export const isGuardItem = (item: Record<string, unknown>): boolean => item.start === GUARD_SORT_KEY;
+
+/** The UTC days `[start, end)` touches, as `YYYY-MM-DD`, for canonical times. */
+export function guardDays(start: string, end: string): string[] {
+  const last = addSeconds(end, -1).slice(0, 10);
+  const days: string[] = [];
+  for (let day = start.slice(0, 10); day <= last; day = addSeconds(`${day}T00:00:00Z`, 86_400).slice(0, 10)) {
+    days.push(day);
+    if (days.length > MAX_GUARD_DAYS) throw new InvalidInputError(`A booking may span at most ${MAX_GUARD_DAYS} days.`);
+  }
+  return days;
+}
+
+/** What a guard records of a booking: enough for the conflict rule, nothing more. */
+export function guardInterval(booking: { event_id: string; start: string; end: string; creator_id: string; origin: string }): GuardInterval {
+  return [booking.event_id, booking.start, booking.end, booking.creator_id, isLcoOrigin(booking.origin) ? 'LCO' : 'PTR'];
+}
+
+/** The bookings the guards list (a booking over several days once), for the conflict check. */
+export function guardedBookings(guards: readonly Guard[]): Booking[] {
+  const byId = new Map<string, Booking>();
+  for (const guard of guards) {
+    for (const [event_id, start, end, creator_id] of guard.intervals) byId.set(event_id, { event_id, start, end, creator_id, site: guard.site });
+  }
+  return [...byId.values()];
+}
+
+/** The guards of these days at a site, read consistently; a missing one is version 0 and empty. */
+export async function readGuards(client: DynamoDBDocumentClient, table: string, site: string, days: readonly string[]): Promise<Guard[]> {
+  return Promise.all(days.map(async (day) => {
+    const { Item } = await unavailableWhenTransient(client.send(new GetCommand({ TableName: table, Key: guardKey(site, day), ConsistentRead: true })));
+    if (!Item) return { site, day, version: 0, intervals: [] };
+    return { site, day, version: Number(Item.version), intervals: JSON.parse(String(Item.intervals)) as GuardInterval[] };
+  }));
+}
+
+/** The intervals as stored: ordered by start then id, so equal sets are equal strings. */
+export function serialiseIntervals(intervals: readonly GuardInterval[]): string {
+  const sorted = [...intervals].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return JSON.stringify(sorted);
+}
+
+/**
+ * The write that replaces `guard` by one listing `intervals`, conditional on the guard's version being
+ * the one read (or on its not existing yet): a concurrent writer of the same day makes it fail.
+ */
+export function guardPut(table: string, guard: Guard, intervals: readonly GuardInterval[]): PutCommandInput {
+  return {
+    TableName: table,
+    Item: { ...guardKey(guard.site, guard.day), guard_site: guard.site, version: guard.version + 1, intervals: serialiseIntervals(intervals) },
+    ConditionExpression: guard.version === 0 ? 'attribute_not_exists(event_id)' : 'version = :v',
+    ...(guard.version === 0 ? {} : { ExpressionAttributeValues: { ':v': guard.version } }),
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * DynamoDB saying "not now" (throttling, timeouts, network failures) reaches callers as
+ * StoreUnavailableError, which the HTTP edge answers 503 with Retry-After: injected through the fake
+ * client for each failure the SDK surfaces, and for real against a stopped DynamoDB Local and a
+ * server that never answers.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import {
+  InternalServerError, ProvisionedThroughputExceededException, RequestLimitExceeded, ThrottlingException, ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
+import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-reservation-store.js';
+import { DynamoDbScheduleTrackingStore } from '../../src/adapters/dynamodb/dynamodb-schedule-tracking-store.js';
+import { errorResponse } from '../../src/adapters/http/errors.js';
+import { StoreUnavailableError } from '../../src/domain/errors.js';
+import { aNewEventBody, aReservation } from '../support/builders.js';
+import { bearer, startCalendar } from '../support/calendar-server.js';
+import { startDynamoDbLocal } from '../support/dynamodb-local.js';
+import { faultyClient } from '../support/faulty-dynamodb-client.js';
+import { IdentityProvider } from '../support/identity-provider.js';
+
+const metadata = { $metadata: {} };
+const socketError = (code: string): Error => Object.assign(new Error(`socket failure ${code}`), { code });
+
+/** Each failure as the SDK hands it over once its own retries are spent. */
+const FAILURES: Array<[string, () => unknown]> = [
+  ['ProvisionedThroughputExceededException', () => new ProvisionedThroughputExceededException({ message: 'Rate exceeded', ...metadata })],
+  ['ThrottlingException', () => new ThrottlingException({ message: 'Throttled', ...metadata })],
+  ['RequestLimitExceeded', () => new RequestLimitExceeded({ message: 'Account limit', ...metadata })],
+  ['InternalServerError (500)', () => new InternalServerError({ message: 'Internal', $metadata: { httpStatusCode: 500 } })],
+  ['TimeoutError', () => Object.assign(new Error('Connection timed out after 5000 ms'), { name: 'TimeoutError' })],
+  ['ECONNRESET', () => socketError('ECONNRESET')],
+  ['ECONNREFUSED', () => socketError('ECONNREFUSED')],
+  ['ETIMEDOUT', () => socketError('ETIMEDOUT')],
+  ['a socket error wrapped as the cause', () => new Error('request failed', { cause: socketError('EPIPE') })],
+];
+
+const unreachable = { send: () => Promise.reject(new Error('the fake client must not forward')) } as unknown as DynamoDBDocumentClient;
+const window = { start: '2030-01-02T00:00:00Z', end: '2030-01-03T00:00:00Z' };
+const event = aReservation({ site: 'down', start: '2030-01-02T01:00:00Z', end: '2030-01-02T02:00:00Z' });
+
+const OPERATIONS: Array<[string, (store: DynamoDbReservationStore, tracking: DynamoDbScheduleTrackingStore) => Promise<unknown>]> = [
+  ['get', (s) => s.get(event.event_id)],
+  ['findOverlapping', (s) => s.findOverlapping('down', window)],
+  ['creatorsOverlapping', (s) => s.creatorsOverlapping('down', window)],
+  ['findByCreatorEndingAfter', (s) => s.findByCreatorEndingAfter(event.creator_id, window.start)],
+  ['createUnlessConflict', (s) => s.createUnlessConflict(event)],
+  ['replaceUnlessConflict', (s) => s.replaceUnlessConflict(event)],
+  ['putImported', (s) => s.putImported(event)],
+  ['delete', (s) => s.delete(event.event_id)],
+  ['setProject', (s) => s.setProject(event.event_id, 'p#1', window.start)],
+  ['tracking get', (_s, t) => t.get('mrc1')],
+  ['tracking put', (_s, t) => t.put({ ptr_site: 'mrc1', last_schedule_time: window.start, updated_at: window.start })],
+];
+
+describe.each(FAILURES)('%s', (_name, failure) => {
+  it.each(OPERATIONS)('%s answers StoreUnavailableError, naming the cause', async (_op, run) => {
+    const { client, stats } = faultyClient(unreachable, { failure });
+    const store = new DynamoDbReservationStore(client, { tableName: 'calendar', baseBackoffMs: 1 });
+    const tracking = new DynamoDbScheduleTrackingStore(client, 'tracking');
+    const outcome = await run(store, tracking).then(() => undefined, (error: unknown) => error);
+    expect(outcome).toBeInstanceOf(StoreUnavailableError);
+    expect((outcome as Error).message).toMatch(/not answering just now \(\w+\); please retry/);
+    // A passing failure is given back at once: the store does not add its own retries to the SDK's.
+    expect(stats.failed).toBe(1);
+  });
+});
+
+it('an error that is not passing (a missing table) is not disguised as unavailability', async () => {
+  const { client } = faultyClient(unreachable, { failure: () => new ResourceNotFoundException({ message: 'Requested resource not found', ...metadata }) });
+  const store = new DynamoDbReservationStore(client, { tableName: 'calendar' });
+  await expect(store.get('x')).rejects.toBeInstanceOf(ResourceNotFoundException);
+  expect(errorResponse(new ResourceNotFoundException({ message: 'gone', ...metadata }), 'r1')).toMatchObject({ status: 500, unexpected: true });
+});
+
+it('a StoreUnavailableError is a 503 with Retry-After and its message', () => {
+  expect(errorResponse(new StoreUnavailableError('busy; please retry.'), 'r1')).toEqual({
+    status: 503, body: 'busy; please retry.', headers: { 'Retry-After': '1' }, unexpected: false,
+  });
+});
+
+describe('for real', () => {
+  let silent: Server;
+  const sockets: Socket[] = [];
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    if (silent) await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('a DynamoDB that accepts connections and never answers times out into StoreUnavailableError', async () => {
+    silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, requestTimeoutMs: 200 });
+    try {
+      const store = new DynamoDbReservationStore(doc, { tableName: 'calendar' });
+      await expect(store.findOverlapping('down', window)).rejects.toBeInstanceOf(StoreUnavailableError);
+      // The SDK retried the lost attempt before giving up.
+      expect(sockets.length).toBeGreaterThan(1);
+    } finally {
+      raw.destroy();
+    }
+  }, 30_000);
+
+  // Through the Lambda bundle in its own process: inside Jest's module sandbox Node's socket errors
+  // come from another realm, and the SDK wraps them without their `code`, which production never sees.
+  it('the Lambda answers 503 with Retry-After while DynamoDB is down, and stays up', async () => {
+    const dynamo = await startDynamoDbLocal();
+    const idp = await new IdentityProvider().start();
+    const api = await startCalendar(idp, undefined, { STORAGE: 'dynamodb', DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1' }, 'lambda-v2');
+    try {
+      const alice = bearer(idp.token({ sub: 'google-oauth2|alice', name: 'Alice' }));
+      const body = () => aNewEventBody({ site: 'down', start: '2030-01-02T01:00:00Z', end: '2030-01-02T02:00:00Z' });
+      expect((await api.post('/newevent', body(), alice)).status).toBe(200);
+      await dynamo.stop();
+
+      for (const attempt of [
+        () => api.post('/newevent', body(), alice),
+        () => api.post('/siteevents', { site: 'down', start: window.start, end: window.end }),
+      ]) {
+        const refused = await attempt();
+        expect(refused.status).toBe(503);
+        expect(refused.headers.get('retry-after')).toBe('1');
+        expect(refused.text).toMatch(/^The calendar's database is not answering just now \(ECONNREFUSED\); please retry\.$/);
+      }
+      expect((await api.request('GET', '/healthz')).status).toBe(503);
+    } finally {
+      await api.close();
+      await idp.stop();
+      await dynamo.stop();
+    }
+  }, 90_000);
+});
