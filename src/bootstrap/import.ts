@@ -1,4 +1,5 @@
 /** `npm run import [-- <subsite>]`: runs the LCO import once and prints the report as JSON. */
+import { UnknownSubsiteError } from '../domain/errors.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildContainer } from './container.js';
 import { createLogger } from './logger.js';
@@ -16,6 +17,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError || (error as { code?: string }).code === 'SUBSITE_NOT_FOUND' ? (error as Error).message : error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(`${error instanceof ConfigError || error instanceof UnknownSubsiteError ? (error as Error).message : error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

@@ -2,8 +2,29 @@
  * Domain errors carry a stable `code`; the HTTP edge owns the one table that maps codes to
  * statuses. Nothing here knows about HTTP.
  */
+
+/**
+ * Every code a domain error may carry. A subclass with a code not listed here does not compile, and
+ * the edge's table is a `Record<ErrorCode, ...>`, so a code listed here without a status does not
+ * compile either: no domain error can fall through to a 500.
+ */
+export type ErrorCode =
+  | 'INVALID_INPUT'
+  | 'EVENT_TOO_LARGE'
+  | 'TOO_MANY_RESULTS'
+  | 'RESERVATION_CONFLICT'
+  | 'RESERVATION_EXISTS'
+  | 'RESERVATION_NOT_FOUND'
+  | 'NOT_RESERVATION_OWNER'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'STORE_UNAVAILABLE'
+  | 'IDENTITY_UNAVAILABLE'
+  | 'SUBSITE_NOT_FOUND';
+
 export abstract class DomainError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
 
   constructor(message: string) {
     super(message);

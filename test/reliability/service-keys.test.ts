@@ -2,7 +2,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import fc from 'fast-check';
 import { ClaimsIdentityResolver } from '../../src/adapters/auth/claims-identity-resolver.js';
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import { ParameterNotFound, type SSMClient } from '@aws-sdk/client-ssm';
 import { join } from 'node:path';
 import { SsmServiceApiKeys } from '../../src/adapters/auth/ssm-service-api-keys.js';
 import { loadConfig } from '../../src/bootstrap/config.js';
@@ -52,7 +52,7 @@ describe('service keys from SSM (SERVICE_API_KEYS_SOURCE=ssm)', () => {
         state.asked.push(command.input);
         await new Promise((r) => setTimeout(r, 5));
         if (state.value instanceof Error) throw state.value;
-        if (state.value === undefined) throw Object.assign(new Error('not found'), { name: 'ParameterNotFound' });
+        if (state.value === undefined) throw new ParameterNotFound({ message: 'not found', $metadata: {} });
         return { Parameter: { Value: state.value } };
       },
     } as unknown as SSMClient;

@@ -74,6 +74,9 @@ describe('the trigger backstop', () => {
     const db = freshDb();
     db.prepare(insert).run('a', '2025-06-20T03:00:00Z', '2025-06-20T04:00:00Z', 'alice', 'PTR');
     expect(() => db.prepare(insert).run('b', '2025-06-20T03:30:00Z', '2025-06-20T05:00:00Z', 'bob', 'PTR')).toThrow('RESERVATION_CONFLICT');
+    // The code the store translates into ReservationConflictError (it never matches the message).
+    expect(() => db.prepare(insert).run('b', '2025-06-20T03:30:00Z', '2025-06-20T05:00:00Z', 'bob', 'PTR'))
+      .toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_TRIGGER' }));
     db.prepare(insert).run('c', '2025-06-20T03:30:00Z', '2025-06-20T05:00:00Z', 'alice', 'PTR');
     db.prepare(insert).run('d', '2025-06-20T05:00:00Z', '2025-06-20T06:00:00Z', 'bob', 'PTR');
     db.close();

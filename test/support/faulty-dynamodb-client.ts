@@ -1,3 +1,4 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface Faults {
@@ -34,9 +35,10 @@ export function faultyClient(real: DynamoDBDocumentClient, faults: Partial<Fault
         if (f.transactionConflictsFirst > 0 || Math.random() < f.transactionConflictRate) {
           f.transactionConflictsFirst = Math.max(0, f.transactionConflictsFirst - 1);
           stats.cancelled += 1;
-          throw Object.assign(new Error('Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]'), {
-            name: 'TransactionCanceledException',
+          throw new TransactionCanceledException({
+            message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
             CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+            $metadata: { httpStatusCode: 400 },
           });
         }
       }

@@ -25,7 +25,7 @@ export class SsmServiceApiKeys implements ServiceKeySource {
   private reading?: Promise<readonly string[]>;
   private readonly ttlMs: number;
   private readonly nowMs: () => number;
-  private sdk?: Promise<{ client: SSMClient; GetParameterCommand: typeof import('@aws-sdk/client-ssm').GetParameterCommand }>;
+  private sdk?: Promise<{ client: SSMClient; GetParameterCommand: typeof import('@aws-sdk/client-ssm').GetParameterCommand; ParameterNotFound: typeof import('@aws-sdk/client-ssm').ParameterNotFound }>;
 
   constructor(private readonly options: SsmServiceApiKeysOptions) {
     this.ttlMs = options.ttlMs ?? 5 * 60_000;
@@ -47,21 +47,22 @@ export class SsmServiceApiKeys implements ServiceKeySource {
 
   private loadSdk() {
     // The SSM SDK is loaded by the first request with a service key, not at a cold start.
-    this.sdk ??= import('@aws-sdk/client-ssm').then(({ SSMClient, GetParameterCommand }) => ({
+    this.sdk ??= import('@aws-sdk/client-ssm').then(({ SSMClient, GetParameterCommand, ParameterNotFound }) => ({
       client: 'client' in this.options.source ? this.options.source.client : new SSMClient({ region: this.options.source.region }),
       GetParameterCommand,
+      ParameterNotFound,
     }));
     return this.sdk;
   }
 
   private async read(): Promise<readonly string[]> {
-    const { client, GetParameterCommand } = await this.loadSdk();
+    const { client, GetParameterCommand, ParameterNotFound } = await this.loadSdk();
     let text: string;
     try {
       const { Parameter } = await client.send(new GetParameterCommand({ Name: this.options.parameterName, WithDecryption: true }));
       text = Parameter?.Value ?? '';
     } catch (error) {
-      if ((error as Error).name !== 'ParameterNotFound') {
+      if (!(error instanceof ParameterNotFound)) {
         this.options.onError?.(error);
         throw new IdentityUnavailableError('The service keys cannot be read right now; retry later.');
       }

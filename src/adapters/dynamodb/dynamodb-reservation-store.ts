@@ -1,4 +1,7 @@
 import {
+  ConditionalCheckFailedException, TransactionCanceledException, TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
+import {
   QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -145,7 +148,7 @@ export class DynamoDbReservationStore implements ReservationStore {
         }));
         return reservationFromStored(result.Attributes as Item);
       } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') throw new Retry();
+        if (error instanceof ConditionalCheckFailedException) throw new Retry();
         throw error;
       }
     });
@@ -251,8 +254,7 @@ export class DynamoDbReservationStore implements ReservationStore {
     try {
       await this.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
-      const name = (error as Error).name;
-      if (name === 'TransactionCanceledException' || name === 'TransactionConflictException') throw new Retry();
+      if (error instanceof TransactionCanceledException || error instanceof TransactionConflictException) throw new Retry();
       throw error;
     }
   }

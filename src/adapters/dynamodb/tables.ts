@@ -1,5 +1,5 @@
 import {
-  CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type CreateTableCommandInput, type DynamoDBClient,
+  CreateTableCommand, DescribeTableCommand, ResourceInUseException, ResourceNotFoundException, type CreateTableCommandInput, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 
 export interface TableNames {
@@ -63,7 +63,7 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
       try {
         await client.send(new CreateTableCommand(definition));
       } catch (createError) {
-        if ((createError as Error).name !== 'ResourceInUseException') throw createError;
+        if (!(createError instanceof ResourceInUseException)) throw createError;
       }
     }
   }));

@@ -2,7 +2,7 @@
  * The one table from error codes to HTTP statuses, shared by every HTTP driver, and the plain-text
  * body each error gets. Unknown errors are 500 with a generic body; the log has the details.
  */
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, type ErrorCode } from '../../domain/errors.js';
 
 /**
  * An error that only exists at the HTTP edge (unknown route, body too large, load shed, ...): an
@@ -19,7 +19,7 @@ export class HttpProblem extends Error {
   }
 }
 
-export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   INVALID_INPUT: 400,
   TOO_MANY_RESULTS: 400,
   EVENT_TOO_LARGE: 413,
@@ -60,11 +60,9 @@ export function errorResponse(error: unknown, requestId: string): ErrorResponse 
   const domainError = error instanceof DomainError ? error : cause instanceof DomainError ? cause : undefined;
   if (domainError) {
     const status = STATUS_BY_CODE[domainError.code];
-    if (status !== undefined) {
-      // A 503 is "not now": say when to come back, so clients and proxies retry instead of failing.
-      const headers: Record<string, string> = status === 503 ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
-      return { status, body: domainError.message, headers, unexpected: false };
-    }
+    // A 503 is "not now": say when to come back, so clients and proxies retry instead of failing.
+    const headers: Record<string, string> = status === 503 ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
+    return { status, body: domainError.message, headers, unexpected: false };
   }
   if (error instanceof HttpProblem) {
     return { status: error.status, body: error.message, headers: error.headers, unexpected: false };

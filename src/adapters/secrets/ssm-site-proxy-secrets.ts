@@ -9,7 +9,7 @@ import { UpstreamUnavailableError } from '../../domain/errors.js';
  */
 export class SsmSiteProxySecrets implements SiteProxySecrets {
   private readonly cache = new Map<string, Promise<string | undefined>>();
-  private sdk?: Promise<{ client: SSMClient; GetParameterCommand: typeof import('@aws-sdk/client-ssm').GetParameterCommand }>;
+  private sdk?: Promise<{ client: SSMClient; GetParameterCommand: typeof import('@aws-sdk/client-ssm').GetParameterCommand; ParameterNotFound: typeof import('@aws-sdk/client-ssm').ParameterNotFound }>;
 
   /** `client` (tests) or `region` (the SDK client is made on first use). */
   constructor(private readonly source: { client: SSMClient } | { region: string }, private readonly ttlMs = 10 * 60_000) {}
@@ -26,20 +26,21 @@ export class SsmSiteProxySecrets implements SiteProxySecrets {
   }
 
   private loadSdk() {
-    this.sdk ??= import('@aws-sdk/client-ssm').then(({ SSMClient, GetParameterCommand }) => ({
+    this.sdk ??= import('@aws-sdk/client-ssm').then(({ SSMClient, GetParameterCommand, ParameterNotFound }) => ({
       client: 'client' in this.source ? this.source.client : new SSMClient({ region: this.source.region }),
       GetParameterCommand,
+      ParameterNotFound,
     }));
     return this.sdk;
   }
 
   private async fetch(wema: string): Promise<string | undefined> {
-    const { client, GetParameterCommand } = await this.loadSdk();
+    const { client, GetParameterCommand, ParameterNotFound } = await this.loadSdk();
     try {
       const { Parameter } = await client.send(new GetParameterCommand({ Name: `/site-proxy-secret/${wema}`, WithDecryption: true }));
       return Parameter?.Value || undefined;
     } catch (error) {
-      if ((error as Error).name === 'ParameterNotFound') return undefined;
+      if (error instanceof ParameterNotFound) return undefined;
       throw new UpstreamUnavailableError(`The secret of the ${wema} site proxy could not be read from SSM.`);
     }
   }

@@ -147,7 +147,8 @@ export class SqliteReservationStore implements ReservationStore {
         if (BUSY_CODES.has(error.code)) {
           throw new StoreUnavailableError('The calendar database is busy; please retry.');
         }
-        if (error.message.includes('RESERVATION_CONFLICT')) throw new ReservationConflictError([]);
+        // The overlap triggers are the schema's only RAISE(ABORT): this code is always one of them.
+        if (error.code === 'SQLITE_CONSTRAINT_TRIGGER') throw new ReservationConflictError([]);
       }
       throw error;
     }
