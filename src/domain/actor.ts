@@ -3,7 +3,7 @@
  * live here, so that every driver applies them the same way.
  */
 import { ForbiddenError, NotReservationOwnerError } from './errors.js';
-import type { Reservation } from './reservation.js';
+import { isLcoOrigin, type Reservation } from './reservation.js';
 
 export type Actor =
   /** A signed-in person: `sub` is the Auth0 subject. */
@@ -49,7 +49,7 @@ export function ownerOfNewEvent(actor: Actor, requestedCreatorId: string | undef
 
 /** Only an admin may write an event that claims to come from the LCO scheduler. */
 export function assertMayUseOrigin(actor: Actor, origin: string): void {
-  if (origin.toUpperCase() === 'LCO' && !isAdmin(actor)) {
+  if (isLcoOrigin(origin) && !isAdmin(actor)) {
     throw new ForbiddenError('Only an admin may create or modify events with origin LCO.');
   }
 }

@@ -70,8 +70,14 @@ export function hasProject(reservation: Pick<Reservation, 'project_id'>): boolea
   return normaliseProjectId(reservation.project_id) !== NO_PROJECT;
 }
 
+/** The one test of "this event came from the LCO scheduler" (stored origins may be any case). */
 export function isLcoOrigin(origin: string): boolean {
   return origin.toUpperCase() === 'LCO';
+}
+
+/** The origin as the stores index it: exactly `LCO` or `PTR`. */
+export function canonicalOrigin(origin: string): 'LCO' | 'PTR' {
+  return isLcoOrigin(origin) ? 'LCO' : 'PTR';
 }
 
 export function parseSiteCode(value: unknown, field = 'site'): string {

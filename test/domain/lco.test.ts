@@ -1,7 +1,7 @@
 import {
-  DEFAULT_LCO_SITES, findSubsite, importedEventId, lcoProjectId, observationToCalendarView, observationToEvent,
-  observationToProject, planSync, subsitesOf,
+  DEFAULT_LCO_SITES, findSubsite, importedEventId, lcoProjectId, observationToCalendarView, subsitesOf,
 } from '../../src/domain/lco.js';
+import { importObservations, observationToEvent, observationToProject, planSync } from '../../src/domain/lco-import.js';
 import { aReservation } from '../support/builders.js';
 import { anObservation, sampleObservation } from '../support/lco-fixture.js';
 
@@ -106,13 +106,15 @@ describe('planSync', () => {
     const moved = event(2);
     const vanished = event(3);
     const plan = planSync(
-      [{ ...kept, last_modified: '2030-01-01T00:00:00Z' }, event(2, '2024-11-03T07:00:00Z'), event(4)],
+      [{ ...kept, last_modified: '2030-01-01T00:00:00Z' }, event(2, '2024-11-03T07:00:00Z'), event(4)].map((e) => ({ event: e, tag: e.event_id })),
       [kept, moved, vanished],
       window,
     );
     expect(plan.unchanged.map((e) => e.event_id)).toEqual(['lco-1']);
-    expect(plan.update.map((u) => [u.previous.start, u.next.start])).toEqual([['2024-11-02T07:00:00Z', '2024-11-03T07:00:00Z']]);
-    expect(plan.add.map((e) => e.event_id)).toEqual(['lco-4']);
+    expect(plan.update.map((u) => [u.previous.start, u.next.event.start])).toEqual([['2024-11-02T07:00:00Z', '2024-11-03T07:00:00Z']]);
+    // What travels with an event (for the import, its project) comes back with it.
+    expect(plan.add.map((a) => a.tag)).toEqual(['lco-4']);
+    expect(plan.update.map((u) => u.next.tag)).toEqual(['lco-2']);
     expect(plan.remove.map((e) => e.event_id)).toEqual(['lco-3']);
   });
 
@@ -121,5 +123,34 @@ describe('planSync', () => {
     const past = { ...event(5), start: '2024-10-01T07:00:00Z', end: '2024-10-01T07:30:00Z' };
     const plan = planSync([], [user, past], window);
     expect(plan.remove).toEqual([]);
+  });
+});
+
+describe('importObservations', () => {
+  const window = { start: '2030-03-10T00:00:00Z', end: '2030-03-20T00:00:00Z' };
+
+  it("pairs each observation's event with its project: the event points at the project, the project at the event", () => {
+    const observations = [sampleObservation(), anObservation({ id: 2, start: '2030-03-12T01:00:00Z', end: '2030-03-12T02:00:00Z' })];
+    const { imported, invalid } = importObservations(observations, 'mrc1', NOW, window);
+    expect(invalid).toEqual([]);
+    expect(imported.map((i) => i.event.event_id)).toEqual(['lco-700000001', 'lco-2']);
+    for (const { event, project } of imported) {
+      expect(event.project_id).toBe(project.project_id);
+      expect(project.scheduled_with_events).toEqual([{ event_id: event.event_id, start: event.start, end: event.end, site: 'mrc1' }]);
+      expect(project.user_id).toBe(event.creator_id);
+      expect(project.project_priority).toBe(event.project_priority);
+    }
+    expect(imported[0]).toEqual({ event: observationToEvent(sampleObservation(), 'mrc1', NOW), project: observationToProject(sampleObservation(), 'mrc1') });
+  });
+
+  it('leaves out observations outside the window and lists those that cannot be imported, with why', () => {
+    const { imported, invalid } = importObservations([
+      anObservation({ id: 3, start: '2030-04-01T01:00:00Z', end: '2030-04-01T02:00:00Z' }),
+      anObservation({ id: 4, start: '2030-03-12T02:00:00Z', end: '2030-03-12T01:00:00Z' }),
+      anObservation({ id: 5, start: 'not a time', end: '2030-03-12T01:00:00Z' }),
+    ], 'mrc1', NOW, window);
+    expect(imported).toEqual([]);
+    expect(invalid.map((i) => i.id)).toEqual([4, 5]);
+    expect(invalid[0]!.reason).toMatch(/ends before it starts/);
   });
 });

@@ -9,7 +9,7 @@
 import { GetCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Booking } from '../../domain/conflicts.js';
 import { InvalidInputError } from '../../domain/errors.js';
-import { isLcoOrigin } from '../../domain/reservation.js';
+import { canonicalOrigin } from '../../domain/reservation.js';
 import { addSeconds } from '../../domain/time.js';
 import { unavailableWhenTransient } from './unavailable.js';
 
@@ -45,7 +45,7 @@ export function guardDays(start: string, end: string): string[] {
 
 /** What a guard records of a booking: enough for the conflict rule, nothing more. */
 export function guardInterval(booking: { event_id: string; start: string; end: string; creator_id: string; origin: string }): GuardInterval {
-  return [booking.event_id, booking.start, booking.end, booking.creator_id, isLcoOrigin(booking.origin) ? 'LCO' : 'PTR'];
+  return [booking.event_id, booking.start, booking.end, booking.creator_id, canonicalOrigin(booking.origin)];
 }
 
 /** The bookings the guards list (a booking over several days once), for the conflict check. */

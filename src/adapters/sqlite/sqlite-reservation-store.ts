@@ -6,7 +6,7 @@ import {
   ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
 } from '../../domain/errors.js';
 import { type Interval } from '../../domain/interval.js';
-import { isLcoOrigin, type Reservation } from '../../domain/reservation.js';
+import { canonicalOrigin, type Reservation } from '../../domain/reservation.js';
 import type { SqliteDatabase } from './database.js';
 
 interface BodyRow {
@@ -166,7 +166,7 @@ function row(reservation: Reservation): Record<string, string> {
     start: reservation.start,
     end: reservation.end,
     creator_id: reservation.creator_id,
-    origin: isLcoOrigin(reservation.origin) ? 'LCO' : 'PTR',
+    origin: canonicalOrigin(reservation.origin),
     body: JSON.stringify(reservation),
   };
 }

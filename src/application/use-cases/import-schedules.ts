@@ -1,9 +1,7 @@
 import { findConflicts } from '../../domain/conflicts.js';
 import { UnknownSubsiteError } from '../../domain/errors.js';
-import {
-  findSubsite, IMPORTED_STATES, lcoProjectId, observationToEvent, observationToProject, planSync, subsitesOf,
-  type LcoObservation, type Subsite,
-} from '../../domain/lco.js';
+import { findSubsite, IMPORTED_STATES, subsitesOf, type LcoObservation, type Subsite } from '../../domain/lco.js';
+import { importObservations, planSync } from '../../domain/lco-import.js';
 import { isLcoOrigin, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
 import { addSeconds, toEpochSeconds, utcTimeFromMillis } from '../../domain/time.js';
 import type { Clock } from '../ports/clock.port.js';
@@ -156,20 +154,11 @@ export class ImportSchedules {
 
   /** Applies the sync plan; returns the ids of projects no imported event points at any more. */
   private async apply(subsite: Subsite, observations: LcoObservation[], window: { start: string; end: string }, now: string, report: SubsiteReport): Promise<string[]> {
-    const byEventId = new Map<string, LcoObservation>();
-    const desired: Reservation[] = [];
-    for (const observation of observations) {
-      try {
-        const event = observationToEvent(observation, subsite.ptrSite, now);
-        if (event.end <= window.start || event.start >= window.end) continue;
-        desired.push(event);
-        byEventId.set(event.event_id, observation);
-      } catch (error) {
-        report.invalid.push({ id: observation.id, reason: (error as Error).message });
-      }
-    }
+    const { imported, invalid } = importObservations(observations, subsite.ptrSite, now, window);
+    report.invalid.push(...invalid);
+    const desired = imported.map((i) => i.event);
     const existing = (await this.store.findOverlapping(subsite.ptrSite, window)).items;
-    const plan = planSync(desired, existing, window);
+    const plan = planSync(imported, existing, window);
     report.unchanged = plan.unchanged.length;
     const stillWanted = new Set(desired.map((e) => e.project_id));
     const orphans: string[] = [];
@@ -177,11 +166,8 @@ export class ImportSchedules {
     const writes = [...plan.add.map((next) => ({ next, previous: undefined as Reservation | undefined })), ...plan.update];
     // The projects service is a remote call: projects are created several at once. Each event is
     // written, in order, only once its own project exists: no event points at a missing project.
-    const projectsCreated = settleWithLimit(writes.map(({ next }) => () => {
-      const observation = byEventId.get(next.event_id) as LcoObservation;
-      return this.projects.createProject({ ...observationToProject(observation, subsite.ptrSite), project_id: lcoProjectId(observation) });
-    }), PROJECT_WRITE_CONCURRENCY);
-    for (const [i, { next, previous }] of writes.entries()) {
+    const projectsCreated = settleWithLimit(writes.map(({ next }) => () => this.projects.createProject(next.project)), PROJECT_WRITE_CONCURRENCY);
+    for (const [i, { next: { event: next }, previous }] of writes.entries()) {
       try {
         const created = await projectsCreated[i]!;
         if (created.status === 'rejected') throw created.reason;
