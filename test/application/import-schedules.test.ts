@@ -1,4 +1,4 @@
-import type { LcoClient, Schedule, ScheduleQuery } from '../../src/application/ports/lco-client.port.js';
+import type { Schedule, ScheduleQuery } from '../../src/application/ports/lco-client.port.js';
 import { ImportSchedules } from '../../src/application/use-cases/import-schedules.js';
 import { InMemoryProjectsGateway } from '../../src/adapters/memory/in-memory-projects-gateway.js';
 import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
@@ -8,20 +8,7 @@ import type { LcoObservation } from '../../src/domain/lco.js';
 import { UnknownSubsiteError } from '../../src/domain/errors.js';
 import { FixedClock } from '../support/fixed-clock.js';
 import { anObservation } from '../support/lco-fixture.js';
-
-/** A scripted LCO: the schedule and last_schedule_time the test sets, and a count of schedule reads. */
-class ScriptedLco implements LcoClient {
-  observations: LcoObservation[] = [];
-  lastScheduled = '2030-01-01T00:00:00Z';
-  reads = 0;
-  async fetchSchedule(query: ScheduleQuery): Promise<Schedule> {
-    this.reads += 1;
-    return { observations: this.observations.filter((o) => o.telescope === query.telescope), invalid: [] };
-  }
-  async lastScheduleTime(): Promise<string> {
-    return this.lastScheduled;
-  }
-}
+import { ScriptedLco } from '../support/scripted-lco.js';
 
 function setUp() {
   const clock = new FixedClock(Date.parse('2030-01-01T00:00:00Z'));
