@@ -13,10 +13,10 @@ module.exports = {
     },
     {
       name: 'application-imports-domain-only',
-      comment: 'src/application may import the domain, but no adapter, no bootstrap and no node:* module.',
+      comment: 'src/application imports only src/domain and src/application: no adapter, no bootstrap, no node:* module and no package (got, @aws-sdk, ...); what it needs from outside comes through a port.',
       severity: 'error',
       from: { path: '^src/application/' },
-      to: { path: '^(src/(adapters|bootstrap)/|node:)|^(fs|path|http|https|net|child_process|crypto)$' },
+      to: { pathNot: '^src/(domain|application)/' },
     },
     {
       name: 'adapters-do-not-wire',
