@@ -77,7 +77,7 @@ describe('HTTP projects gateway failures', () => {
     expect(splitProjectId('a#b#2025-01-01T00:00:00Z')).toEqual({ project_name: 'a#b', created_at: '2025-01-01T00:00:00Z' });
   });
 
-  it('a 5xx answer is UpstreamUnavailable (after retrying)', async () => {
+  it('a 500 is UpstreamUnavailable at once: a server fault, not a passing one, is not retried', async () => {
     standIn.failing = true;
     const before = standIn.requests;
     try {
@@ -87,6 +87,19 @@ describe('HTTP projects gateway failures', () => {
       standIn.failing = false;
     }
   });
+
+  it.each([502, 503, 504])('a %i is retried, then UpstreamUnavailable', async (status) => {
+    standIn.failing = true;
+    standIn.failingStatus = status;
+    const before = standIn.requests;
+    try {
+      await expect(new HttpProjectsGateway({ baseUrl: standIn.url, retries: 1 }).getProject('x#1')).rejects.toBeInstanceOf(UpstreamUnavailableError);
+      expect(standIn.requests - before).toBe(2);
+    } finally {
+      standIn.failing = false;
+      standIn.failingStatus = 500;
+    }
+  }, 15_000);
 
   it('a refused connection is UpstreamUnavailable', async () => {
     const gateway = new HttpProjectsGateway({ baseUrl: 'http://127.0.0.1:1/', retries: 0, timeoutMs: 1000 });

@@ -5,6 +5,8 @@ export class ProjectsStandIn {
   readonly projects = new Map<string, unknown>();
   requests = 0;
   failing = false;
+  /** The status a failing stand-in answers with. */
+  failingStatus = 500;
   /** How long each answer is held back, to make requests that depend on it slow. */
   delayMs = 0;
   private server?: LoopbackServer;
@@ -19,7 +21,7 @@ export class ProjectsStandIn {
       this.requests += 1;
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
       if (this.failing) {
-        res.statusCode = 500;
+        res.statusCode = this.failingStatus;
         res.end('internal error');
         return;
       }
