@@ -1,0 +1,115 @@
+/**
+ * What every benchmark section shares: the settings of the run, a temporary folder, server processes
+ * killed when the run ends, the load generator, and tokens for the calendar's signed-in routes.
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { KeyObject } from 'node:crypto';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
+import { tempDir } from '../test/support/temp-dir.js';
+
+export interface BenchSettings {
+  /** Events seeded into the main calendar. */
+  readonly events: number;
+  /** Seconds each measured load lasts. */
+  readonly duration: number;
+  readonly connections: number;
+  readonly rounds: number;
+  readonly importObservations: number;
+  readonly skipDynamoDb: boolean;
+}
+
+/** The seeded calendar's first day, and the middle of its two years, as epoch seconds. */
+export const FROM = Date.UTC(2025, 0, 1) / 1000;
+export const MID = FROM + 365 * 86_400;
+export const ISSUER = 'photonranch-bench';
+
+export interface Measured { rps: number; p50: number; p99: number; non2xx: number; errors: number; statuses: Record<string, number> }
+export type LoadOptions = Partial<autocannon.Options> & { path?: string };
+
+export interface Harness {
+  readonly settings: BenchSettings;
+  /** The run's temporary folder, removed at exit. */
+  readonly dir: string;
+  readonly publicPem: string;
+  log(line: string): void;
+  spawnListening(args: string[], env?: Record<string, string>, logFile?: string, node?: string): Promise<{ url: string; child: ChildProcess }>;
+  /** The calendar server on a SQLite file, signed in with the run's key; returns its URL. */
+  startCalendar(dbPath: string, env?: Record<string, string>): Promise<string>;
+  load(url: string, options: LoadOptions): Promise<Measured>;
+  tokenFor(sub: string): string;
+}
+
+/** A JSON POST, as autocannon and fetch take it. */
+export const json = (body: unknown) => ({ method: 'POST' as const, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+export function createHarness(settings: BenchSettings, keys: { publicPem: string; privateKey: KeyObject }): Harness {
+  const dir = tempDir('calendar-bench-');
+  const children: ChildProcess[] = [];
+  process.on('exit', () => {
+    for (const c of children) c.kill('SIGKILL');
+    dir.remove();
+  });
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+  /**
+   * Starts a server process and waits for the URL it prints. With logFile, its standard output (the
+   * access log) goes to that file, as it would go to a file or journald in production; read through a
+   * pipe, it would cost the load generator, which shares the machine, a wake-up per request.
+   */
+  const spawnListening: Harness['spawnListening'] = async (args, env = {}, logFile, node = process.execPath) => {
+    const logFd = logFile === undefined ? undefined : openSync(logFile, 'w');
+    const child = spawn(node, args, { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', logFd ?? 'pipe', 'pipe'] });
+    if (logFd !== undefined) closeSync(logFd);
+    children.push(child);
+    let output = '';
+    let poll: NodeJS.Timeout | undefined;
+    const url = await new Promise<string>((resolve, reject) => {
+      const find = (text: string): void => {
+        const m = /(?:listening |"url":")(http:\/\/[\d.:]+)/.exec(text);
+        if (m) resolve(m[1] as string);
+      };
+      const onData = (chunk: Buffer): void => {
+        if (output.length < 100_000) output += chunk.toString();
+        find(output);
+      };
+      child.stdout?.on('data', onData); // keep draining: a full pipe would block the server
+      child.stderr?.on('data', onData);
+      if (logFile !== undefined) poll = setInterval(() => find(readFileSync(logFile, 'utf8').slice(0, 100_000)), 20);
+      child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}${logFile ? readFileSync(logFile, 'utf8').slice(0, 10_000) : ''}`)));
+    }).finally(() => clearInterval(poll));
+    return { url, child };
+  };
+
+  return {
+    settings,
+    dir: dir.path,
+    publicPem: keys.publicPem,
+    log,
+    spawnListening,
+    startCalendar: async (dbPath, env = {}) => {
+      const { url } = await spawnListening(['--enable-source-maps', 'dist/bootstrap/main.js'], {
+        PORT: '0', SQLITE_PATH: dbPath, AUTH_PUBLIC_KEY: keys.publicPem, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', SQLITE_SYNCHRONOUS: 'NORMAL',
+        RATE_LIMIT_PER_MINUTE: '0', // the benchmark measures the routes, not the per-client limit
+        ...env,
+      }, join(dir.path, `calendar-${children.length}.log`));
+      return url;
+    },
+    /** One second of the same load first (JIT warm-up, page cache), then the measured run. */
+    load: async (url, options) => {
+      const load = { url: `${url}${options.path ?? '/'}`, connections: settings.connections, ...options } as autocannon.Options;
+      await autocannon({ ...load, duration: 1 });
+      const result = await autocannon({ ...load, duration: settings.duration });
+      const statuses = Object.fromEntries(Object.entries(result.statusCodeStats as unknown as Record<string, { count: number }>).map(([code, s]) => [code, s.count]));
+      return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, statuses };
+    },
+    tokenFor: (sub) => jwt.sign({ name: sub, 'https://photonranch.org/user_metadata': { roles: [] } }, keys.privateKey, {
+      algorithm: 'RS256', subject: sub, audience: 'master', issuer: ISSUER, expiresIn: 3600, keyid: 'bench',
+    }),
+  };
+}
+
+/** The middle value (the upper one of an even count). */
+export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;

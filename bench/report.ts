@@ -1,0 +1,37 @@
+/** The run's figures as Markdown tables on standard output (the JSON file has every sample). */
+import type { httpSection } from './sections/http.js';
+import type { importSection } from './sections/import.js';
+import { COLD_STARTS, type lambdaSection } from './sections/lambda.js';
+import type { scalingSection } from './sections/scaling.js';
+import type { storeSection } from './sections/store.js';
+
+export interface BenchResults {
+  http: Awaited<ReturnType<typeof httpSection>>;
+  scaling: Awaited<ReturnType<typeof scalingSection>>;
+  store: Awaited<ReturnType<typeof storeSection>>;
+  lambda: Awaited<ReturnType<typeof lambdaSection>> | undefined;
+  import: Array<Awaited<ReturnType<typeof importSection>>>;
+}
+
+export function printTables(results: BenchResults): void {
+  if (results.http.length) console.log('\n| route | req/s | p50 ms | p99 ms | × node:http | answer bytes | × node:http, same bytes | non-2xx |\n|---|---|---|---|---|---|---|---|');
+  for (const r of results.http) {
+    console.log(`| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ratio} | ${r.bytes ?? ''} | ${r.ratio_same_size ?? ''} | ${r.non2xx} |`);
+  }
+  const ceilingRounds = results.http[0]?.rounds.map((r) => r.rps) ?? [];
+  if (ceilingRounds.length > 1 && Math.max(...ceilingRounds) > 1.25 * Math.min(...ceilingRounds)) {
+    console.log(`\nUnsteady machine: the node:http ceiling measured ${ceilingRounds.join(', ')} req/s in its rounds; trust the ratios, not the absolute figures, and compare with another run.`);
+  }
+  if (results.scaling.length) {
+    console.log('\n| events | /siteevents p50 | p99 | /get-event-at-time p50 | p99 |\n|---|---|---|---|---|');
+    for (const s of results.scaling) console.log(`| ${s.events} | ${s.siteevents_p50} | ${s.siteevents_p99} | ${s.at_time_p50} | ${s.at_time_p99} |`);
+  }
+  if (results.store.length) console.log('\n| store | atomic creates/s | week queries/s |\n|---|---|---|');
+  for (const s of results.store) console.log(`| ${s.store} | ${s.creates_per_s} | ${s.week_queries_per_s} |`);
+  for (const i of results.import) {
+    console.log(`\nLCO import (projects service latency ${i.projects_latency_ms} ms): ${i.observations} observations in ${i.seconds} s = ${i.observations_per_s} obs/s; unchanged re-run ${i.unchanged_rerun_seconds} s with ${i.unchanged_rerun_writes} writes`);
+  }
+  if (results.lambda) {
+    console.log(`\nLambda bundle ${results.lambda.bundle_kib} KiB (entry ${results.lambda.entry_kib} KiB); cold start on the Lambda runtime's Node (load + first request, median of ${COLD_STARTS}) ${results.lambda.cold_start_ms_median ?? '-'} ms`);
+  }
+}
