@@ -8,14 +8,13 @@ import {
 import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
 import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
-import {
-  ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
-} from '../../domain/errors.js';
+import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
 import { reservationFromStored, type Reservation } from '../../domain/reservation.js';
 import {
   guardDays, guardedBookings, guardInterval, guardPut, isGuardItem, readGuards, type Guard,
 } from './day-guards.js';
+import { Retry, withRetries } from './optimistic.js';
 import { CREATOR_END_INDEX, SITE_END_INDEX } from './tables.js';
 import { unavailableWhenTransient } from './unavailable.js';
 
@@ -28,9 +27,6 @@ export interface DynamoDbStoreOptions {
   readonly maxAttempts?: number;
   readonly baseBackoffMs?: number;
 }
-
-/** A condition failed or a transaction collided: re-read the state and try again. */
-class Retry extends Error {}
 
 /**
  * Reservations in DynamoDB, on the existing production table design. Conflict safety never rests on
@@ -55,67 +51,36 @@ export class DynamoDbReservationStore implements ReservationStore {
   }
 
   async createUnlessConflict(reservation: Reservation): Promise<void> {
-    await this.withRetries(async () => {
+    await this.retrying(async () => {
       if (await this.getItem(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
       const guards = await this.guards(reservation.site, guardDays(reservation.start, reservation.end));
       if (guards.some((g) => g.intervals.some(([id]) => id === reservation.event_id))) throw new ReservationExistsError(reservation.event_id);
       assertNoConflict(reservation, guards);
-      await this.transact([
-        ...this.guardWrites(guards, reservation.event_id, reservation),
-        { Put: { TableName: this.table, Item: reservation, ConditionExpression: 'attribute_not_exists(event_id)' } },
-      ]);
+      await this.transact(this.replacement(undefined, reservation, { fresh: guards, stale: [] }));
     });
   }
 
   async replaceUnlessConflict(reservation: Reservation): Promise<void> {
-    await this.withRetries(async () => {
+    await this.retrying(async () => {
       const current = await this.getItem(reservation.event_id);
       if (!current) throw new ReservationNotFoundError(reservation.event_id);
-      const { fresh, stale } = await this.guardsForMove(current, reservation);
-      assertNoConflict(reservation, fresh);
-      const items: TransactItems = [
-        ...this.guardWrites(fresh, reservation.event_id, reservation),
-        ...this.guardWrites(stale, reservation.event_id),
-      ];
-      if (current.start === reservation.start) {
-        items.push({ Put: { TableName: this.table, Item: reservation, ConditionExpression: 'attribute_exists(event_id)' } });
-      } else {
-        // `start` is the sort key: moving the event moves the item, in the same transaction.
-        items.push(
-          { Delete: { TableName: this.table, Key: { event_id: current.event_id, start: current.start }, ConditionExpression: 'attribute_exists(event_id)' } },
-          { Put: { TableName: this.table, Item: reservation, ConditionExpression: 'attribute_not_exists(event_id)' } },
-        );
-      }
-      await this.transact(items);
+      const guards = await this.guardsForMove(current, reservation);
+      assertNoConflict(reservation, guards.fresh);
+      await this.transact(this.replacement(current, reservation, guards));
     });
   }
 
   async putImported(reservation: Reservation): Promise<void> {
-    await this.withRetries(async () => {
+    await this.retrying(async () => {
       const current = await this.getItem(reservation.event_id);
       // No conflict check (LCO is authoritative for its observations), but the guards record it,
       // so users' bookings over it are refused.
-      const { fresh, stale } = await this.guardsForMove(current, reservation);
-      const items: TransactItems = [
-        ...this.guardWrites(fresh, reservation.event_id, reservation),
-        ...this.guardWrites(stale, reservation.event_id),
-      ];
-      if (current && current.start !== reservation.start) {
-        items.push({ Delete: { TableName: this.table, Key: { event_id: current.event_id, start: current.start }, ConditionExpression: 'attribute_exists(event_id)' } });
-      }
-      items.push({
-        Put: {
-          TableName: this.table,
-          Item: reservation,
-          ConditionExpression: current && current.start === reservation.start ? 'attribute_exists(event_id)' : 'attribute_not_exists(event_id)',
-        },
-      });
-      await this.transact(items);
+      await this.transact(this.replacement(current, reservation, await this.guardsForMove(current, reservation)));
     });
   }
 
   async delete(eventId: string): Promise<Reservation | undefined> {
-    return this.withRetries(async () => {
+    return this.retrying(async () => {
       const current = await this.getItem(eventId);
       if (!current) return undefined;
       const stored = reservationFromStored(current);
@@ -134,7 +99,7 @@ export class DynamoDbReservationStore implements ReservationStore {
   }
 
   async setProject(eventId: string, projectId: string, lastModified: string): Promise<Reservation | undefined> {
-    return this.withRetries(async () => {
+    return this.retrying(async () => {
       const current = await this.getItem(eventId);
       if (!current) return undefined;
       try {
@@ -195,29 +160,32 @@ export class DynamoDbReservationStore implements ReservationStore {
    */
   private async querySorted(input: QueryCommandInput, keep: (r: Reservation) => boolean, limit?: number): Promise<Reservation[]> {
     const kept: Reservation[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
-      for (const item of page.Items ?? []) {
-        if (isGuardItem(item)) continue;
+    for await (const page of this.eventPages(input)) {
+      for (const item of page) {
         const reservation = reservationFromStored(item);
         if (keep(reservation)) kept.push(reservation);
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && (limit === undefined || kept.length <= limit));
+      if (limit !== undefined && kept.length > limit) break;
+    }
     const sorted = sortByStart(kept);
     return limit === undefined ? sorted : sorted.slice(0, limit);
   }
 
+  /** The event items (never a guard) a query finds, page by page, following LastEvaluatedKey. */
+  private async *eventPages(input: QueryCommandInput): AsyncGenerator<Item[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+      yield (page.Items ?? []).filter((item) => !isGuardItem(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
   /** The event item with this id (read consistently from the base table), whatever its start. */
   private async getItem(eventId: string): Promise<Item | undefined> {
-    const items = await this.queryAll({
-      TableName: this.table,
-      KeyConditionExpression: 'event_id = :id',
-      ExpressionAttributeValues: { ':id': eventId },
-      ConsistentRead: true,
-    });
-    return items[0];
+    const query = { TableName: this.table, KeyConditionExpression: 'event_id = :id', ExpressionAttributeValues: { ':id': eventId }, ConsistentRead: true };
+    for await (const [item] of this.eventPages(query)) if (item) return item;
+    return undefined;
   }
 
   private async guards(site: string, days: readonly string[]): Promise<Guard[]> {
@@ -242,6 +210,22 @@ export class DynamoDbReservationStore implements ReservationStore {
     return { fresh, stale: await this.guards(old.site, staleDays) };
   }
 
+  /**
+   * The transaction that replaces `current` (if any) by `next`: the fresh guards list next, the
+   * stale ones no longer do, and the event item is written (moved, when its sort key `start`
+   * changes), each write conditional on what was read.
+   */
+  private replacement(current: Item | undefined, next: Reservation, guards: { fresh: Guard[]; stale: Guard[] }): TransactItems {
+    const items = [...this.guardWrites(guards.fresh, next.event_id, next), ...this.guardWrites(guards.stale, next.event_id)];
+    const moved = current !== undefined && current.start !== next.start;
+    if (moved) {
+      items.push({ Delete: { TableName: this.table, Key: { event_id: current.event_id, start: current.start }, ConditionExpression: 'attribute_exists(event_id)' } });
+    }
+    const inPlace = current !== undefined && !moved;
+    items.push({ Put: { TableName: this.table, Item: next, ConditionExpression: inPlace ? 'attribute_exists(event_id)' : 'attribute_not_exists(event_id)' } });
+    return items;
+  }
+
   /** Each guard rewritten on its version: without `eventId`, then with `add` when given. */
   private guardWrites(guards: readonly Guard[], eventId: string, add?: Reservation): TransactItems {
     return guards.map((guard) => {
@@ -259,30 +243,8 @@ export class DynamoDbReservationStore implements ReservationStore {
     }
   }
 
-  private async queryAll(input: QueryCommandInput): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
-      for (const item of page.Items ?? []) if (!isGuardItem(item)) items.push(item);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
-
-  private async withRetries<T>(attempt: () => Promise<T>): Promise<T> {
-    for (let n = 0; ; n++) {
-      try {
-        return await attempt();
-      } catch (error) {
-        if (!(error instanceof Retry)) throw error;
-        if (n + 1 >= this.maxAttempts) {
-          throw new StoreUnavailableError('The calendar is busy with other bookings at this site; please retry.');
-        }
-        const ceiling = this.baseBackoffMs * 2 ** Math.min(n, 6);
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
-      }
-    }
+  private retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    return withRetries(attempt, { maxAttempts: this.maxAttempts, baseBackoffMs: this.baseBackoffMs });
   }
 }
 
