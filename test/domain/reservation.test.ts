@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { EventTooLargeError, InvalidInputError } from '../../src/domain/errors.js';
-import { buildReservation, LIMITS, normaliseProjectId, reservationFromStored, utf8Length, type RawRecord } from '../../src/domain/reservation.js';
+import { buildReservation, LIMITS, normaliseProjectId, utf8Length, type RawRecord } from '../../src/domain/reservation.js';
+import { reservationFromStored } from '../../src/domain/stored-reservation.js';
 
 const server = { creator_id: 'alice', last_modified: '2025-06-01T00:00:00Z', defaultCreator: 'Alice' };
 const rules = { maxDurationSeconds: 24 * 3600 };

@@ -10,7 +10,8 @@ import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
-import { reservationFromStored, type Reservation } from '../../domain/reservation.js';
+import type { Reservation } from '../../domain/reservation.js';
+import { reservationFromStored } from '../../domain/stored-reservation.js';
 import {
   guardDays, guardedBookings, guardInterval, guardPut, isGuardItem, readGuards, type Guard,
 } from './day-guards.js';
