@@ -18,7 +18,8 @@ import { aNewEventBody, aReservation } from '../support/builders.js';
 import { bearer, startCalendar } from '../support/calendar-server.js';
 import { startDynamoDbLocal } from '../support/dynamodb-local.js';
 import { faultyClient } from '../support/faulty-dynamodb-client.js';
-import { IdentityProvider } from '../support/identity-provider.js';
+import { killSpawnedServers, spawnServer } from '../support/child-server.js';
+import { AUDIENCE, IdentityProvider, ISSUER } from '../support/identity-provider.js';
 
 const metadata = { $metadata: {} };
 const socketError = (code: string): Error => Object.assign(new Error(`socket failure ${code}`), { code });
@@ -103,28 +104,41 @@ describe('for real', () => {
     }
   }, 30_000);
 
-  // Through the Lambda bundle in its own process: inside Jest's module sandbox Node's socket errors
-  // come from another realm, and the SDK wraps them without their `code`, which production never sees.
-  it('the Lambda answers 503 with Retry-After while DynamoDB is down, and stays up', async () => {
+  // Each in its own process, as in production: inside Jest's module sandbox Node's socket errors come
+  // from another realm, and the SDK wraps them without their `code`.
+  const SERVERS: Array<[string, (idp: IdentityProvider, env: Record<string, string>) => Promise<{ url: string; close: () => Promise<void> }>]> = [
+    ['the server process (npm start)', async (idp, env) => {
+      const server = await spawnServer({ ...env, AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, IMPORT_ENABLED: 'false' });
+      return { url: server.url, close: killSpawnedServers };
+    }],
+    ['the Lambda bundle', async (idp, env) => {
+      const api = await startCalendar(idp, undefined, env, 'lambda-v2');
+      return { url: api.url, close: () => api.close() };
+    }],
+  ];
+
+  it.each(SERVERS)('%s answers 503 with Retry-After while DynamoDB is down, and stays up', async (_name, serve) => {
     const dynamo = await startDynamoDbLocal();
     const idp = await new IdentityProvider().start();
-    const api = await startCalendar(idp, undefined, { STORAGE: 'dynamodb', DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1' }, 'lambda-v2');
+    const api = await serve(idp, { STORAGE: 'dynamodb', DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1' });
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${api.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
     try {
       const alice = bearer(idp.token({ sub: 'google-oauth2|alice', name: 'Alice' }));
       const body = () => aNewEventBody({ site: 'down', start: '2030-01-02T01:00:00Z', end: '2030-01-02T02:00:00Z' });
-      expect((await api.post('/newevent', body(), alice)).status).toBe(200);
+      expect((await post('/newevent', body(), alice)).status).toBe(200);
       await dynamo.stop();
 
       for (const attempt of [
-        () => api.post('/newevent', body(), alice),
-        () => api.post('/siteevents', { site: 'down', start: window.start, end: window.end }),
+        () => post('/newevent', body(), alice),
+        () => post('/siteevents', { site: 'down', start: window.start, end: window.end }),
       ]) {
         const refused = await attempt();
         expect(refused.status).toBe(503);
         expect(refused.headers.get('retry-after')).toBe('1');
-        expect(refused.text).toMatch(/^The calendar's database is not answering just now \(ECONNREFUSED\); please retry\.$/);
+        expect(await refused.text()).toMatch(/^The calendar's database is not answering just now \(ECONNREFUSED\); please retry\.$/);
       }
-      expect((await api.request('GET', '/healthz')).status).toBe(503);
+      expect((await fetch(`${api.url}/healthz`)).status).toBe(503);
     } finally {
       await api.close();
       await idp.stop();
