@@ -8,13 +8,30 @@ import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import jwt from 'jsonwebtoken';
+import { exitWithUsage, integerOption, parseCommandLine } from '../src/bootstrap/command-line.js';
 import { formatUtcTime } from '../src/domain/time.js';
 import { tempDir } from '../test/support/temp-dir.js';
 import { seedCalendar, siteName } from './seed.js';
 
-const { values: args } = parseArgs({
+const USAGE = `
+Seeds a calendar, runs the server under --cpu-prof while autocannon drives one route, and prints the
+functions with the most self time. The .cpuprofile is kept in bench/results/profiles/ for Chrome
+DevTools.
+
+Usage: npm run bench:profile -- [options]
+
+  --route <path>       /siteevents, /get-event-at-time, /does-conflicting-event-exist,
+                       /user-events-ending-after-time or /newevent (default /siteevents)
+  --events <n>         events seeded (default 200000)
+  --duration <s>       seconds of load (default 8)
+  --connections <n>    concurrent connections (default 10)
+  --top <n>            functions listed (default 30)
+  -h, --help           this text
+`;
+
+const { values: args } = parseCommandLine({
+  usage: USAGE,
   options: {
     route: { type: 'string', default: '/siteevents' },
     events: { type: 'string', default: '200000' },
@@ -23,6 +40,12 @@ const { values: args } = parseArgs({
     top: { type: 'string', default: '30' },
   },
 });
+const ROUTES = ['/siteevents', '/get-event-at-time', '/does-conflicting-event-exist', '/user-events-ending-after-time', '/newevent'];
+if (!ROUTES.includes(args.route)) exitWithUsage(USAGE, `--route: no load is defined for ${args.route}.`);
+const EVENTS = integerOption(USAGE, 'events', args.events);
+const DURATION = integerOption(USAGE, 'duration', args.duration);
+const CONNECTIONS = integerOption(USAGE, 'connections', args.connections);
+const TOP = integerOption(USAGE, 'top', args.top);
 const FROM = Date.UTC(2025, 0, 1) / 1000;
 const MID = FROM + 365 * 86_400;
 const ISSUER = 'photonranch-bench';
@@ -50,7 +73,7 @@ async function main(): Promise<void> {
   execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
   const dir = tempDir('calendar-profile-');
   const dbPath = join(dir.path, 'profile.db');
-  seedCalendar(dbPath, { events: Number(args.events), from: FROM });
+  seedCalendar(dbPath, { events: EVENTS, from: FROM });
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const profileDir = resolve('bench/results/profiles');
   mkdirSync(profileDir, { recursive: true });
@@ -74,7 +97,7 @@ async function main(): Promise<void> {
   });
   let n = 0;
   const result = await autocannon({
-    url: `${url}${args.route}`, method: 'POST', connections: Number(args.connections), duration: Number(args.duration),
+    url: `${url}${args.route}`, method: 'POST', connections: CONNECTIONS, duration: DURATION,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     requests: [{ setupRequest: (req) => ({ ...req, body: bodyFor(args.route!, (n += 1)) }) }],
   });
@@ -97,7 +120,7 @@ async function main(): Promise<void> {
     byFunction.set(key, (byFunction.get(key) ?? 0) + (self.get(node.id) ?? 0));
   }
   console.log(`profile: ${join(profileDir, file)}\nself time, top ${args.top}:`);
-  for (const [name, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(args.top))) {
+  for (const [name, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
     console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${name}`);
   }
 }

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { parseArgs } from 'node:util';
+import { exitWithUsage, integerOption, parseCommandLine } from '../src/bootstrap/command-line.js';
 import { createHarness } from './harness.js';
 import { printTables } from './report.js';
 import { httpSection } from './sections/http.js';
@@ -17,7 +17,27 @@ import { lambdaSection } from './sections/lambda.js';
 import { scalingSection } from './sections/scaling.js';
 import { storeSection } from './sections/store.js';
 
-const { values: args } = parseArgs({
+const USAGE = `
+Measures the calendar side by side in one run (ratios hold on a noisy machine): the HTTP routes
+against node:http and bare Koa ceilings, scaling with the calendar's size, store-level rates, the
+Lambda bundle and its cold start, and the LCO import. Prints tables; writes bench/results/latest.json
+(or partial.json with --only).
+
+Usage: npm run bench -- [options]
+
+  --events <n>               events seeded into the main calendar (default 200000)
+  --duration <s>             seconds each route is loaded per round (default 5)
+  --connections <n>          concurrent connections of the load (default 10)
+  --rounds <n>               rounds, interleaved; the tables give medians (default 3)
+  --import-observations <n>  observations in the import section (default 2000)
+  --only <sections>          a comma-separated subset of http,scaling,store,lambda,import
+  --skip-scaling             leave out the 10 000 / 1 000 000 event calendars
+  --skip-dynamodb            leave out DynamoDB Local (store rates and cold starts)
+  -h, --help                 this text
+`;
+
+const { values: args } = parseCommandLine({
+  usage: USAGE,
   options: {
     events: { type: 'string', default: '200000' },
     duration: { type: 'string', default: '5' },
@@ -37,16 +57,17 @@ const { values: args } = parseArgs({
 const SECTIONS = ['http', 'scaling', 'store', 'lambda', 'import'] as const;
 const only = args.only?.split(',').map((s) => s.trim()) ?? [...SECTIONS];
 const unknownSection = only.find((s) => !(SECTIONS as readonly string[]).includes(s));
-if (unknownSection) throw new Error(`--only: unknown section ${unknownSection}; the sections are ${SECTIONS.join(', ')}`);
+if (unknownSection) exitWithUsage(USAGE, `--only: unknown section ${unknownSection}; the sections are ${SECTIONS.join(', ')}.`);
 const runs = (section: (typeof SECTIONS)[number]): boolean => only.includes(section);
 
 async function main(): Promise<void> {
+  const settings = {
+    events: integerOption(USAGE, 'events', args.events), duration: integerOption(USAGE, 'duration', args.duration),
+    connections: integerOption(USAGE, 'connections', args.connections), rounds: integerOption(USAGE, 'rounds', args.rounds),
+    importObservations: integerOption(USAGE, 'import-observations', args['import-observations']), skipDynamoDb: args['skip-dynamodb'],
+  };
   execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const settings = {
-    events: Number(args.events), duration: Number(args.duration), connections: Number(args.connections), rounds: Number(args.rounds),
-    importObservations: Number(args['import-observations']), skipDynamoDb: args['skip-dynamodb'],
-  };
   const h = createHarness(settings, { publicPem: publicKey.export({ type: 'spki', format: 'pem' }) as string, privateKey });
   const results = {
     when: new Date().toISOString(),

@@ -84,15 +84,9 @@ function tokenKeysFor(config: AppConfig, logger: Logger): TokenKeys {
     }
     case 'public-key':
       return new StaticTokenKeys(publicKeyFromPem(config.auth.publicKeyPem));
-    case 'local': {
-      const keys = loadOrCreateLocalKeyPair(config.auth.keyDir);
-      logger.warn(
-        { keyFile: keys.path },
-        'LOCAL AUTH MODE: no AUTH_JWKS_URI or AUTH_PUBLIC_KEY is set, so tokens are checked against a key made on this machine. ' +
-          'For development only; make a token with `npm run token -- --sub alice [--admin]`.',
-      );
-      return new StaticTokenKeys(keys.publicKey);
-    }
+    case 'local':
+      // The server warns about this mode when it starts (a command such as `npm run import` need not).
+      return new StaticTokenKeys(loadOrCreateLocalKeyPair(config.auth.keyDir).publicKey);
   }
 }
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { localKeyPath } from '../adapters/auth/local-signing-key.js';
 import { answerClientError } from '../adapters/http/client-error.js';
 import { capConnectionsPerClient } from '../adapters/http/connection-cap.js';
 import { TokenKeysToken } from '../application/ports/token-keys.port.js';
@@ -48,6 +49,13 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   logger.info({ url, storage: config.storage, auth: config.auth.mode }, 'calendar API listening');
+  if (config.auth.mode === 'local') {
+    logger.warn(
+      { keyFile: localKeyPath(config.auth.keyDir) },
+      'LOCAL AUTH MODE: no AUTH_JWKS_URI or AUTH_PUBLIC_KEY is set, so tokens are checked against a key made on this machine. ' +
+        'For development only; make a token with `npm run token -- --sub alice [--admin]`.',
+    );
+  }
   // The identity provider's keys are fetched now, not by the first signed-in request.
   void resolve(app.container, TokenKeysToken).prefetch?.().catch((err: unknown) => {
     logger.warn({ err }, 'could not fetch the identity provider keys at start; will retry when a token needs them');

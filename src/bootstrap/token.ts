@@ -1,14 +1,25 @@
-/**
- * `npm run token -- --sub alice [--admin] [--name "Alice"] [--hours 12]`: prints an access token for
- * local auth mode, signed with the key in the data directory.
- */
-import { parseArgs } from 'node:util';
+/** `npm run token`: an access token for local auth mode (see USAGE). */
 import { loadOrCreateLocalKeyPair } from '../adapters/auth/local-signing-key.js';
 import { signLocalToken } from '../adapters/auth/local-token.js';
+import { exitWithUsage, parseCommandLine } from './command-line.js';
 import { ConfigError, loadConfig } from './config.js';
 
+const USAGE = `
+Prints an access token for local auth mode (no AUTH_JWKS_URI or AUTH_PUBLIC_KEY set), signed with
+the key the server made in the data folder (next to SQLITE_PATH).
+
+Usage: npm run --silent token -- --sub <user id> [--name <name>] [--admin] [--hours <n>]
+
+  --sub <user id>  the token's subject, the user the calendar sees (creator_id)
+  --name <name>    the user's display name (default: the subject)
+  --admin          the token carries the admin role (may change anyone's events)
+  --hours <n>      how long the token is valid (default 12)
+  -h, --help       this text
+`;
+
 function main(): void {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
+    usage: USAGE,
     options: {
       sub: { type: 'string' },
       name: { type: 'string' },
@@ -16,9 +27,9 @@ function main(): void {
       hours: { type: 'string', default: '12' },
     },
   });
-  if (!values.sub) throw new ConfigError('usage: npm run token -- --sub <user id> [--admin] [--name <name>] [--hours <n>]');
+  if (!values.sub) exitWithUsage(USAGE, 'Missing --sub: whose token is it?');
   const hours = Number(values.hours);
-  if (!Number.isFinite(hours) || hours <= 0) throw new ConfigError('--hours must be a positive number');
+  if (!Number.isFinite(hours) || hours <= 0) exitWithUsage(USAGE, '--hours must be a positive number.');
   const config = loadConfig();
   if (config.auth.mode !== 'local') {
     throw new ConfigError('npm run token only works in local auth mode (no AUTH_JWKS_URI or AUTH_PUBLIC_KEY set)');

@@ -118,7 +118,7 @@ export class IdentityUnavailableError extends DomainError {
 export class UnknownSubsiteError extends DomainError {
   readonly code = 'SUBSITE_NOT_FOUND';
 
-  constructor(readonly subsite: string) {
-    super(`No LCO-scheduled PTR site is called ${subsite}.`);
+  constructor(readonly subsite: string, known: readonly string[] = []) {
+    super(`No LCO-scheduled PTR site is called ${subsite}.${known.length > 0 ? ` The known ones are ${known.join(', ')}.` : ''}`);
   }
 }

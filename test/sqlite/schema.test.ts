@@ -140,5 +140,5 @@ it('npm run migrate refuses a store it cannot migrate, with the usage', async ()
   const failure = await run(process.execPath, ['--import', 'tsx', 'src/bootstrap/migrate.ts', '--storage', 'memory'], {
     env: { ...process.env, NODE_OPTIONS: '' },
   }).catch((error: unknown) => error as { code: number; stderr: string });
-  expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('usage: npm run migrate -- --storage dynamodb|sqlite') });
+  expect(failure).toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: npm run migrate -- [--storage dynamodb|sqlite]') });
 }, 30_000);

@@ -7,6 +7,8 @@ export const LOCAL_ISSUER = 'photonranch-calendar-local';
 export const LOCAL_KID = 'local-dev';
 export const ROLES_CLAIM = 'https://photonranch.org/user_metadata';
 
+export const localKeyPath = (dataDir: string): string => join(dataDir, 'local-auth-key.pem');
+
 export interface LocalKeyPair {
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
@@ -18,7 +20,7 @@ export interface LocalKeyPair {
  * folder made 0700 when it does not exist) and made on first use. Development only: production refuses to start in local mode.
  */
 export function loadOrCreateLocalKeyPair(dataDir: string): LocalKeyPair {
-  const path = join(dataDir, 'local-auth-key.pem');
+  const path = localKeyPath(dataDir);
   if (!existsSync(path)) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -5,7 +5,11 @@ export class EnvSiteProxySecrets implements SiteProxySecrets {
   constructor(private readonly env: Readonly<Record<string, string | undefined>>) {}
 
   async secretFor(wema: string): Promise<string | undefined> {
-    const value = this.env[`SITE_PROXY_SECRET_${wema.toUpperCase()}`];
+    const value = this.env[this.whereToSet(wema)];
     return value && value.trim() !== '' ? value : undefined;
+  }
+
+  whereToSet(wema: string): string {
+    return `SITE_PROXY_SECRET_${wema.toUpperCase()}`;
   }
 }

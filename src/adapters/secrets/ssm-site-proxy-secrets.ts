@@ -34,10 +34,14 @@ export class SsmSiteProxySecrets implements SiteProxySecrets {
     return this.sdk;
   }
 
+  whereToSet(wema: string): string {
+    return `the SSM SecureString parameter ${parameterName(wema)}`;
+  }
+
   private async fetch(wema: string): Promise<string | undefined> {
     const { client, GetParameterCommand, ParameterNotFound } = await this.loadSdk();
     try {
-      const { Parameter } = await client.send(new GetParameterCommand({ Name: `/site-proxy-secret/${wema}`, WithDecryption: true }));
+      const { Parameter } = await client.send(new GetParameterCommand({ Name: parameterName(wema), WithDecryption: true }));
       return Parameter?.Value || undefined;
     } catch (error) {
       if (error instanceof ParameterNotFound) return undefined;
@@ -45,3 +49,5 @@ export class SsmSiteProxySecrets implements SiteProxySecrets {
     }
   }
 }
+
+const parameterName = (wema: string): string => `/site-proxy-secret/${wema}`;

@@ -101,7 +101,7 @@ export class ImportSchedules {
 
   private subsite(name: string): Subsite {
     const found = findSubsite(this.settings.sites, name);
-    if (!found) throw new UnknownSubsiteError(name);
+    if (!found) throw new UnknownSubsiteError(name, subsitesOf(this.settings.sites).map((s) => s.ptrSite));
     return found;
   }
 
@@ -117,7 +117,9 @@ export class ImportSchedules {
       subsite: subsite.ptrSite, status: 'imported', added: [], updated: [], removed: [], unchanged: 0, overlaps: [], invalid: [], errors: [], writes: 0,
     };
     const secret = await this.secrets.secretFor(subsite.wema);
-    if (!secret) return { ...report, status: 'not_configured', reason: `no site-proxy secret is configured for ${subsite.wema}` };
+    if (!secret) {
+      return { ...report, status: 'not_configured', reason: `no site-proxy secret is configured for ${subsite.wema} (set ${this.secrets.whereToSet(subsite.wema)})` };
+    }
 
     const now = utcTimeFromMillis(this.clock.now());
     const window = { start: now, end: addSeconds(now, this.settings.windowDays * 86_400) };
