@@ -39,6 +39,7 @@ export const API_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path: string }>
   { method: 'GET', path: '/import-schedules' },
   { method: 'GET', path: '/import-schedules/{subsite}' },
   { method: 'GET', path: '/healthz' },
+  { method: 'GET', path: '/readyz' },
 ];
 
 export class CalendarStack extends cdk.Stack {

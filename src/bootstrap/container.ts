@@ -62,6 +62,8 @@ export interface AppContainer {
   readonly logger: Logger;
   /** Every use case, by name, built on first use. */
   readonly useCases: UseCases;
+  /** Readiness: one real query of the store; throws when it cannot answer. */
+  checkStore(): Promise<void>;
   /** Releases what the container opened (the database). */
   close(): void;
 }
@@ -173,6 +175,7 @@ export async function buildContainer(config: AppConfig, logger: Logger = createL
       useCases ??= resolveUseCases(container);
       return useCases;
     },
+    checkStore: () => storage.check(),
     close: () => storage.close(),
   };
 }

@@ -1,15 +1,13 @@
 import type Koa from 'koa';
 import { IdentityResolverToken } from '../application/ports/identity-resolver.port.js';
-import { ReservationStoreToken } from '../application/ports/reservation-store.port.js';
 import { TokenKeysToken } from '../application/ports/token-keys.port.js';
 import { buildKoaApp } from '../adapters/http/koa/app.js';
 import { buildRoutes } from '../adapters/http/routes.js';
 import { ConfigToken, resolve, type AppContainer } from './container.js';
 
 /** The Koa application of the calendar API, wired from the container. */
-export function createHttpApp({ container, logger, useCases }: AppContainer): Koa {
+export function createHttpApp({ container, logger, useCases, checkStore }: AppContainer): Koa {
   const config = resolve(container, ConfigToken);
-  const store = resolve(container, ReservationStoreToken);
   const routes = buildRoutes(useCases);
   return buildKoaApp({
     routes,
@@ -25,8 +23,6 @@ export function createHttpApp({ container, logger, useCases }: AppContainer): Ko
     bodyTimeoutSeconds: config.bodyTimeoutSeconds,
     bodyMinBytesPerSecond: config.bodyMinBytesPerSecond,
     logger,
-    healthCheck: async () => {
-      await store.get('healthz-probe');
-    },
+    readinessCheck: checkStore,
   });
 }

@@ -1,6 +1,7 @@
 /** `npm start`: the calendar API as a long-running Node server. */
 import { ConfigError, loadConfig } from './config.js';
 import { startServer } from './server.js';
+import { StartupError } from './startup-error.js';
 
 async function main(): Promise<void> {
   let config;
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`calendar API failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  // A cause we know gets its one-line fix; anything else its stack, for a bug report.
+  const detail = error instanceof StartupError ? error.message : error instanceof Error ? error.stack : String(error);
+  process.stderr.write(`calendar API failed to start: ${detail}\n`);
   process.exit(1);
 });

@@ -10,6 +10,7 @@ import type { ImportSchedules } from '../application/use-cases/import-schedules.
 import { buildContainer, resolve } from './container.js';
 import { createLogger } from './logger.js';
 import { createHttpApp } from './http-app.js';
+import { dynamoDbFailure, listenFailure } from './startup-error.js';
 
 export interface RunningServer {
   readonly server: Server;
@@ -22,6 +23,16 @@ export interface RunningServer {
 /** Starts the calendar API on `config.host:config.port` (port 0 picks a free one). */
 export async function startServer(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   const app = await buildContainer(config, logger);
+  // Fail at start, not at the first request: DynamoDB without credentials, a table or a network
+  // would otherwise say "listening" and answer every request with an error.
+  if (config.storage === 'dynamodb') {
+    try {
+      await app.checkStore();
+    } catch (error) {
+      app.close();
+      throw dynamoDbFailure(config, error);
+    }
+  }
   // Slow or stalled clients are cut off: the whole request within requestTimeoutSeconds, its headers
   // within 20 s (or less), checked every second rather than Node's default 30 s.
   const server = createServer({
@@ -39,9 +50,13 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (error: Error): void => {
+      app.close();
+      reject(listenFailure(config, error));
+    };
+    server.once('error', onError);
     server.listen(config.port, config.host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });

@@ -14,6 +14,7 @@ import { SqliteProjectsGateway } from '../adapters/sqlite/sqlite-projects-gatewa
 import { SqliteReservationStore } from '../adapters/sqlite/sqlite-reservation-store.js';
 import { SqliteScheduleTrackingStore } from '../adapters/sqlite/sqlite-schedule-tracking-store.js';
 import type { AppConfig } from './config.js';
+import { dynamoDbFailure, sqliteFailure } from './startup-error.js';
 
 export interface Storage {
   readonly store: ReservationStore;
@@ -26,6 +27,8 @@ export interface Storage {
    * it was opened, so it reports the schema version.
    */
   migrate(): Promise<Record<string, unknown>>;
+  /** Readiness: one real query of the store; throws when the store cannot answer. */
+  check(): Promise<void>;
   /** Releases what was opened (the database file, the DynamoDB client's sockets). */
   close(): void;
 }
@@ -38,12 +41,19 @@ export interface Storage {
 export async function openStorage(config: AppConfig): Promise<Storage> {
   switch (config.storage) {
     case 'sqlite': {
-      const db = openSqliteDatabase(config.sqlitePath, { synchronous: config.sqliteSynchronous });
+      let db;
+      try {
+        db = openSqliteDatabase(config.sqlitePath, { synchronous: config.sqliteSynchronous });
+      } catch (error) {
+        throw sqliteFailure(config, error);
+      }
+      const store = new SqliteReservationStore(db);
       return {
-        store: new SqliteReservationStore(db),
+        store,
         tracking: new SqliteScheduleTrackingStore(db),
         embeddedProjects: new SqliteProjectsGateway(db),
         migrate: async () => ({ storage: 'sqlite', path: config.sqlitePath, schemaVersion: schemaVersion(db) }),
+        check: () => probe(store),
         close: () => {
           if (db.open) db.close();
         },
@@ -59,23 +69,33 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
         if (config.dynamodbEndpoint) await ensureTables(raw, names);
       } catch (error) {
         raw.destroy();
-        throw error;
+        throw dynamoDbFailure(config, error);
       }
+      const store = new DynamoDbReservationStore(doc, { tableName: names.calendar });
       return {
-        store: new DynamoDbReservationStore(doc, { tableName: names.calendar }),
+        store,
         tracking: new DynamoDbScheduleTrackingStore(doc, names.scheduleTracking),
         embeddedProjects: new InMemoryProjectsGateway(),
         migrate: async () => ({ storage: 'dynamodb', table: names.calendar, ...(await new DynamoDbMigration(doc, names.calendar).run()) }),
+        check: () => probe(store),
         close: () => raw.destroy(),
       };
     }
-    case 'memory':
+    case 'memory': {
+      const store = new InMemoryReservationStore();
       return {
-        store: new InMemoryReservationStore(),
+        store,
         tracking: new InMemoryScheduleTrackingStore(),
         embeddedProjects: new InMemoryProjectsGateway(),
         migrate: async () => ({ storage: 'memory' }),
+        check: () => probe(store),
         close: () => undefined,
       };
+    }
   }
+}
+
+/** A read of an id no event has: it exercises the connection, the table and the credentials. */
+async function probe(store: ReservationStore): Promise<void> {
+  await store.get('#readiness-probe');
 }

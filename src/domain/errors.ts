@@ -26,8 +26,9 @@ export type ErrorCode =
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
 
-  constructor(message: string) {
-    super(message);
+  /** `options.cause`: the adapter's error behind this one, for the log and for start-up diagnosis. */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
   }
 }

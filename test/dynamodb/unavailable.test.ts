@@ -138,7 +138,10 @@ describe('for real', () => {
         expect(refused.headers.get('retry-after')).toBe('1');
         expect(await refused.text()).toMatch(/^The calendar's database is not answering just now \(ECONNREFUSED\); please retry\.$/);
       }
-      expect((await fetch(`${api.url}/healthz`)).status).toBe(503);
+      const ready = await fetch(`${api.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.text()).toMatch(/^Not ready: The calendar's database is not answering just now \(ECONNREFUSED\)/);
+      expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
     } finally {
       await api.close();
       await idp.stop();

@@ -20,7 +20,7 @@ async function serve(routes: Route[], maxInFlight = 256) {
     audience: 'master', issuer: 'test', clockToleranceSeconds: 0, allowAnonymousProjectLinks: false,
     rateLimitPerMinute: 600, importTriggersPerMinute: 6, maxInFlight, bodyTimeoutSeconds: 10, bodyMinBytesPerSecond: 1024,
     logger: pino({ level: 'info' }, sink),
-    healthCheck: async () => { throw new StoreUnavailableError('database is locked'); },
+    readinessCheck: async () => { throw new StoreUnavailableError('database is locked'); },
   });
   const server = createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -62,12 +62,16 @@ it('a request id is made when none (or a malformed one) is offered', async () =>
   }
 });
 
-it('/healthz reports 503 when storage is unavailable', async () => {
+it('/readyz reports 503 with the reason when storage is unavailable, while /healthz (liveness) stays 200', async () => {
   const s = await serve([]);
   try {
-    const res = await fetch(`${s.url}/healthz`);
+    const res = await fetch(`${s.url}/readyz`);
     expect(res.status).toBe(503);
-    expect(await res.text()).toBe('database is locked');
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(await res.text()).toBe('Not ready: database is locked');
+    const live = await fetch(`${s.url}/healthz`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: 'ok' });
   } finally {
     await s.close();
   }

@@ -147,10 +147,13 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
       expectPlainText(wrong);
     });
 
-    it('GET /healthz reports ok', async () => {
+    it('GET /healthz reports ok, and GET /readyz that the store answers', async () => {
       const res = await api.request('GET', '/healthz');
       expect(res.status).toBe(200);
       expect(res.json()).toEqual({ status: 'ok' });
+      const ready = await api.request('GET', '/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.json()).toEqual({ status: 'ready' });
     });
   });
 

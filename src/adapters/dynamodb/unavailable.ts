@@ -23,7 +23,7 @@ export async function unavailableWhenTransient<T>(operation: Promise<T>): Promis
   } catch (error) {
     if (isUnavailable(error)) {
       const reason = (error as { code?: string }).code ?? (error as Error).name;
-      throw new StoreUnavailableError(`The calendar's database is not answering just now (${reason}); please retry.`);
+      throw new StoreUnavailableError(`The calendar's database is not answering just now (${reason}); please retry.`, { cause: error });
     }
     throw error;
   }

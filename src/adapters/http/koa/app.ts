@@ -8,7 +8,7 @@ import { JsonText } from '../../../application/json-text.js';
 import type { IdentityResolver } from '../../../application/ports/identity-resolver.port.js';
 import type { TokenKeys } from '../../../application/ports/token-keys.port.js';
 import type { Actor } from '../../../domain/actor.js';
-import { UnauthenticatedError } from '../../../domain/errors.js';
+import { DomainError, UnauthenticatedError } from '../../../domain/errors.js';
 import { RESPONSE_HEADERS } from '../cors.js';
 import { errorResponse, HttpProblem } from '../errors.js';
 import { BODY_LIMIT_BYTES, parseJsonObject } from '../json-body.js';
@@ -27,8 +27,8 @@ export interface KoaAppOptions {
   /** CONTRACT.md's compatibility switch: anonymous project linking. */
   readonly allowAnonymousProjectLinks: boolean;
   readonly logger: Logger;
-  /** Throws when the service cannot serve (storage unreachable). */
-  readonly healthCheck: () => Promise<void>;
+  /** Readiness: throws when the service cannot serve (storage unreachable). */
+  readonly readinessCheck: () => Promise<void>;
   /** Requests a client may make to the changing routes per minute (a burst of as many); 0: no limit. */
   readonly rateLimitPerMinute: number;
   /** Import triggers a client may send per minute (a burst of as many); 0: no limit. */
@@ -128,9 +128,21 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
     imports: rateLimiter(options.importTriggersPerMinute, 'import triggers'),
   };
   const router = new Router();
-  router.get('/healthz', async (ctx) => {
-    await options.healthCheck();
+  // Liveness: the process answers. A probe that restarts the process must not ask the store, or a
+  // database outage would restart every instance while it lasts.
+  router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
+  });
+  // Readiness: the store answers a real query; a load balancer stops sending traffic while it does not.
+  router.get('/readyz', async (ctx) => {
+    try {
+      await options.readinessCheck();
+    } catch (error) {
+      const reason = error instanceof DomainError ? error.message : 'the store could not be queried';
+      if (!(error instanceof DomainError)) options.logger.error({ err: error }, 'readiness check failed');
+      throw new HttpProblem(503, `Not ready: ${reason}`, { 'Retry-After': '5' });
+    }
+    ctx.body = { status: 'ready' };
   });
   for (const route of options.routes) {
     const handler = async (ctx: CalendarContext): Promise<void> => {
