@@ -38,6 +38,7 @@ export const API_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path: string }>
     '/scheduler-observations'].map((path) => ({ method: 'POST' as const, path })),
   { method: 'GET', path: '/import-schedules' },
   { method: 'GET', path: '/import-schedules/{subsite}' },
+  { method: 'GET', path: '/' },
   { method: 'GET', path: '/healthz' },
   { method: 'GET', path: '/readyz' },
 ];

@@ -14,7 +14,7 @@
  * better-sqlite3 is replaced by a stub: Lambda runs on DynamoDB and has no native addon.
  */
 import { build } from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,6 +43,7 @@ await build({
   bundle: true,
   platform: 'node',
   target: 'node22',
+  define: { __CALENDAR_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
   format: 'esm',
   // ES modules first: the AWS SDK's dist-es can be tree-shaken, its CommonJS build cannot.
   mainFields: ['module', 'main'],

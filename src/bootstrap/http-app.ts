@@ -4,6 +4,7 @@ import { TokenKeysToken } from '../application/ports/token-keys.port.js';
 import { buildKoaApp } from '../adapters/http/koa/app.js';
 import { buildRoutes } from '../adapters/http/routes.js';
 import { ConfigToken, resolve, type AppContainer } from './container.js';
+import { serviceVersion } from './version.js';
 
 /** The Koa application of the calendar API, wired from the container. */
 export function createHttpApp({ container, logger, useCases, checkStore }: AppContainer): Koa {
@@ -24,5 +25,13 @@ export function createHttpApp({ container, logger, useCases, checkStore }: AppCo
     bodyMinBytesPerSecond: config.bodyMinBytesPerSecond,
     logger,
     readinessCheck: checkStore,
+    about: {
+      service: 'photonranch-calendar',
+      description: 'Telescope reservation calendar of Photon Ranch: POST the routes below with JSON bodies.',
+      version: serviceVersion(),
+      storage: config.storage,
+      auth: config.auth.mode,
+      reference: 'README.md of the source repository, section "Routes": each route, its body and its answers',
+    },
   });
 }

@@ -21,6 +21,7 @@ async function serve(routes: Route[], maxInFlight = 256) {
     rateLimitPerMinute: 600, importTriggersPerMinute: 6, maxInFlight, bodyTimeoutSeconds: 10, bodyMinBytesPerSecond: 1024,
     logger: pino({ level: 'info' }, sink),
     readinessCheck: async () => { throw new StoreUnavailableError('database is locked'); },
+    about: { service: 'test' },
   });
   const server = createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

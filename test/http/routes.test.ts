@@ -3,6 +3,7 @@
  * against every way the API is served: the Koa server on SQLite and on DynamoDB Local, and the
  * Lambda bundle invoked with API Gateway payload v1 and v2 events on DynamoDB Local.
  */
+import { readFileSync } from 'node:fs';
 import { bearer, SERVICE_KEY, startCalendar, type CalendarUnderTest, type Driver } from '../support/calendar-server.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { IdentityProvider } from '../support/identity-provider.js';
@@ -145,6 +146,17 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
       expect([missing.status, wrong.status]).toEqual([404, 405]);
       expectPlainText(missing);
       expectPlainText(wrong);
+    });
+
+    it('GET / names the service, its version and storage, and lists every route', async () => {
+      const res = await api.request('GET', '/');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const about = res.json() as Record<string, unknown>;
+      const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+      expect(about).toMatchObject({ service: 'photonranch-calendar', version: pkg.version, storage, health: '/healthz', readiness: '/readyz' });
+      expect(about.reference).toMatch(/README/);
+      expect(about.routes).toEqual(expect.arrayContaining([...ROUTES.map((r) => `POST ${r}`), 'GET /import-schedules', 'GET /healthz', 'GET /readyz']));
     });
 
     it('GET /healthz reports ok, and GET /readyz that the store answers', async () => {

@@ -27,6 +27,8 @@ export interface KoaAppOptions {
   /** CONTRACT.md's compatibility switch: anonymous project linking. */
   readonly allowAnonymousProjectLinks: boolean;
   readonly logger: Logger;
+  /** What GET / tells a visitor about this deployment (service, version, storage, ...). */
+  readonly about: Readonly<Record<string, unknown>>;
   /** Readiness: throws when the service cannot serve (storage unreachable). */
   readonly readinessCheck: () => Promise<void>;
   /** Requests a client may make to the changing routes per minute (a burst of as many); 0: no limit. */
@@ -128,6 +130,17 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
     imports: rateLimiter(options.importTriggersPerMinute, 'import triggers'),
   };
   const router = new Router();
+  // A visitor (or a script) at the root learns what this is and where to go next.
+  const index = JSON.stringify({
+    ...options.about,
+    health: '/healthz',
+    readiness: '/readyz',
+    routes: [...options.routes.map((r) => `${r.method} ${r.path}`), 'GET /healthz', 'GET /readyz'],
+  });
+  router.get('/', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = index;
+  });
   // Liveness: the process answers. A probe that restarts the process must not ask the store, or a
   // database outage would restart every instance while it lasts.
   router.get('/healthz', (ctx) => {
