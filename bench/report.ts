@@ -2,6 +2,7 @@
 import type { httpSection } from './sections/http.js';
 import type { importSection } from './sections/import.js';
 import { COLD_STARTS, type lambdaSection } from './sections/lambda.js';
+import type { metricsSection } from './sections/metrics.js';
 import type { scalingSection } from './sections/scaling.js';
 import type { storeSection } from './sections/store.js';
 
@@ -11,6 +12,7 @@ export interface BenchResults {
   store: Awaited<ReturnType<typeof storeSection>>;
   lambda: Awaited<ReturnType<typeof lambdaSection>> | undefined;
   import: Array<Awaited<ReturnType<typeof importSection>>>;
+  metrics: Awaited<ReturnType<typeof metricsSection>> | undefined;
 }
 
 export function printTables(results: BenchResults): void {
@@ -30,6 +32,9 @@ export function printTables(results: BenchResults): void {
   for (const s of results.store) console.log(`| ${s.store} | ${s.creates_per_s} | ${s.week_queries_per_s} |`);
   for (const i of results.import) {
     console.log(`\nLCO import (projects service latency ${i.projects_latency_ms} ms): ${i.observations} observations in ${i.seconds} s = ${i.observations_per_s} obs/s; unchanged re-run ${i.unchanged_rerun_seconds} s with ${i.unchanged_rerun_writes} writes`);
+  }
+  if (results.metrics) {
+    console.log(`\nMetrics: ${results.metrics.route} at ${results.metrics.rps_on} req/s recording against ${results.metrics.rps_off} with METRICS=off (median ratio ${results.metrics.ratio})`);
   }
   if (results.lambda) {
     console.log(`\nLambda bundle ${results.lambda.bundle_kib} KiB (entry ${results.lambda.entry_kib} KiB); cold start on the Lambda runtime's Node (load + first request, median of ${COLD_STARTS}) ${results.lambda.cold_start_ms_median ?? '-'} ms`);

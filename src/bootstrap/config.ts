@@ -52,6 +52,8 @@ export interface AppConfig {
   readonly rateLimitPerMinute: number;
   /** Requests handled at once before new ones are shed with 503. */
   readonly maxInFlight: number;
+  /** Who may read GET /metrics: local (this machine, not through a proxy), public, or off. */
+  readonly metrics: 'local' | 'public' | 'off';
   /** The longest a client may take to send a whole request (headers: at most 20 s). */
   readonly requestTimeoutSeconds: number;
   /** Import triggers (`GET /import-schedules`) a client may send per minute; 0 turns the limit off. */
@@ -137,6 +139,7 @@ const schema = z.object({
   IMPORT_FULL_REFRESH_SECONDS: optional(integer(60, 7 * 86_400)),
   RATE_LIMIT_PER_MINUTE: optional(integer(0, 1_000_000)),
   MAX_IN_FLIGHT: optional(integer(1, 100_000)),
+  METRICS: optional(z.enum(['local', 'public', 'off'], { error: 'must be local, public or off' })),
   REQUEST_TIMEOUT_SECONDS: optional(integer(1, 300)),
   IMPORT_TRIGGERS_PER_MINUTE: optional(integer(0, 10_000)),
   BODY_TIMEOUT_SECONDS: optional(integer(1, 300)),
@@ -239,6 +242,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     importFullRefreshSeconds: e.IMPORT_FULL_REFRESH_SECONDS ?? 3600,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
     maxInFlight: e.MAX_IN_FLIGHT ?? 256,
+    // A Lambda instance's counters describe one instance of many: CloudWatch has the real figures.
+    metrics: e.METRICS ?? (onLambda ? 'off' : 'local'),
     requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS ?? 30,
     importTriggersPerMinute: e.IMPORT_TRIGGERS_PER_MINUTE ?? 6,
     bodyTimeoutSeconds: e.BODY_TIMEOUT_SECONDS ?? 10,

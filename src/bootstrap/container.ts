@@ -15,6 +15,8 @@ import { ScheduleTrackingStoreToken } from '../application/ports/schedule-tracki
 import { SiteProxySecretsToken } from '../application/ports/site-proxy-secrets.port.js';
 import { TokenKeysToken, type TokenKeys } from '../application/ports/token-keys.port.js';
 import { ImportSettingsToken, ListLimitsToken, ReservationRulesToken } from '../application/settings.js';
+import { MetricsToken, NO_METRICS, type Metrics } from '../application/ports/metrics.port.js';
+import { PrometheusMetrics } from '../adapters/http/prometheus-metrics.js';
 import { token, type Token } from '../application/token.js';
 import { USE_CASES, type UseCaseName, type UseCases } from '../application/use-cases/index.js';
 import { ClaimsIdentityResolver } from '../adapters/auth/claims-identity-resolver.js';
@@ -52,7 +54,7 @@ const USE_CASE_DEPENDENCIES: { readonly [K in UseCaseName]: Dependencies<(typeof
   doesConflictingReservationExist: [ReservationStoreToken],
   importSchedules: [
     ReservationStoreToken, ProjectsGatewayToken, LcoClientToken, SiteProxySecretsToken, ScheduleTrackingStoreToken, ClockToken,
-    ImportSettingsToken,
+    ImportSettingsToken, MetricsToken,
   ],
   listSchedulerObservations: [LcoClientToken, SiteProxySecretsToken, ImportSettingsToken, ListLimitsToken],
 };
@@ -132,6 +134,9 @@ function bindAdapters(container: Container): void {
   container.bind(SiteProxySecretsToken).toResolvedValue((config: AppConfig) => (config.siteProxySecretsSource === 'ssm'
     ? new SsmSiteProxySecrets({ region: config.awsRegion })
     : new EnvSiteProxySecrets(config.siteProxySecrets)), [ConfigToken]).inSingletonScope();
+
+  container.bind(MetricsToken).toResolvedValue((config: AppConfig): Metrics => (config.metrics === 'off' ? NO_METRICS : new PrometheusMetrics()), [ConfigToken])
+    .inSingletonScope();
 
   container.bind(ReservationRulesToken).toResolvedValue((config: AppConfig) => ({
     maxDurationSeconds: config.maxReservationHours * 3600,

@@ -2,6 +2,8 @@ import type Koa from 'koa';
 import { IdentityResolverToken } from '../application/ports/identity-resolver.port.js';
 import { TokenKeysToken } from '../application/ports/token-keys.port.js';
 import { buildKoaApp } from '../adapters/http/koa/app.js';
+import { PrometheusMetrics } from '../adapters/http/prometheus-metrics.js';
+import { MetricsToken } from '../application/ports/metrics.port.js';
 import { buildRoutes } from '../adapters/http/routes.js';
 import { ConfigToken, resolve, type AppContainer } from './container.js';
 import { serviceVersion } from './version.js';
@@ -9,6 +11,7 @@ import { serviceVersion } from './version.js';
 /** The Koa application of the calendar API, wired from the container. */
 export function createHttpApp({ container, logger, useCases, checkStore }: AppContainer): Koa {
   const config = resolve(container, ConfigToken);
+  const metrics = resolve(container, MetricsToken);
   const routes = buildRoutes(useCases);
   return buildKoaApp({
     routes,
@@ -25,6 +28,8 @@ export function createHttpApp({ container, logger, useCases, checkStore }: AppCo
     bodyMinBytesPerSecond: config.bodyMinBytesPerSecond,
     logger,
     readinessCheck: checkStore,
+    ...(metrics instanceof PrometheusMetrics ? { metrics } : {}),
+    metricsAccess: config.metrics,
     about: {
       service: 'photonranch-calendar',
       description: 'Telescope reservation calendar of Photon Ranch: POST the routes below with JSON bodies.',

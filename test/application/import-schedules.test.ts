@@ -170,3 +170,18 @@ describe('triggers share runs', () => {
     expect((await useCase.execute())[0]?.status).toBe('imported');
   });
 });
+
+it('reports each subsite run to the metrics with its outcome', async () => {
+  const { lco, store, projects } = setUp();
+  const seen: Array<[string, string]> = [];
+  const useCase = new ImportSchedules(
+    store, projects, lco, new EnvSiteProxySecrets({ SITE_PROXY_SECRET_MRC: 's' }), new InMemoryScheduleTrackingStore(),
+    new FixedClock(Date.parse('2030-01-01T00:00:00Z')),
+    { sites: { mrc: { '0m31': 'mrc1' }, aro: { '0m3': 'aro1' } }, windowDays: 21, fullRefreshSeconds: 3600 },
+    { importFinished: (subsite, status) => void seen.push([subsite, status]) },
+  );
+  lco.observations = [obs(1, '2030-01-02T00:00:00Z', '2030-01-02T01:00:00Z')];
+  await useCase.execute();
+  await useCase.execute();
+  expect(seen).toEqual([['mrc1', 'imported'], ['aro1', 'not_configured'], ['mrc1', 'skipped'], ['aro1', 'not_configured']]);
+});

@@ -159,6 +159,17 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
       expect(about.routes).toEqual(expect.arrayContaining([...ROUTES.map((r) => `POST ${r}`), 'GET /import-schedules', 'GET /healthz', 'GET /readyz']));
     });
 
+    it('GET /metrics gives the server\'s figures to this machine; a Lambda instance keeps none', async () => {
+      await api.request('GET', '/healthz');
+      const res = await api.request('GET', '/metrics');
+      if (driver === 'koa') {
+        expect(res.status).toBe(200);
+        expect(res.text).toMatch(/^calendar_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+$/m);
+      } else {
+        expect(res.status).toBe(404);
+      }
+    });
+
     it('GET /healthz reports ok, and GET /readyz that the store answers', async () => {
       const res = await api.request('GET', '/healthz');
       expect(res.status).toBe(200);

@@ -6,6 +6,7 @@ import { isLcoOrigin, NO_PROJECT, type Reservation } from '../../domain/reservat
 import { addSeconds, toEpochSeconds, utcTimeFromMillis } from '../../domain/time.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { LcoClient } from '../ports/lco-client.port.js';
+import { NO_METRICS, type Metrics } from '../ports/metrics.port.js';
 import type { ProjectsGateway } from '../ports/projects-gateway.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 import type { ScheduleTracking, ScheduleTrackingStore } from '../ports/schedule-tracking-store.port.js';
@@ -60,6 +61,7 @@ export class ImportSchedules {
     private readonly tracking: ScheduleTrackingStore,
     private readonly clock: Clock,
     private readonly settings: ImportSettings,
+    private readonly metrics: Metrics = NO_METRICS,
   ) {}
 
   /** Imports every configured subsite, or just `subsite`; the reports are those of the subsites asked for. */
@@ -108,7 +110,12 @@ export class ImportSchedules {
   private async importAll(subsites: Subsite[]): Promise<SubsiteReport[]> {
     const lastScheduled = new Map<string, Promise<string | undefined>>();
     const reports: SubsiteReport[] = [];
-    for (const subsite of subsites) reports.push(await this.importSubsite(subsite, lastScheduled));
+    for (const subsite of subsites) {
+      const started = this.clock.now();
+      const report = await this.importSubsite(subsite, lastScheduled);
+      this.metrics.importFinished(report.subsite, report.status, (this.clock.now() - started) / 1000);
+      reports.push(report);
+    }
     return reports;
   }
 

@@ -1,32 +1,27 @@
 import Router from '@koa/router';
 import { randomUUID } from 'node:crypto';
-import Koa, { type Context, type Next } from 'koa';
-import type koaJwt from 'koa-jwt';
+import Koa, { type Next } from 'koa';
 import type { Logger } from 'pino';
-import { tokenKid, VerifiedTokenCache } from '../verified-token-cache.js';
 import { JsonText } from '../../../application/json-text.js';
-import type { IdentityResolver } from '../../../application/ports/identity-resolver.port.js';
-import type { TokenKeys } from '../../../application/ports/token-keys.port.js';
-import type { Actor } from '../../../domain/actor.js';
-import { DomainError, UnauthenticatedError } from '../../../domain/errors.js';
+import { DomainError } from '../../../domain/errors.js';
 import { RESPONSE_HEADERS } from '../cors.js';
 import { errorResponse, HttpProblem } from '../errors.js';
 import { BODY_LIMIT_BYTES, parseJsonObject } from '../json-body.js';
+import type { HttpMetrics } from '../prometheus-metrics.js';
 import { RateLimiter } from '../rate-limit.js';
 import { readBody } from '../read-body.js';
-import type { AuthMode, Route } from '../routes.js';
+import type { Route } from '../routes.js';
+import { authenticator, type AuthenticatorOptions } from './authenticator.js';
+import type { CalendarContext } from './context.js';
+import { metricsHandler, type MetricsAccess } from './metrics-route.js';
 
-export interface KoaAppOptions {
+export interface KoaAppOptions extends AuthenticatorOptions {
   readonly routes: readonly Route[];
-  readonly tokenKeys: TokenKeys;
-  readonly identity: IdentityResolver;
-  /** Expected `aud` and `iss` of access tokens. */
-  readonly audience: string;
-  readonly issuer: string;
-  readonly clockToleranceSeconds: number;
-  /** CONTRACT.md's compatibility switch: anonymous project linking. */
-  readonly allowAnonymousProjectLinks: boolean;
   readonly logger: Logger;
+  /** Request, shed, rate-limit and store-error figures, and GET /metrics; none when undefined. */
+  readonly metrics?: HttpMetrics;
+  /** Who may read GET /metrics (see MetricsAccess). */
+  readonly metricsAccess?: MetricsAccess;
   /** What GET / tells a visitor about this deployment (service, version, storage, ...). */
   readonly about: Readonly<Record<string, unknown>>;
   /** Readiness: throws when the service cannot serve (storage unreachable). */
@@ -42,20 +37,9 @@ export interface KoaAppOptions {
   readonly bodyMinBytesPerSecond: number;
 }
 
-const ANONYMOUS: Actor = { kind: 'anonymous' };
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
-interface CalendarState {
-  requestId: string;
-  body?: Record<string, unknown>;
-  /** Set when the in-flight limit turned the request away. */
-  shed?: boolean;
-  actor?: Actor;
-  claims?: Record<string, unknown>;
-  token?: string;
-}
 
-type CalendarContext = Context & { state: CalendarState };
 
 /** The calendar API as a Koa application; the caller owns the HTTP server around it. */
 export function buildKoaApp(options: KoaAppOptions): Koa {
@@ -84,13 +68,19 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
       }
     } catch (error) {
       const response = errorResponse(error, requestId);
+      if (response.unexpected) options.metrics?.storeError('unexpected');
+      else if ((error as { code?: unknown }).code === 'STORE_UNAVAILABLE') options.metrics?.storeError('STORE_UNAVAILABLE');
       ctx.status = response.status;
       ctx.set(response.headers);
       ctx.type = 'text/plain; charset=utf-8';
       ctx.body = response.body;
       if (response.unexpected) logger.error({ err: error, requestId }, 'request failed');
     } finally {
-      const line = { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) };
+      const seconds = (performance.now() - started) / 1000;
+      // The route's pattern, never the path itself: a stranger's random paths must not grow the series.
+      options.metrics?.requestFinished(ctx.method, (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched', ctx.status, seconds);
+      if (ctx.state.shed) options.metrics?.shed();
+      const line = { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000) };
       // A shed request is expected under load: one short warning line with the running count, no stack.
       if (ctx.state.shed) logger.warn({ ...line, shedTotal }, 'request shed');
       else logger.info(line, 'request');
@@ -126,8 +116,8 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
 
   const authenticate = authenticator(options);
   const limits = {
-    changes: rateLimiter(options.rateLimitPerMinute, 'changes'),
-    imports: rateLimiter(options.importTriggersPerMinute, 'import triggers'),
+    changes: rateLimiter(options.rateLimitPerMinute, 'changes', options.metrics),
+    imports: rateLimiter(options.importTriggersPerMinute, 'import triggers', options.metrics),
   };
   const router = new Router();
   // A visitor (or a script) at the root learns what this is and where to go next.
@@ -137,6 +127,7 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
     readiness: '/readyz',
     routes: [...options.routes.map((r) => `${r.method} ${r.path}`), 'GET /healthz', 'GET /readyz'],
   });
+  router.get('/metrics', metricsHandler(options.metrics, options.metricsAccess ?? 'local'));
   router.get('/', (ctx) => {
     ctx.type = 'application/json';
     ctx.body = index;
@@ -160,7 +151,7 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
   for (const route of options.routes) {
     const handler = async (ctx: CalendarContext): Promise<void> => {
       const params = (ctx as unknown as { params?: Record<string, string> }).params ?? {};
-      const result = await route.handle({ body: ctx.state.body ?? {}, actor: ctx.state.actor ?? ANONYMOUS, params });
+      const result = await route.handle({ body: ctx.state.body ?? {}, actor: ctx.state.actor ?? { kind: 'anonymous' }, params });
       ctx.type = 'application/json';
       ctx.body = result instanceof JsonText ? result.text : JSON.stringify(result);
     };
@@ -185,7 +176,7 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
  * A per-client limit, after authentication: a signed-in user or a service is one client wherever it
  * calls from; anyone else is counted by address.
  */
-function rateLimiter(perMinute: number, what: string): (ctx: CalendarContext, next: Next) => Promise<void> {
+function rateLimiter(perMinute: number, what: string, metrics?: HttpMetrics): (ctx: CalendarContext, next: Next) => Promise<void> {
   if (perMinute <= 0) return (_ctx, next) => next();
   const limiter = new RateLimiter(perMinute);
   return async (ctx, next) => {
@@ -193,82 +184,11 @@ function rateLimiter(perMinute: number, what: string): (ctx: CalendarContext, ne
     const client = actor?.kind === 'user' ? `user:${actor.sub}` : actor?.kind === 'service' ? `service:${actor.name}` : `ip:${ctx.ip}`;
     const decision = limiter.take(client);
     if (!decision.allowed) {
+      metrics?.rateLimited(what);
       throw new HttpProblem(429, `Too many requests: at most ${perMinute} ${what} a minute per client; retry in ${decision.retryAfterSeconds} s.`, {
         'Retry-After': String(decision.retryAfterSeconds),
       });
     }
     await next();
   };
-}
-
-/** Middleware per auth mode; see AuthMode. A bad credential is never downgraded to anonymous. */
-function authenticator(options: KoaAppOptions): (mode: AuthMode) => (ctx: CalendarContext, next: Next) => Promise<void> {
-  // koa-jwt (and jsonwebtoken under it) is loaded by the first request that needs it, not at start:
-  // on Lambda, start-up is paid by the first request, which is often a read.
-  let verifier: Promise<koaJwt.Middleware> | undefined;
-  const verifyJwt = async (ctx: CalendarContext): Promise<void> => {
-    verifier ??= import('koa-jwt').then(({ default: koaJwtMiddleware }) => koaJwtMiddleware({
-      secret: (header: { kid?: string; alg?: string }) => options.tokenKeys.keyFor(header),
-      algorithms: ['RS256'],
-      audience: options.audience,
-      issuer: options.issuer,
-      clockTolerance: options.clockToleranceSeconds,
-      key: 'claims',
-      tokenKey: 'token',
-    } as koaJwt.Options));
-    await (await verifier)(ctx, async () => undefined);
-  };
-
-  const verified = new VerifiedTokenCache();
-  /** A cached verification counts only while the key that made it is still the current one. */
-  const fromCache = async (token: string): Promise<Record<string, unknown> | undefined> => {
-    const hit = verified.get(token);
-    if (!hit) return undefined;
-    const current = await options.tokenKeys.keyFor({ alg: 'RS256', ...(hit.kid === undefined ? {} : { kid: hit.kid }) }).catch(() => undefined);
-    if (current === hit.key) return hit.claims;
-    verified.delete(token);
-    return undefined;
-  };
-  const user = async (ctx: CalendarContext, next: Next): Promise<void> => {
-    const header = ctx.get('authorization');
-    if (!header) {
-      throw new UnauthenticatedError('Unauthorized: this route needs an "Authorization: Bearer <access token>" header.');
-    }
-    // The same scheme koa-jwt accepts; anything else goes to koa-jwt for its refusal.
-    const [scheme, token, ...rest] = header.split(' ');
-    const claims = token && rest.length === 0 && /^Bearer$/i.test(scheme ?? '') ? await fromCache(token) : undefined;
-    if (claims && token) {
-      ctx.state.claims = claims;
-      ctx.state.token = token;
-    } else {
-      await verifyJwt(ctx);
-      const { token: verifiedToken, claims: verifiedClaims } = ctx.state;
-      if (verifiedToken && verifiedClaims) {
-        const kid = tokenKid(verifiedToken);
-        const key = await options.tokenKeys.keyFor({ alg: 'RS256', ...(kid === undefined ? {} : { kid }) });
-        verified.set(verifiedToken, { claims: verifiedClaims, kid, key });
-      }
-    }
-    ctx.state.actor = await options.identity.userFromClaims(ctx.state.claims ?? {}, ctx.state.token ?? '');
-    await next();
-  };
-
-  const link = async (ctx: CalendarContext, next: Next): Promise<void> => {
-    if (ctx.get('authorization')) return user(ctx, next);
-    const apiKey = ctx.get('x-api-key');
-    if (apiKey) {
-      const service = await options.identity.serviceFromKey(apiKey);
-      if (!service) throw new UnauthenticatedError('Unauthorized: the service key (X-Api-Key) is not valid.');
-      ctx.state.actor = service;
-      return next();
-    }
-    if (options.allowAnonymousProjectLinks) {
-      ctx.state.actor = ANONYMOUS;
-      return next();
-    }
-    throw new UnauthenticatedError('Unauthorized: this route needs an access token or a service key (X-Api-Key).');
-  };
-
-  const none = async (_ctx: CalendarContext, next: Next): Promise<void> => next();
-  return (mode) => (mode === 'user' ? user : mode === 'link' ? link : none);
 }

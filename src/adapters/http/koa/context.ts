@@ -1,0 +1,15 @@
+import type { Context } from 'koa';
+import type { Actor } from '../../../domain/actor.js';
+
+/** What the calendar's middleware keeps on a request as it passes through. */
+export interface CalendarState {
+  requestId: string;
+  body?: Record<string, unknown>;
+  /** Set when the in-flight limit turned the request away. */
+  shed?: boolean;
+  actor?: Actor;
+  claims?: Record<string, unknown>;
+  token?: string;
+}
+
+export type CalendarContext = Context & { state: CalendarState };
