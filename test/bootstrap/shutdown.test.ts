@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { killSpawnedServers, spawnServer } from '../support/child-server.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -39,47 +38,3 @@ it('SIGTERM finishes the request in flight, then closes the database and exits 0
     dir.remove();
   }
 }, 60_000);
-
-// What an operator does: start it as the README says and signal the process `npm start` created.
-// npm forwards SIGTERM to its child only; the start script execs node, so that child is the server.
-it('SIGTERM to the npm start process stops the server: the port is free and the database closed', async () => {
-  const dir = tempDir('npm-start-');
-  const sqlitePath = join(dir.path, 'calendar.db');
-  const npm = spawn('npm', ['start'], {
-    env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: sqlitePath, IMPORT_ENABLED: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
-  try {
-    const url = await new Promise<URL>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const match = /"url":"(http:\/\/[^"]+)".*calendar API listening/.exec(output);
-        if (match) {
-          clearInterval(timer);
-          resolve(new URL(match[1]!));
-        }
-      }, 100);
-      void exited.then(() => reject(new Error(`npm start exited:\n${output}`)));
-    });
-    expect((await fetch(new URL('/healthz', url))).status).toBe(200);
-    expect(existsSync(`${sqlitePath}-wal`)).toBe(true);
-
-    npm.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(output).toContain('calendar API stopped');
-    expect(existsSync(`${sqlitePath}-wal`)).toBe(false);
-    // Nothing listens on the port any more: it can be taken again at once.
-    const again = createServer();
-    await new Promise<void>((resolve, reject) => {
-      again.once('error', reject);
-      again.listen(Number(url.port), '127.0.0.1', resolve);
-    });
-    await new Promise((resolve) => again.close(resolve));
-  } finally {
-    if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
-    dir.remove();
-  }
-}, 120_000);

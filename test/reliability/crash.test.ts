@@ -5,6 +5,7 @@
  * server starts again cleanly. Run with `synchronous` FULL (the default) and NORMAL.
  */
 import Database from 'better-sqlite3';
+import { addonOption } from '../../src/adapters/sqlite/database.js';
 import { join } from 'node:path';
 import { formatUtcTime } from '../../src/domain/time.js';
 import { killSpawnedServers, spawnServer } from '../support/child-server.js';
@@ -74,7 +75,7 @@ async function crashRounds(synchronous: 'FULL' | 'NORMAL'): Promise<string> {
       stoppedAt.forEach((item, w) => (nextItem[w] = item + 1));
       await server.exited;
 
-      const db = new Database(dbPath);
+      const db = new Database(dbPath, addonOption());
       try {
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
         const get = db.prepare<[string], { body: string }>('SELECT body FROM events WHERE event_id = ?');
@@ -98,7 +99,7 @@ async function crashRounds(synchronous: 'FULL' | 'NORMAL'): Promise<string> {
         delete e.inFlight; // settled: what the file holds now is what the next round builds on
       }
       // An in-flight write that did land is now the item's acknowledged state for the next round's check.
-      const db2 = new Database(dbPath, { readonly: true });
+      const db2 = new Database(dbPath, { ...addonOption(), readonly: true });
       for (const e of expectations) {
         const row = db2.prepare<[string], { body: string }>('SELECT body FROM events WHERE event_id = ?').get(version(e.writer, e.item, 0).event_id);
         if (row) e.acknowledged = Number((JSON.parse(row.body) as { title: string }).title.slice(1));

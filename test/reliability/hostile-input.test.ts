@@ -5,6 +5,7 @@
  * data; no answer shows a stack trace, and no error shows another user's data.
  */
 import Database from 'better-sqlite3';
+import { addonOption } from '../../src/adapters/sqlite/database.js';
 import fc from 'fast-check';
 import { bearer, SERVICE_KEY, startCalendar, type CalendarUnderTest } from '../support/calendar-server.js';
 import { IdentityProvider } from '../support/identity-provider.js';
@@ -61,7 +62,7 @@ afterAll(async () => {
 });
 
 function snapshot(): string {
-  const db = new Database(api.sqlitePath, { readonly: true });
+  const db = new Database(api.sqlitePath, { ...addonOption(), readonly: true });
   try {
     const tables = ['events', 'projects', 'schedule_tracking'];
     return tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all())).join('\n');

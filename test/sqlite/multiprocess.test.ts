@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { addonOption } from '../../src/adapters/sqlite/database.js';
 import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -33,7 +34,7 @@ it(`${PROCESSES} processes booking overlapping intervals on one file leave no ov
     expect(booked + conflicts + tallies.reduce((n, t) => n + t.busy, 0)).toBe(PROCESSES * ATTEMPTS);
     expect(conflicts).toBeGreaterThan(0);
 
-    const db = new Database(dbPath, { readonly: true });
+    const db = new Database(dbPath, { ...addonOption(), readonly: true });
     const rows = db.prepare('SELECT event_id, start, "end", creator_id FROM events WHERE site = ?').all('race') as Array<{ event_id: string; start: string; end: string; creator_id: string }>;
     const overlapping = db.prepare(
       `SELECT count(*) AS n FROM events a JOIN events b

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { migrate, openSqliteDatabase, schemaVersion } from '../../src/adapters/sqlite/database.js';
+import { addonOption, migrate, openSqliteDatabase, schemaVersion } from '../../src/adapters/sqlite/database.js';
 import { MIGRATIONS } from '../../src/adapters/sqlite/migrations.js';
 import { CREATOR_QUERY, SqliteReservationStore, WINDOW_CREATORS_QUERY, WINDOW_QUERY } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
 import { aReservation } from '../support/builders.js';
@@ -36,7 +36,7 @@ it('migrating again is a no-op, and reopening keeps the data', async () => {
 
 it('migration 3 clusters the events of a version 2 database by site and start, keeping every row and rule', () => {
   const path = join(dir.path, 'v2.db');
-  const old = new Database(path);
+  const old = new Database(path, addonOption());
   old.exec(MIGRATIONS[0] as string);
   old.exec(MIGRATIONS[1] as string);
   old.pragma('user_version = 2');
@@ -131,7 +131,7 @@ it('npm run migrate -- --storage sqlite opens the file through the same opener a
     env: { ...process.env, NODE_OPTIONS: '', SQLITE_PATH: path },
   });
   expect(JSON.parse(stdout)).toEqual({ storage: 'sqlite', path, schemaVersion: MIGRATIONS.length });
-  const reopened = new Database(path, { readonly: true });
+  const reopened = new Database(path, { ...addonOption(), readonly: true });
   expect(reopened.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
   reopened.close();
 }, 30_000);

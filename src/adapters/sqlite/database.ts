@@ -13,13 +13,24 @@ export interface SqliteOptions {
 }
 
 /**
+ * SQLITE_ADDON names a better-sqlite3 addon built for the running Node when node_modules holds one
+ * built for another: native addons are tied to Node's ABI, and the test suite's second pass runs
+ * under the Lambda runtime's Node 22 on a tree installed by the machine's Node. Unset, better-sqlite3
+ * loads its own build.
+ */
+export function addonOption(): { nativeBinding?: string } {
+  const addon = process.env.SQLITE_ADDON;
+  return addon ? { nativeBinding: addon } : {};
+}
+
+/**
  * Opens (creating if needed) the calendar database: WAL so readers never wait for the writer, a
  * busy timeout so concurrent processes queue for the write lock, and the schema migrated to the
  * latest version.
  */
 export function openSqliteDatabase(path: string, options: SqliteOptions = {}): SqliteDatabase {
   if (path !== ':memory:') createPrivately(path);
-  const db = new Database(path);
+  const db = new Database(path, addonOption());
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);

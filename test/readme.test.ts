@@ -1,0 +1,103 @@
+/**
+ * The README's walk-through, as a newcomer pastes it: the whole block run by bash in this checkout
+ * (npm start builds and serves; the block waits for /readyz, makes tokens, runs the curls and stops
+ * the server), its output compared line by line with the answers the README documents. Only the port,
+ * the log file and the data folder differ, so a server on port 3000 or an existing ./data/ is not
+ * touched. Every test that runs `npm start` is in this file: it builds dist/ first, and two builds
+ * writing dist/ at once (test files run in parallel) could hand a server a half-written file.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { tempDir } from './support/temp-dir.js';
+
+const readme = readFileSync('README.md', 'utf8');
+const section = readme.slice(readme.indexOf('## Try it with curl'));
+const fenced = (language: string): string => {
+  const start = section.indexOf(`\`\`\`${language}\n`) + language.length + 4;
+  return section.slice(start, section.indexOf('\n```', start));
+};
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+it('the walk-through, pasted as one block, prints every documented answer, one per line', async () => {
+  const dir = tempDir('readme-');
+  try {
+    const port = await freePort();
+    // `wait` after the block: bash returns once the server it started has stopped.
+    const script = `${fenced('sh').replaceAll('localhost:3000', `localhost:${port}`).replaceAll('/tmp/calendar.log', join(dir.path, 'server.log'))}\nwait\n`;
+    expect(script).toContain('npm start');
+    const bash = spawn('bash', ['-c', script], {
+      env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), SQLITE_PATH: join(dir.path, 'data', 'calendar.db') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    bash.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    bash.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => bash.once('exit', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+
+    const documented = fenced('text').split('\n');
+    const printed = stdout.trimEnd().split('\n');
+    expect(printed).toHaveLength(documented.length);
+    documented.forEach((line, i) => {
+      const pattern = line.split('<now>').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ');
+      expect(printed[i]).toMatch(new RegExp(`^${pattern}$`));
+    });
+    expect(readFileSync(join(dir.path, 'server.log'), 'utf8')).toContain('calendar API stopped');
+  } finally {
+    dir.remove();
+  }
+}, 180_000);
+
+// What an operator does: start it as the README says and signal the process `npm start` created.
+// npm forwards SIGTERM to its child only; the start script execs node, so that child is the server.
+it('SIGTERM to the npm start process stops the server: the port is free and the database closed', async () => {
+  const dir = tempDir('npm-start-');
+  const sqlitePath = join(dir.path, 'calendar.db');
+  const npm = spawn('npm', ['start'], {
+    env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: sqlitePath, IMPORT_ENABLED: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+  try {
+    const url = await new Promise<URL>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const match = /"url":"(http:\/\/[^"]+)".*calendar API listening/.exec(output);
+        if (match) {
+          clearInterval(timer);
+          resolve(new URL(match[1]!));
+        }
+      }, 100);
+      void exited.then(() => reject(new Error(`npm start exited:\n${output}`)));
+    });
+    expect((await fetch(new URL('/healthz', url))).status).toBe(200);
+    expect(existsSync(`${sqlitePath}-wal`)).toBe(true);
+
+    npm.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('calendar API stopped');
+    expect(existsSync(`${sqlitePath}-wal`)).toBe(false);
+    // Nothing listens on the port any more: it can be taken again at once.
+    const again = createServer();
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject);
+      again.listen(Number(url.port), '127.0.0.1', resolve);
+    });
+    await new Promise((resolve) => again.close(resolve));
+  } finally {
+    if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
+    dir.remove();
+  }
+}, 120_000);
