@@ -73,7 +73,7 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
   }
   // The identity provider's keys are fetched now, not by the first signed-in request.
   void resolve(app.container, TokenKeysToken).prefetch?.().catch((err: unknown) => {
-    logger.warn({ err }, 'could not fetch the identity provider keys at start; will retry when a token needs them');
+    logger.warn({ err, jwksUri: config.auth.mode === 'jwks' ? config.auth.jwksUri : undefined }, 'could not fetch the identity provider keys (AUTH_JWKS_URI) at start; will retry when a token needs them');
   });
 
   const stopImports = config.importEnabled
