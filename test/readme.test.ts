@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from './support/free-port.js';
 import { tempDir } from './support/temp-dir.js';
 
 const readme = readFileSync('README.md', 'utf8');
@@ -18,14 +19,6 @@ const fenced = (language: string): string => {
   const start = section.indexOf(`\`\`\`${language}\n`) + language.length + 4;
   return section.slice(start, section.indexOf('\n```', start));
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 it('the walk-through, pasted as one block, prints every documented answer, one per line', async () => {
   const dir = tempDir('readme-');

@@ -3,7 +3,6 @@
  * words (point 8). Every upstream the service calls is made to fail while the server logs at trace
  * level into memory; then the captured log is searched for every token, secret and key in play.
  */
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/bootstrap/config.js';
@@ -12,19 +11,11 @@ import { startServer, type RunningServer } from '../../src/bootstrap/server.js';
 import { aNewEventBody } from '../support/builders.js';
 import { AUDIENCE, IdentityProvider, ISSUER } from '../support/identity-provider.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
+import { freePort } from '../support/free-port.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const LCO_SECRET = 'lco-site-proxy-secret-SENTINEL-7d1f';
 const SERVICE_KEY = 'service-key-SENTINEL-0123456789abcdef';
-
-/** A loopback port with nothing listening (a service that is down). */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 it('userinfo 500 and timeout, JWKS down, projects service down, LCO down: no token, secret or key in the log', async () => {
   const idp = await new IdentityProvider().start();
@@ -34,7 +25,7 @@ it('userinfo 500 and timeout, JWKS down, projects service down, LCO down: no tok
   const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
   let server: RunningServer | undefined;
   try {
-    const lcoPort = await closedPort();
+    const lcoPort = await freePort();
     const config = loadConfig({
       PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: join(dir.path, 'c.db'), IMPORT_ENABLED: 'false',
       AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_USERINFO_URL: idp.userinfoUrl,

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
 import { ensureTables, type TableNames } from '../../src/adapters/dynamodb/tables.js';
@@ -10,14 +10,6 @@ import { ensureDynamoDbLocal } from '../../scripts/dynamodb-local.mjs';
 export interface DynamoDbLocal {
   readonly endpoint: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** AWS's DynamoDB Local, in memory, on a free loopback port; started by the test that needs it. */
