@@ -6,36 +6,44 @@
  * touched. Every test that runs `npm start` is in this file: it builds dist/ first, and two builds
  * writing dist/ at once (test files run in parallel) could hand a server a half-written file.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { killGroups, spawnGroup, watchChild } from './support/child-output.js';
 import { freePort } from './support/free-port.js';
 import { tempDir } from './support/temp-dir.js';
 
 const readme = readFileSync('README.md', 'utf8');
 const section = readme.slice(readme.indexOf('## Try it with curl'));
+afterEach(killGroups);
+
 const fenced = (language: string): string => {
   const start = section.indexOf(`\`\`\`${language}\n`) + language.length + 4;
   return section.slice(start, section.indexOf('\n```', start));
 };
 
+/** Runs the README's block in bash in dir, as a user pastes it; resolves when bash exits. */
+async function walkThrough(dir: string, sqlitePath: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const port = await freePort();
+  // `wait` after the block: bash returns once the server it started has stopped.
+  const script = `${fenced('sh').replaceAll('localhost:3000', `localhost:${port}`).replaceAll('/tmp/calendar.log', join(dir, 'server.log'))}\nwait\n`;
+  expect(script).toContain('npm start');
+  const bash = spawnGroup('bash', ['-c', script], {
+    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), SQLITE_PATH: sqlitePath },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  bash.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  bash.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => bash.once('exit', resolve));
+  return { code, stdout, stderr };
+}
+
 it('the walk-through, pasted as one block, prints every documented answer, one per line', async () => {
   const dir = tempDir('readme-');
   try {
-    const port = await freePort();
-    // `wait` after the block: bash returns once the server it started has stopped.
-    const script = `${fenced('sh').replaceAll('localhost:3000', `localhost:${port}`).replaceAll('/tmp/calendar.log', join(dir.path, 'server.log'))}\nwait\n`;
-    expect(script).toContain('npm start');
-    const bash = spawn('bash', ['-c', script], {
-      env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), SQLITE_PATH: join(dir.path, 'data', 'calendar.db') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    bash.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    bash.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => bash.once('exit', resolve));
+    const { code, stdout, stderr } = await walkThrough(dir.path, join(dir.path, 'data', 'calendar.db'));
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
 
     const documented = fenced('text').split('\n');
@@ -51,36 +59,35 @@ it('the walk-through, pasted as one block, prints every documented answer, one p
   }
 }, 180_000);
 
+it('the walk-through does not wait forever for a server that could not start: it shows why, and ends', async () => {
+  const dir = tempDir('readme-broken-');
+  try {
+    writeFileSync(join(dir.path, 'not-a-folder'), '');
+    const { stdout } = await walkThrough(dir.path, join(dir.path, 'not-a-folder', 'calendar.db'));
+    expect(stdout).toContain('set SQLITE_PATH');
+  } finally {
+    dir.remove();
+  }
+}, 180_000);
+
 // What an operator does: start it as the README says and signal the process `npm start` created.
 // npm forwards SIGTERM to its child only; the start script execs node, so that child is the server.
 it('SIGTERM to the npm start process stops the server: the port is free and the database closed', async () => {
   const dir = tempDir('npm-start-');
   const sqlitePath = join(dir.path, 'calendar.db');
-  const npm = spawn('npm', ['start'], {
+  const npm = spawnGroup('npm', ['start'], {
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: sqlitePath, IMPORT_ENABLED: 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+  const { output: printed, exited, waitFor } = watchChild(npm);
   try {
-    const url = await new Promise<URL>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const match = /"url":"(http:\/\/[^"]+)".*calendar API listening/.exec(output);
-        if (match) {
-          clearInterval(timer);
-          resolve(new URL(match[1]!));
-        }
-      }, 100);
-      void exited.then(() => reject(new Error(`npm start exited:\n${output}`)));
-    });
+    const url = new URL((await waitFor(/"url":"(http:\/\/[^"]+)".*calendar API listening/))[1]!);
     expect((await fetch(new URL('/healthz', url))).status).toBe(200);
     expect(existsSync(`${sqlitePath}-wal`)).toBe(true);
 
     npm.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(output).toContain('calendar API stopped');
+    expect(printed()).toContain('calendar API stopped');
     expect(existsSync(`${sqlitePath}-wal`)).toBe(false);
     // Nothing listens on the port any more: it can be taken again at once.
     const again = createServer();
@@ -90,7 +97,6 @@ it('SIGTERM to the npm start process stops the server: the port is free and the 
     });
     await new Promise((resolve) => again.close(resolve));
   } finally {
-    if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
     dir.remove();
   }
 }, 120_000);

@@ -8,14 +8,12 @@ import { SqliteProjectsGateway } from '../../src/adapters/sqlite/sqlite-projects
 import { UpstreamUnavailableError } from '../../src/domain/errors.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { tempDir } from '../support/temp-dir.js';
+import { stopAll } from '../support/teardown.js';
 
 const dir = tempDir('projects-contract-');
 const standIn = new ProjectsStandIn();
 beforeAll(() => standIn.start());
-afterAll(async () => {
-  await standIn.stop();
-  dir.remove();
-});
+afterAll(() => stopAll(standIn, () => dir.remove()));
 
 interface Subject {
   gateway: ProjectsGateway;

@@ -20,6 +20,7 @@ import type { ReservationList } from '../../src/application/reservation-list.js'
 import { formatUtcTime } from '../../src/domain/time.js';
 import { aReservation } from '../support/builders.js';
 import { tempDir } from '../support/temp-dir.js';
+import { stopAll } from '../support/teardown.js';
 
 interface StoreUnderTest {
   store: ReservationStore;
@@ -32,10 +33,7 @@ let dynamo: DynamoDbLocal;
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal();
 }, 60_000);
-afterAll(async () => {
-  dir.remove();
-  await dynamo.stop();
-});
+afterAll(() => stopAll(() => dir.remove(), dynamo));
 
 const adapters: Array<[string, () => StoreUnderTest | Promise<StoreUnderTest>]> = [
   ['in-memory', () => ({ store: new InMemoryReservationStore(), close: () => undefined })],

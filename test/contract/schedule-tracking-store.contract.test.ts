@@ -7,6 +7,7 @@ import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
 import { SqliteScheduleTrackingStore } from '../../src/adapters/sqlite/sqlite-schedule-tracking-store.js';
 import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { tempDir } from '../support/temp-dir.js';
+import { stopAll } from '../support/teardown.js';
 
 const dir = tempDir('tracking-');
 let dynamo: DynamoDbLocal;
@@ -14,11 +15,7 @@ const closers: Array<() => void> = [];
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal();
 }, 60_000);
-afterAll(async () => {
-  for (const close of closers) close();
-  dir.remove();
-  await dynamo.stop();
-});
+afterAll(() => stopAll(...closers, () => dir.remove(), dynamo));
 
 const adapters: Array<[string, () => Promise<ScheduleTrackingStore>]> = [
   ['in-memory', async () => new InMemoryScheduleTrackingStore()],

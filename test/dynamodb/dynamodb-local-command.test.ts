@@ -3,28 +3,20 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
+import { killGroups, spawnGroup, watchChild } from '../support/child-output.js';
 import { freePort } from '../support/free-port.js';
+
+afterEach(killGroups);
 
 it('serves DynamoDB on the port it names, and stops on SIGTERM to npm', async () => {
   const port = await freePort();
-  const npm = spawn('npm', ['run', 'dynamodb-local', '--', '--port', String(port), '--in-memory'], {
+  const npm = spawnGroup('npm', ['run', 'dynamodb-local', '--', '--port', String(port), '--in-memory'], {
     env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+  const { output, exited, waitFor } = watchChild(npm);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (output.includes(`DynamoDB Local on http://127.0.0.1:${port}`)) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 100);
-      void exited.then(() => reject(new Error(`npm run dynamodb-local exited:\n${output}`)));
-    });
-    expect(output).toContain(`STORAGE=dynamodb DYNAMODB_ENDPOINT=http://127.0.0.1:${port} npm start`);
+    await waitFor(new RegExp(`DynamoDB Local on http://127\\.0\\.0\\.1:${port}`));
+    expect(output()).toContain(`STORAGE=dynamodb DYNAMODB_ENDPOINT=http://127.0.0.1:${port} npm start`);
     const { raw } = createDynamoDbClients({ region: 'us-east-1', endpoint: `http://127.0.0.1:${port}` });
     try {
       expect((await raw.send(new ListTablesCommand({}))).TableNames).toEqual([]);
@@ -40,7 +32,7 @@ it('serves DynamoDB on the port it names, and stops on SIGTERM to npm', async ()
     });
     await new Promise((resolve) => again.close(resolve));
   } finally {
-    if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
+    killGroups();
   }
 }, 90_000);
 

@@ -20,6 +20,7 @@ import { startDynamoDbLocal } from '../support/dynamodb-local.js';
 import { faultyClient } from '../support/faulty-dynamodb-client.js';
 import { killSpawnedServers, spawnServer } from '../support/child-server.js';
 import { AUDIENCE, IdentityProvider, ISSUER } from '../support/identity-provider.js';
+import { stopAll } from '../support/teardown.js';
 
 const metadata = { $metadata: {} };
 const socketError = (code: string): Error => Object.assign(new Error(`socket failure ${code}`), { code });
@@ -118,12 +119,12 @@ describe('for real', () => {
   ];
 
   it.each(SERVERS)('%s answers 503 with Retry-After while DynamoDB is down, and stays up', async (_name, serve) => {
-    const dynamo = await startDynamoDbLocal();
-    const idp = await new IdentityProvider().start();
-    const api = await serve(idp, { STORAGE: 'dynamodb', DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1' });
+    const [dynamo, idp] = await Promise.all([startDynamoDbLocal(), new IdentityProvider().start()]);
+    let api: { url: string; close: () => Promise<void> } | undefined;
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${api.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+      fetch(`${api!.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
     try {
+      api = await serve(idp, { STORAGE: 'dynamodb', DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1' });
       const alice = bearer(idp.token({ sub: 'google-oauth2|alice', name: 'Alice' }));
       const body = () => aNewEventBody({ site: 'down', start: '2030-01-02T01:00:00Z', end: '2030-01-02T02:00:00Z' });
       expect((await post('/newevent', body(), alice)).status).toBe(200);
@@ -143,9 +144,7 @@ describe('for real', () => {
       expect(await ready.text()).toMatch(/^Not ready: The calendar's database is not answering just now \(ECONNREFUSED\)/);
       expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
     } finally {
-      await api.close();
-      await idp.stop();
-      await dynamo.stop();
+      await stopAll(api, idp, dynamo);
     }
   }, 90_000);
 });

@@ -5,6 +5,7 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { bearer, SERVICE_KEY, startCalendar, type CalendarUnderTest } from '../support/calendar-server.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 import { aNewEventBody } from '../support/builders.js';
+import { stopAll } from '../support/teardown.js';
 
 let idp: IdentityProvider;
 let api: CalendarUnderTest;
@@ -14,10 +15,7 @@ beforeAll(async () => {
   api = await startCalendar(idp, undefined, { AUTH_USERINFO_URL: 'http://127.0.0.1:1/placeholder' });
 });
 
-afterAll(async () => {
-  await api.close();
-  await idp.stop();
-});
+afterAll(() => stopAll(api, idp));
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = (): number => Math.floor(Date.now() / 1000);

@@ -9,6 +9,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-loca
 import { IdentityProvider } from '../support/identity-provider.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { aNewEventBody } from '../support/builders.js';
+import { stopAll } from '../support/teardown.js';
 
 const CORS_REQUEST_HEADERS = 'Content-Type, Authorization, X-Amz-Date, X-Api-Key, X-Amz-Security-Token, X-Amz-User-Agent';
 const ROUTES = [
@@ -52,11 +53,7 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
     admin = bearer(idp.token({ sub: 'google-oauth2|root', name: 'Root', roles: ['admin'] }));
   });
 
-  afterAll(async () => {
-    await api.close();
-    await projects.stop();
-    await idp.stop();
-  });
+  afterAll(() => stopAll(api, projects, idp));
 
   let slot = 0;
   /** A fresh, non-overlapping hour on 2030-01-01 + n hours, so tests do not collide. */

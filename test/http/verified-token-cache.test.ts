@@ -1,5 +1,6 @@
 import { tokenKid, VerifiedTokenCache } from '../../src/adapters/http/verified-token-cache.js';
-import { startCalendar, bearer } from '../support/calendar-server.js';
+import { startCalendar, bearer, type CalendarUnderTest } from '../support/calendar-server.js';
+import { stopAll } from '../support/teardown.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 import { aNewEventBody } from '../support/builders.js';
 
@@ -45,11 +46,13 @@ describe('tokenKid', () => {
 describe('over HTTP, with no clock tolerance', () => {
   it('a cached token stops working when it expires; an altered copy of it is never accepted', async () => {
     const idp = await new IdentityProvider().start();
-    const api = await startCalendar(idp, undefined, { AUTH_CLOCK_TOLERANCE_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '0' });
+    let api: CalendarUnderTest | undefined;
     try {
+      api = await startCalendar(idp, undefined, { AUTH_CLOCK_TOLERANCE_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '0' });
+      const calendar = api;
       const token = idp.token({ sub: 'google-oauth2|cache', expiresIn: 2 });
       const book = (n: number, auth: Record<string, string>) =>
-        api.post('/newevent', { ...aNewEventBody(), event_id: `cache-${n}`, start: `2035-01-01T0${n}:00:00Z`, end: `2035-01-01T0${n}:30:00Z` }, auth);
+        calendar.post('/newevent', { ...aNewEventBody(), event_id: `cache-${n}`, start: `2035-01-01T0${n}:00:00Z`, end: `2035-01-01T0${n}:30:00Z` }, auth);
       expect((await book(1, bearer(token))).status).toBe(200);
       expect((await book(2, bearer(token))).status).toBe(200); // served from the cache
       const [head, payload, signature] = token.split('.') as [string, string, string];
@@ -62,8 +65,7 @@ describe('over HTTP, with no clock tolerance', () => {
       expect(expired.status).toBe(401);
       expect(expired.text).toMatch(/expired/);
     } finally {
-      await api.close();
-      await idp.stop();
+      await stopAll(api, idp);
     }
   }, 15_000);
 });

@@ -12,6 +12,7 @@ import { anObservation } from '../support/lco-fixture.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { SiteProxyStandIn } from '../support/site-proxy-stand-in.js';
 import { tempDir } from '../support/temp-dir.js';
+import { stopAll } from '../support/teardown.js';
 
 const run = promisify(execFile);
 const SECRET = 'drivers-secret';
@@ -33,9 +34,7 @@ beforeAll(async () => {
   ]);
   proxy.secrets.set('mrc', SECRET);
 }, 60_000);
-afterAll(async () => {
-  await Promise.all([idp.stop(), projects.stop(), proxy.stop(), dynamo.stop()]);
-});
+afterAll(() => stopAll(idp, projects, proxy, dynamo));
 
 const lcoEnv = (): Record<string, string> => ({
   LCO_SITE_PROXY_URL: proxy.urlTemplate, SITE_PROXY_SECRET_MRC: SECRET, PROJECTS_API_URL: projects.url, IMPORT_TRIGGERS_PER_MINUTE: '0',

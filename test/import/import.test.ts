@@ -11,6 +11,7 @@ import { IdentityProvider } from '../support/identity-provider.js';
 import { anObservation } from '../support/lco-fixture.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { SiteProxyStandIn, type Fault } from '../support/site-proxy-stand-in.js';
+import { stopAll } from '../support/teardown.js';
 
 const SECRET = 'mrc-site-proxy-secret';
 let idp: IdentityProvider;
@@ -59,12 +60,7 @@ beforeAll(async () => {
   proxy.secrets.set('mrc', SECRET);
   dynamo = await startDynamoDbLocal();
 }, 60_000);
-afterAll(async () => {
-  await proxy.stop();
-  await projects.stop();
-  await idp.stop();
-  await dynamo.stop();
-});
+afterAll(() => stopAll(proxy, projects, idp, dynamo));
 describe.each(['sqlite', 'dynamodb'] as const)('on %s', (storage) => {
   beforeAll(async () => {
     const storageEnv: Record<string, string> = storage === 'dynamodb'
@@ -74,9 +70,7 @@ describe.each(['sqlite', 'dynamodb'] as const)('on %s', (storage) => {
       LCO_SITE_PROXY_URL: proxy.urlTemplate, SITE_PROXY_SECRET_MRC: SECRET, LCO_TIMEOUT_SECONDS: '1', RATE_LIMIT_PER_MINUTE: '0', IMPORT_TRIGGERS_PER_MINUTE: '0', ...storageEnv,
     });
   }, 60_000);
-  afterAll(async () => {
-    await api.close();
-  });
+  afterAll(() => stopAll(api));
 
   beforeEach(() => {
     proxy.fault = 'none';

@@ -8,6 +8,8 @@ import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-r
 import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 import { lambdaNode, lambdaNodeVersion } from '../support/lambda-node.js';
+import { stopAll } from '../support/teardown.js';
+import { watchChild } from '../support/child-output.js';
 
 const BUNDLE_DIR = 'dist/lambda';
 const BUNDLE = join(BUNDLE_DIR, 'index.mjs');
@@ -16,10 +18,7 @@ let idp: IdentityProvider;
 beforeAll(async () => {
   [dynamo, idp] = await Promise.all([startDynamoDbLocal(), new IdentityProvider().start()]);
 }, 60_000);
-afterAll(async () => {
-  await dynamo.stop();
-  await idp.stop();
-});
+afterAll(() => stopAll(dynamo, idp));
 
 function bundleFiles(dir = BUNDLE_DIR): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? bundleFiles(join(dir, e.name)) : [join(dir, e.name)]));
@@ -84,20 +83,9 @@ async function lambdaHost(env: Record<string, string>): Promise<{ url: string; o
     env: { ...process.env, NODE_OPTIONS: '', LAMBDA_PAYLOAD: 'v2', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /listening (\S+)/.exec(output);
-      if (m) {
-        clearInterval(timer);
-        resolve(m[1] as string);
-      }
-    }, 20);
-    child.once('exit', () => reject(new Error(output)));
-  });
-  return { url, output: () => output, stop: () => child.kill('SIGKILL') };
+  const watched = watchChild(child);
+  const url = (await watched.waitFor(/listening (\S+)/))[1] as string;
+  return { url, output: watched.output, stop: () => child.kill('SIGKILL') };
 }
 
 it('configured as on AWS (no DYNAMODB_ENDPOINT), the bundled SDK finds its endpoint and credentials in the environment', async () => {

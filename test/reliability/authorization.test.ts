@@ -5,6 +5,7 @@
 import { bearer, SERVICE_KEY, startCalendar, type CalendarUnderTest } from '../support/calendar-server.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
+import { stopAll } from '../support/teardown.js';
 
 type Caller = 'owner' | 'other user' | 'admin' | 'service key' | 'anonymous';
 type Action = 'create in the owner\'s name' | 'modify' | 'delete' | 'link a project' | 'unlink the project';
@@ -33,10 +34,7 @@ beforeAll(async () => {
     anonymous: {},
   };
 });
-afterAll(async () => {
-  await api.close();
-  await Promise.all([idp.stop(), projects.stop()]);
-});
+afterAll(() => stopAll(api, idp, projects));
 
 let n = 0;
 const hour = (): string => {

@@ -11,6 +11,7 @@ import { formatUtcTime } from '../../src/domain/time.js';
 import { killSpawnedServers, spawnServer } from '../support/child-server.js';
 import { IdentityProvider, ISSUER } from '../support/identity-provider.js';
 import { tempDir } from '../support/temp-dir.js';
+import { stopAll } from '../support/teardown.js';
 
 const ROUNDS = 8;
 const WRITERS = 8;
@@ -20,7 +21,7 @@ let idp: IdentityProvider;
 beforeAll(async () => {
   idp = await new IdentityProvider().start();
 });
-afterAll(async () => idp.stop());
+afterAll(() => stopAll(idp));
 afterEach(killSpawnedServers);
 
 /** Version v of a writer's item: its times and title all say v, so a torn write would show. */

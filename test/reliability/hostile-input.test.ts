@@ -11,6 +11,7 @@ import { bearer, SERVICE_KEY, startCalendar, type CalendarUnderTest } from '../s
 import { IdentityProvider } from '../support/identity-provider.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { SiteProxyStandIn } from '../support/site-proxy-stand-in.js';
+import { stopAll } from '../support/teardown.js';
 
 const SECRET = 'alice-private-note-7f3a9';
 const ROUTES: Array<{ path: string; method: 'GET' | 'POST'; keys: string[] }> = [
@@ -56,10 +57,7 @@ beforeAll(async () => {
   expect(seeded.status).toBe(200);
   expect((await api.post('/newevent', { event_id: 'bob-1', site: 'saf', start: '2030-06-01T03:00:00Z', end: '2030-06-01T04:00:00Z' }, tokens.bob)).status).toBe(200);
 }, 30_000);
-afterAll(async () => {
-  await api.close();
-  await Promise.all([idp.stop(), projects.stop(), proxy.stop()]);
-});
+afterAll(() => stopAll(api, idp, projects, proxy));
 
 function snapshot(): string {
   const db = new Database(api.sqlitePath, { ...addonOption(), readonly: true });

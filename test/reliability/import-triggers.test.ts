@@ -8,6 +8,7 @@ import { IdentityProvider } from '../support/identity-provider.js';
 import { anObservation } from '../support/lco-fixture.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { SiteProxyStandIn } from '../support/site-proxy-stand-in.js';
+import { stopAll } from '../support/teardown.js';
 
 const SECRET = 'trigger-secret';
 let idp: IdentityProvider;
@@ -26,9 +27,7 @@ afterEach(async () => {
   api = undefined;
   proxy.delayMs = 0;
 });
-afterAll(async () => {
-  await Promise.all([idp.stop(), projects.stop(), proxy.stop()]);
-});
+afterAll(() => stopAll(idp, projects, proxy));
 
 const lcoEnv = { LCO_SITE_PROXY_URL: '', SITE_PROXY_SECRET_MRC: SECRET };
 

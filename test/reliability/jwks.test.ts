@@ -10,6 +10,7 @@ import { IdentityUnavailableError, UnauthenticatedError } from '../../src/domain
 import { aNewEventBody } from '../support/builders.js';
 import { bearer, startCalendar, type CalendarUnderTest } from '../support/calendar-server.js';
 import { AUDIENCE, IdentityProvider, ISSUER } from '../support/identity-provider.js';
+import { stopAll } from '../support/teardown.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let idp: IdentityProvider;
@@ -18,9 +19,9 @@ beforeEach(async () => {
   idp = await new IdentityProvider().start();
 });
 afterEach(async () => {
-  await api?.close();
+  const started = api;
   api = undefined;
-  await idp.stop();
+  await stopAll(started, idp);
 });
 
 const book = (n: number, token: string) =>

@@ -13,6 +13,7 @@ import { AUDIENCE, IdentityProvider, ISSUER } from '../support/identity-provider
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { freePort } from '../support/free-port.js';
 import { tempDir } from '../support/temp-dir.js';
+import { stopAll } from '../support/teardown.js';
 
 const LCO_SECRET = 'lco-site-proxy-secret-SENTINEL-7d1f';
 const SERVICE_KEY = 'service-key-SENTINEL-0123456789abcdef';
@@ -95,9 +96,7 @@ it('userinfo 500 and timeout, JWKS down, projects service down, LCO down: no tok
     for (const answer of [failing.text, down.text, scheduler.text, JSON.stringify(report)]) expect(answer).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
     process.stderr.write(`log secrets: ${lines.length} log lines over 8 upstream failures; ${tokens.length} tokens, the site-proxy secret and the service key searched for: 0 found\n`);
   } finally {
-    await server?.stop();
-    await idp.stop();
-    dir.remove();
+    await stopAll(server, idp, projects, () => dir.remove());
   }
 }, 30_000);
 

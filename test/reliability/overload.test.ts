@@ -10,15 +10,14 @@ import { killSpawnedServers, spawnServer } from '../support/child-server.js';
 import { IdentityProvider, ISSUER } from '../support/identity-provider.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { tempDir } from '../support/temp-dir.js';
+import { stopAll } from '../support/teardown.js';
 
 let idp: IdentityProvider;
 let projects: ProjectsStandIn;
 beforeAll(async () => {
   [idp, projects] = await Promise.all([new IdentityProvider().start(), new ProjectsStandIn().start()]);
 });
-afterAll(async () => {
-  await Promise.all([idp.stop(), projects.stop()]);
-});
+afterAll(() => stopAll(idp, projects));
 afterEach(killSpawnedServers);
 
 const booking = (id: string, hour: number, site = 'saf') => ({
@@ -28,7 +27,7 @@ const booking = (id: string, hour: number, site = 'saf') => ({
 
 describe('rate limit on mutating routes (RATE_LIMIT_PER_MINUTE)', () => {
   let api: CalendarUnderTest;
-  afterEach(async () => api.close());
+  afterEach(() => stopAll(api));
 
   it('allows the burst, then answers 429 with Retry-After and CORS; other clients and reads are not affected', async () => {
     api = await startCalendar(idp, projects, { RATE_LIMIT_PER_MINUTE: '5' });

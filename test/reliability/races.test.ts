@@ -11,6 +11,7 @@ import { killSpawnedServers, spawnServer } from '../support/child-server.js';
 import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { IdentityProvider, ISSUER } from '../support/identity-provider.js';
 import { tempDir } from '../support/temp-dir.js';
+import { stopAll } from '../support/teardown.js';
 
 const USERS = 60;
 const SITES = ['saf', 'mrc1', 'eco1'];
@@ -23,9 +24,7 @@ let dynamo: DynamoDbLocal;
 beforeAll(async () => {
   [idp, dynamo] = await Promise.all([new IdentityProvider().start(), startDynamoDbLocal()]);
 }, 60_000);
-afterAll(async () => {
-  await Promise.all([idp.stop(), dynamo.stop()]);
-});
+afterAll(() => stopAll(idp, dynamo));
 afterEach(killSpawnedServers);
 
 interface Stored { event_id: string; start: string; end: string; creator_id: string; title: string }

@@ -8,16 +8,14 @@ import { join } from 'node:path';
 import { killSpawnedServers, spawnServer, type ChildServer } from '../support/child-server.js';
 import { IdentityProvider, ISSUER } from '../support/identity-provider.js';
 import { tempDir } from '../support/temp-dir.js';
+import { stopAll } from '../support/teardown.js';
 
 let idp: IdentityProvider;
 const dir = tempDir('slow-clients-');
 beforeAll(async () => {
   idp = await new IdentityProvider().start();
 });
-afterAll(async () => {
-  await idp.stop();
-  dir.remove();
-});
+afterAll(() => stopAll(idp, () => dir.remove()));
 afterEach(killSpawnedServers);
 
 let files = 0;

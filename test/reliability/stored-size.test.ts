@@ -5,6 +5,7 @@
 import { aNewEventBody } from '../support/builders.js';
 import { bearer, startCalendar, type CalendarUnderTest } from '../support/calendar-server.js';
 import { IdentityProvider } from '../support/identity-provider.js';
+import { stopAll } from '../support/teardown.js';
 
 let idp: IdentityProvider;
 let api: CalendarUnderTest;
@@ -12,10 +13,7 @@ beforeAll(async () => {
   idp = await new IdentityProvider().start();
   api = await startCalendar(idp, undefined, { RATE_LIMIT_PER_MINUTE: '0', LIST_MAX_EVENTS: '50' });
 });
-afterAll(async () => {
-  await api.close();
-  await idp.stop();
-});
+afterAll(() => stopAll(api, idp));
 
 const HOUR = { site: 'big1', start: '2038-01-01T03:00:00Z', end: '2038-01-01T04:00:00Z' };
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { watchChild } from './child-output.js';
 
 export interface ChildServer {
   readonly child: ChildProcess;
@@ -13,24 +14,16 @@ export async function spawnServer(env: Record<string, string>): Promise<ChildSer
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)".*calendar API listening/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-    timer.unref();
-  });
-  const server = { child, url, output: () => output, exited };
+  const watched = watchChild(child);
+  const started = watched.waitFor(/"url":"(http:\/\/[^"]+)".*calendar API listening/);
+  let timer: NodeJS.Timeout | undefined;
+  const url = await Promise.race([
+    started.then((match) => match[1] as string),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`server did not start within 20 s:\n${watched.output()}`)), 20_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  const server = { child, url, output: watched.output, exited: watched.exited };
   spawned.add(server);
   return server;
 }
