@@ -77,6 +77,8 @@ export class PrometheusMetrics implements HttpMetrics {
   }
 
   async render(): Promise<{ contentType: string; text: string }> {
-    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+    // prom-client writes a not-a-number sample (the event-loop lag before its first reading) as
+    // "Nan"; the text format spells it "NaN", and strict parsers refuse anything else.
+    return { contentType: this.registry.contentType, text: (await this.registry.metrics()).replace(/ Nan$/gm, ' NaN') };
   }
 }
