@@ -31,7 +31,11 @@ export interface CalendarStackProps extends cdk.StackProps {
   readonly serviceApiKeysSource?: 'ssm' | 'env';
 }
 
-/** Every route of the calendar API (CONTRACT.md), as API Gateway route keys. */
+/**
+ * Every route of the calendar API (CONTRACT.md) and of the service around it (its OpenAPI document,
+ * the reference page and its files, health, metrics), as API Gateway route keys. The stack test holds
+ * this list to the OpenAPI document, so an operation added there and forgotten here fails.
+ */
 export const API_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path: string }> = [
   ...['/newevent', '/modifyevent', '/delete', '/add-projects-to-events', '/remove-project-from-events', '/siteevents',
     '/user-events-ending-after-time', '/get-event-at-time', '/is-user-scheduled', '/does-conflicting-event-exist',
@@ -41,6 +45,10 @@ export const API_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path: string }>
   { method: 'GET', path: '/' },
   { method: 'GET', path: '/healthz' },
   { method: 'GET', path: '/readyz' },
+  { method: 'GET', path: '/metrics' },
+  { method: 'GET', path: '/openapi.json' },
+  { method: 'GET', path: '/docs' },
+  { method: 'GET', path: '/docs/{file}' },
 ];
 
 export class CalendarStack extends cdk.Stack {

@@ -12,9 +12,10 @@
  * - The SSM client stays external: only the import function asks for it, once per run, and the
  *   runtime provides it.
  * better-sqlite3 is replaced by a stub: Lambda runs on DynamoDB and has no native addon.
+ * GET /docs serves two files of swagger-ui-dist, which are copied into docs/ beside the entry.
  */
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,7 +44,10 @@ await build({
   bundle: true,
   platform: 'node',
   target: 'node22',
-  define: { __CALENDAR_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
+  define: {
+    __CALENDAR_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version),
+    __CALENDAR_DOCS_IN_BUNDLE__: 'true',
+  },
   format: 'esm',
   // ES modules first: the AWS SDK's dist-es can be tree-shaken, its CommonJS build cannot.
   mainFields: ['module', 'main'],
@@ -57,6 +61,10 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 });
+
+const docs = join(outdir, 'docs');
+mkdirSync(docs, { recursive: true });
+for (const name of ['swagger-ui-bundle.js', 'swagger-ui.css']) copyFileSync(join(root, 'node_modules', 'swagger-ui-dist', name), join(docs, name));
 
 /** Every file of the bundle, in bytes: what the deployment package holds. */
 export function bundleBytes(dir = outdir) {

@@ -4,16 +4,35 @@ import { TokenKeysToken } from '../application/ports/token-keys.port.js';
 import { buildKoaApp } from '../adapters/http/koa/app.js';
 import { PrometheusMetrics } from '../adapters/http/prometheus-metrics.js';
 import { MetricsToken } from '../application/ports/metrics.port.js';
-import { buildRoutes } from '../adapters/http/routes.js';
+import { openApiDocument } from '../adapters/http/openapi.js';
+import { buildRoutes, type Route } from '../adapters/http/routes.js';
+import type { AppConfig as Config } from './config.js';
 import { ConfigToken, resolve, type AppContainer } from './container.js';
 import { serviceVersion } from './version.js';
+
+/** How a deployment configured so gets a token, said on /docs and in the document's bearer scheme. */
+function tokenHintFor(config: Config): string {
+  return config.auth.mode === 'local'
+    ? 'This server is in local auth mode: `npm run token -- --sub <you>` in its checkout prints a token.'
+    : 'The routes that change the calendar need an Auth0 access token of Photon Ranch (the site sends one for a signed-in user).';
+}
+
+/** The OpenAPI document of a deployment configured so (GET /openapi.json, npm run openapi). */
+export function describeApi(config: Config, routes: readonly Route[], version = serviceVersion()): { tokenHint: string; document: Record<string, unknown> } {
+  const tokenHint = tokenHintFor(config);
+  return { tokenHint, document: openApiDocument(routes, { version, anonymousProjectLinks: config.allowAnonymousProjectLinks, tokenHint }) };
+}
 
 /** The Koa application of the calendar API, wired from the container. */
 export function createHttpApp({ container, logger, useCases, checkStore }: AppContainer): Koa {
   const config = resolve(container, ConfigToken);
   const metrics = resolve(container, MetricsToken);
   const routes = buildRoutes(useCases);
+  const version = serviceVersion();
+  const { tokenHint, document: openApi } = describeApi(config, routes, version);
   return buildKoaApp({
+    openApi,
+    docs: { tokenHint, version },
     routes,
     tokenKeys: resolve(container, TokenKeysToken),
     identity: resolve(container, IdentityResolverToken),
@@ -33,10 +52,10 @@ export function createHttpApp({ container, logger, useCases, checkStore }: AppCo
     about: {
       service: 'photonranch-calendar',
       description: 'Telescope reservation calendar of Photon Ranch: POST the routes below with JSON bodies.',
-      version: serviceVersion(),
+      version,
       storage: config.storage,
       auth: config.auth.mode,
-      reference: 'README.md of the source repository, section "Routes": each route, its body and its answers',
+      reference: '/docs (the interactive reference) and /openapi.json (OpenAPI 3.1)',
     },
   });
 }

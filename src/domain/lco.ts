@@ -99,7 +99,27 @@ export function lcoPriority(observation: LcoObservation): LcoPriority {
 export const viaLco = (name: string): string => `${name} (via LCO)`;
 
 /** An observation shaped like a calendar event, for the read-through /scheduler-observations route. */
-export function observationToCalendarView(observation: LcoObservation, ptrSite: string): Record<string, unknown> {
+export interface ObservationView {
+  event_id: string;
+  id: string;
+  start: string;
+  end: string;
+  creator: string;
+  creator_id: string;
+  last_modified: string;
+  reservation_type: 'observation';
+  origin: 'LCO';
+  site: string;
+  resourceId: string;
+  title: string;
+  project_id: string;
+  observation_type: string;
+  observation_state: string;
+  request_state: string;
+  observation_data: LcoObservation;
+}
+
+export function observationToCalendarView(observation: LcoObservation, ptrSite: string): ObservationView {
   return {
     event_id: String(observation.id),
     id: String(observation.id),

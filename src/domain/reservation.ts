@@ -25,6 +25,7 @@ export interface Reservation {
 
 export const NO_PROJECT = 'none';
 export const SITE_CODE = /^[a-z0-9]{1,16}$/;
+export const SITE_CODE_EXPECTED = 'expected a site code of 1 to 16 lowercase letters and digits';
 
 /** Length limits of the known string fields. */
 export const LIMITS = {
@@ -82,7 +83,7 @@ export function canonicalOrigin(origin: string): 'LCO' | 'PTR' {
 
 export function parseSiteCode(value: unknown, field = 'site'): string {
   if (typeof value !== 'string' || !SITE_CODE.test(value)) {
-    throw new InvalidInputError(`Invalid ${field}: expected a site code of 1 to 16 lowercase letters and digits`);
+    throw new InvalidInputError(`Invalid ${field}: ${SITE_CODE_EXPECTED}`);
   }
   return value;
 }

@@ -5,9 +5,11 @@
  */
 import { InvalidInputError } from './errors.js';
 
-const ISO_8601 =
+/** What a client may send as a time: ISO 8601 with a zone, seconds and fraction optional. */
+export const ISO_8601_TIME =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|([+-])(\d{2}):?(\d{2}))$/;
-const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+/** How every time is stored and returned. */
+export const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 const SECONDS_PER_DAY = 86_400;
 /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the range a four-digit year can spell. */
@@ -54,7 +56,7 @@ function daysInMonth(year: number, month: number): number {
  * (no zone, impossible date, out of range). Fractional seconds are truncated.
  */
 export function epochSecondsOf(text: string): number | undefined {
-  const m = ISO_8601.exec(text);
+  const m = ISO_8601_TIME.exec(text);
   if (!m) return undefined;
   const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [
     number, number, number, number, number,
@@ -91,17 +93,17 @@ export function formatUtcTime(epochSeconds: number): string {
   return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}T${pad2(hh)}:${pad2(mm)}:${pad2(ss)}Z`;
 }
 
+export const TIME_EXPECTED = 'expected an ISO 8601 UTC time with a zone, like 2025-06-20T03:00:00Z';
+
 /** Canonical form of a client-supplied time; throws InvalidInputError naming `field` otherwise. */
 export function parseUtcTime(value: unknown, field: string): string {
   if (typeof value === 'string') {
     const epoch = epochSecondsOf(value);
     if (epoch !== undefined) {
-      return CANONICAL.test(value) ? value : formatUtcTime(epoch);
+      return CANONICAL_TIME.test(value) ? value : formatUtcTime(epoch);
     }
   }
-  throw new InvalidInputError(
-    `Invalid ${field}: expected an ISO 8601 UTC time with a zone, like 2025-06-20T03:00:00Z`,
-  );
+  throw new InvalidInputError(`Invalid ${field}: ${TIME_EXPECTED}`);
 }
 
 /** Seconds since the epoch of a canonical (already validated) time. */

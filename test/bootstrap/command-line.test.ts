@@ -28,6 +28,7 @@ const COMMANDS = [
   ['migrate', 'Usage: npm run migrate -- [--storage dynamodb|sqlite]'],
   ['bench', 'Usage: npm run bench -- [options]'],
   ['bench:profile', 'Usage: npm run bench:profile -- [options]'],
+  ['openapi', 'Usage: npm run --silent openapi -- [--out <file>]'],
 ] as const;
 
 describe.each(COMMANDS)('npm run %s', (script, synopsis) => {

@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { buildKoaApp } from '../../src/adapters/http/koa/app.js';
+import { A_ROUTE_DOC } from '../support/builders.js';
 import type { Route } from '../../src/adapters/http/routes.js';
 import { StaticTokenKeys } from '../../src/adapters/auth/static-token-keys.js';
 import { ClaimsIdentityResolver } from '../../src/adapters/auth/claims-identity-resolver.js';
@@ -22,6 +23,8 @@ async function serve(routes: Route[], maxInFlight = 256) {
     logger: pino({ level: 'info' }, sink),
     readinessCheck: async () => { throw new StoreUnavailableError('database is locked'); },
     about: { service: 'test' },
+    openApi: {},
+    docs: { tokenHint: '', version: 'test' },
   });
   const server = createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -30,7 +33,7 @@ async function serve(routes: Route[], maxInFlight = 256) {
 }
 
 const exploding: Route = {
-  method: 'POST', path: '/explode', auth: 'none', hasBody: true,
+  method: 'POST', path: '/explode', auth: 'none', hasBody: true, doc: A_ROUTE_DOC,
   handle: async () => { throw new TypeError("Cannot read properties of undefined (reading 'secret-internal-detail')"); },
 };
 
@@ -79,7 +82,7 @@ it('/readyz reports 503 with the reason when storage is unavailable, while /heal
 });
 
 it('a chunked body with no Content-Length is cut off with 413 once it passes 1 MiB', async () => {
-  const echo: Route = { method: 'POST', path: '/echo', auth: 'none', hasBody: true, handle: async ({ body }) => body };
+  const echo: Route = { method: 'POST', path: '/echo', auth: 'none', hasBody: true, doc: A_ROUTE_DOC, handle: async ({ body }) => body };
   const s = await serve([echo]);
   try {
     const chunk = new TextEncoder().encode(`"${'x'.repeat(64 * 1024)}",`);
@@ -104,7 +107,7 @@ it('a chunked body with no Content-Length is cut off with 413 once it passes 1 M
 it('a shed request is one short warn line with the running count, never an error with a stack', async () => {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  const slow: Route = { method: 'POST', path: '/slow', auth: 'none', hasBody: true, handle: async () => { await gate; return { ok: true }; } };
+  const slow: Route = { method: 'POST', path: '/slow', auth: 'none', hasBody: true, doc: A_ROUTE_DOC, handle: async () => { await gate; return { ok: true }; } };
   const s = await serve([slow], 2);
   try {
     const held = [0, 1].map(() => fetch(`${s.url}/slow`, { method: 'POST', body: '{}' }));

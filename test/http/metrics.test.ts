@@ -11,14 +11,15 @@ import { StaticTokenKeys } from '../../src/adapters/auth/static-token-keys.js';
 import { buildKoaApp } from '../../src/adapters/http/koa/app.js';
 import { isLoopback, mayReadMetrics, type MetricsAccess } from '../../src/adapters/http/koa/metrics-route.js';
 import { PrometheusMetrics } from '../../src/adapters/http/prometheus-metrics.js';
+import { A_ROUTE_DOC } from '../support/builders.js';
 import type { Route } from '../../src/adapters/http/routes.js';
 import { StoreUnavailableError } from '../../src/domain/errors.js';
 
-const ok: Route = { method: 'POST', path: '/ok', auth: 'none', hasBody: true, handle: async () => ({ ok: true }) };
-const byName: Route = { method: 'GET', path: '/things/{name}', auth: 'none', hasBody: false, handle: async () => ({ ok: true }) };
-const busy: Route = { method: 'POST', path: '/busy', auth: 'none', hasBody: true, handle: async () => { throw new StoreUnavailableError('locked'); } };
-const broken: Route = { method: 'POST', path: '/broken', auth: 'none', hasBody: true, handle: async () => { throw new Error('bug'); } };
-const change: Route = { method: 'POST', path: '/change', auth: 'none', hasBody: true, limit: 'changes', handle: async () => ({ ok: true }) };
+const ok: Route = { method: 'POST', path: '/ok', auth: 'none', hasBody: true, doc: A_ROUTE_DOC, handle: async () => ({ ok: true }) };
+const byName: Route = { method: 'GET', path: '/things/{name}', auth: 'none', hasBody: false, doc: A_ROUTE_DOC, handle: async () => ({ ok: true }) };
+const busy: Route = { method: 'POST', path: '/busy', auth: 'none', hasBody: true, doc: A_ROUTE_DOC, handle: async () => { throw new StoreUnavailableError('locked'); } };
+const broken: Route = { method: 'POST', path: '/broken', auth: 'none', hasBody: true, doc: A_ROUTE_DOC, handle: async () => { throw new Error('bug'); } };
+const change: Route = { method: 'POST', path: '/change', auth: 'none', hasBody: true, doc: A_ROUTE_DOC, limit: 'changes', handle: async () => ({ ok: true }) };
 
 async function serve(options: { access?: MetricsAccess; maxInFlight?: number; routes?: Route[]; metrics?: PrometheusMetrics | null } = {}) {
   const metrics = options.metrics === null ? undefined : options.metrics ?? new PrometheusMetrics();
@@ -31,6 +32,8 @@ async function serve(options: { access?: MetricsAccess; maxInFlight?: number; ro
     logger: pino({ level: 'silent' }),
     readinessCheck: async () => undefined,
     about: { service: 'test' },
+    openApi: {},
+    docs: { tokenHint: '', version: 'test' },
     ...(metrics ? { metrics } : {}),
     ...(options.access ? { metricsAccess: options.access } : {}),
   });
@@ -83,7 +86,7 @@ it('counts requests by method, route pattern and status, with latency histograms
 it('counts store errors, unexpected errors, rate-limited and shed requests', async () => {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  const slow: Route = { method: 'POST', path: '/slow', auth: 'none', hasBody: true, handle: async () => { await gate; return {}; } };
+  const slow: Route = { method: 'POST', path: '/slow', auth: 'none', hasBody: true, doc: A_ROUTE_DOC, handle: async () => { await gate; return {}; } };
   const s = await serve({ maxInFlight: 1, routes: [busy, broken, change, slow] });
   try {
     expect((await post(`${s.url}/busy`)).status).toBe(503);

@@ -151,9 +151,13 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
       const about = res.json() as Record<string, unknown>;
       const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
-      expect(about).toMatchObject({ service: 'photonranch-calendar', version: pkg.version, storage, health: '/healthz', readiness: '/readyz' });
-      expect(about.reference).toMatch(/README/);
-      expect(about.routes).toEqual(expect.arrayContaining([...ROUTES.map((r) => `POST ${r}`), 'GET /import-schedules', 'GET /healthz', 'GET /readyz']));
+      expect(about).toMatchObject({
+        service: 'photonranch-calendar', version: pkg.version, storage, health: '/healthz', readiness: '/readyz', openapi: '/openapi.json', docs: '/docs',
+      });
+      expect(about.reference).toMatch(/\/docs/);
+      expect(about.routes).toEqual(expect.arrayContaining([
+        ...ROUTES.map((r) => `POST ${r}`), 'GET /import-schedules', 'GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /docs',
+      ]));
     });
 
     it('GET /metrics gives the server\'s figures to this machine; a Lambda instance keeps none', async () => {
@@ -174,6 +178,25 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
       const ready = await api.request('GET', '/readyz');
       expect(ready.status).toBe(200);
       expect(ready.json()).toEqual({ status: 'ready' });
+    });
+
+    it('GET /openapi.json is the description, and GET /docs the reference page with its scripts, served by this target itself', async () => {
+      const description = await api.request('GET', '/openapi.json');
+      expect(description.status).toBe(200);
+      expect(Object.keys((description.json() as { paths: object }).paths)).toEqual(expect.arrayContaining(['/newevent', '/docs']));
+      const page = await api.request('GET', '/docs');
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      const scripts = [...page.text.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]!);
+      expect(scripts.map((s) => s.split('?')[0])).toEqual(['docs/swagger-ui-bundle.js', 'docs/init.js']);
+      for (const script of scripts) {
+        const res = await api.request('GET', `/${script}`);
+        expect({ script, status: res.status, type: res.headers.get('content-type') }).toEqual({ script, status: 200, type: 'text/javascript; charset=utf-8' });
+      }
+      expect((await api.request('GET', '/docs/swagger-ui-bundle.js')).text.length).toBeGreaterThan(500_000);
+      const css = await api.request('GET', '/docs/swagger-ui.css');
+      expect([css.status, css.headers.get('content-type')]).toEqual([200, 'text/css; charset=utf-8']);
     });
   });
 

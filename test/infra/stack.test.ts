@@ -4,6 +4,7 @@ import assertions from 'aws-cdk-lib/assertions';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_ROUTES, CalendarStack, type Stage } from '../../infra/calendar-stack.js';
+import { openApiDocument } from '../../src/adapters/http/openapi.js';
 import { buildRoutes } from '../../src/adapters/http/routes.js';
 import type { UseCases } from '../../src/application/use-cases/index.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -114,8 +115,12 @@ describe('service keys on the stack', () => {
   });
 });
 
-it('the deployment routes every path the HTTP driver serves', () => {
-  const routes = buildRoutes({} as UseCases);
-  const deployed = new Set(API_ROUTES.map((r) => `${r.method} ${r.path}`));
-  for (const route of routes) expect(deployed).toContain(`${route.method} ${route.path}`);
+it('the deployment routes every operation of the OpenAPI document, and the files of /docs', () => {
+  const document = openApiDocument(buildRoutes({} as UseCases), { version: 'test', anonymousProjectLinks: false, tokenHint: '' }) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+  expect(operations.length).toBeGreaterThanOrEqual(19);
+  const deployed = API_ROUTES.map((r) => `${r.method} ${r.path}`);
+  expect(deployed.sort()).toEqual([...operations, 'GET /docs/{file}'].sort());
 });

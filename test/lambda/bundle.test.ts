@@ -24,10 +24,13 @@ function bundleFiles(dir = BUNDLE_DIR): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? bundleFiles(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
-it('is minified ES modules (an entry exporting http, and its chunks) with the DynamoDB client inside, SSM left to the runtime and no SQLite addon', async () => {
-  const files = bundleFiles();
-  const size = files.reduce((sum, file) => sum + statSync(file).size, 0);
-  process.stderr.write(`lambda bundle: ${(size / 1024).toFixed(0)} KiB in ${files.length} files\n`);
+it('is minified ES modules (an entry exporting http, and its chunks) with the DynamoDB client inside, SSM left to the runtime and no SQLite addon; and /docs\'s two files', async () => {
+  const all = bundleFiles();
+  const size = all.reduce((sum, file) => sum + statSync(file).size, 0);
+  process.stderr.write(`lambda bundle: ${(size / 1024).toFixed(0)} KiB in ${all.length} files\n`);
+  const docs = join(BUNDLE_DIR, 'docs');
+  expect(all.filter((f) => f.startsWith(`${docs}/`)).sort()).toEqual([join(docs, 'swagger-ui-bundle.js'), join(docs, 'swagger-ui.css')]);
+  const files = all.filter((f) => !f.startsWith(`${docs}/`));
   expect(files).toContain(BUNDLE);
   const outside: string[] = [];
   let sdkImports = 0;

@@ -1,3 +1,5 @@
+import * as z from 'zod';
+import type { RouteDoc } from '../../src/adapters/http/routes.js';
 import type { Reservation } from '../../src/domain/reservation.js';
 
 let counter = 0;
@@ -31,3 +33,6 @@ export function aNewEventBody(overrides: Record<string, unknown> = {}): Record<s
   const resource = typeof overrides.site === 'string' && !('resourceId' in overrides) ? { resourceId: overrides.site } : {};
   return { ...fields, event_id: `body-${event_id}-${Math.random().toString(36).slice(2, 10)}`, ...overrides, ...resource };
 }
+
+/** The documentation a route made up for a test carries (it is never served). */
+export const A_ROUTE_DOC: RouteDoc = { tag: 'Queries', summary: 'a test route', response: z.unknown(), errors: [] };

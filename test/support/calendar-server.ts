@@ -4,6 +4,8 @@ import { loadConfig } from '../../src/bootstrap/config.js';
 import { startServer, type RunningServer } from '../../src/bootstrap/server.js';
 import { AUDIENCE, ISSUER, type IdentityProvider } from './identity-provider.js';
 import { lambdaNode } from './lambda-node.js';
+import { answersChecked, checkerFor, type OpenApiChecker } from './openapi-check.js';
+import { watchChild } from './child-output.js';
 import type { ProjectsStandIn } from './projects-stand-in.js';
 import { tempDir } from './temp-dir.js';
 
@@ -88,20 +90,16 @@ async function startLambdaHost(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`lambda host did not start: ${output}`)), 20_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /listening (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`lambda host exited with ${code}: ${output}`)));
+  const watched = watchChild(child);
+  let timer: NodeJS.Timeout | undefined;
+  const url = await Promise.race([
+    watched.waitFor(/listening (http:\/\/\S+)/).then((match) => match[1] as string),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`lambda host did not start within 20 s: ${watched.output()}`)), 20_000);
+    }),
+  ]).finally(() => clearTimeout(timer)).catch((error: unknown) => {
+    child.kill('SIGKILL'); // a child that never got ready must not outlive the test
+    throw error;
   });
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -124,11 +122,18 @@ async function startLambdaHost(
   };
 }
 
-/** request() and post() against a base URL; post sends an object as JSON and a string as it is. */
+/**
+ * request() and post() against a base URL; post sends an object as JSON and a string as it is.
+ * Every answer is held to the calendar's own GET /openapi.json (openapi-check.ts): one the document
+ * does not describe fails the test that received it.
+ */
 function httpClient(baseUrl: string): Pick<CalendarUnderTest, 'request' | 'post'> {
+  let checker: Promise<OpenApiChecker> | undefined;
   const request: CalendarUnderTest['request'] = async (method, path, init = {}) => {
     const response = await fetch(`${baseUrl}${path}`, { method, body: init.body, headers: init.headers });
     const text = await response.text();
+    checker ??= checkerFor(baseUrl);
+    (await checker).check({ method, path, status: response.status, contentType: response.headers.get('content-type') ?? '', text });
     return { status: response.status, text, headers: response.headers, json: () => JSON.parse(text) as unknown };
   };
   return {
@@ -138,3 +143,8 @@ function httpClient(baseUrl: string): Pick<CalendarUnderTest, 'request' | 'post'
 }
 
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+// Each test file that starts a calendar says how many of its answers were held to the document.
+afterAll(() => {
+  if (answersChecked() > 0) process.stderr.write(`openapi: ${answersChecked()} answers held to the document\n`);
+});

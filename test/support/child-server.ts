@@ -22,7 +22,10 @@ export async function spawnServer(env: Record<string, string>): Promise<ChildSer
     new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`server did not start within 20 s:\n${watched.output()}`)), 20_000);
     }),
-  ]).finally(() => clearTimeout(timer));
+  ]).finally(() => clearTimeout(timer)).catch((error: unknown) => {
+    child.kill('SIGKILL'); // a child that never got ready must not outlive the test
+    throw error;
+  });
   const server = { child, url, output: watched.output, exited: watched.exited };
   spawned.add(server);
   return server;

@@ -6,8 +6,13 @@
 import * as z from 'zod';
 import type { UseCases } from '../../application/use-cases/index.js';
 import type { Actor } from '../../domain/actor.js';
+import { JsonText } from '../../application/json-text.js';
 import { InvalidInputError } from '../../domain/errors.js';
-import { LIMITS } from '../../domain/reservation.js';
+import {
+  AddProjectRequest, YesNo, DeleteEventRequest, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
+  NewEventRequest, ProjectLinkAnswer, RemoveProjectRequest, SchedulerObservationList, SiteEventList, SiteEventsRequest,
+  SiteTimeRequest, SiteWindowRequest, UserEventsRequest, UserSiteTimeRequest,
+} from './api-schemas.js';
 
 /** none: anyone; user: a valid access token; link: a token, a service key, or (switch on) anyone. */
 export type AuthMode = 'none' | 'user' | 'link';
@@ -17,6 +22,22 @@ export interface RouteRequest {
   readonly actor: Actor;
   /** Path parameters (`/import-schedules/{subsite}` → subsite). */
   readonly params: Readonly<Record<string, string>>;
+}
+
+/** What GET /openapi.json says of a route; the schemas are the ones the route validates and answers with. */
+export interface RouteDoc {
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: 'Reservations' | 'Projects' | 'Queries' | 'LCO';
+  /** The JSON body, when the route reads one. */
+  readonly request?: z.ZodType;
+  /** The 200 answer's JSON. */
+  readonly response: z.ZodType;
+  /**
+   * Statuses this route gives besides those every route of its kind gives (see openapi.ts: a body
+   * route 400 and 413, a signed-in route 401, a limited one 429, every route 500 and 503).
+   */
+  readonly errors: readonly number[];
 }
 
 export interface Route {
@@ -30,97 +51,116 @@ export interface Route {
    * data, `imports` for the import triggers (which take no in-flight slot: they join a shared run).
    */
   readonly limit?: 'changes' | 'imports';
+  readonly doc: RouteDoc;
   /** Resolves to the answer: a JsonText is sent as it is, anything else through JSON.stringify. */
   handle(request: RouteRequest): Promise<unknown>;
 }
 
-/** Validates a body against a schema; the message names the first offending key. */
+/**
+ * Validates a body against a schema; the message names the first offending key. A key that is
+ * absent or null is "missing", as the domain says it.
+ */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const key = issue && issue.path.length > 0 ? issue.path.join('.') : 'body';
-  if (issue?.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
+  if (issue?.code === 'invalid_type' && valueAt(body, issue.path) == null) {
     throw new InvalidInputError(`Error: missing required key ${key}`);
   }
   throw new InvalidInputError(`Invalid ${key}: ${(issue?.message ?? 'invalid').replace(/^Invalid input: /, '')}`);
 }
 
-const object = z.record(z.string(), z.unknown());
-const shortString = z.string().max(256);
-const eventRef = z.union([
-  z.string().min(1).max(LIMITS.event_id),
-  z.looseObject({ event_id: z.string().min(1).max(LIMITS.event_id) }),
-]);
-const eventRefs = z.array(eventRef).max(1000);
-const refId = (ref: z.infer<typeof eventRef>): string => (typeof ref === 'string' ? ref : ref.event_id);
-const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value;
+  for (const part of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PropertyKey, unknown>)[part];
+  }
+  return at;
+}
 
-const schemas = {
-  modify: z.looseObject({ originalEvent: object, modifiedEvent: object }),
-  delete: z.looseObject({ event_id: z.string().min(1).max(LIMITS.event_id) }),
-  addProject: z.looseObject({ project_id: z.string().max(LIMITS.project_id), events: eventRefs }),
-  removeProject: z.looseObject({ events: eventRefs }),
-  siteWindow: z.looseObject({ site: shortString, start: shortString, end: shortString }),
-  siteEvents: z.looseObject({ site: shortString, start: shortString, end: shortString, full_project_details: flag.optional() }),
-  userEvents: z.looseObject({ user_id: shortString, time: shortString }),
-  atTime: z.looseObject({ site: shortString, time: shortString }),
-  userAtTime: z.looseObject({ user_id: shortString, site: shortString, time: shortString }),
-};
+type EventRef = z.infer<typeof AddProjectRequest>['events'][number];
+const refId = (ref: EventRef): string => (typeof ref === 'string' ? ref : ref.event_id);
+
+/** An answer of the route's documented shape, or the same already serialised. */
+type Answer<S extends z.ZodType> = Promise<z.output<S> | JsonText>;
 
 export function buildRoutes(u: UseCases): Route[] {
-  const post = (path: string, auth: AuthMode, handle: Route['handle']): Route => ({
-    method: 'POST', path, auth, hasBody: true, handle,
+  /** A POST route that reads its body with `request` and answers with `response`. */
+  const post = <Q extends z.ZodType, S extends z.ZodType>(
+    path: string,
+    auth: AuthMode,
+    doc: Omit<RouteDoc, 'request' | 'response'> & { request: Q; response: S },
+    handle: (body: z.output<Q>, request: RouteRequest) => Answer<S>,
+    limit?: 'changes',
+  ): Route => ({
+    method: 'POST', path, auth, hasBody: true, doc, ...(limit ? { limit } : {}),
+    handle: (request) => handle(parseBody(doc.request, request.body), request),
   });
-  const change = (path: string, auth: AuthMode, handle: Route['handle']): Route => ({ ...post(path, auth, handle), limit: 'changes' });
+  const change: typeof post = (path, auth, doc, handle) => post(path, auth, doc, handle, 'changes');
+  const USER = 'Needs a bearer token; only the owner or an admin may change an event.';
+  const LINK = 'Needs a bearer token (owner-or-admin per event) or a service key in X-Api-Key.';
   return [
-    change('/newevent', 'user', async ({ body, actor }) => ({
+    change('/newevent', 'user', {
+      tag: 'Reservations', summary: 'Book a reservation', request: NewEventRequest, response: NewEventAnswer, errors: [403, 409],
+      description: "Refused with 409, naming the events in the way, when it overlaps another user's reservation at the site or its " +
+        'event_id exists. The check and the write are one atomic step. A non-admin may only book for themselves.',
+    }, async (_event, { body, actor }) => ({
+      // The domain reads the body as sent (unknown keys kept); the schema has checked its known keys.
       new_calendar_event: await u.createReservation.execute({ actor, event: body }),
     })),
-    change('/modifyevent', 'user', async ({ body, actor }) => {
-      const { originalEvent, modifiedEvent } = parseBody(schemas.modify, body);
-      return u.modifyReservation.execute({ actor, originalEvent, modifiedEvent });
-    }),
-    change('/delete', 'user', async ({ body, actor }) => {
-      const { event_id } = parseBody(schemas.delete, body);
-      return u.deleteReservation.execute({ actor, eventId: event_id });
-    }),
-    change('/add-projects-to-events', 'link', async ({ body, actor }) => {
-      const { project_id, events } = parseBody(schemas.addProject, body);
-      return u.addProject.execute({ actor, projectId: project_id, eventIds: events.map(refId) });
-    }),
-    change('/remove-project-from-events', 'link', async ({ body, actor }) => {
-      const { events } = parseBody(schemas.removeProject, body);
-      return u.removeProject.execute({ actor, eventIds: events.map(refId) });
-    }),
-    post('/siteevents', 'none', async ({ body }) => {
-      const { site, start, end, full_project_details } = parseBody(schemas.siteEvents, body);
-      return (await u.listSiteReservations.execute({ site, start, end, fullProjectDetails: full_project_details === true })).toJson();
-    }),
-    post('/user-events-ending-after-time', 'none', async ({ body }) => {
-      const { user_id, time } = parseBody(schemas.userEvents, body);
-      return (await u.listUserReservations.execute({ userId: user_id, time })).toJson();
-    }),
-    post('/get-event-at-time', 'none', async ({ body }) => {
-      const { site, time } = parseBody(schemas.atTime, body);
-      return (await u.listReservationsAtTime.execute({ site, time })).toJson();
-    }),
-    post('/is-user-scheduled', 'none', async ({ body }) => {
-      const { user_id, site, time } = parseBody(schemas.userAtTime, body);
-      return u.isUserScheduled.execute({ userId: user_id, site, time });
-    }),
-    post('/does-conflicting-event-exist', 'none', async ({ body }) => {
-      const { user_id, site, time } = parseBody(schemas.userAtTime, body);
-      return u.doesConflictingReservationExist.execute({ userId: user_id, site, time });
-    }),
-    post('/scheduler-observations', 'none', async ({ body }) => {
-      const { site, start, end } = parseBody(schemas.siteWindow, body);
-      return u.listSchedulerObservations.execute({ site, start, end });
-    }),
-    { method: 'GET', path: '/import-schedules', auth: 'none', hasBody: false, limit: 'imports', handle: () => u.importSchedules.execute() },
+    change('/modifyevent', 'user', {
+      tag: 'Reservations', summary: 'Change a reservation', request: ModifyEventRequest, response: Event, errors: [403, 404, 409],
+      description: `${USER} The same conflict rule as booking, ignoring the event itself; atomic.`,
+    }, async ({ originalEvent, modifiedEvent }, { actor }) => u.modifyReservation.execute({ actor, originalEvent, modifiedEvent })),
+    change('/delete', 'user', {
+      tag: 'Reservations', summary: 'Delete a reservation', request: DeleteEventRequest, response: Event, errors: [403, 404], description: USER,
+    }, async ({ event_id }, { actor }) => u.deleteReservation.execute({ actor, eventId: event_id })),
+    change('/add-projects-to-events', 'link', {
+      tag: 'Projects', summary: 'Link events to a project', request: AddProjectRequest, response: ProjectLinkAnswer, errors: [403], description: LINK,
+    }, async ({ project_id, events }, { actor }) => u.addProject.execute({ actor, projectId: project_id, eventIds: events.map(refId) })),
+    change('/remove-project-from-events', 'link', {
+      tag: 'Projects', summary: 'Unlink events from their project', request: RemoveProjectRequest, response: ProjectLinkAnswer, errors: [403],
+      description: LINK,
+    }, async ({ events }, { actor }) => u.removeProject.execute({ actor, eventIds: events.map(refId) })),
+    post('/siteevents', 'none', {
+      tag: 'Queries', summary: "A site's calendar", request: SiteEventsRequest, response: SiteEventList, errors: [502],
+      description: "The site's events overlapping [start, end), also those that began before it or run past it, ordered by start. " +
+        'With full_project_details, 502 when the projects service cannot be reached.',
+    }, async ({ site, start, end, full_project_details }) =>
+      (await u.listSiteReservations.execute({ site, start, end, fullProjectDetails: full_project_details === true })).toJson()),
+    post('/user-events-ending-after-time', 'none', {
+      tag: 'Queries', summary: "A user's coming events", request: UserEventsRequest, response: EventList, errors: [],
+      description: "The user's events with end > time, ordered by start.",
+    }, async ({ user_id, time }) => (await u.listUserReservations.execute({ userId: user_id, time })).toJson()),
+    post('/get-event-at-time', 'none', {
+      tag: 'Queries', summary: 'What is on at a moment', request: SiteTimeRequest, response: EventList, errors: [],
+      description: "The site's events active at time: start <= time < end.",
+    }, async ({ site, time }) => (await u.listReservationsAtTime.execute({ site, time })).toJson()),
+    post('/is-user-scheduled', 'none', {
+      tag: 'Queries', summary: 'Does the user have the telescope now?', request: UserSiteTimeRequest, response: YesNo, errors: [],
+      description: 'true when one of the events active at time at the site is the user\'s.',
+    }, async ({ user_id, site, time }) => u.isUserScheduled.execute({ userId: user_id, site, time })),
+    post('/does-conflicting-event-exist', 'none', {
+      tag: 'Queries', summary: 'Does someone else have the telescope now?', request: UserSiteTimeRequest, response: YesNo, errors: [],
+      description: 'true when an event active at time at the site belongs to another user.',
+    }, async ({ user_id, site, time }) => u.doesConflictingReservationExist.execute({ userId: user_id, site, time })),
+    post('/scheduler-observations', 'none', {
+      tag: 'LCO', summary: 'What the LCO scheduler plans at a site', request: SiteWindowRequest, response: SchedulerObservationList, errors: [502],
+      description: 'Read through from the LCO observation portal; an unknown site is []. 502 when LCO cannot be reached.',
+    }, async ({ site, start, end }) => u.listSchedulerObservations.execute({ site, start, end })),
+    {
+      method: 'GET', path: '/import-schedules', auth: 'none', hasBody: false, limit: 'imports',
+      doc: { tag: 'LCO', summary: 'Import from LCO now, every subsite', response: ImportReport, errors: [],
+        description: 'Joins the run in progress, if any (the import also runs on its own schedule).' },
+      handle: (): Answer<typeof ImportReport> => u.importSchedules.execute(),
+    },
     {
       method: 'GET', path: '/import-schedules/{subsite}', auth: 'none', hasBody: false, limit: 'imports',
-      handle: ({ params }) => u.importSchedules.execute({ subsite: params.subsite ?? '' }),
+      doc: { tag: 'LCO', summary: 'Import from LCO now, one subsite', response: ImportReport, errors: [404],
+        description: '404 for a subsite the deployment does not know; the message lists those it does.' },
+      handle: ({ params }): Answer<typeof ImportReport> => u.importSchedules.execute({ subsite: params.subsite ?? '' }),
     },
   ];
 }

@@ -1,4 +1,4 @@
-import { ALL_STATES, findSubsite, observationToCalendarView } from '../../domain/lco.js';
+import { ALL_STATES, findSubsite, observationToCalendarView, type ObservationView } from '../../domain/lco.js';
 import { parseSiteCode } from '../../domain/reservation.js';
 import { parseWindow } from '../../domain/window.js';
 import type { LcoClient } from '../ports/lco-client.port.js';
@@ -17,7 +17,7 @@ export class ListSchedulerObservations {
     private readonly limits: ListLimits,
   ) {}
 
-  async execute(input: { site: string; start: string; end: string }): Promise<Array<Record<string, unknown>>> {
+  async execute(input: { site: string; start: string; end: string }): Promise<ObservationView[]> {
     const site = parseSiteCode(input.site);
     const window = parseWindow(input.start, input.end, this.limits.maxWindowSeconds);
     const subsite = findSubsite(this.settings.sites, site);
@@ -28,6 +28,6 @@ export class ListSchedulerObservations {
     const ours = schedule.observations.filter((o) => o.site === subsite.wema && o.telescope === subsite.telescope);
     return withinListLimit(ours, this.limits, 'ask for a shorter window')
       .map((o) => observationToCalendarView(o, site))
-      .sort((a, b) => (String(a.start) < String(b.start) ? -1 : String(a.start) > String(b.start) ? 1 : 0));
+      .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   }
 }

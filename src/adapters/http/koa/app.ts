@@ -14,6 +14,8 @@ import type { Route } from '../routes.js';
 import { authenticator, type AuthenticatorOptions } from './authenticator.js';
 import type { CalendarContext } from './context.js';
 import { metricsHandler, type MetricsAccess } from './metrics-route.js';
+import { SERVICE_OPERATIONS } from '../openapi.js';
+import { registerDocs, type DocsOptions } from './docs-route.js';
 
 export interface KoaAppOptions extends AuthenticatorOptions {
   readonly routes: readonly Route[];
@@ -24,6 +26,10 @@ export interface KoaAppOptions extends AuthenticatorOptions {
   readonly metricsAccess?: MetricsAccess;
   /** What GET / tells a visitor about this deployment (service, version, storage, ...). */
   readonly about: Readonly<Record<string, unknown>>;
+  /** GET /openapi.json: the API's description (openapi.ts). */
+  readonly openApi: Readonly<Record<string, unknown>>;
+  /** GET /docs: the interactive reference over it. */
+  readonly docs: DocsOptions;
   /** Readiness: throws when the service cannot serve (storage unreachable). */
   readonly readinessCheck: () => Promise<void>;
   /** Requests a client may make to the changing routes per minute (a burst of as many); 0: no limit. */
@@ -125,8 +131,16 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
     ...options.about,
     health: '/healthz',
     readiness: '/readyz',
-    routes: [...options.routes.map((r) => `${r.method} ${r.path}`), 'GET /healthz', 'GET /readyz'],
+    openapi: '/openapi.json',
+    docs: '/docs',
+    routes: [...options.routes.map((r) => `${r.method} ${r.path}`), ...SERVICE_OPERATIONS.map((op) => `GET ${op.path}`)],
   });
+  const openApi = JSON.stringify(options.openApi);
+  router.get('/openapi.json', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = openApi;
+  });
+  registerDocs(router, options.docs);
   router.get('/metrics', metricsHandler(options.metrics, options.metricsAccess ?? 'local'));
   router.get('/', (ctx) => {
     ctx.type = 'application/json';

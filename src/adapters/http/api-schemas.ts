@@ -1,0 +1,207 @@
+/**
+ * The shapes of the API's bodies, as zod schemas: the routes validate requests with them, their
+ * answers are typed by them, and GET /openapi.json is generated from them (openapi.ts). Limits and
+ * patterns come from the domain, so a rule is written once; the messages are the domain's too, so a
+ * client sees the same reason whichever layer refused it.
+ */
+import * as z from 'zod';
+import { LIMITS, SITE_CODE, SITE_CODE_EXPECTED } from '../../domain/reservation.js';
+import { CANONICAL_TIME, ISO_8601_TIME, TIME_EXPECTED } from '../../domain/time.js';
+
+export interface NamedSchema {
+  readonly id: string;
+  readonly description: string;
+  readonly schema: z.ZodType;
+  /** requests as a client may send them (zod's input side), answers as the server gives them (output). */
+  readonly side: 'request' | 'answer';
+}
+
+/** Every named schema; openapi.ts turns each into components.schemas.<id>. */
+export const NAMED_SCHEMAS: NamedSchema[] = [];
+/** The same, as the zod registries toJSONSchema reads (ids, and so the $refs between them). */
+export const requestSchemas = z.registry<{ id: string }>();
+export const answerSchemas = z.registry<{ id: string }>();
+
+const namedAs = (side: NamedSchema['side']) => <T extends z.ZodType>(id: string, description: string, schema: T): T => {
+  (side === 'request' ? requestSchemas : answerSchemas).add(schema, { id });
+  NAMED_SCHEMAS.push({ id, description, schema, side });
+  return schema;
+};
+const named = namedAs('request');
+const answer = namedAs('answer');
+
+const EXPECTED_STRING = 'expected a string';
+/** An optional string field as the domain reads it: absent or null is "not given". */
+const optionalText = (max: number) =>
+  z.string({ error: EXPECTED_STRING }).max(max, { error: `longer than ${max} characters` }).nullish();
+
+export const SiteCode = named('SiteCode', 'A PTR site (one telescope): 1 to 16 lowercase letters and digits.',
+  z.string().regex(SITE_CODE, { error: SITE_CODE_EXPECTED }).meta({ examples: ['saf', 'mrc1'] }));
+
+export const InputTime = named('InputTime',
+  'ISO 8601 with a zone (Z or a numeric offset), seconds and fraction optional; stored and returned as UTC, YYYY-MM-DDTHH:mm:ssZ. ' +
+  'Impossible dates (2025-02-30) are refused too.',
+  z.string().regex(ISO_8601_TIME, { error: TIME_EXPECTED }).meta({ examples: ['2025-06-20T03:00:00Z', '2025-06-19T21:00:00-06:00'] }));
+
+export const UtcTime = answer('UtcTime', 'A UTC time in the one form the calendar stores: YYYY-MM-DDTHH:mm:ssZ.',
+  z.string().regex(CANONICAL_TIME).meta({ examples: ['2025-06-20T03:00:00Z'] }));
+
+const eventId = z.string({ error: EXPECTED_STRING }).min(1, { error: 'must not be empty' }).max(LIMITS.event_id, { error: `longer than ${LIMITS.event_id} characters` });
+const USER_ID = { description: "The user's Auth0 id (the token's sub).", examples: ['google-oauth2|100354044221813550027'] };
+const userId = z.string({ error: EXPECTED_STRING }).max(LIMITS.creator_id, { error: `longer than ${LIMITS.creator_id} characters` }).meta(USER_ID);
+const ownerId = z.string({ error: EXPECTED_STRING }).min(1, { error: `expected 1 to ${LIMITS.creator_id} characters` })
+  .max(LIMITS.creator_id, { error: `expected 1 to ${LIMITS.creator_id} characters` }).meta(USER_ID);
+const object = z.record(z.string(), z.unknown());
+
+// ---- requests ----
+
+const FRONTEND_EVENT = {
+  event_id: '0f1e4c52-7c0e-4b8e-9d38-2f6a1c7e9b41',
+  start: '2025-06-20T03:00:00Z',
+  end: '2025-06-20T04:00:00Z',
+  creator: 'Alice Astronomer',
+  creator_id: 'google-oauth2|100354044221813550027',
+  site: 'saf',
+  resourceId: 'saf',
+  title: 'M51, L and RGB',
+  reservation_type: 'realtime',
+  project_id: 'none',
+  project_priority: 'standard',
+  reservation_note: '',
+  rendering: '',
+};
+
+export const NewEventRequest = named('NewEventRequest',
+  'The event to book. Keys the calendar does not know (the frontend sends `rendering`, for one) are kept as given, up to 64 of them.',
+  z.looseObject({
+    event_id: eventId.meta({ description: 'Chosen by the client (a UUID); unique.' }),
+    site: SiteCode,
+    start: InputTime,
+    end: InputTime.meta({ description: 'After start; [start, end) is the booked interval.' }),
+    creator: optionalText(LIMITS.creator).meta({ description: "Display name; defaults to the token's name." }),
+    creator_id: optionalText(LIMITS.creator_id).meta({ description: "The owner's Auth0 id; a non-admin may only give their own." }),
+    title: optionalText(LIMITS.title),
+    resourceId: optionalText(LIMITS.resourceId).meta({ description: 'The calendar resource: the site (the default), or empty.' }),
+    reservation_type: optionalText(LIMITS.reservation_type).meta({ examples: ['realtime', 'project'] }),
+    origin: optionalText(8).meta({ description: '"PTR" (the default) or "LCO", in any case.' }),
+    project_id: optionalText(LIMITS.project_id).meta({ description: '"none" or "<project name>#<created_at>".' }),
+    project_priority: optionalText(LIMITS.project_priority),
+    reservation_note: optionalText(LIMITS.reservation_note),
+    last_modified: optionalText(64).meta({ description: 'Ignored: the server sets it.' }),
+  }).meta({ examples: [FRONTEND_EVENT] }));
+
+export const ModifyEventRequest = named('ModifyEventRequest',
+  'The event to change (found by originalEvent.event_id; its start is only a hint) and its new fields.',
+  z.looseObject({ originalEvent: z.looseObject({ event_id: eventId }), modifiedEvent: object }).meta({
+    examples: [{
+      originalEvent: { event_id: FRONTEND_EVENT.event_id, start: FRONTEND_EVENT.start },
+      modifiedEvent: { ...FRONTEND_EVENT, start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' },
+    }],
+  }));
+
+export const DeleteEventRequest = named('DeleteEventRequest', 'The event to delete; start and creator_id are accepted and ignored.',
+  z.looseObject({ event_id: eventId }).meta({ examples: [{ event_id: FRONTEND_EVENT.event_id, start: FRONTEND_EVENT.start }] }));
+
+const eventRef = z.union([eventId, z.looseObject({ event_id: eventId })]);
+const eventRefs = z.array(eventRef).max(1000).meta({ description: 'Event ids, or objects with an event_id; at most 1000.' });
+
+export const AddProjectRequest = named('AddProjectRequest', 'Links the listed events to a project.',
+  z.looseObject({ project_id: z.string({ error: EXPECTED_STRING }).max(LIMITS.project_id), events: eventRefs }).meta({
+    examples: [{ project_id: 'M51 mosaic#2025-06-01T17:02:11Z', events: [{ event_id: FRONTEND_EVENT.event_id, start: FRONTEND_EVENT.start }] }],
+  }));
+
+export const RemoveProjectRequest = named('RemoveProjectRequest', 'Unlinks the listed events from their project.',
+  z.looseObject({ events: eventRefs }).meta({ examples: [{ events: [FRONTEND_EVENT.event_id] }] }));
+
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
+export const SiteEventsRequest = named('SiteEventsRequest', "A site's calendar window [start, end); at most 31 days by default.",
+  z.looseObject({
+    site: SiteCode, start: InputTime, end: InputTime,
+    full_project_details: flag.optional().meta({ description: 'Attach each linked project from the projects service.' }),
+  }).meta({ examples: [{ site: 'saf', start: '2025-06-15T00:00:00Z', end: '2025-06-22T00:00:00Z', full_project_details: false }] }));
+
+export const UserEventsRequest = named('UserEventsRequest', "A user's events that end after a time.",
+  z.looseObject({ user_id: ownerId, time: InputTime }).meta({ examples: [{ user_id: FRONTEND_EVENT.creator_id, time: '2025-06-20T00:00:00Z' }] }));
+
+export const SiteTimeRequest = named('SiteTimeRequest', 'A site and a moment.',
+  z.looseObject({ site: SiteCode, time: InputTime }).meta({ examples: [{ site: 'saf', time: '2025-06-20T03:30:00Z' }] }));
+
+export const UserSiteTimeRequest = named('UserSiteTimeRequest', 'A user, a site and a moment.',
+  z.looseObject({ user_id: userId, site: SiteCode, time: InputTime })
+    .meta({ examples: [{ user_id: FRONTEND_EVENT.creator_id, site: 'saf', time: '2025-06-20T03:30:00Z' }] }));
+
+export const SiteWindowRequest = named('SiteWindowRequest', 'A site and a window [start, end).',
+  z.looseObject({ site: SiteCode, start: InputTime, end: InputTime })
+    .meta({ examples: [{ site: 'mrc1', start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' }] }));
+
+// ---- answers ----
+
+export const Event = answer('Event', 'A reservation as stored. Keys the client added are returned as they were sent.',
+  z.looseObject({
+    event_id: z.string(),
+    start: UtcTime,
+    end: UtcTime,
+    creator: z.string(),
+    creator_id: z.string(),
+    site: z.string(),
+    resourceId: z.string(),
+    title: z.string(),
+    reservation_type: z.string(),
+    origin: z.string().meta({ description: '"PTR" (booked here) or "LCO" (imported); compare without regard to case.' }),
+    project_id: z.string().meta({ description: '"none" when the event has no project.' }),
+    project_priority: z.string().optional(),
+    reservation_note: z.string(),
+    last_modified: z.string(),
+  }));
+
+export const EventList = answer('EventList', 'Events ordered by start.', z.array(Event));
+
+export const SiteEvent = answer('SiteEvent', 'An event, with its project when full_project_details was asked for and it has one.',
+  z.looseObject({
+    ...Event.shape,
+    project: z.union([object, z.literal('Project not found.')]).optional()
+      .meta({ description: "The project service's record, or \"Project not found.\"." }),
+  }));
+
+export const SiteEventList = answer('SiteEventList', 'Events ordered by start.', z.array(SiteEvent));
+
+export const NewEventAnswer = answer('NewEventAnswer', 'The stored event.', z.object({ new_calendar_event: Event }));
+
+export const ProjectLinkAnswer = answer('ProjectLinkAnswer', 'The ids changed, and those not found (skipped, never created).',
+  z.object({ updated: z.array(z.string()), missing: z.array(z.string()) }));
+
+export const YesNo = answer('YesNo', 'The answer to a yes-or-no question.', z.boolean());
+
+export const SchedulerObservation = answer('SchedulerObservation', 'An LCO observation scheduled at a PTR site, shaped like an event.',
+  z.object({
+    event_id: z.string(), id: z.string(), start: UtcTime, end: UtcTime, creator: z.string(), creator_id: z.string(),
+    last_modified: z.string(), reservation_type: z.literal('observation'), origin: z.literal('LCO'), site: z.string(),
+    resourceId: z.string(), title: z.string(), project_id: z.string(), observation_type: z.string(), observation_state: z.string(),
+    request_state: z.string(), observation_data: object.meta({ description: 'The observation as the LCO observation portal gave it.' }),
+  }));
+
+export const SchedulerObservationList = answer('SchedulerObservationList', 'Observations ordered by start.', z.array(SchedulerObservation));
+
+export const ImportReport = answer('ImportReport', 'One entry per subsite the run covered.',
+  z.array(z.object({
+    subsite: z.string(),
+    status: z.enum(['imported', 'skipped', 'not_configured', 'failed']),
+    reason: z.string().optional(),
+    added: z.array(z.string()),
+    updated: z.array(z.string()),
+    removed: z.array(z.string()),
+    unchanged: z.number().int(),
+    overlaps: z.array(z.object({ event_id: z.string(), overlaps: z.array(z.string()) }))
+      .meta({ description: "Imported events that overlap users' reservations (LCO wins)." }),
+    invalid: z.array(z.object({ id: z.unknown(), reason: z.string() })).meta({ description: 'Observations skipped as invalid.' }),
+    errors: z.array(z.string()).meta({ description: 'Writes that failed (the next run retries them).' }),
+    writes: z.number().int().meta({ description: 'Calendar and project writes made.' }),
+  })));
+
+export const ServiceIndex = answer('ServiceIndex', 'What this deployment is, and where to go next.',
+  z.looseObject({ service: z.string(), version: z.string(), storage: z.string(), auth: z.string(), routes: z.array(z.string()) }));
+
+export const Health = answer('Health', 'The process answers.', z.object({ status: z.literal('ok') }));
+export const Readiness = answer('Readiness', 'The store answers a query.', z.object({ status: z.literal('ready') }));
+export const OpenApiDocument = answer('OpenApiDocument', 'This document.', z.looseObject({ openapi: z.string() }));

@@ -1,0 +1,179 @@
+/**
+ * GET /openapi.json: the API's OpenAPI 3.1 description, generated from the route table and the zod
+ * schemas the routes validate and answer with (api-schemas.ts), so that it cannot drift from what
+ * the server does. The statuses an operation may give follow from how the route is served (a body, a
+ * token, a rate limit) plus the few it names itself.
+ */
+import * as z from 'zod';
+import { answerSchemas, Health, NAMED_SCHEMAS, OpenApiDocument, Readiness, requestSchemas, ServiceIndex, SiteCode } from './api-schemas.js';
+import type { Route } from './routes.js';
+
+/** What every error answer is: a plain-text reason (the frontend shows "<status> error: <body>"). */
+const REASONS: Readonly<Record<number, string>> = {
+  400: 'The body is not JSON, not an object, or a key is missing or invalid (the reason names it).',
+  401: 'No bearer token, or one that is not valid (expired, wrong audience or issuer, bad signature).',
+  403: 'Signed in, but not allowed: the event is another user\'s, or the caller may not act for that user.',
+  404: 'Not found (the reason says what).',
+  409: 'Refused: it overlaps another user\'s reservation at the site, or the event_id exists (the reason names the events).',
+  413: 'The body is larger than 1 MiB, or the event larger than 16 KiB.',
+  429: 'Too many requests from this client; Retry-After says when to come back.',
+  500: 'A fault of the server; the reason carries the request id to report.',
+  502: 'A service the calendar depends on (the LCO observation portal, the projects service) could not be reached or gave a bad answer.',
+  503: 'Busy, or the database is not answering just now; Retry-After says when to retry.',
+};
+
+/** A route the service itself answers (not part of the calendar's contract), as documented. */
+interface ServiceOperation {
+  readonly path: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly media: string;
+  readonly schema?: z.ZodType;
+  readonly errors: readonly number[];
+}
+
+export const SERVICE_OPERATIONS: readonly ServiceOperation[] = [
+  { path: '/', summary: 'About this deployment', description: 'The service, its version, storage and auth mode, and every route.', media: 'application/json', schema: ServiceIndex, errors: [] },
+  { path: '/healthz', summary: 'Liveness', description: 'The process answers; it never asks the store.', media: 'application/json', schema: Health, errors: [] },
+  { path: '/readyz', summary: 'Readiness', description: 'The store answers a real query; 503 with the reason when it does not.', media: 'application/json', schema: Readiness, errors: [503] },
+  { path: '/metrics', summary: 'Prometheus metrics', description: 'Text exposition format. Served to loopback clients only unless METRICS=public; 404 when METRICS=off.', media: 'text/plain', errors: [404] },
+  { path: '/openapi.json', summary: 'This description', description: 'OpenAPI 3.1, generated from the schemas the routes validate with.', media: 'application/json', schema: OpenApiDocument, errors: [] },
+  { path: '/docs', summary: 'Interactive API reference', description: 'A page that reads /openapi.json and can send requests to this server.', media: 'text/html', errors: [] },
+];
+
+export interface OpenApiOptions {
+  readonly version: string;
+  /** Whether the project-link routes accept anonymous callers (ALLOW_ANONYMOUS_PROJECT_LINKS). */
+  readonly anonymousProjectLinks: boolean;
+  /** Said in the bearer scheme's description: how to get a token for this deployment. */
+  readonly tokenHint: string;
+}
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * The named schemas as JSON Schema 2020-12 (OpenAPI 3.1's dialect), referring to each other by
+ * component. A schema's own description and examples are set here: toJSONSchema reads a schema's
+ * metadata from zod's global registry only, and not every schema keeps it there (a .meta() result).
+ */
+function components(): Record<string, JsonObject> {
+  const generated = {
+    request: z.toJSONSchema(requestSchemas, { target: 'draft-2020-12', io: 'input', uri: (id) => `#/components/schemas/${id}` }).schemas,
+    answer: z.toJSONSchema(answerSchemas, { target: 'draft-2020-12', io: 'output', uri: (id) => `#/components/schemas/${id}` }).schemas,
+  };
+  return Object.fromEntries(NAMED_SCHEMAS.map(({ id, side, description, schema }) => {
+    const { $schema: _dialect, $id: _id, ...rest } = generated[side][id] as JsonObject;
+    const examples = z.globalRegistry.get(schema)?.examples;
+    return [id, { description, ...rest, ...(examples ? { examples } : {}) }];
+  }));
+}
+
+function idOf(schema: z.ZodType): string {
+  const id = NAMED_SCHEMAS.find((named) => named.schema === schema)?.id;
+  if (!id) throw new Error('a documented schema must be named in api-schemas.ts');
+  return id;
+}
+
+const describe = (schema: z.ZodType): string | undefined => NAMED_SCHEMAS.find((named) => named.schema === schema)?.description;
+
+const ref = (schema: z.ZodType): JsonObject => ({ $ref: `#/components/schemas/${idOf(schema)}` });
+
+function errorResponses(statuses: Iterable<number>): JsonObject {
+  const sorted = [...new Set(statuses)].sort((a, b) => a - b);
+  return Object.fromEntries(sorted.map((status) => [String(status), {
+    description: REASONS[status] ?? 'An error.',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+    ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } } } : {}),
+  }]));
+}
+
+/** The statuses a route gives by how it is served, besides its own. */
+export function statusesOf(route: Route): number[] {
+  return [
+    ...(route.hasBody ? [400, 413] : []),
+    ...(route.auth === 'user' ? [401] : route.auth === 'link' ? [401, 403] : []),
+    ...(route.limit ? [429] : []),
+    ...route.doc.errors,
+    500, 503,
+  ];
+}
+
+function pathParameters(path: string): JsonObject[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: ref(SiteCode) }));
+}
+
+export function openApiDocument(routes: readonly Route[], options: OpenApiOptions): JsonObject {
+  const paths: Record<string, Record<string, JsonObject>> = {};
+  const security = (route: Route): JsonObject[] => {
+    if (route.auth === 'user') return [{ bearer: [] }];
+    if (route.auth === 'link') return [{ bearer: [] }, { serviceKey: [] }, ...(options.anonymousProjectLinks ? [{}] : [])];
+    return [];
+  };
+  for (const route of routes) {
+    const { doc } = route;
+    const operation: JsonObject = {
+      operationId: operationId(route.method, route.path),
+      tags: [doc.tag],
+      summary: doc.summary,
+      ...(doc.description ? { description: doc.description } : {}),
+      ...(pathParameters(route.path).length > 0 ? { parameters: pathParameters(route.path) } : {}),
+      ...(doc.request ? { requestBody: { required: true, content: { 'application/json': { schema: ref(doc.request) } } } } : {}),
+      responses: {
+        200: { description: describe(doc.response) ?? 'OK', content: { 'application/json': { schema: ref(doc.response) } } },
+        ...errorResponses(statusesOf(route)),
+      },
+      security: security(route),
+    };
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
+  }
+  for (const op of SERVICE_OPERATIONS) {
+    paths[op.path] = {
+      get: {
+        operationId: operationId('GET', op.path),
+        tags: ['Service'],
+        summary: op.summary,
+        description: op.description,
+        responses: {
+          200: { description: op.summary, content: { [op.media]: { schema: op.schema ? ref(op.schema) : { type: 'string' } } } },
+          ...errorResponses([...op.errors, 500]),
+        },
+        security: [],
+      },
+    };
+  }
+  return {
+    openapi: '3.1.1',
+    info: {
+      title: 'Photon Ranch calendar API',
+      version: options.version,
+      summary: 'Reservations of the Photon Ranch telescopes, and the LCO scheduler\'s observations imported into them.',
+      description: 'Request bodies are JSON objects (read whatever the Content-Type says); answers are JSON, errors plain text. ' +
+        'Every time is returned in UTC as YYYY-MM-DDTHH:mm:ssZ. A reservation occupies [start, end); two overlap when ' +
+        "a.start < b.end and b.start < a.end, and the calendar never stores an overlap between different users' reservations at a site.",
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/', description: 'This server' }],
+    tags: [
+      { name: 'Reservations', description: 'Booking, changing and deleting telescope time (signed in).' },
+      { name: 'Projects', description: 'Linking reservations to projects (the projects service and the frontend).' },
+      { name: 'Queries', description: 'Reading the calendar (anyone).' },
+      { name: 'LCO', description: 'The Las Cumbres Observatory scheduler\'s observations at Photon Ranch telescopes.' },
+      { name: 'Service', description: 'Health, readiness, metrics and this description.' },
+    ],
+    paths,
+    components: {
+      schemas: components(),
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: `An RS256 access token. ${options.tokenHint}` },
+        serviceKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'A service key of a trusted backend (the projects service).' },
+      },
+    },
+  };
+}
+
+/** `POST /add-projects-to-events` → `postAddProjectsToEvents`; `GET /` → `getIndex`. */
+function operationId(method: string, path: string): string {
+  const words = path.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const name = words.length === 0 ? 'Index' : words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  return `${method.toLowerCase()}${name}`;
+}
