@@ -133,7 +133,8 @@ function httpClient(baseUrl: string): Pick<CalendarUnderTest, 'request' | 'post'
     const response = await fetch(`${baseUrl}${path}`, { method, body: init.body, headers: init.headers });
     const text = await response.text();
     checker ??= checkerFor(baseUrl);
-    (await checker).check({ method, path, status: response.status, contentType: response.headers.get('content-type') ?? '', text });
+    // The path as sent: fetch resolves dot segments (`/import-schedules/..` is a request for `/`).
+    (await checker).check({ method, path: new URL(response.url).pathname, status: response.status, contentType: response.headers.get('content-type') ?? '', text });
     return { status: response.status, text, headers: response.headers, json: () => JSON.parse(text) as unknown };
   };
   return {
