@@ -26,6 +26,10 @@ it('with no AUTH_* set, the server makes its own key, warns, and accepts `npm ru
     expect(((await created.json()) as { new_calendar_event: { creator: string; creator_id: string } }).new_calendar_event).toMatchObject({ creator: 'Alice', creator_id: 'alice' });
     expect((await post('/newevent', aNewEventBody(), 'garbage')).status).toBe(401);
     expect((await post('/delete', { event_id: 'local-1' }, admin)).status).toBe(200);
+    // The reference tells a local user how to get a token for its "Authorize".
+    expect(await (await fetch(`${server.url}/docs`)).text()).toContain('npm run token -- --sub &lt;you&gt;');
+    const described = (await (await fetch(`${server.url}/openapi.json`)).json()) as { components: { securitySchemes: { bearer: { description: string } } } };
+    expect(described.components.securitySchemes.bearer.description).toContain('local auth mode');
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
