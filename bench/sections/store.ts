@@ -17,7 +17,7 @@ async function storeRates(h: Harness, name: string, store: ReservationStore, sec
     const start = base + created * 3600;
     await store.createUnlessConflict({
       event_id: `rate-${name}-${created}`, start: formatUtcTime(start), end: formatUtcTime(start + 1800), creator: 'b', creator_id: 'b',
-      site: 'rate', resourceId: 'rate', title: 'b', reservation_type: 'realtime', origin: 'PTR', project_id: 'none', reservation_note: '', last_modified: formatUtcTime(base),
+      site: 'rate', resourceId: 'rate', title: 'b', reservation_type: 'realtime', origin: 'PTR', project_id: 'none', reservation_note: '', last_modified: formatUtcTime(base), version: 1,
     });
     created += 1;
   }

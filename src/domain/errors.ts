@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'RESERVATION_CONFLICT'
   | 'RESERVATION_EXISTS'
   | 'RESERVATION_NOT_FOUND'
+  | 'VERSION_MISMATCH'
   | 'NOT_RESERVATION_OWNER'
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
@@ -73,6 +74,15 @@ export class ReservationExistsError extends DomainError {
 
   constructor(readonly eventId: string) {
     super(`An event with event_id ${eventId} already exists.`);
+  }
+}
+
+/** A conditional change (If-Match, or a version in the body) found the event at another version. */
+export class VersionMismatchError extends DomainError {
+  readonly code = 'VERSION_MISMATCH';
+
+  constructor(readonly eventId: string, readonly expected: number, readonly current: number) {
+    super(`Event ${eventId} has changed: it is at version ${current}, not ${expected}. Read it again, then retry.`);
   }
 }
 

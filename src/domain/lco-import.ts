@@ -8,7 +8,7 @@ import type { Interval } from './interval.js';
 import {
   importedEventId, lcoPriority, lcoProjectId, lcoUserId, toSecond, viaLco, type LcoObservation, type LcoPriority,
 } from './lco.js';
-import { isLcoOrigin, type Reservation } from './reservation.js';
+import { contentFingerprint, isLcoOrigin, type Reservation } from './reservation.js';
 
 export const LCO_NOTE = 'This event was created and scheduled by the LCO scheduler.';
 
@@ -86,6 +86,7 @@ export function observationToEvent(observation: LcoObservation, ptrSite: string,
     project_priority: lcoPriority(observation),
     reservation_note: LCO_NOTE,
     last_modified: lastModified,
+    version: 1, // the store sets the stored version
     lco_observation_id: observation.id,
   };
 }
@@ -170,11 +171,8 @@ export function importObservations(
   return { imported, invalid };
 }
 
-/** The fields of an imported event that matter for "did it change?" (not last_modified). */
-export function eventFingerprint(event: Reservation): string {
-  const { last_modified: _ignored, ...rest } = event;
-  return JSON.stringify(Object.keys(rest).sort().map((k) => [k, rest[k]]));
-}
+/** The fields of an imported event that matter for "did it change?" (see contentFingerprint). */
+export const eventFingerprint = contentFingerprint;
 
 export interface SyncPlan<T extends { readonly event: Reservation }> {
   readonly add: T[];

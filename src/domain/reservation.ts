@@ -2,7 +2,7 @@
  * The calendar event (reservation) record and its validation. Known keys are type-checked and
  * normalised; unknown keys the frontend sends (`rendering`, ...) are kept as they are.
  */
-import { EventTooLargeError, InvalidInputError } from './errors.js';
+import { EventTooLargeError, InvalidInputError, VersionMismatchError } from './errors.js';
 import { parseUtcTime, toEpochSeconds } from './time.js';
 
 export interface Reservation {
@@ -20,6 +20,11 @@ export interface Reservation {
   project_priority?: string;
   reservation_note: string;
   last_modified: string;
+  /**
+   * 1 when created, one more on every change. The store sets it, in the same atomic step as the
+   * change it counts; what a client sends as `version` is never stored.
+   */
+  version: number;
   [extra: string]: unknown;
 }
 
@@ -49,7 +54,7 @@ export const LIMITS = {
 
 const KNOWN_KEYS = new Set([
   'event_id', 'start', 'end', 'creator', 'creator_id', 'site', 'resourceId', 'title',
-  'reservation_type', 'origin', 'project_id', 'project_priority', 'reservation_note', 'last_modified',
+  'reservation_type', 'origin', 'project_id', 'project_priority', 'reservation_note', 'last_modified', 'version',
 ]);
 /** Keys that must never become own properties of a stored object. */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -203,11 +208,28 @@ export function buildReservation(raw: RawRecord, server: ServerFields, rules: Re
     project_id: normaliseProjectId(projectId),
     reservation_note: note,
     last_modified: server.last_modified,
+    version: 1,
   };
   if (projectPriority !== undefined) reservation.project_priority = projectPriority;
   const bytes = utf8Length(JSON.stringify(reservation));
   if (bytes > LIMITS.eventBytes) throw new EventTooLargeError(bytes, LIMITS.eventBytes);
   return reservation;
+}
+
+/**
+ * What an event says, without what the store stamps on each write (its time and version): two
+ * events with the same fingerprint hold the same content.
+ */
+export function contentFingerprint(event: Reservation): string {
+  const { last_modified: _time, version: _version, ...rest } = event;
+  return JSON.stringify(Object.keys(rest).sort().map((k) => [k, rest[k]]));
+}
+
+/** Throws when a conditional write finds the event at another version than the one expected. */
+export function checkVersion(current: Pick<Reservation, 'event_id' | 'version'>, expectedVersion: number | undefined): void {
+  if (expectedVersion !== undefined && current.version !== expectedVersion) {
+    throw new VersionMismatchError(current.event_id, expectedVersion, current.version);
+  }
 }
 
 /** UTF-8 length of a string, without Buffer (the domain imports nothing from Node). */

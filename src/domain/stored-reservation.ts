@@ -17,6 +17,11 @@ function storedTime(value: unknown): string {
 const text = (value: unknown, fallback = ''): string =>
   typeof value === 'string' ? value : value === undefined || value === null ? fallback : String(value);
 
+/** A stored version, or 1 for an event written before versions existed. */
+export function storedVersion(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : 1;
+}
+
 /**
  * A reservation as read from storage that older writers filled (the previous service stored times
  * such as `2022-06-20T16:15Z`, and may lack fields): times canonical where they parse, and every
@@ -41,6 +46,8 @@ export function reservationFromStored(item: RawRecord): Reservation {
     project_id: normaliseProjectId(typeof item.project_id === 'string' ? item.project_id : undefined),
     reservation_note: text(item.reservation_note),
     last_modified: text(item.last_modified),
+    // Events stored before versions existed are at version 1.
+    version: storedVersion(item.version),
   };
   return reservation;
 }

@@ -12,7 +12,7 @@ import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
 import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-reservation-store.js';
 import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import {
-  ReservationConflictError, ReservationExistsError, ReservationNotFoundError,
+  ReservationConflictError, ReservationExistsError, ReservationNotFoundError, VersionMismatchError,
 } from '../../src/domain/errors.js';
 import type { Reservation } from '../../src/domain/reservation.js';
 import { activeAtWindow } from '../../src/domain/interval.js';
@@ -133,13 +133,47 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
     });
   });
 
+  describe('versions and preconditions', () => {
+    it('a create is version 1 whatever the argument says, and every change adds exactly one, in the stored event and its answer', async () => {
+      const event = aReservation({ version: 7 });
+      expect(await store.createUnlessConflict(event)).toEqual({ ...event, version: 1 });
+      expect((await store.replaceUnlessConflict({ ...event, title: 'a', version: 99 })).version).toBe(2);
+      expect((await store.setProject(event.event_id, 'M31#2025-01-01T00:00:00Z', '2025-06-02T00:00:00Z'))?.version).toBe(3);
+      await store.putImported({ ...event, title: 'b', version: 1 });
+      expect((await store.get(event.event_id))?.version).toBe(4);
+      expect((await store.replaceUnlessConflict({ ...event, title: 'c' }, 4)).version).toBe(5);
+      const day = { start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' };
+      expect((await store.findOverlapping('saf', day)).items.map((e) => e.version)).toEqual([5]);
+      expect((sent(await store.findOverlapping('saf', day)) as Reservation[]).map((e) => e.version)).toEqual([5]);
+      expect((await store.delete(event.event_id, 5))?.version).toBe(5);
+      await store.putImported(aReservation({ event_id: 'lco-9', origin: 'LCO' }));
+      expect((await store.get('lco-9'))?.version).toBe(1);
+    });
+
+    it('a change or delete expecting another version changes nothing and names the current version', async () => {
+      const event = aReservation();
+      await store.createUnlessConflict(event);
+      await store.replaceUnlessConflict({ ...event, title: 'second' });
+      const stale = store.replaceUnlessConflict({ ...event, title: 'lost update', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' }, 1);
+      await expect(stale).rejects.toBeInstanceOf(VersionMismatchError);
+      await expect(stale).rejects.toMatchObject({ expected: 1, current: 2 });
+      await expect(store.delete(event.event_id, 3)).rejects.toMatchObject({ code: 'VERSION_MISMATCH', current: 2 });
+      expect(await store.get(event.event_id)).toEqual({ ...event, title: 'second', version: 2 });
+      // The failed move left the guards (and so the calendar) as they were.
+      expect(ids(await activeAt('saf', '2025-06-20T03:30:00Z'))).toEqual([event.event_id]);
+      expect(ids(await activeAt('saf', '2025-06-20T05:30:00Z'))).toEqual([]);
+      await expect(store.createUnlessConflict(aReservation({ creator_id: 'bob', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' })))
+        .resolves.toMatchObject({ version: 1 });
+    });
+  });
+
   describe('replaceUnlessConflict', () => {
     it('replaces the stored version, moving its times', async () => {
       const event = aReservation();
       await store.createUnlessConflict(event);
       const moved = { ...event, start: '2025-06-20T03:30:00Z', end: '2025-06-20T05:00:00Z', title: 'moved' };
-      await store.replaceUnlessConflict(moved);
-      expect(await store.get(event.event_id)).toEqual(moved);
+      expect(await store.replaceUnlessConflict(moved)).toEqual({ ...moved, version: 2 });
+      expect(await store.get(event.event_id)).toEqual({ ...moved, version: 2 });
       expect(ids(await activeAt('saf', '2025-06-20T03:15:00Z'))).toEqual([]);
       expect(ids(await activeAt('saf', '2025-06-20T04:30:00Z'))).toEqual([event.event_id]);
     });
@@ -147,7 +181,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
     it('ignores the event itself when checking conflicts', async () => {
       const event = aReservation();
       await store.createUnlessConflict(event);
-      await expect(store.replaceUnlessConflict({ ...event, end: '2025-06-20T04:30:00Z' })).resolves.toBeUndefined();
+      await expect(store.replaceUnlessConflict({ ...event, end: '2025-06-20T04:30:00Z' })).resolves.toMatchObject({ version: 2 });
     });
 
     it('refuses a conflicting move and keeps the original intact', async () => {
@@ -180,13 +214,13 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       await store.putImported(lco({ start: '2025-06-20T03:30:00Z', end: '2025-06-20T03:35:00Z' }));
       const moved = lco({ start: '2025-06-20T05:00:00Z', end: '2025-06-20T05:10:00Z', title: 'moved' });
       await store.putImported(moved);
-      expect(await store.get('lco-1')).toEqual(moved);
+      expect(await store.get('lco-1')).toEqual({ ...moved, version: 2 });
       expect(ids(await activeAt('saf', '2025-06-20T03:31:00Z'))).toEqual([user.event_id]);
       await expect(store.createUnlessConflict(aReservation({ creator_id: 'bob', start: '2025-06-20T05:05:00Z', end: '2025-06-20T06:00:00Z' })))
         .rejects.toBeInstanceOf(ReservationConflictError);
       await store.delete('lco-1');
       await expect(store.createUnlessConflict(aReservation({ creator_id: 'bob', start: '2025-06-20T05:05:00Z', end: '2025-06-20T06:00:00Z' })))
-        .resolves.toBeUndefined();
+        .resolves.toMatchObject({ version: 1 });
     });
 
     it('can move an imported event to another site', async () => {
@@ -194,7 +228,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       await store.putImported(lco({ site: 'mrc2', resourceId: 'mrc2' }));
       expect(ids(await store.findOverlapping('mrc1', { start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' }))).toEqual([]);
       expect(ids(await store.findOverlapping('mrc2', { start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' }))).toEqual(['lco-1']);
-      await expect(store.createUnlessConflict(aReservation({ site: 'mrc1', resourceId: 'mrc1', creator_id: 'bob' }))).resolves.toBeUndefined();
+      await expect(store.createUnlessConflict(aReservation({ site: 'mrc1', resourceId: 'mrc1', creator_id: 'bob' }))).resolves.toMatchObject({ version: 1 });
     });
   });
 
@@ -211,14 +245,14 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       const event = aReservation();
       await store.createUnlessConflict(event);
       await store.delete(event.event_id);
-      await expect(store.createUnlessConflict(aReservation({ creator_id: 'bob' }))).resolves.toBeUndefined();
+      await expect(store.createUnlessConflict(aReservation({ creator_id: 'bob' }))).resolves.toMatchObject({ version: 1 });
     });
 
     it('sets the project and last_modified, and reports a missing event', async () => {
       const event = aReservation();
       await store.createUnlessConflict(event);
       const updated = await store.setProject(event.event_id, 'M31#2025-01-01T00:00:00Z', '2025-06-02T00:00:00Z');
-      expect(updated).toEqual({ ...event, project_id: 'M31#2025-01-01T00:00:00Z', last_modified: '2025-06-02T00:00:00Z' });
+      expect(updated).toEqual({ ...event, project_id: 'M31#2025-01-01T00:00:00Z', last_modified: '2025-06-02T00:00:00Z', version: 2 });
       expect(await store.get(event.event_id)).toEqual(updated);
       expect(await store.setProject('nope', 'x', '2025-06-02T00:00:00Z')).toBeUndefined();
       expect(await store.get('nope')).toBeUndefined();
@@ -301,7 +335,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       await store.setProject('second', 'Moon#2025-06-01T00:00:00Z', '2025-06-19T00:00:00Z'); // body rewritten in place
       await store.replaceUnlessConflict({ ...first, title: 'moved' });
       const expected = [
-        { ...first, title: 'moved' }, { ...second, project_id: 'Moon#2025-06-01T00:00:00Z', last_modified: '2025-06-19T00:00:00Z' }, imported,
+        { ...first, title: 'moved', version: 2 }, { ...second, project_id: 'Moon#2025-06-01T00:00:00Z', last_modified: '2025-06-19T00:00:00Z', version: 2 }, imported,
       ];
       expect(sent(await store.findOverlapping('saf', window))).toEqual(expected);
       expect((await store.findOverlapping('saf', window)).items).toEqual(expected);
@@ -311,7 +345,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
     });
   });
 
-  it('agrees with a brute-force model over random create/modify/delete sequences', async () => {
+  it('agrees with a brute-force model over random create/modify/delete sequences, conditional ones and versions included', async () => {
     const base = Date.parse('2025-06-20T00:00:00Z') / 1000;
     const slot = fc.record({
       creator: fc.constantFrom('alice', 'bob', 'carol'),
@@ -319,16 +353,24 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       startMin: fc.integer({ min: 0, max: 240 }),
       lengthMin: fc.integer({ min: 1, max: 90 }),
     });
+    // A precondition off by `offset` from the model's version (0: the right one), or none.
+    const precondition = fc.option(fc.constantFrom(0, 0, -1, 1), { nil: undefined });
     const op = fc.oneof(
       fc.record({ kind: fc.constant('create' as const), slot }),
-      fc.record({ kind: fc.constant('modify' as const), pick: fc.nat(), slot }),
-      fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('modify' as const), pick: fc.nat(), slot, offset: precondition }),
+      fc.record({ kind: fc.constant('delete' as const), pick: fc.nat(), offset: precondition }),
     );
+    const mismatch = (err: unknown): false => {
+      if (err instanceof VersionMismatchError) return false;
+      throw err;
+    };
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
         const subjectForRun = await makeStore();
         try {
-          const model = new Map<string, { creator: string; site: string; s: number; e: number }>();
+          const model = new Map<string, { creator: string; site: string; s: number; e: number; version: number }>();
+          const expectedOf = (id: string, offset: number | undefined): number | undefined =>
+            offset === undefined ? undefined : Math.max(1, model.get(id)!.version + offset);
           const modelAccepts = (id: string, c: { creator: string; site: string; s: number; e: number }): boolean =>
             [...model.entries()].every(
               ([otherId, o]) => otherId === id || o.site !== c.site || o.creator === c.creator || !(c.s < o.e && o.s < c.e),
@@ -339,8 +381,10 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
             if (step.kind === 'delete') {
               if (live.length === 0) continue;
               const id = live[step.pick % live.length] as string;
-              await subjectForRun.store.delete(id);
-              model.delete(id);
+              const expectedVersion = expectedOf(id, step.offset);
+              const deleted = await subjectForRun.store.delete(id, expectedVersion).then(() => true, mismatch);
+              expect(deleted).toBe(expectedVersion === undefined || expectedVersion === model.get(id)!.version);
+              if (deleted) model.delete(id);
               continue;
             }
             const { creator, site, startMin, lengthMin } = step.slot;
@@ -355,20 +399,26 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
             } else {
               id = `p-${++n}`;
             }
-            const candidate = { creator: creatorId, site, s, e };
+            const version = step.kind === 'modify' ? model.get(id)!.version + 1 : 1;
+            const candidate = { creator: creatorId, site, s, e, version };
             const event = aReservation({
               event_id: id, creator_id: creatorId, site, resourceId: site, start: formatUtcTime(s), end: formatUtcTime(e),
             });
-            const expected = modelAccepts(id, candidate);
+            const expectedVersion = step.kind === 'modify' ? expectedOf(id, step.offset) : undefined;
+            // A failed precondition is checked before the conflict rule: it refuses whatever the times.
+            const versionOk = expectedVersion === undefined || expectedVersion === model.get(id)!.version;
             const write = step.kind === 'create'
               ? subjectForRun.store.createUnlessConflict(event)
-              : subjectForRun.store.replaceUnlessConflict(event);
-            const outcome = await write.then(() => true, (err: unknown) => {
-              if (err instanceof ReservationConflictError) return false;
-              throw err;
+              : subjectForRun.store.replaceUnlessConflict(event, expectedVersion);
+            const outcome = await write.then((stored) => {
+              expect(stored.version).toBe(version);
+              return 'written';
+            }, (err: unknown) => {
+              if (err instanceof ReservationConflictError) return 'conflict';
+              return mismatch(err) === false ? 'stale' : 'written';
             });
-            expect(outcome).toBe(expected);
-            if (outcome) model.set(id, candidate);
+            expect(outcome).toBe(!versionOk ? 'stale' : modelAccepts(id, candidate) ? 'written' : 'conflict');
+            if (outcome === 'written') model.set(id, candidate);
           }
           // The stored calendar equals the model, and holds no overlapping pair of different creators.
           const stored = [
@@ -376,6 +426,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
             ...(await subjectForRun.store.findOverlapping('mrc1', { start: '2025-06-19T00:00:00Z', end: '2025-06-22T00:00:00Z' })).items,
           ];
           expect(stored.map((x) => x.event_id).sort()).toEqual([...model.keys()].sort());
+          for (const x of stored) expect([x.event_id, x.version]).toEqual([x.event_id, model.get(x.event_id)!.version]);
           for (const a of stored) {
             for (const b of stored) {
               if (a.event_id !== b.event_id && a.site === b.site && a.creator_id !== b.creator_id) {

@@ -59,7 +59,7 @@ describe('buildReservation', () => {
     expect(buildReservation(body(), server, rules)).toEqual({
       event_id: 'e1', start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z', creator: 'Alice', creator_id: 'alice',
       site: 'saf', resourceId: 'saf', title: 'Alice', reservation_type: 'realtime', origin: 'PTR', project_id: 'none',
-      reservation_note: '', last_modified: '2025-06-01T00:00:00Z',
+      reservation_note: '', last_modified: '2025-06-01T00:00:00Z', version: 1,
     });
   });
 

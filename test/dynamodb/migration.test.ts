@@ -32,7 +32,8 @@ it('canonicalises times (re-keying), normalises project ids, builds guards, repo
     const first = await new DynamoDbMigration(doc, names.calendar).run();
     expect(first.scanned).toBe(6);
     expect(first.rekeyed.sort()).toEqual(['old-millis', 'old-minutes', 'old-offset']);
-    expect(first.updated).toEqual(['old-end-only']);
+    // old-canonical needed only its version (1: written before versions existed).
+    expect(first.updated.sort()).toEqual(['old-canonical', 'old-end-only']);
     expect(first.invalid).toEqual(['old-garbage']);
     expect(first.guards).toEqual({ saf: 3, mrc1: 2 });
     // Carol's 02:30-05:30 booking already overlaps Alice's and Bob's: reported, not deleted.
@@ -48,7 +49,7 @@ it('canonicalises times (re-keying), normalises project ids, builds guards, repo
     expect(events.find((i) => i.event_id === 'old-offset')).toMatchObject({ start: '2030-03-01T02:30:00Z', end: '2030-03-01T05:30:00Z', title: 'Carol' });
     expect(events.find((i) => i.event_id === 'old-minutes')).toMatchObject({ start: '2030-03-01T02:00:00Z', project_id: 'none' });
     expect(events.find((i) => i.event_id === 'old-millis')).toMatchObject({ project_id: 'none' });
-    expect(events.find((i) => i.event_id === 'old-canonical')).toMatchObject({ project_id: 'M31#2024-01-01T00:00:00Z', rendering: 'x' });
+    expect(events.find((i) => i.event_id === 'old-canonical')).toMatchObject({ project_id: 'M31#2024-01-01T00:00:00Z', rendering: 'x', version: 1 });
     expect(events.find((i) => i.event_id === 'old-garbage')).toMatchObject({ start: 'tomorrow' });
 
     const store = new DynamoDbReservationStore(doc, { tableName: names.calendar });

@@ -11,7 +11,7 @@ import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { aNewEventBody } from '../support/builders.js';
 import { stopAll } from '../support/teardown.js';
 
-const CORS_REQUEST_HEADERS = 'Content-Type, Authorization, X-Amz-Date, X-Api-Key, X-Amz-Security-Token, X-Amz-User-Agent';
+const CORS_REQUEST_HEADERS = 'Content-Type, Authorization, X-Amz-Date, X-Api-Key, X-Amz-Security-Token, X-Amz-User-Agent, If-Match';
 const ROUTES = [
   '/newevent', '/modifyevent', '/delete', '/add-projects-to-events', '/remove-project-from-events', '/siteevents',
   '/user-events-ending-after-time', '/get-event-at-time', '/is-user-scheduled', '/does-conflicting-event-exist',
@@ -312,6 +312,70 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
       expect(res.text).toContain(String(theirs.event_id));
       const found = await api.post('/get-event-at-time', { site: 'mod1', time: mine.start });
       expect(found.json()).toEqual([mine]);
+    });
+  });
+
+  describe('versions, preconditions and safe retries', () => {
+    const modify = (event: Record<string, unknown>, changes: Record<string, unknown>, headers: Record<string, string> = {}, version?: number) =>
+      api.post('/modifyevent', { originalEvent: { event_id: event.event_id, start: event.start, ...(version ? { version } : {}) }, modifiedEvent: changes }, { ...alice, ...headers });
+
+    it('a new event is version 1 and every change adds one; answers holding one event carry it as their ETag', async () => {
+      const res = await api.post('/newevent', aNewEventBody({ ...nextSlot(), version: 40 }), alice);
+      expect([res.status, res.headers.get('etag')]).toEqual([200, '"1"']);
+      const event = (res.json() as { new_calendar_event: Record<string, unknown> }).new_calendar_event;
+      expect(event.version).toBe(1);
+      const changed = await modify(event, { title: 'second', version: 99 });
+      expect([changed.status, changed.headers.get('etag'), (changed.json() as { version: number }).version]).toEqual([200, '"2"', 2]);
+      const linked = await api.post('/add-projects-to-events', { project_id: 'M31#2025-01-01T00:00:00Z', events: [event.event_id] }, alice);
+      expect(linked.status).toBe(200);
+      const listed = await api.post('/siteevents', { site: event.site, start: event.start, end: event.end });
+      expect((listed.json() as Array<{ event_id: string; version: number }>).find((e) => e.event_id === event.event_id)?.version).toBe(3);
+      const deleted = await api.post('/delete', { event_id: event.event_id }, alice);
+      expect([deleted.status, deleted.headers.get('etag')]).toEqual([200, '"3"']);
+    });
+
+    it('If-Match, or the version in the body, makes a modify or delete conditional: 412 naming the current version, and nothing changes', async () => {
+      const event = await book(alice);
+      expect((await modify(event, { title: 'moved by the owner' })).status).toBe(200);
+      const stale = await modify(event, { title: 'the admin\'s stale edit' }, { 'if-match': '"1"' });
+      expect(stale.status).toBe(412);
+      expectPlainText(stale);
+      expect(stale.text).toBe(`Event ${String(event.event_id)} has changed: it is at version 2, not 1. Read it again, then retry.`);
+      expect((await modify(event, { title: 'stale too' }, {}, 1)).status).toBe(412);
+      expect((await api.post('/delete', { event_id: event.event_id, version: 1 }, alice)).status).toBe(412);
+      expect((await api.post('/delete', { event_id: event.event_id }, { ...alice, 'if-match': '"7"' })).status).toBe(412);
+      const stored = await api.post('/siteevents', { site: event.site, start: event.start, end: event.end });
+      expect((stored.json() as Array<{ title: string; version: number }>).map((e) => [e.title, e.version])).toEqual([['moved by the owner', 2]]);
+
+      const current = await modify(event, { title: 'third' }, { 'if-match': '"2"' }, 2);
+      expect([current.status, current.headers.get('etag')]).toEqual([200, '"3"']);
+      expect((await modify(event, { title: 'any' }, { 'if-match': '*' })).status).toBe(200);
+      expect((await api.post('/delete', { event_id: event.event_id }, { ...alice, 'if-match': '"4"' })).status).toBe(200);
+    });
+
+    it('a malformed precondition is a 400, before anything is read', async () => {
+      const event = await book(alice);
+      for (const [headers, version, reason] of [
+        [{ 'if-match': 'W/"1"' }, undefined, /^Invalid If-Match: expected the ETag of the event/],
+        [{ 'if-match': 'one' }, undefined, /^Invalid If-Match/],
+        [{ 'if-match': '"1"' }, 2, /^Invalid version: 2 in the body, but If-Match says 1$/],
+      ] as const) {
+        const res = await modify(event, { title: 'x' }, headers, version);
+        expect([res.status, res.text]).toEqual([400, expect.stringMatching(reason)]);
+      }
+      const typed = await api.post('/delete', { event_id: event.event_id, version: 'one' }, alice);
+      expect([typed.status, typed.text]).toEqual([400, 'Invalid version: expected a whole number']);
+    });
+
+    it('sending the same new event again answers 200 with the stored one (a lost answer retried); other reuse of the id stays a 409', async () => {
+      const body = aNewEventBody({ ...nextSlot(), title: 'retried' });
+      const first = await api.post('/newevent', body, alice);
+      const again = await api.post('/newevent', body, alice);
+      expect([first.status, again.status]).toEqual([200, 200]);
+      expect(again.json()).toEqual(first.json());
+      expect(again.headers.get('etag')).toBe('"1"');
+      expect((await api.post('/newevent', { ...body, title: 'something else' }, alice)).status).toBe(409);
+      expect((await api.post('/newevent', body, bob)).status).toBe(409);
     });
   });
 

@@ -157,3 +157,53 @@ it('DynamoDB Local: three server processes on one table', async () => {
   });
   process.stderr.write(`races (DynamoDB Local): ${summary}\n`);
 }, 180_000);
+
+/**
+ * Concurrent conditional modifies of one event through three processes: in each round every client
+ * sends If-Match with the version it read, so exactly one wins per version and the rest get 412.
+ */
+async function conditionalRace(env: Record<string, string>): Promise<string> {
+  const servers = await Promise.all([0, 1, 2].map(() => spawnServer({
+    AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', MAX_CONNECTIONS_PER_CLIENT: '0', ...env,
+  })));
+  const token = `Bearer ${idp.token({ sub: 'google-oauth2|editor', roles: ['admin'] })}`;
+  const send = (i: number, path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${servers[i % servers.length]!.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { authorization: token, ...headers } })
+      .then(async (r) => ({ status: r.status, etag: r.headers.get('etag'), text: await r.text() }));
+  const created = await send(0, '/newevent', { event_id: 'contested-edit', site: 'edit', start: '2031-05-01T01:00:00Z', end: '2031-05-01T02:00:00Z' });
+  expect(created.status).toBe(200);
+  const ROUNDS = 5;
+  const CLIENTS = 12;
+  for (let version = 1; version <= ROUNDS; version++) {
+    const results = await Promise.all(Array.from({ length: CLIENTS }, (_, c) => send(c, '/modifyevent', {
+      originalEvent: { event_id: 'contested-edit' }, modifiedEvent: { title: `round ${version} by client ${c}` },
+    }, { 'if-match': `"${version}"` })));
+    const won = results.filter((r) => r.status === 200);
+    expect({ version, won: won.length, others: results.filter((r) => r.status !== 200).map((r) => r.status) })
+      .toEqual({ version, won: 1, others: Array(CLIENTS - 1).fill(412) });
+    expect(won[0]!.etag).toBe(`"${version + 1}"`);
+  }
+  const stored = await fetch(`${servers[0]!.url}/get-event-at-time`, { method: 'POST', body: JSON.stringify({ site: 'edit', time: '2031-05-01T01:30:00Z' }) })
+    .then((r) => r.json() as Promise<Array<{ version: number; title: string }>>);
+  expect(stored.map((e) => e.version)).toEqual([ROUNDS + 1]);
+  expect(stored[0]!.title).toMatch(new RegExp(`^round ${ROUNDS} by client \\d+$`));
+  return `${ROUNDS} rounds of ${CLIENTS} conditional modifies through 3 processes: one 200 and ${CLIENTS - 1} × 412 each`;
+}
+
+it('SQLite: concurrent conditional modifies of one event, exactly one wins per version', async () => {
+  const dir = tempDir('conditional-');
+  try {
+    process.stderr.write(`conditional race (SQLite): ${await conditionalRace({ SQLITE_PATH: join(dir.path, 'c.db') })}\n`);
+  } finally {
+    await killSpawnedServers();
+    dir.remove();
+  }
+}, 120_000);
+
+it('DynamoDB Local: concurrent conditional modifies of one event, exactly one wins per version', async () => {
+  const tables = await freshTables(dynamo.endpoint);
+  process.stderr.write(`conditional race (DynamoDB Local): ${await conditionalRace({
+    STORAGE: 'dynamodb', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: dynamo.endpoint,
+    DYNAMODB_CALENDAR: tables.calendar, SCHEDULE_TRACKING_TABLE: tables.scheduleTracking, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+  })}\n`);
+}, 120_000);

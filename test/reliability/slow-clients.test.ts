@@ -160,7 +160,7 @@ describe("answers Node's parser writes itself carry CORS, nosniff and a plain-te
     const answer = await rawExchange(server.url, request);
     expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
     expect(answer).toMatch(/\r\naccess-control-allow-origin: \*\r\n/i);
-    expect(answer).toMatch(/\r\naccess-control-allow-headers: Content-Type, Authorization, X-Amz-Date, X-Api-Key, X-Amz-Security-Token, X-Amz-User-Agent\r\n/i);
+    expect(answer).toMatch(/\r\naccess-control-allow-headers: Content-Type, Authorization, X-Amz-Date, X-Api-Key, X-Amz-Security-Token, X-Amz-User-Agent, If-Match\r\n/i);
     expect(answer).toMatch(/\r\nx-content-type-options: nosniff\r\n/i);
     expect(answer).toMatch(/\r\ncontent-type: text\/plain; charset=utf-8\r\n/i);
     expect(answer.endsWith(`\r\n\r\n${reason}`)).toBe(true);

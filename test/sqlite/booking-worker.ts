@@ -20,7 +20,7 @@ for (let i = 0; i < Number(attemptsText); i++) {
     await store.createUnlessConflict({
       event_id: `${creator}-${i}`, start: formatUtcTime(start), end: formatUtcTime(start + length),
       creator: creator, creator_id: creator, site: 'race', resourceId: 'race', title: creator,
-      reservation_type: 'realtime', origin: 'PTR', project_id: 'none', reservation_note: '', last_modified: formatUtcTime(base),
+      reservation_type: 'realtime', origin: 'PTR', project_id: 'none', reservation_note: '', last_modified: formatUtcTime(base), version: 1,
     });
     tally.booked += 1;
   } catch (error) {

@@ -55,7 +55,13 @@ it('migration 3 clusters the events of a version 2 database by site and start, k
 
   const db = openSqliteDatabase(path);
   expect(schemaVersion(db)).toBe(MIGRATIONS.length);
-  expect(db.prepare('SELECT * FROM events ORDER BY event_id').all()).toEqual(before);
+  // Every row kept; migration 4 then gave each body its version.
+  const withVersion = (rows: unknown[]) => rows.map((r) => {
+    const row = r as { body: string };
+    return { ...row, body: JSON.parse(row.body) as unknown };
+  });
+  expect(withVersion(db.prepare('SELECT * FROM events ORDER BY event_id').all()))
+    .toEqual(withVersion(before).map((r) => ({ ...r, body: { ...(r.body as object), version: 1 } })));
   expect(db.prepare('SELECT event_id, body FROM events NOT INDEXED').all().map((r) => (r as { event_id: string }).event_id)).toEqual(['m', 'a', 'l', 'b']); // the table's own order: site, start
   expect(db.prepare(`SELECT max_seconds FROM site_extent WHERE site = 'mrc1'`).pluck().get()).toBe(6 * 3600);
   const add = db.prepare(`INSERT INTO events (event_id, site, start, "end", creator_id, origin, body) VALUES (?, 'saf', ?, ?, ?, 'PTR', '{}')`);
@@ -142,3 +148,22 @@ it('npm run migrate refuses a store it cannot migrate, with the usage', async ()
   }).catch((error: unknown) => error as { code: number; stderr: string });
   expect(failure).toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: npm run migrate -- [--storage dynamodb|sqlite]') });
 }, 30_000);
+
+it('migration 4 puts the events of a version 3 database at version 1, and changes count on from there', async () => {
+  const path = join(dir.path, 'v3.db');
+  const old = new Database(path, addonOption());
+  for (const sql of MIGRATIONS.slice(0, 3)) old.exec(sql);
+  old.pragma('user_version = 3');
+  const { version: _none, ...legacy } = aReservation({ event_id: 'before-versions' });
+  old.prepare(`INSERT INTO events (event_id, site, start, "end", creator_id, origin, body) VALUES (?, ?, ?, ?, ?, 'PTR', ?)`)
+    .run(legacy.event_id, legacy.site, legacy.start, legacy.end, legacy.creator_id, JSON.stringify(legacy));
+  old.close();
+
+  const db = openSqliteDatabase(path);
+  const store = new SqliteReservationStore(db);
+  expect(await store.get('before-versions')).toEqual({ ...legacy, version: 1 });
+  const listed = await store.findOverlapping(legacy.site, { start: legacy.start, end: legacy.end });
+  expect((JSON.parse(listed.toJson().text) as Array<{ version: number }>).map((e) => e.version)).toEqual([1]);
+  expect((await store.replaceUnlessConflict({ ...legacy, version: 1, title: 'moved on' }, 1)).version).toBe(2);
+  db.close();
+});

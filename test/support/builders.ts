@@ -21,6 +21,7 @@ export function aReservation(overrides: Partial<Reservation> = {}): Reservation 
     project_id: 'none',
     reservation_note: '',
     last_modified: '2025-06-01T00:00:00Z',
+    version: 1,
     ...overrides,
     // The calendar resource is always the site.
     ...(overrides.site !== undefined && overrides.resourceId === undefined ? { resourceId: overrides.site } : {}),

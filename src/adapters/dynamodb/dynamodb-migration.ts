@@ -3,6 +3,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { findConflictingPairs } from '../../domain/conflicts.js';
 import { normaliseProjectId } from '../../domain/reservation.js';
+import { storedVersion } from '../../domain/stored-reservation.js';
 import { epochSecondsOf, formatUtcTime } from '../../domain/time.js';
 import {
   guardDays, guardInterval, guardPut, isGuardItem, readGuards, serialiseIntervals, type GuardInterval,
@@ -14,7 +15,7 @@ export interface MigrationReport {
   scanned: number;
   /** Items whose `start` changed: moved to their canonical key in one transaction. */
   rekeyed: string[];
-  /** Items rewritten in place (end or project_id). */
+  /** Items rewritten in place (end, project_id, or a version for one written before versions). */
   updated: string[];
   /** Items whose times do not parse; left as they are. */
   invalid: string[];
@@ -89,7 +90,9 @@ export class DynamoDbMigration {
       return item;
     }
     const projectId = normaliseProjectId(typeof item.project_id === 'string' ? item.project_id : undefined);
-    const next = { ...item, start, end, project_id: projectId };
+    // An item written before versions existed is at version 1 (the store counts on from there).
+    const version = storedVersion(item.version);
+    const next = { ...item, start, end, project_id: projectId, version };
     if (start !== item.start) {
       await this.client.send(new TransactWriteCommand({
         TransactItems: [
@@ -98,13 +101,13 @@ export class DynamoDbMigration {
         ],
       }));
       report.rekeyed.push(id);
-    } else if (end !== item.end || projectId !== item.project_id) {
+    } else if (end !== item.end || projectId !== item.project_id || version !== item.version) {
       await this.client.send(new UpdateCommand({
         TableName: this.tableName,
         Key: { event_id: id, start },
-        UpdateExpression: 'SET #end = :end, project_id = :p',
+        UpdateExpression: 'SET #end = :end, project_id = :p, version = :v',
         ExpressionAttributeNames: { '#end': 'end' },
-        ExpressionAttributeValues: { ':end': end, ':p': projectId },
+        ExpressionAttributeValues: { ':end': end, ':p': projectId, ':v': version },
       }));
       report.updated.push(id);
     }

@@ -10,8 +10,8 @@ import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
-import type { Reservation } from '../../domain/reservation.js';
-import { reservationFromStored } from '../../domain/stored-reservation.js';
+import { checkVersion, type Reservation } from '../../domain/reservation.js';
+import { reservationFromStored, storedVersion } from '../../domain/stored-reservation.js';
 import {
   guardDays, guardedBookings, guardInterval, guardPut, isGuardItem, readGuards, type Guard,
 } from './day-guards.js';
@@ -51,46 +51,54 @@ export class DynamoDbReservationStore implements ReservationStore {
     this.baseBackoffMs = options.baseBackoffMs ?? 15;
   }
 
-  async createUnlessConflict(reservation: Reservation): Promise<void> {
+  async createUnlessConflict(reservation: Reservation): Promise<Reservation> {
+    const stored = { ...reservation, version: 1 };
     await this.retrying(async () => {
       if (await this.getItem(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
       const guards = await this.guards(reservation.site, guardDays(reservation.start, reservation.end));
       if (guards.some((g) => g.intervals.some(([id]) => id === reservation.event_id))) throw new ReservationExistsError(reservation.event_id);
       assertNoConflict(reservation, guards);
-      await this.transact(this.replacement(undefined, reservation, { fresh: guards, stale: [] }));
+      await this.transact(this.replacement(undefined, stored, { fresh: guards, stale: [] }));
     });
+    return stored;
   }
 
-  async replaceUnlessConflict(reservation: Reservation): Promise<void> {
-    await this.retrying(async () => {
+  async replaceUnlessConflict(reservation: Reservation, expectedVersion?: number): Promise<Reservation> {
+    return this.retrying(async () => {
       const current = await this.getItem(reservation.event_id);
       if (!current) throw new ReservationNotFoundError(reservation.event_id);
-      const guards = await this.guardsForMove(current, reservation);
-      assertNoConflict(reservation, guards.fresh);
-      await this.transact(this.replacement(current, reservation, guards));
+      const version = storedVersion(current.version);
+      checkVersion({ event_id: reservation.event_id, version }, expectedVersion);
+      const stored = { ...reservation, version: version + 1 };
+      const guards = await this.guardsForMove(current, stored);
+      assertNoConflict(stored, guards.fresh);
+      await this.transact(this.replacement(current, stored, guards));
+      return stored;
     });
   }
 
   async putImported(reservation: Reservation): Promise<void> {
     await this.retrying(async () => {
       const current = await this.getItem(reservation.event_id);
+      const stored = { ...reservation, version: current ? storedVersion(current.version) + 1 : 1 };
       // No conflict check (LCO is authoritative for its observations), but the guards record it,
       // so users' bookings over it are refused.
-      await this.transact(this.replacement(current, reservation, await this.guardsForMove(current, reservation)));
+      await this.transact(this.replacement(current, stored, await this.guardsForMove(current, stored)));
     });
   }
 
-  async delete(eventId: string): Promise<Reservation | undefined> {
+  async delete(eventId: string, expectedVersion?: number): Promise<Reservation | undefined> {
     return this.retrying(async () => {
       const current = await this.getItem(eventId);
       if (!current) return undefined;
       const stored = reservationFromStored(current);
+      checkVersion(stored, expectedVersion);
       const guards = await this.guards(stored.site, guardDays(stored.start, stored.end));
       await this.transact([
         ...this.guardWrites(guards, eventId),
-        { Delete: { TableName: this.table, Key: { event_id: eventId, start: current.start }, ConditionExpression: 'attribute_exists(event_id)' } },
+        { Delete: { TableName: this.table, Key: { event_id: eventId, start: current.start }, ...unchangedSinceRead(current) } },
       ]);
-      return reservationFromStored(current);
+      return stored;
     });
   }
 
@@ -104,12 +112,13 @@ export class DynamoDbReservationStore implements ReservationStore {
       const current = await this.getItem(eventId);
       if (!current) return undefined;
       try {
+        const unchanged = unchangedSinceRead(current);
         const result = await this.send<{ Attributes?: Item }>(new UpdateCommand({
           TableName: this.table,
           Key: { event_id: eventId, start: current.start },
-          UpdateExpression: 'SET project_id = :p, last_modified = :m',
-          ConditionExpression: 'attribute_exists(event_id)',
-          ExpressionAttributeValues: { ':p': projectId, ':m': lastModified },
+          UpdateExpression: 'SET project_id = :p, last_modified = :m, version = :next',
+          ConditionExpression: unchanged.ConditionExpression,
+          ExpressionAttributeValues: { ':p': projectId, ':m': lastModified, ':next': storedVersion(current.version) + 1, ...unchanged.ExpressionAttributeValues },
           ReturnValues: 'ALL_NEW',
         }));
         return reservationFromStored(result.Attributes as Item);
@@ -220,10 +229,10 @@ export class DynamoDbReservationStore implements ReservationStore {
     const items = [...this.guardWrites(guards.fresh, next.event_id, next), ...this.guardWrites(guards.stale, next.event_id)];
     const moved = current !== undefined && current.start !== next.start;
     if (moved) {
-      items.push({ Delete: { TableName: this.table, Key: { event_id: current.event_id, start: current.start }, ConditionExpression: 'attribute_exists(event_id)' } });
+      items.push({ Delete: { TableName: this.table, Key: { event_id: current.event_id, start: current.start }, ...unchangedSinceRead(current) } });
     }
     const inPlace = current !== undefined && !moved;
-    items.push({ Put: { TableName: this.table, Item: next, ConditionExpression: inPlace ? 'attribute_exists(event_id)' : 'attribute_not_exists(event_id)' } });
+    items.push({ Put: { TableName: this.table, Item: next, ...(inPlace ? unchangedSinceRead(current) : { ConditionExpression: 'attribute_not_exists(event_id)' }) } });
     return items;
   }
 
@@ -247,6 +256,17 @@ export class DynamoDbReservationStore implements ReservationStore {
   private retrying<T>(attempt: () => Promise<T>): Promise<T> {
     return withRetries(attempt, { maxAttempts: this.maxAttempts, baseBackoffMs: this.baseBackoffMs });
   }
+}
+
+/**
+ * The condition that the event item is still the one read: it exists at the version read (an item
+ * written before versions existed has none). A change of the same event in between (a project link,
+ * which touches no guard) cancels the write, which then re-reads and retries.
+ */
+function unchangedSinceRead(current: Item): { ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> } {
+  return typeof current.version === 'number'
+    ? { ConditionExpression: 'attribute_exists(event_id) AND version = :read', ExpressionAttributeValues: { ':read': current.version } }
+    : { ConditionExpression: 'attribute_exists(event_id) AND attribute_not_exists(version)' };
 }
 
 function assertNoConflict(candidate: Reservation, guards: readonly Guard[]): void {

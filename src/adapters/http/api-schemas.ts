@@ -52,6 +52,10 @@ const userId = z.string({ error: EXPECTED_STRING }).max(LIMITS.creator_id, { err
 const ownerId = z.string({ error: EXPECTED_STRING }).min(1, { error: `expected 1 to ${LIMITS.creator_id} characters` })
   .max(LIMITS.creator_id, { error: `expected 1 to ${LIMITS.creator_id} characters` }).meta(USER_ID);
 const object = z.record(z.string(), z.unknown());
+/** A precondition: change nothing (412) unless the event is at this version (as If-Match does). */
+const precondition = z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' })
+  .min(1, { error: 'expected a whole number of at least 1' }).optional()
+  .meta({ description: 'Change nothing, and answer 412, unless the stored event is at this version (like If-Match).' });
 
 // ---- requests ----
 
@@ -92,7 +96,7 @@ export const NewEventRequest = named('NewEventRequest',
 
 export const ModifyEventRequest = named('ModifyEventRequest',
   'The event to change (found by originalEvent.event_id; its start is only a hint) and its new fields.',
-  z.looseObject({ originalEvent: z.looseObject({ event_id: eventId }), modifiedEvent: object }).meta({
+  z.looseObject({ originalEvent: z.looseObject({ event_id: eventId, version: precondition }), modifiedEvent: object }).meta({
     examples: [{
       originalEvent: { event_id: FRONTEND_EVENT.event_id, start: FRONTEND_EVENT.start },
       modifiedEvent: { ...FRONTEND_EVENT, start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' },
@@ -100,7 +104,7 @@ export const ModifyEventRequest = named('ModifyEventRequest',
   }));
 
 export const DeleteEventRequest = named('DeleteEventRequest', 'The event to delete; start and creator_id are accepted and ignored.',
-  z.looseObject({ event_id: eventId }).meta({ examples: [{ event_id: FRONTEND_EVENT.event_id, start: FRONTEND_EVENT.start }] }));
+  z.looseObject({ event_id: eventId, version: precondition }).meta({ examples: [{ event_id: FRONTEND_EVENT.event_id, start: FRONTEND_EVENT.start }] }));
 
 const eventRef = z.union([eventId, z.looseObject({ event_id: eventId })]);
 const eventRefs = z.array(eventRef).max(1000).meta({ description: 'Event ids, or objects with an event_id; at most 1000.' });
@@ -153,6 +157,7 @@ export const Event = answer('Event', 'A reservation as stored. Keys the client a
     project_priority: z.string().optional(),
     reservation_note: z.string(),
     last_modified: z.string(),
+    version: z.number().int().min(1).meta({ description: '1 when created, one more on every change; also the ETag of an answer holding one event.' }),
   }));
 
 export const EventList = answer('EventList', 'Events ordered by start.', z.array(Event));

@@ -1,9 +1,14 @@
-/** The CORS headers every response carries, preflight, errors and 5xx included (see CONTRACT.md). */
+/**
+ * The CORS headers every response carries, preflight, errors and 5xx included (see CONTRACT.md).
+ * Beyond the contract's request headers, If-Match (a conditional change) is allowed, and a page may
+ * read the ETag of an answer (the event's version) and the Retry-After of a 429 or 503.
+ */
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Credentials': 'true',
   'Access-Control-Allow-Headers':
-    'Content-Type, Authorization, X-Amz-Date, X-Api-Key, X-Amz-Security-Token, X-Amz-User-Agent',
+    'Content-Type, Authorization, X-Amz-Date, X-Api-Key, X-Amz-Security-Token, X-Amz-User-Agent, If-Match',
+  'Access-Control-Expose-Headers': 'ETag, Retry-After, X-Request-Id',
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
   'Access-Control-Max-Age': '600',
 };

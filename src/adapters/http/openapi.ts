@@ -14,6 +14,7 @@ const REASONS: Readonly<Record<number, string>> = {
   401: 'No bearer token, or one that is not valid (expired, wrong audience or issuer, bad signature).',
   403: 'Signed in, but not allowed: the event is another user\'s, or the caller may not act for that user.',
   404: 'Not found (the reason says what).',
+  412: 'The precondition failed: the event is at another version now (the reason names it); nothing changed.',
   409: 'Refused: it overlaps another user\'s reservation at the site, or the event_id exists (the reason names the events).',
   413: 'The body is larger than 1 MiB, or the event larger than 16 KiB.',
   429: 'Too many requests from this client; Retry-After says when to come back.',
@@ -94,12 +95,19 @@ export function statusesOf(route: Route): number[] {
     ...(route.auth === 'user' ? [401] : route.auth === 'link' ? [401, 403] : []),
     ...(route.limit ? [429] : []),
     ...route.doc.errors,
+    ...(route.doc.conditional ? [412] : []),
     500, 503,
   ];
 }
 
-function pathParameters(path: string): JsonObject[] {
-  return [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: ref(SiteCode) }));
+function parameters(route: Route): JsonObject[] {
+  return [
+    ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: ref(SiteCode) })),
+    ...(route.doc.conditional ? [{
+      name: 'If-Match', in: 'header', required: false,
+      description: 'The ETag (version) the event must be at, such as "3"; `*` for any.', schema: { type: 'string' },
+    }] : []),
+  ];
 }
 
 export function openApiDocument(routes: readonly Route[], options: OpenApiOptions): JsonObject {
@@ -116,10 +124,14 @@ export function openApiDocument(routes: readonly Route[], options: OpenApiOption
       tags: [doc.tag],
       summary: doc.summary,
       ...(doc.description ? { description: doc.description } : {}),
-      ...(pathParameters(route.path).length > 0 ? { parameters: pathParameters(route.path) } : {}),
+      ...(parameters(route).length > 0 ? { parameters: parameters(route) } : {}),
       ...(doc.request ? { requestBody: { required: true, content: { 'application/json': { schema: ref(doc.request) } } } } : {}),
       responses: {
-        200: { description: describe(doc.response) ?? 'OK', content: { 'application/json': { schema: ref(doc.response) } } },
+        200: {
+          description: describe(doc.response) ?? 'OK',
+          content: { 'application/json': { schema: ref(doc.response) } },
+          ...(route.etag ? { headers: { ETag: { description: 'The event\'s version, in double quotes: the If-Match of a later change.', schema: { type: 'string' } } } } : {}),
+        },
         ...errorResponses(statusesOf(route)),
       },
       security: security(route),

@@ -22,6 +22,8 @@ export interface RouteRequest {
   readonly actor: Actor;
   /** Path parameters (`/import-schedules/{subsite}` → subsite). */
   readonly params: Readonly<Record<string, string>>;
+  /** The If-Match header, when sent. */
+  readonly ifMatch?: string;
 }
 
 /** What GET /openapi.json says of a route; the schemas are the ones the route validates and answers with. */
@@ -38,6 +40,8 @@ export interface RouteDoc {
    * route 400 and 413, a signed-in route 401, a limited one 429, every route 500 and 503).
    */
   readonly errors: readonly number[];
+  /** The route takes a precondition (If-Match, or a version in the body): 412 when it fails. */
+  readonly conditional?: boolean;
 }
 
 export interface Route {
@@ -52,6 +56,8 @@ export interface Route {
    */
   readonly limit?: 'changes' | 'imports';
   readonly doc: RouteDoc;
+  /** The ETag of an answer that holds one event: its version. */
+  etag?(answer: unknown): string | undefined;
   /** Resolves to the answer: a JsonText is sent as it is, anything else through JSON.stringify. */
   handle(request: RouteRequest): Promise<unknown>;
 }
@@ -80,6 +86,34 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   return at;
 }
 
+/** A route whose answer holds one event, sent with that event's version as its ETag. */
+function withEtag(route: Route, versionOf: (answer: unknown) => number | undefined): Route {
+  return { ...route, etag: (answer) => {
+    const version = versionOf(answer);
+    return version === undefined ? undefined : `"${version}"`;
+  } };
+}
+
+const IF_MATCH = /^"([1-9]\d{0,15})"$/;
+
+/**
+ * The version a conditional request expects: from If-Match (`"3"`; `*` is any version) or from the
+ * body; both may be given only when they agree.
+ */
+export function expected(ifMatch: string | undefined, bodyVersion: number | undefined): { expectedVersion?: number } {
+  let header: number | undefined;
+  if (ifMatch !== undefined && ifMatch.trim() !== '*') {
+    const match = IF_MATCH.exec(ifMatch.trim());
+    if (!match) throw new InvalidInputError('Invalid If-Match: expected the ETag of the event, such as "3" (its version in double quotes)');
+    header = Number(match[1]);
+  }
+  if (header !== undefined && bodyVersion !== undefined && header !== bodyVersion) {
+    throw new InvalidInputError(`Invalid version: ${bodyVersion} in the body, but If-Match says ${header}`);
+  }
+  const version = header ?? bodyVersion;
+  return version === undefined ? {} : { expectedVersion: version };
+}
+
 type EventRef = z.infer<typeof AddProjectRequest>['events'][number];
 const refId = (ref: EventRef): string => (typeof ref === 'string' ? ref : ref.event_id);
 
@@ -100,23 +134,29 @@ export function buildRoutes(u: UseCases): Route[] {
   });
   const change: typeof post = (path, auth, doc, handle) => post(path, auth, doc, handle, 'changes');
   const USER = 'Needs a bearer token; only the owner or an admin may change an event.';
+  const CONDITIONAL = 'With If-Match: "<version>" (or the version in the body), it changes nothing and answers 412 unless the event is at that version.';
   const LINK = 'Needs a bearer token (owner-or-admin per event) or a service key in X-Api-Key.';
   return [
-    change('/newevent', 'user', {
+    withEtag(change('/newevent', 'user', {
       tag: 'Reservations', summary: 'Book a reservation', request: NewEventRequest, response: NewEventAnswer, errors: [403, 409],
       description: "Refused with 409, naming the events in the way, when it overlaps another user's reservation at the site or its " +
-        'event_id exists. The check and the write are one atomic step. A non-admin may only book for themselves.',
+        'event_id exists. The check and the write are one atomic step. A non-admin may only book for themselves. ' +
+        'Sending the same event again (same creator, same content) answers 200 with the stored one: a lost answer can be retried.',
     }, async (_event, { body, actor }) => ({
       // The domain reads the body as sent (unknown keys kept); the schema has checked its known keys.
       new_calendar_event: await u.createReservation.execute({ actor, event: body }),
-    })),
-    change('/modifyevent', 'user', {
-      tag: 'Reservations', summary: 'Change a reservation', request: ModifyEventRequest, response: Event, errors: [403, 404, 409],
-      description: `${USER} The same conflict rule as booking, ignoring the event itself; atomic.`,
-    }, async ({ originalEvent, modifiedEvent }, { actor }) => u.modifyReservation.execute({ actor, originalEvent, modifiedEvent })),
-    change('/delete', 'user', {
-      tag: 'Reservations', summary: 'Delete a reservation', request: DeleteEventRequest, response: Event, errors: [403, 404], description: USER,
-    }, async ({ event_id }, { actor }) => u.deleteReservation.execute({ actor, eventId: event_id })),
+    })), (answer) => (answer as { new_calendar_event?: { version?: number } }).new_calendar_event?.version),
+    withEtag(change('/modifyevent', 'user', {
+      tag: 'Reservations', summary: 'Change a reservation', request: ModifyEventRequest, response: Event, errors: [403, 404, 409], conditional: true,
+      description: `${USER} The same conflict rule as booking, ignoring the event itself; atomic. ${CONDITIONAL}`,
+    }, async ({ originalEvent, modifiedEvent }, { actor, ifMatch }) => u.modifyReservation.execute({
+      actor, originalEvent, modifiedEvent, ...expected(ifMatch, originalEvent.version),
+    })), (answer) => (answer as { version?: number }).version),
+    withEtag(change('/delete', 'user', {
+      tag: 'Reservations', summary: 'Delete a reservation', request: DeleteEventRequest, response: Event, errors: [403, 404], conditional: true,
+      description: `${USER} ${CONDITIONAL}`,
+    }, async ({ event_id, version }, { actor, ifMatch }) => u.deleteReservation.execute({ actor, eventId: event_id, ...expected(ifMatch, version) })),
+    (answer) => (answer as { version?: number }).version),
     change('/add-projects-to-events', 'link', {
       tag: 'Projects', summary: 'Link events to a project', request: AddProjectRequest, response: ProjectLinkAnswer, errors: [403], description: LINK,
     }, async ({ project_id, events }, { actor }) => u.addProject.execute({ actor, projectId: project_id, eventIds: events.map(refId) })),

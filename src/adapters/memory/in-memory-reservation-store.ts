@@ -3,7 +3,7 @@ import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
-import type { Reservation } from '../../domain/reservation.js';
+import { checkVersion, type Reservation } from '../../domain/reservation.js';
 
 const byStart = (a: Reservation, b: Reservation): number =>
   a.start < b.start ? -1 : a.start > b.start ? 1 : a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
@@ -15,26 +15,34 @@ const byStart = (a: Reservation, b: Reservation): number =>
 export class InMemoryReservationStore implements ReservationStore {
   private readonly events = new Map<string, Reservation>();
 
-  async createUnlessConflict(reservation: Reservation): Promise<void> {
+  async createUnlessConflict(reservation: Reservation): Promise<Reservation> {
     if (this.events.has(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
     this.assertNoConflict(reservation);
-    this.events.set(reservation.event_id, structuredClone(reservation));
+    return this.store({ ...reservation, version: 1 });
   }
 
-  async replaceUnlessConflict(reservation: Reservation): Promise<void> {
-    if (!this.events.has(reservation.event_id)) throw new ReservationNotFoundError(reservation.event_id);
+  async replaceUnlessConflict(reservation: Reservation, expectedVersion?: number): Promise<Reservation> {
+    const current = this.events.get(reservation.event_id);
+    if (!current) throw new ReservationNotFoundError(reservation.event_id);
+    checkVersion(current, expectedVersion);
     this.assertNoConflict(reservation);
-    this.events.set(reservation.event_id, structuredClone(reservation));
+    return this.store({ ...reservation, version: current.version + 1 });
   }
 
   async putImported(reservation: Reservation): Promise<void> {
-    this.events.set(reservation.event_id, structuredClone(reservation));
+    this.store({ ...reservation, version: (this.events.get(reservation.event_id)?.version ?? 0) + 1 });
   }
 
-  async delete(eventId: string): Promise<Reservation | undefined> {
+  async delete(eventId: string, expectedVersion?: number): Promise<Reservation | undefined> {
     const existing = this.events.get(eventId);
+    if (existing) checkVersion(existing, expectedVersion);
     this.events.delete(eventId);
     return existing;
+  }
+
+  private store(reservation: Reservation): Reservation {
+    this.events.set(reservation.event_id, structuredClone(reservation));
+    return structuredClone(reservation);
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {
@@ -47,6 +55,7 @@ export class InMemoryReservationStore implements ReservationStore {
     if (!existing) return undefined;
     existing.project_id = projectId;
     existing.last_modified = lastModified;
+    existing.version += 1;
     return structuredClone(existing);
   }
 
@@ -72,3 +81,4 @@ export class InMemoryReservationStore implements ReservationStore {
     if (conflicts.length > 0) throw new ReservationConflictError(conflicts.map((e) => e.event_id));
   }
 }
+

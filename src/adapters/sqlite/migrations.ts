@@ -106,4 +106,9 @@ ALTER TABLE events_clustered RENAME TO events;
 CREATE INDEX events_creator_end ON events (creator_id, "end");
 ${OVERLAP_TRIGGERS}`;
 
-export const MIGRATIONS: readonly string[] = [V1_EVENTS, V2_SCHEDULE_TRACKING, V3_CLUSTERED_EVENTS];
+/** Events stored before versions existed are at version 1 (the store counts from there). */
+const V4_EVENT_VERSIONS = `
+UPDATE events SET body = json_set(body, '$.version', 1) WHERE json_type(body, '$.version') IS NOT 'integer';
+`;
+
+export const MIGRATIONS: readonly string[] = [V1_EVENTS, V2_SCHEDULE_TRACKING, V3_CLUSTERED_EVENTS, V4_EVENT_VERSIONS];

@@ -6,7 +6,7 @@ import {
   ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
 } from '../../domain/errors.js';
 import { type Interval } from '../../domain/interval.js';
-import { canonicalOrigin, type Reservation } from '../../domain/reservation.js';
+import { canonicalOrigin, checkVersion, type Reservation } from '../../domain/reservation.js';
 import type { SqliteDatabase } from './database.js';
 
 interface BodyRow {
@@ -47,6 +47,7 @@ export class SqliteReservationStore implements ReservationStore {
   private readonly createTx;
   private readonly replaceTx;
   private readonly importTx;
+  private readonly deleteTx;
 
   constructor(private readonly db: SqliteDatabase) {
     this.statements = {
@@ -70,42 +71,57 @@ export class SqliteReservationStore implements ReservationStore {
       ),
       delete: db.prepare<[string], BodyRow>('DELETE FROM events WHERE event_id = ? RETURNING body'),
       setProject: db.prepare<[string, string, string], BodyRow>(
-        `UPDATE events SET body = json_set(body, '$.project_id', ?, '$.last_modified', ?)
+        `UPDATE events SET body = json_set(body, '$.project_id', ?, '$.last_modified', ?, '$.version', json_extract(body, '$.version') + 1)
          WHERE event_id = ? RETURNING body`,
       ),
+      version: db.prepare<[string], number>("SELECT json_extract(body, '$.version') FROM events WHERE event_id = ?").pluck(),
     };
 
-    this.createTx = db.transaction((reservation: Reservation) => {
+    // The version is read and written inside the same BEGIN IMMEDIATE transaction as the change.
+    this.createTx = db.transaction((reservation: Reservation): Reservation => {
       if (this.statements.exists.get(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
       this.assertNoConflict(reservation);
-      this.statements.insert.run(row(reservation));
+      const stored = { ...reservation, version: 1 };
+      this.statements.insert.run(row(stored));
+      return stored;
     });
     this.importTx = db.transaction((reservation: Reservation) => {
-      const values = row(reservation);
-      if (this.statements.exists.get(reservation.event_id)) this.statements.update.run(values);
+      const current = this.statements.version.get(reservation.event_id);
+      const values = row({ ...reservation, version: (current ?? 0) + 1 });
+      if (current !== undefined) this.statements.update.run(values);
       else this.statements.insert.run(values);
     });
-    this.replaceTx = db.transaction((reservation: Reservation) => {
-      if (!this.statements.exists.get(reservation.event_id)) throw new ReservationNotFoundError(reservation.event_id);
+    this.replaceTx = db.transaction((reservation: Reservation, expectedVersion?: number): Reservation => {
+      const current = this.statements.version.get(reservation.event_id);
+      if (current === undefined) throw new ReservationNotFoundError(reservation.event_id);
+      checkVersion({ event_id: reservation.event_id, version: current }, expectedVersion);
       this.assertNoConflict(reservation);
-      this.statements.update.run(row(reservation));
+      const stored = { ...reservation, version: current + 1 };
+      this.statements.update.run(row(stored));
+      return stored;
+    });
+    this.deleteTx = db.transaction((eventId: string, expectedVersion?: number): Reservation | undefined => {
+      const current = this.statements.version.get(eventId);
+      if (current === undefined) return undefined;
+      checkVersion({ event_id: eventId, version: current }, expectedVersion);
+      return parse(this.statements.delete.get(eventId));
     });
   }
 
-  async createUnlessConflict(reservation: Reservation): Promise<void> {
-    this.write(() => this.createTx.immediate(reservation));
+  async createUnlessConflict(reservation: Reservation): Promise<Reservation> {
+    return this.write(() => this.createTx.immediate(reservation));
   }
 
-  async replaceUnlessConflict(reservation: Reservation): Promise<void> {
-    this.write(() => this.replaceTx.immediate(reservation));
+  async replaceUnlessConflict(reservation: Reservation, expectedVersion?: number): Promise<Reservation> {
+    return this.write(() => this.replaceTx.immediate(reservation, expectedVersion));
   }
 
   async putImported(reservation: Reservation): Promise<void> {
     this.write(() => this.importTx.immediate(reservation));
   }
 
-  async delete(eventId: string): Promise<Reservation | undefined> {
-    return this.write(() => parse(this.statements.delete.get(eventId)));
+  async delete(eventId: string, expectedVersion?: number): Promise<Reservation | undefined> {
+    return this.write(() => this.deleteTx.immediate(eventId, expectedVersion));
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {

@@ -8,18 +8,26 @@ import { token } from '../token.js';
  * atomic step with the write, so that concurrent requests can never both book overlapping times.
  */
 export interface ReservationStore {
-  /**
-   * Stores a new reservation unless it conflicts. Throws ReservationExistsError when the event_id
-   * is taken, ReservationConflictError (naming the conflicting ids) when it overlaps, at its site,
-   * an event of a different creator.
+  /*
+   * Every write sets the stored event's `version` in the same atomic step: 1 on create, one more
+   * than the stored one on every change, whatever `version` the argument carries. A write given an
+   * `expectedVersion` changes nothing, and throws VersionMismatchError, when the stored version is
+   * another one.
    */
-  createUnlessConflict(reservation: Reservation): Promise<void>;
+
+  /**
+   * Stores a new reservation (version 1) unless it conflicts, and returns it as stored. Throws
+   * ReservationExistsError when the event_id is taken, ReservationConflictError (naming the
+   * conflicting ids) when it overlaps, at its site, an event of a different creator.
+   */
+  createUnlessConflict(reservation: Reservation): Promise<Reservation>;
 
   /**
    * Replaces the stored reservation with the same event_id, in one atomic step, unless the new
-   * version conflicts (the event itself is ignored). Throws ReservationNotFoundError when it is gone.
+   * times conflict (the event itself is ignored); returns it as stored. Throws
+   * ReservationNotFoundError when it is gone.
    */
-  replaceUnlessConflict(reservation: Reservation): Promise<void>;
+  replaceUnlessConflict(reservation: Reservation, expectedVersion?: number): Promise<Reservation>;
 
   /**
    * Creates or replaces an event imported from the LCO scheduler, without the conflict check: LCO's
@@ -28,7 +36,7 @@ export interface ReservationStore {
   putImported(reservation: Reservation): Promise<void>;
 
   /** Deletes and returns the reservation, or undefined when there is none. */
-  delete(eventId: string): Promise<Reservation | undefined>;
+  delete(eventId: string, expectedVersion?: number): Promise<Reservation | undefined>;
 
   get(eventId: string): Promise<Reservation | undefined>;
 

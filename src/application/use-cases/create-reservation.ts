@@ -1,6 +1,7 @@
 import { assertMayUseOrigin, ownerOfNewEvent, type Actor } from '../../domain/actor.js';
+import { ReservationExistsError } from '../../domain/errors.js';
 import {
-  buildReservation, LIMITS, optionalString, REQUIRED_EVENT_KEYS, requireKeys, type RawRecord, type Reservation,
+  buildReservation, contentFingerprint, LIMITS, optionalString, REQUIRED_EVENT_KEYS, requireKeys, type RawRecord, type Reservation,
   type ReservationRules,
 } from '../../domain/reservation.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
@@ -33,7 +34,14 @@ export class CreateReservation {
       this.rules,
     );
     assertMayUseOrigin(actor, reservation.origin);
-    await this.store.createUnlessConflict(reservation);
-    return reservation;
+    try {
+      return await this.store.createUnlessConflict(reservation);
+    } catch (error) {
+      if (!(error instanceof ReservationExistsError)) throw error;
+      // The retry of a create whose answer was lost: the same creator sent the same event again.
+      const stored = await this.store.get(reservation.event_id);
+      if (stored && stored.creator_id === reservation.creator_id && contentFingerprint(stored) === contentFingerprint(reservation)) return stored;
+      throw error;
+    }
   }
 }

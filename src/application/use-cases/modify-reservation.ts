@@ -11,6 +11,8 @@ export interface ModifyReservationInput {
   readonly actor: Actor;
   /** Identifies the event: `event_id` (its `start` is only a hint and is not needed). */
   readonly originalEvent: RawRecord;
+  /** Change nothing (VersionMismatchError) unless the stored event is at this version. */
+  readonly expectedVersion?: number;
   /** The new version; keys it leaves out keep their stored values. */
   readonly modifiedEvent: RawRecord;
 }
@@ -26,7 +28,7 @@ export class ModifyReservation {
     private readonly rules: ReservationRules,
   ) {}
 
-  async execute({ actor, originalEvent, modifiedEvent }: ModifyReservationInput): Promise<Reservation> {
+  async execute({ actor, originalEvent, modifiedEvent, expectedVersion }: ModifyReservationInput): Promise<Reservation> {
     requireKeys(originalEvent, ['event_id']);
     const eventId = optionalString(originalEvent, 'event_id', LIMITS.event_id) ?? '';
     const current = await this.store.get(eventId);
@@ -46,7 +48,6 @@ export class ModifyReservation {
       this.rules,
     );
     if (next.origin.toUpperCase() !== current.origin.toUpperCase()) assertMayUseOrigin(actor, next.origin);
-    await this.store.replaceUnlessConflict(next);
-    return next;
+    return this.store.replaceUnlessConflict(next, expectedVersion);
   }
 }

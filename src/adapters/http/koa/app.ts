@@ -165,7 +165,12 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
   for (const route of options.routes) {
     const handler = async (ctx: CalendarContext): Promise<void> => {
       const params = (ctx as unknown as { params?: Record<string, string> }).params ?? {};
-      const result = await route.handle({ body: ctx.state.body ?? {}, actor: ctx.state.actor ?? { kind: 'anonymous' }, params });
+      const ifMatch = ctx.get('if-match');
+      const result = await route.handle({
+        body: ctx.state.body ?? {}, actor: ctx.state.actor ?? { kind: 'anonymous' }, params, ...(ifMatch ? { ifMatch } : {}),
+      });
+      const etag = route.etag?.(result);
+      if (etag) ctx.set('ETag', etag);
       ctx.type = 'application/json';
       ctx.body = result instanceof JsonText ? result.text : JSON.stringify(result);
     };
