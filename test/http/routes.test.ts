@@ -197,6 +197,9 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
       expect((await api.request('GET', '/docs/swagger-ui-bundle.js')).text.length).toBeGreaterThan(500_000);
       const css = await api.request('GET', '/docs/swagger-ui.css');
       expect([css.status, css.headers.get('content-type')]).toEqual([200, 'text/css; charset=utf-8']);
+      // With a trailing slash the page's relative URLs would miss: the browser is sent to /docs.
+      const slash = await fetch(`${api.url}/docs/`, { redirect: 'manual' });
+      expect([slash.status, slash.headers.get('location')]).toEqual([301, '../docs']);
     });
   });
 

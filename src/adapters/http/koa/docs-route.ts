@@ -81,6 +81,14 @@ export function registerDocs(router: Router, options: DocsOptions): void {
     return body;
   };
   router.get('/docs', (ctx) => {
+    // The router also matches /docs/, where the page's relative URLs would miss; send the browser to
+    // /docs (relatively, so that a path prefix in front stays).
+    if (ctx.path.endsWith('/')) {
+      ctx.status = 301;
+      ctx.set('Location', '../docs');
+      ctx.body = '';
+      return;
+    }
     ctx.set('Content-Security-Policy', CSP);
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = page;
