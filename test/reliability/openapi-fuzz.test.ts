@@ -94,6 +94,12 @@ function allowed(raw: Schema, depth = 0): fc.Arbitrary<unknown> {
   }
 }
 
+/** The operation's header parameters, each absent or one of `values`. */
+function headerValues(op: Operation, values: string[]): fc.Arbitrary<Record<string, string>> {
+  const names = (op.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name);
+  return fc.record(Object.fromEntries(names.map((n) => [n, fc.constantFrom(...values)])), { requiredKeys: [] }) as fc.Arbitrary<Record<string, string>>;
+}
+
 type Body = Record<string, unknown>;
 interface NearMiss { readonly body: unknown; readonly what: string }
 
@@ -149,11 +155,11 @@ const credentials = (op: Operation): Record<string, string> => {
 let sent = 0;
 const statuses = new Map<number, number>();
 
-async function send(method: string, path: string, op: Operation, body: unknown, raw = false): Promise<number> {
+async function send(method: string, path: string, op: Operation, body: unknown, raw = false, extra: Record<string, string> = {}): Promise<number> {
   const before = snapshot();
   const res = await api.request(method.toUpperCase(), path, {
     ...(method === 'post' ? { body: raw ? String(body) : JSON.stringify(body) } : {}),
-    headers: { 'content-type': 'application/json', ...credentials(op) },
+    headers: { 'content-type': 'application/json', ...credentials(op), ...extra },
   });
   sent += 1;
   statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
@@ -176,8 +182,10 @@ it('sends what the document allows to every operation with a body: never a 5xx, 
   expect(operations.length).toBeGreaterThanOrEqual(11);
   for (const [method, path, op] of operations) {
     const accepted = { n: 0 };
-    await fc.assert(fc.asyncProperty(allowed(op.requestBody!.content['application/json'].schema), async (body) => {
-      if ((await send(method, path, op, body)) < 300) accepted.n += 1;
+    // A header parameter the document declares (If-Match) is sent, or not, with values it allows.
+    const headers = headerValues(op, ['"1"', '"2"', '*']);
+    await fc.assert(fc.asyncProperty(allowed(op.requestBody!.content['application/json'].schema), headers, async (body, extra) => {
+      if ((await send(method, path, op, body, false, extra)) < 300) accepted.n += 1;
     }), { numRuns: RUNS_PER_OPERATION / 2 });
     // Not every allowed body can succeed (an impossible date, an overlap, an unknown event), but
     // some must, or the generator is not producing what the document means.
@@ -193,6 +201,14 @@ it('sends near-misses to every operation with a body: each is refused with a 4xx
     }), { numRuns: RUNS_PER_OPERATION / 2 });
     for (const text of ['', 'not json', '{"unterminated": ', 'null']) {
       expect(await send(method, path, op, text, true)).toBe(400);
+    }
+    // A malformed header parameter is refused too, whatever the body.
+    for (const parameter of (op.parameters ?? []).filter((p) => p.in === 'header')) {
+      for (const bad of ['W/"1"', 'one', '"0"', '"1", "2"']) {
+        const example = resolve(op.requestBody!.content['application/json'].schema).examples?.[0];
+        const status = await send(method, path, op, example, false, { [parameter.name]: bad });
+        expect({ path, header: parameter.name, bad, status }).toEqual({ path, header: parameter.name, bad, status: 400 });
+      }
     }
   }
 }, 600_000);
