@@ -44,7 +44,8 @@ type Dependencies<C extends Constructor> = TokensOf<ConstructorParameters<C>>;
 const USE_CASE_DEPENDENCIES: { readonly [K in UseCaseName]: Dependencies<(typeof USE_CASES)[K]> } = {
   createReservation: [ReservationStoreToken, ClockToken, ReservationRulesToken],
   modifyReservation: [ReservationStoreToken, ClockToken, ReservationRulesToken],
-  deleteReservation: [ReservationStoreToken],
+  deleteReservation: [ReservationStoreToken, ClockToken],
+  eventHistory: [ReservationStoreToken],
   addProject: [ReservationStoreToken, ClockToken],
   removeProject: [ReservationStoreToken, ClockToken],
   listSiteReservations: [ReservationStoreToken, ProjectsGatewayToken, ListLimitsToken],

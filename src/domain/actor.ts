@@ -53,3 +53,8 @@ export function assertMayUseOrigin(actor: Actor, origin: string): void {
     throw new ForbiddenError('Only an admin may create or modify events with origin LCO.');
   }
 }
+
+/** Who a change is recorded as in an event's history: a user's sub, `service`, or `anonymous`. */
+export function authorOf(actor: Actor): string {
+  return actor.kind === 'user' ? actor.sub : actor.kind;
+}

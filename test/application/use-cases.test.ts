@@ -51,7 +51,7 @@ function setUp(projects: ProjectsGateway = new InMemoryProjectsGateway(), limits
     clock,
     create: new CreateReservation(store, clock, rules),
     modify: new ModifyReservation(store, clock, rules),
-    remove: new DeleteReservation(store),
+    remove: new DeleteReservation(store, clock),
     link: new AddProjectToReservations(store, clock),
     unlink: new RemoveProjectFromReservations(store, clock),
     site: new ListSiteReservations(store, projects, limits),

@@ -141,23 +141,63 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       expect((await store.setProject(event.event_id, 'M31#2025-01-01T00:00:00Z', '2025-06-02T00:00:00Z'))?.version).toBe(3);
       await store.putImported({ ...event, title: 'b', version: 1 });
       expect((await store.get(event.event_id))?.version).toBe(4);
-      expect((await store.replaceUnlessConflict({ ...event, title: 'c' }, 4)).version).toBe(5);
+      expect((await store.replaceUnlessConflict({ ...event, title: 'c' }, { expectedVersion: 4 })).version).toBe(5);
       const day = { start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' };
       expect((await store.findOverlapping('saf', day)).items.map((e) => e.version)).toEqual([5]);
       expect((sent(await store.findOverlapping('saf', day)) as Reservation[]).map((e) => e.version)).toEqual([5]);
-      expect((await store.delete(event.event_id, 5))?.version).toBe(5);
+      expect((await store.delete(event.event_id, { expectedVersion: 5 }))?.version).toBe(5);
       await store.putImported(aReservation({ event_id: 'lco-9', origin: 'LCO' }));
       expect((await store.get('lco-9'))?.version).toBe(1);
+    });
+
+    it('every change appends one history entry, in order: its version, when, who, what, and the event after it (before it, for a delete)', async () => {
+      const event = aReservation({ event_id: 'storied', last_modified: '2025-06-01T00:00:00Z' });
+      await store.createUnlessConflict(event, { by: 'google-oauth2|alice', at: '2025-06-01T00:00:00Z' });
+      await store.replaceUnlessConflict({ ...event, title: 'moved', last_modified: '2025-06-02T00:00:00Z' }, { by: 'google-oauth2|root', at: '2025-06-02T00:00:00Z' });
+      await store.setProject('storied', 'M31#2025-01-01T00:00:00Z', '2025-06-03T00:00:00Z', 'service');
+      await store.setProject('storied', 'none', '2025-06-04T00:00:00Z', 'google-oauth2|alice');
+      await store.delete('storied', { by: 'google-oauth2|alice', at: '2025-06-05T00:00:00Z' });
+      const history = await store.history('storied');
+      expect(history.map((h) => [h.version, h.at, h.by, h.action])).toEqual([
+        [1, '2025-06-01T00:00:00Z', 'google-oauth2|alice', 'created'],
+        [2, '2025-06-02T00:00:00Z', 'google-oauth2|root', 'modified'],
+        [3, '2025-06-03T00:00:00Z', 'service', 'project-linked'],
+        [4, '2025-06-04T00:00:00Z', 'google-oauth2|alice', 'project-unlinked'],
+        [4, '2025-06-05T00:00:00Z', 'google-oauth2|alice', 'deleted'],
+      ]);
+      expect(history.map((h) => h.event.title)).toEqual(['Alice Example', 'moved', 'moved', 'moved', 'moved']);
+      expect(history[2]!.event).toMatchObject({ project_id: 'M31#2025-01-01T00:00:00Z', version: 3 });
+      expect(history[4]!.event).toEqual(history[3]!.event);
+      expect(await store.history('never-booked')).toEqual([]);
+
+      await store.putImported(aReservation({ event_id: 'lco-h', origin: 'LCO', last_modified: '2025-06-06T00:00:00Z' }));
+      await store.putImported(aReservation({ event_id: 'lco-h', origin: 'LCO', title: 'rescheduled', last_modified: '2025-06-07T00:00:00Z' }));
+      await store.delete('lco-h', { by: 'lco-import', at: '2025-06-08T00:00:00Z' });
+      expect((await store.history('lco-h')).map((h) => [h.version, h.by, h.action])).toEqual([
+        [1, 'lco-import', 'imported'], [2, 'lco-import', 'import-updated'], [2, 'lco-import', 'import-removed'],
+      ]);
+    });
+
+    it('a refused write (a conflict, a failed precondition, a taken id) appends nothing', async () => {
+      const event = aReservation({ event_id: 'quiet' });
+      await store.createUnlessConflict(event);
+      await expect(store.createUnlessConflict(event)).rejects.toBeInstanceOf(ReservationExistsError);
+      await expect(store.replaceUnlessConflict({ ...event, title: 'x' }, { expectedVersion: 2 })).rejects.toBeInstanceOf(VersionMismatchError);
+      await expect(store.delete('quiet', { expectedVersion: 9 })).rejects.toBeInstanceOf(VersionMismatchError);
+      const other = aReservation({ creator_id: 'bob', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' });
+      await store.createUnlessConflict(other);
+      await expect(store.replaceUnlessConflict({ ...event, end: '2025-06-20T05:30:00Z' })).rejects.toBeInstanceOf(ReservationConflictError);
+      expect((await store.history('quiet')).map((h) => h.action)).toEqual(['created']);
     });
 
     it('a change or delete expecting another version changes nothing and names the current version', async () => {
       const event = aReservation();
       await store.createUnlessConflict(event);
       await store.replaceUnlessConflict({ ...event, title: 'second' });
-      const stale = store.replaceUnlessConflict({ ...event, title: 'lost update', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' }, 1);
+      const stale = store.replaceUnlessConflict({ ...event, title: 'lost update', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' }, { expectedVersion: 1 });
       await expect(stale).rejects.toBeInstanceOf(VersionMismatchError);
       await expect(stale).rejects.toMatchObject({ expected: 1, current: 2 });
-      await expect(store.delete(event.event_id, 3)).rejects.toMatchObject({ code: 'VERSION_MISMATCH', current: 2 });
+      await expect(store.delete(event.event_id, { expectedVersion: 3 })).rejects.toMatchObject({ code: 'VERSION_MISMATCH', current: 2 });
       expect(await store.get(event.event_id)).toEqual({ ...event, title: 'second', version: 2 });
       // The failed move left the guards (and so the calendar) as they were.
       expect(ids(await activeAt('saf', '2025-06-20T03:30:00Z'))).toEqual([event.event_id]);
@@ -382,7 +422,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
               if (live.length === 0) continue;
               const id = live[step.pick % live.length] as string;
               const expectedVersion = expectedOf(id, step.offset);
-              const deleted = await subjectForRun.store.delete(id, expectedVersion).then(() => true, mismatch);
+              const deleted = await subjectForRun.store.delete(id, { expectedVersion }).then(() => true, mismatch);
               expect(deleted).toBe(expectedVersion === undefined || expectedVersion === model.get(id)!.version);
               if (deleted) model.delete(id);
               continue;
@@ -409,7 +449,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
             const versionOk = expectedVersion === undefined || expectedVersion === model.get(id)!.version;
             const write = step.kind === 'create'
               ? subjectForRun.store.createUnlessConflict(event)
-              : subjectForRun.store.replaceUnlessConflict(event, expectedVersion);
+              : subjectForRun.store.replaceUnlessConflict(event, { expectedVersion });
             const outcome = await write.then((stored) => {
               expect(stored.version).toBe(version);
               return 'written';

@@ -382,6 +382,32 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
     });
   });
 
+  describe('/event-history', () => {
+    it('lists every change oldest first, with who and what, to the owner or an admin; the history outlives a delete', async () => {
+      const event = await book(alice);
+      const moved = await api.post('/modifyevent', { originalEvent: { event_id: event.event_id }, modifiedEvent: { title: 'moved by root' } }, admin);
+      expect(moved.status).toBe(200);
+      expect((await api.post('/add-projects-to-events', { project_id: 'M31#2025-01-01T00:00:00Z', events: [event.event_id] }, { 'x-api-key': SERVICE_KEY })).status).toBe(200);
+      expect((await api.post('/delete', { event_id: event.event_id }, alice)).status).toBe(200);
+      const res = await api.post('/event-history', { event_id: event.event_id }, alice);
+      expect(res.status).toBe(200);
+      const entries = res.json() as Array<{ version: number; by: string; action: string; event: { title: string; version: number } }>;
+      expect(entries.map((e) => [e.version, e.by, e.action])).toEqual([
+        [1, 'google-oauth2|alice', 'created'], [2, 'google-oauth2|root', 'modified'], [3, 'service', 'project-linked'], [3, 'google-oauth2|alice', 'deleted'],
+      ]);
+      expect(entries.map((e) => e.event.version)).toEqual([1, 2, 3, 3]);
+      expect((await api.post('/event-history', { event_id: event.event_id }, admin)).status).toBe(200);
+    });
+
+    it('401 without a token, 403 for another user, 404 for an id never booked', async () => {
+      const event = await book(alice);
+      expect((await api.post('/event-history', { event_id: event.event_id })).status).toBe(401);
+      const other = await api.post('/event-history', { event_id: event.event_id }, bob);
+      expect([other.status, other.text]).toEqual([403, 'You may only modify your own events.']);
+      expect((await api.post('/event-history', { event_id: 'never-booked-here' }, alice)).status).toBe(404);
+    });
+  });
+
   describe('/delete', () => {
     it('returns the deleted event as JSON; 404 afterwards', async () => {
       const event = await book(alice);

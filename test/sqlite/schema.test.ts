@@ -164,6 +164,6 @@ it('migration 4 puts the events of a version 3 database at version 1, and change
   expect(await store.get('before-versions')).toEqual({ ...legacy, version: 1 });
   const listed = await store.findOverlapping(legacy.site, { start: legacy.start, end: legacy.end });
   expect((JSON.parse(listed.toJson().text) as Array<{ version: number }>).map((e) => e.version)).toEqual([1]);
-  expect((await store.replaceUnlessConflict({ ...legacy, version: 1, title: 'moved on' }, 1)).version).toBe(2);
+  expect((await store.replaceUnlessConflict({ ...legacy, version: 1, title: 'moved on' }, { expectedVersion: 1 })).version).toBe(2);
   db.close();
 });

@@ -1,16 +1,19 @@
 import {
-  ConditionalCheckFailedException, TransactionCanceledException, TransactionConflictException,
+  TransactionCanceledException, TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import {
   QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
+import type { ReservationStore, WriteOptions } from '../../application/ports/reservation-store.port.js';
 import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
-import { checkVersion, type Reservation } from '../../domain/reservation.js';
+import {
+  historyEntry, LCO_IMPORT, projectAction, removalAction, type Change, type HistoryAction, type HistoryEntry,
+} from '../../domain/history.js';
+import { checkVersion, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
 import { reservationFromStored, storedVersion } from '../../domain/stored-reservation.js';
 import {
   guardDays, guardedBookings, guardInterval, guardPut, isGuardItem, readGuards, type Guard,
@@ -51,28 +54,28 @@ export class DynamoDbReservationStore implements ReservationStore {
     this.baseBackoffMs = options.baseBackoffMs ?? 15;
   }
 
-  async createUnlessConflict(reservation: Reservation): Promise<Reservation> {
+  async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
     const stored = { ...reservation, version: 1 };
     await this.retrying(async () => {
       if (await this.getItem(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
       const guards = await this.guards(reservation.site, guardDays(reservation.start, reservation.end));
       if (guards.some((g) => g.intervals.some(([id]) => id === reservation.event_id))) throw new ReservationExistsError(reservation.event_id);
       assertNoConflict(reservation, guards);
-      await this.transact(this.replacement(undefined, stored, { fresh: guards, stale: [] }));
+      await this.transact([...this.replacement(undefined, stored, { fresh: guards, stale: [] }), this.historyPut(stored, 'created', change)]);
     });
     return stored;
   }
 
-  async replaceUnlessConflict(reservation: Reservation, expectedVersion?: number): Promise<Reservation> {
+  async replaceUnlessConflict(reservation: Reservation, options: WriteOptions = {}): Promise<Reservation> {
     return this.retrying(async () => {
       const current = await this.getItem(reservation.event_id);
       if (!current) throw new ReservationNotFoundError(reservation.event_id);
       const version = storedVersion(current.version);
-      checkVersion({ event_id: reservation.event_id, version }, expectedVersion);
+      checkVersion({ event_id: reservation.event_id, version }, options.expectedVersion);
       const stored = { ...reservation, version: version + 1 };
       const guards = await this.guardsForMove(current, stored);
       assertNoConflict(stored, guards.fresh);
-      await this.transact(this.replacement(current, stored, guards));
+      await this.transact([...this.replacement(current, stored, guards), this.historyPut(stored, 'modified', options)]);
       return stored;
     });
   }
@@ -83,23 +86,66 @@ export class DynamoDbReservationStore implements ReservationStore {
       const stored = { ...reservation, version: current ? storedVersion(current.version) + 1 : 1 };
       // No conflict check (LCO is authoritative for its observations), but the guards record it,
       // so users' bookings over it are refused.
-      await this.transact(this.replacement(current, stored, await this.guardsForMove(current, stored)));
+      await this.transact([
+        ...this.replacement(current, stored, await this.guardsForMove(current, stored)),
+        this.historyPut(stored, current ? 'import-updated' : 'imported', { by: LCO_IMPORT }),
+      ]);
     });
   }
 
-  async delete(eventId: string, expectedVersion?: number): Promise<Reservation | undefined> {
+  async delete(eventId: string, options: WriteOptions = {}): Promise<Reservation | undefined> {
     return this.retrying(async () => {
       const current = await this.getItem(eventId);
       if (!current) return undefined;
       const stored = reservationFromStored(current);
-      checkVersion(stored, expectedVersion);
+      checkVersion(stored, options.expectedVersion);
       const guards = await this.guards(stored.site, guardDays(stored.start, stored.end));
       await this.transact([
         ...this.guardWrites(guards, eventId),
         { Delete: { TableName: this.table, Key: { event_id: eventId, start: current.start }, ...unchangedSinceRead(current) } },
+        this.historyPut(stored, removalAction(options.by ?? stored.creator_id), options),
       ]);
       return stored;
     });
+  }
+
+  async history(eventId: string): Promise<HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(new QueryCommand({
+        TableName: this.table, KeyConditionExpression: 'event_id = :h', ExpressionAttributeValues: { ':h': historyKey(eventId) },
+        ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }));
+      for (const item of page.Items ?? []) {
+        entries.push({
+          event_id: eventId, version: Number(item.version), at: String(item.at), by: String(item.by),
+          action: item.action as HistoryAction, event: JSON.parse(String(item.body)) as Reservation,
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
+  }
+
+  /**
+   * The history item of a change, written in the change's own transaction. It lives in the event
+   * table under its own partition (`history#<event_id>`, sorted by version) and carries no site, end
+   * or creator_id attribute, so no GSI and no event query ever sees it.
+   */
+  private historyPut(event: Reservation, action: HistoryAction, change: Partial<Change>): TransactItems[number] {
+    const entry = historyEntry(event, action, change);
+    const removal = action === 'deleted' || action === 'import-removed';
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          event_id: historyKey(event.event_id), start: `${String(entry.version).padStart(12, '0')}#${removal ? 'z' : 'a'}`,
+          version: entry.version, at: entry.at, by: entry.by, action, body: JSON.stringify(event),
+        },
+        ConditionExpression: 'attribute_not_exists(event_id)',
+      },
+    };
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {
@@ -107,25 +153,27 @@ export class DynamoDbReservationStore implements ReservationStore {
     return item && reservationFromStored(item);
   }
 
-  async setProject(eventId: string, projectId: string, lastModified: string): Promise<Reservation | undefined> {
+  async setProject(eventId: string, projectId: string, lastModified: string, by?: string): Promise<Reservation | undefined> {
     return this.retrying(async () => {
       const current = await this.getItem(eventId);
       if (!current) return undefined;
-      try {
-        const unchanged = unchangedSinceRead(current);
-        const result = await this.send<{ Attributes?: Item }>(new UpdateCommand({
-          TableName: this.table,
-          Key: { event_id: eventId, start: current.start },
-          UpdateExpression: 'SET project_id = :p, last_modified = :m, version = :next',
-          ConditionExpression: unchanged.ConditionExpression,
-          ExpressionAttributeValues: { ':p': projectId, ':m': lastModified, ':next': storedVersion(current.version) + 1, ...unchanged.ExpressionAttributeValues },
-          ReturnValues: 'ALL_NEW',
-        }));
-        return reservationFromStored(result.Attributes as Item);
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new Retry();
-        throw error;
-      }
+      const version = storedVersion(current.version) + 1;
+      const updated = reservationFromStored({ ...current, project_id: projectId, last_modified: lastModified, version });
+      const unchanged = unchangedSinceRead(current);
+      // One transaction: the event's fields (on the version read) and its history entry.
+      await this.transact([
+        {
+          Update: {
+            TableName: this.table,
+            Key: { event_id: eventId, start: current.start },
+            UpdateExpression: 'SET project_id = :p, last_modified = :m, version = :next',
+            ConditionExpression: unchanged.ConditionExpression,
+            ExpressionAttributeValues: { ':p': projectId, ':m': lastModified, ':next': version, ...unchanged.ExpressionAttributeValues },
+          },
+        },
+        this.historyPut(updated, projectAction(projectId, NO_PROJECT), { at: lastModified, ...(by ? { by } : {}) }),
+      ]);
+      return updated;
     });
   }
 
@@ -268,6 +316,8 @@ function unchangedSinceRead(current: Item): { ConditionExpression: string; Expre
     ? { ConditionExpression: 'attribute_exists(event_id) AND version = :read', ExpressionAttributeValues: { ':read': current.version } }
     : { ConditionExpression: 'attribute_exists(event_id) AND attribute_not_exists(version)' };
 }
+
+const historyKey = (eventId: string): string => `history#${eventId}`;
 
 function assertNoConflict(candidate: Reservation, guards: readonly Guard[]): void {
   const conflicts = findConflicts(candidate, guardedBookings(guards));

@@ -109,6 +109,9 @@ export const DeleteEventRequest = named('DeleteEventRequest', 'The event to dele
 const eventRef = z.union([eventId, z.looseObject({ event_id: eventId })]);
 const eventRefs = z.array(eventRef).max(1000).meta({ description: 'Event ids, or objects with an event_id; at most 1000.' });
 
+export const EventHistoryRequest = named('EventHistoryRequest', 'The event whose history to read.',
+  z.looseObject({ event_id: eventId }).meta({ examples: [{ event_id: FRONTEND_EVENT.event_id }] }));
+
 export const AddProjectRequest = named('AddProjectRequest', 'Links the listed events to a project.',
   z.looseObject({ project_id: z.string({ error: EXPECTED_STRING }).max(LIMITS.project_id), events: eventRefs }).meta({
     examples: [{ project_id: 'M51 mosaic#2025-06-01T17:02:11Z', events: [{ event_id: FRONTEND_EVENT.event_id, start: FRONTEND_EVENT.start }] }],
@@ -159,6 +162,16 @@ export const Event = answer('Event', 'A reservation as stored. Keys the client a
     last_modified: z.string(),
     version: z.number().int().min(1).meta({ description: '1 when created, one more on every change; also the ETag of an answer holding one event.' }),
   }));
+
+export const HistoryList = answer('HistoryList', "The event's changes, oldest first.",
+  z.array(z.object({
+    event_id: z.string(),
+    version: z.number().int().min(1),
+    at: UtcTime,
+    by: z.string().meta({ description: "A user's sub, service, anonymous, or lco-import." }),
+    action: z.enum(['created', 'modified', 'deleted', 'project-linked', 'project-unlinked', 'imported', 'import-updated', 'import-removed', 'restored']),
+    event: Event.meta({ description: 'The event as it stood after the change (before it, for a delete).' }),
+  })));
 
 export const EventList = answer('EventList', 'Events ordered by start.', z.array(Event));
 

@@ -9,7 +9,7 @@ import type { Actor } from '../../domain/actor.js';
 import { JsonText } from '../../application/json-text.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import {
-  AddProjectRequest, YesNo, DeleteEventRequest, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
+  AddProjectRequest, YesNo, DeleteEventRequest, EventHistoryRequest, HistoryList, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
   NewEventRequest, ProjectLinkAnswer, RemoveProjectRequest, SchedulerObservationList, SiteEventList, SiteEventsRequest,
   SiteTimeRequest, SiteWindowRequest, UserEventsRequest, UserSiteTimeRequest,
 } from './api-schemas.js';
@@ -157,6 +157,11 @@ export function buildRoutes(u: UseCases): Route[] {
       description: `${USER} ${CONDITIONAL}`,
     }, async ({ event_id, version }, { actor, ifMatch }) => u.deleteReservation.execute({ actor, eventId: event_id, ...expected(ifMatch, version) })),
     (answer) => (answer as { version?: number }).version),
+    post('/event-history', 'user', {
+      tag: 'Reservations', summary: "An event's history", request: EventHistoryRequest, response: HistoryList, errors: [403, 404],
+      description: 'Every change of the event, oldest first: its version, when, who and what, and the event as it stood after it ' +
+        '(before it, for a delete). To the owner or an admin; 404 for an id never booked.',
+    }, async ({ event_id }, { actor }) => u.eventHistory.execute({ actor, eventId: event_id })),
     change('/add-projects-to-events', 'link', {
       tag: 'Projects', summary: 'Link events to a project', request: AddProjectRequest, response: ProjectLinkAnswer, errors: [403], description: LINK,
     }, async ({ project_id, events }, { actor }) => u.addProject.execute({ actor, projectId: project_id, eventIds: events.map(refId) })),

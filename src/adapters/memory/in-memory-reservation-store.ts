@@ -1,9 +1,10 @@
-import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
+import type { ReservationStore, WriteOptions } from '../../application/ports/reservation-store.port.js';
 import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
-import { checkVersion, type Reservation } from '../../domain/reservation.js';
+import { historyEntry, LCO_IMPORT, projectAction, removalAction, type Change, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
+import { checkVersion, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
 
 const byStart = (a: Reservation, b: Reservation): number =>
   a.start < b.start ? -1 : a.start > b.start ? 1 : a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
@@ -14,35 +15,50 @@ const byStart = (a: Reservation, b: Reservation): number =>
  */
 export class InMemoryReservationStore implements ReservationStore {
   private readonly events = new Map<string, Reservation>();
+  private readonly entries = new Map<string, HistoryEntry[]>();
 
-  async createUnlessConflict(reservation: Reservation): Promise<Reservation> {
+  async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
     if (this.events.has(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
     this.assertNoConflict(reservation);
-    return this.store({ ...reservation, version: 1 });
+    return this.store({ ...reservation, version: 1 }, 'created', change);
   }
 
-  async replaceUnlessConflict(reservation: Reservation, expectedVersion?: number): Promise<Reservation> {
+  async replaceUnlessConflict(reservation: Reservation, options: WriteOptions = {}): Promise<Reservation> {
     const current = this.events.get(reservation.event_id);
     if (!current) throw new ReservationNotFoundError(reservation.event_id);
-    checkVersion(current, expectedVersion);
+    checkVersion(current, options.expectedVersion);
     this.assertNoConflict(reservation);
-    return this.store({ ...reservation, version: current.version + 1 });
+    return this.store({ ...reservation, version: current.version + 1 }, 'modified', options);
   }
 
   async putImported(reservation: Reservation): Promise<void> {
-    this.store({ ...reservation, version: (this.events.get(reservation.event_id)?.version ?? 0) + 1 });
+    const current = this.events.get(reservation.event_id);
+    this.store({ ...reservation, version: (current?.version ?? 0) + 1 }, current ? 'import-updated' : 'imported', { by: LCO_IMPORT });
   }
 
-  async delete(eventId: string, expectedVersion?: number): Promise<Reservation | undefined> {
+  async delete(eventId: string, options: WriteOptions = {}): Promise<Reservation | undefined> {
     const existing = this.events.get(eventId);
-    if (existing) checkVersion(existing, expectedVersion);
+    if (!existing) return undefined;
+    checkVersion(existing, options.expectedVersion);
     this.events.delete(eventId);
+    this.record(existing, removalAction(options.by ?? existing.creator_id), options);
     return existing;
   }
 
-  private store(reservation: Reservation): Reservation {
+  async history(eventId: string): Promise<HistoryEntry[]> {
+    return structuredClone(this.entries.get(eventId) ?? []);
+  }
+
+  private store(reservation: Reservation, action: HistoryAction, change: Partial<Change>): Reservation {
     this.events.set(reservation.event_id, structuredClone(reservation));
+    this.record(reservation, action, change);
     return structuredClone(reservation);
+  }
+
+  private record(event: Reservation, action: HistoryAction, change: Partial<Change>): void {
+    const list = this.entries.get(event.event_id) ?? [];
+    list.push(structuredClone(historyEntry(event, action, change)));
+    this.entries.set(event.event_id, list);
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {
@@ -50,12 +66,13 @@ export class InMemoryReservationStore implements ReservationStore {
     return existing && structuredClone(existing);
   }
 
-  async setProject(eventId: string, projectId: string, lastModified: string): Promise<Reservation | undefined> {
+  async setProject(eventId: string, projectId: string, lastModified: string, by?: string): Promise<Reservation | undefined> {
     const existing = this.events.get(eventId);
     if (!existing) return undefined;
     existing.project_id = projectId;
     existing.last_modified = lastModified;
     existing.version += 1;
+    this.record(existing, projectAction(projectId, NO_PROJECT), { at: lastModified, ...(by ? { by } : {}) });
     return structuredClone(existing);
   }
 

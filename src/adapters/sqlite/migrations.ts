@@ -111,4 +111,22 @@ const V4_EVENT_VERSIONS = `
 UPDATE events SET body = json_set(body, '$.version', 1) WHERE json_type(body, '$.version') IS NOT 'integer';
 `;
 
-export const MIGRATIONS: readonly string[] = [V1_EVENTS, V2_SCHEDULE_TRACKING, V3_CLUSTERED_EVENTS, V4_EVENT_VERSIONS];
+/**
+ * One row per change of an event, written in the change's own transaction. seq grows in commit
+ * order (one writer at a time holds the write lock), which a change feed can follow.
+ */
+const V5_EVENT_HISTORY = `
+CREATE TABLE event_history (
+  seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL,
+  version  INTEGER NOT NULL,
+  at       TEXT NOT NULL,
+  author   TEXT NOT NULL,
+  action   TEXT NOT NULL,
+  site     TEXT NOT NULL,
+  body     TEXT NOT NULL CHECK (json_valid(body))
+);
+CREATE INDEX event_history_event ON event_history (event_id, seq);
+`;
+
+export const MIGRATIONS: readonly string[] = [V1_EVENTS, V2_SCHEDULE_TRACKING, V3_CLUSTERED_EVENTS, V4_EVENT_VERSIONS, V5_EVENT_HISTORY];

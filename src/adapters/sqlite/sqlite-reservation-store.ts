@@ -1,12 +1,15 @@
 import { SqliteError } from 'better-sqlite3';
-import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
+import type { ReservationStore, WriteOptions } from '../../application/ports/reservation-store.port.js';
 import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import {
   ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
 } from '../../domain/errors.js';
 import { type Interval } from '../../domain/interval.js';
-import { canonicalOrigin, checkVersion, type Reservation } from '../../domain/reservation.js';
+import {
+  historyEntry, LCO_IMPORT, projectAction, removalAction, type Change, type HistoryAction, type HistoryEntry,
+} from '../../domain/history.js';
+import { canonicalOrigin, checkVersion, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
 import type { SqliteDatabase } from './database.js';
 
 interface BodyRow {
@@ -48,6 +51,7 @@ export class SqliteReservationStore implements ReservationStore {
   private readonly replaceTx;
   private readonly importTx;
   private readonly deleteTx;
+  private readonly projectTx;
 
   constructor(private readonly db: SqliteDatabase) {
     this.statements = {
@@ -75,61 +79,90 @@ export class SqliteReservationStore implements ReservationStore {
          WHERE event_id = ? RETURNING body`,
       ),
       version: db.prepare<[string], number>("SELECT json_extract(body, '$.version') FROM events WHERE event_id = ?").pluck(),
+      record: db.prepare(
+        `INSERT INTO event_history (event_id, version, at, author, action, site, body)
+         VALUES (@event_id, @version, @at, @by, @action, @site, @body)`,
+      ),
+      history: db.prepare<[string], { version: number; at: string; author: string; action: HistoryAction; body: string }>(
+        'SELECT version, at, author, action, body FROM event_history WHERE event_id = ? ORDER BY seq',
+      ),
     };
 
     // The version is read and written inside the same BEGIN IMMEDIATE transaction as the change.
-    this.createTx = db.transaction((reservation: Reservation): Reservation => {
+    this.createTx = db.transaction((reservation: Reservation, change: Partial<Change>): Reservation => {
       if (this.statements.exists.get(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
       this.assertNoConflict(reservation);
       const stored = { ...reservation, version: 1 };
       this.statements.insert.run(row(stored));
+      this.record(stored, 'created', change);
       return stored;
     });
     this.importTx = db.transaction((reservation: Reservation) => {
       const current = this.statements.version.get(reservation.event_id);
-      const values = row({ ...reservation, version: (current ?? 0) + 1 });
-      if (current !== undefined) this.statements.update.run(values);
-      else this.statements.insert.run(values);
+      const stored = { ...reservation, version: (current ?? 0) + 1 };
+      if (current !== undefined) this.statements.update.run(row(stored));
+      else this.statements.insert.run(row(stored));
+      this.record(stored, current === undefined ? 'imported' : 'import-updated', { by: LCO_IMPORT });
     });
-    this.replaceTx = db.transaction((reservation: Reservation, expectedVersion?: number): Reservation => {
+    this.replaceTx = db.transaction((reservation: Reservation, options: WriteOptions): Reservation => {
       const current = this.statements.version.get(reservation.event_id);
       if (current === undefined) throw new ReservationNotFoundError(reservation.event_id);
-      checkVersion({ event_id: reservation.event_id, version: current }, expectedVersion);
+      checkVersion({ event_id: reservation.event_id, version: current }, options.expectedVersion);
       this.assertNoConflict(reservation);
       const stored = { ...reservation, version: current + 1 };
       this.statements.update.run(row(stored));
+      this.record(stored, 'modified', options);
       return stored;
     });
-    this.deleteTx = db.transaction((eventId: string, expectedVersion?: number): Reservation | undefined => {
+    this.deleteTx = db.transaction((eventId: string, options: WriteOptions): Reservation | undefined => {
       const current = this.statements.version.get(eventId);
       if (current === undefined) return undefined;
-      checkVersion({ event_id: eventId, version: current }, expectedVersion);
-      return parse(this.statements.delete.get(eventId));
+      checkVersion({ event_id: eventId, version: current }, options.expectedVersion);
+      const deleted = parse(this.statements.delete.get(eventId))!;
+      this.record(deleted, removalAction(options.by ?? deleted.creator_id), options);
+      return deleted;
+    });
+    this.projectTx = db.transaction((eventId: string, projectId: string, lastModified: string, by?: string): Reservation | undefined => {
+      const updated = parse(this.statements.setProject.get(projectId, lastModified, eventId));
+      if (updated) this.record(updated, projectAction(projectId, NO_PROJECT), { at: lastModified, ...(by ? { by } : {}) });
+      return updated;
     });
   }
 
-  async createUnlessConflict(reservation: Reservation): Promise<Reservation> {
-    return this.write(() => this.createTx.immediate(reservation));
+  async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
+    return this.write(() => this.createTx.immediate(reservation, change));
   }
 
-  async replaceUnlessConflict(reservation: Reservation, expectedVersion?: number): Promise<Reservation> {
-    return this.write(() => this.replaceTx.immediate(reservation, expectedVersion));
+  async replaceUnlessConflict(reservation: Reservation, options: WriteOptions = {}): Promise<Reservation> {
+    return this.write(() => this.replaceTx.immediate(reservation, options));
   }
 
   async putImported(reservation: Reservation): Promise<void> {
     this.write(() => this.importTx.immediate(reservation));
   }
 
-  async delete(eventId: string, expectedVersion?: number): Promise<Reservation | undefined> {
-    return this.write(() => this.deleteTx.immediate(eventId, expectedVersion));
+  async delete(eventId: string, options: WriteOptions = {}): Promise<Reservation | undefined> {
+    return this.write(() => this.deleteTx.immediate(eventId, options));
+  }
+
+  async history(eventId: string): Promise<HistoryEntry[]> {
+    return this.statements.history.all(eventId).map((r) => ({
+      event_id: eventId, version: r.version, at: r.at, by: r.author, action: r.action, event: parseBody(r.body),
+    }));
+  }
+
+  /** The history row of a change; called inside the change's transaction. */
+  private record(event: Reservation, action: HistoryAction, change: Partial<Change>): void {
+    const entry = historyEntry(event, action, change);
+    this.statements.record.run({ ...entry, site: event.site, body: JSON.stringify(event) });
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {
     return parse(this.statements.get.get(eventId));
   }
 
-  async setProject(eventId: string, projectId: string, lastModified: string): Promise<Reservation | undefined> {
-    return this.write(() => parse(this.statements.setProject.get(projectId, lastModified, eventId)));
+  async setProject(eventId: string, projectId: string, lastModified: string, by?: string): Promise<Reservation | undefined> {
+    return this.write(() => this.projectTx.immediate(eventId, projectId, lastModified, by));
   }
 
   async findOverlapping(site: string, window: Interval, limit?: number): Promise<ReservationList> {

@@ -1,7 +1,13 @@
+import type { Change, HistoryEntry } from '../../domain/history.js';
 import type { Interval } from '../../domain/interval.js';
 import type { Reservation } from '../../domain/reservation.js';
 import type { ReservationList } from '../reservation-list.js';
 import { token } from '../token.js';
+
+/** A write's precondition, and who made the change when (see ReservationStore). */
+export interface WriteOptions extends Partial<Change> {
+  readonly expectedVersion?: number;
+}
 
 /**
  * Where reservations live. Every implementation applies the domain's conflict rule inside one
@@ -12,7 +18,9 @@ export interface ReservationStore {
    * Every write sets the stored event's `version` in the same atomic step: 1 on create, one more
    * than the stored one on every change, whatever `version` the argument carries. A write given an
    * `expectedVersion` changes nothing, and throws VersionMismatchError, when the stored version is
-   * another one.
+   * another one. Every write also appends its history entry (see history()) in that same step; the
+   * `change` says who made it and when (by default, for tools and tests: the event's creator, at its
+   * last_modified).
    */
 
   /**
@@ -20,14 +28,14 @@ export interface ReservationStore {
    * ReservationExistsError when the event_id is taken, ReservationConflictError (naming the
    * conflicting ids) when it overlaps, at its site, an event of a different creator.
    */
-  createUnlessConflict(reservation: Reservation): Promise<Reservation>;
+  createUnlessConflict(reservation: Reservation, change?: Partial<Change>): Promise<Reservation>;
 
   /**
    * Replaces the stored reservation with the same event_id, in one atomic step, unless the new
    * times conflict (the event itself is ignored); returns it as stored. Throws
    * ReservationNotFoundError when it is gone.
    */
-  replaceUnlessConflict(reservation: Reservation, expectedVersion?: number): Promise<Reservation>;
+  replaceUnlessConflict(reservation: Reservation, options?: WriteOptions): Promise<Reservation>;
 
   /**
    * Creates or replaces an event imported from the LCO scheduler, without the conflict check: LCO's
@@ -36,12 +44,15 @@ export interface ReservationStore {
   putImported(reservation: Reservation): Promise<void>;
 
   /** Deletes and returns the reservation, or undefined when there is none. */
-  delete(eventId: string, expectedVersion?: number): Promise<Reservation | undefined>;
+  delete(eventId: string, options?: WriteOptions): Promise<Reservation | undefined>;
 
   get(eventId: string): Promise<Reservation | undefined>;
 
   /** Sets project_id (times do not move, so no conflict check); undefined when the event is gone. */
-  setProject(eventId: string, projectId: string, lastModified: string): Promise<Reservation | undefined>;
+  setProject(eventId: string, projectId: string, lastModified: string, by?: string): Promise<Reservation | undefined>;
+
+  /** The event's history entries, oldest first; [] for an id never stored. */
+  history(eventId: string): Promise<HistoryEntry[]>;
 
   /*
    * The queries below answer at most `limit` reservations (all when it is absent): the first ones in

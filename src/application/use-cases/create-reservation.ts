@@ -1,4 +1,4 @@
-import { assertMayUseOrigin, ownerOfNewEvent, type Actor } from '../../domain/actor.js';
+import { assertMayUseOrigin, authorOf, ownerOfNewEvent, type Actor } from '../../domain/actor.js';
 import { ReservationExistsError } from '../../domain/errors.js';
 import {
   buildReservation, contentFingerprint, LIMITS, optionalString, REQUIRED_EVENT_KEYS, requireKeys, type RawRecord, type Reservation,
@@ -35,7 +35,7 @@ export class CreateReservation {
     );
     assertMayUseOrigin(actor, reservation.origin);
     try {
-      return await this.store.createUnlessConflict(reservation);
+      return await this.store.createUnlessConflict(reservation, { by: authorOf(actor), at: reservation.last_modified });
     } catch (error) {
       if (!(error instanceof ReservationExistsError)) throw error;
       // The retry of a create whose answer was lost: the same creator sent the same event again.

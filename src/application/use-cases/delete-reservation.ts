@@ -1,6 +1,8 @@
-import { assertMayManage, type Actor } from '../../domain/actor.js';
+import { assertMayManage, authorOf, type Actor } from '../../domain/actor.js';
 import { ReservationNotFoundError } from '../../domain/errors.js';
 import type { Reservation } from '../../domain/reservation.js';
+import { utcTimeFromMillis } from '../../domain/time.js';
+import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 
 export interface DeleteReservationInput {
@@ -12,13 +14,17 @@ export interface DeleteReservationInput {
 
 /** POST /delete: owner-or-admin; returns the deleted event. */
 export class DeleteReservation {
-  constructor(private readonly store: ReservationStore) {}
+  constructor(
+    private readonly store: ReservationStore,
+    private readonly clock: Clock,
+  ) {}
 
   async execute({ actor, eventId, expectedVersion }: DeleteReservationInput): Promise<Reservation> {
     const current = await this.store.get(eventId);
     if (!current) throw new ReservationNotFoundError(eventId);
     assertMayManage(actor, current);
-    const deleted = await this.store.delete(eventId, expectedVersion);
+    const change = { by: authorOf(actor), at: utcTimeFromMillis(this.clock.now()) };
+    const deleted = await this.store.delete(eventId, { ...change, ...(expectedVersion === undefined ? {} : { expectedVersion }) });
     if (!deleted) throw new ReservationNotFoundError(eventId);
     return deleted;
   }

@@ -1,5 +1,6 @@
 import { findConflicts } from '../../domain/conflicts.js';
 import { UnknownSubsiteError } from '../../domain/errors.js';
+import { LCO_IMPORT } from '../../domain/history.js';
 import { findSubsite, IMPORTED_STATES, subsitesOf, type LcoObservation, type Subsite } from '../../domain/lco.js';
 import { importObservations, planSync } from '../../domain/lco-import.js';
 import { isLcoOrigin, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
@@ -190,7 +191,7 @@ export class ImportSchedules {
       }
     }
     for (const gone of plan.remove) {
-      await this.store.delete(gone.event_id);
+      await this.store.delete(gone.event_id, { by: LCO_IMPORT, at: utcTimeFromMillis(this.clock.now()) });
       report.writes += 1;
       report.removed.push(gone.event_id);
       if (gone.project_id !== NO_PROJECT && !stillWanted.has(gone.project_id)) orphans.push(gone.project_id);

@@ -1,6 +1,7 @@
 import { AddProjectToReservations } from './add-project-to-reservations.js';
 import { CreateReservation } from './create-reservation.js';
 import { DeleteReservation } from './delete-reservation.js';
+import { GetEventHistory } from './get-event-history.js';
 import { DoesConflictingReservationExist } from './does-conflicting-reservation-exist.js';
 import { ImportSchedules } from './import-schedules.js';
 import { IsUserScheduled } from './is-user-scheduled.js';
@@ -20,6 +21,7 @@ export const USE_CASES = {
   createReservation: CreateReservation,
   modifyReservation: ModifyReservation,
   deleteReservation: DeleteReservation,
+  eventHistory: GetEventHistory,
   addProject: AddProjectToReservations,
   removeProject: RemoveProjectFromReservations,
   listSiteReservations: ListSiteReservations,

@@ -1,4 +1,4 @@
-import { assertMayManage, assertMayUseOrigin, type Actor } from '../../domain/actor.js';
+import { assertMayManage, assertMayUseOrigin, authorOf, type Actor } from '../../domain/actor.js';
 import { ReservationNotFoundError } from '../../domain/errors.js';
 import {
   buildReservation, LIMITS, optionalString, requireKeys, type RawRecord, type Reservation, type ReservationRules,
@@ -48,6 +48,8 @@ export class ModifyReservation {
       this.rules,
     );
     if (next.origin.toUpperCase() !== current.origin.toUpperCase()) assertMayUseOrigin(actor, next.origin);
-    return this.store.replaceUnlessConflict(next, expectedVersion);
+    return this.store.replaceUnlessConflict(next, {
+      by: authorOf(actor), at: next.last_modified, ...(expectedVersion === undefined ? {} : { expectedVersion }),
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { assertMayLinkProject, type Actor } from '../../domain/actor.js';
+import { assertMayLinkProject, authorOf, type Actor } from '../../domain/actor.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
@@ -26,7 +26,7 @@ export async function setProjectOnEvents(
   const lastModified = utcTimeFromMillis(clock.now());
   const report: ProjectLinkReport = { updated: [], missing: [] };
   for (const [index, id] of ids.entries()) {
-    const updated = current[index] ? await store.setProject(id, projectId, lastModified) : undefined;
+    const updated = current[index] ? await store.setProject(id, projectId, lastModified, authorOf(actor)) : undefined;
     (updated ? report.updated : report.missing).push(id);
   }
   return report;
