@@ -46,6 +46,7 @@ const USE_CASE_DEPENDENCIES: { readonly [K in UseCaseName]: Dependencies<(typeof
   modifyReservation: [ReservationStoreToken, ClockToken, ReservationRulesToken],
   deleteReservation: [ReservationStoreToken, ClockToken],
   eventHistory: [ReservationStoreToken],
+  restoreEvent: [ReservationStoreToken, ClockToken],
   addProject: [ReservationStoreToken, ClockToken],
   removeProject: [ReservationStoreToken, ClockToken],
   listSiteReservations: [ReservationStoreToken, ProjectsGatewayToken, ListLimitsToken],

@@ -178,6 +178,23 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       ]);
     });
 
+    it('a restore recreates a deleted event at the version it is given, under the conflict rule, and records it as restored', async () => {
+      const event = aReservation({ event_id: 'phoenix' });
+      await store.createUnlessConflict(event);
+      await store.replaceUnlessConflict({ ...event, title: 'second' });
+      await store.delete('phoenix');
+      const blocker = aReservation({ event_id: 'in-the-way', creator_id: 'bob' });
+      await store.createUnlessConflict(blocker);
+      await expect(store.restoreUnlessConflict({ ...event, title: 'second' }, 3)).rejects.toBeInstanceOf(ReservationConflictError);
+      await store.delete('in-the-way');
+      expect(await store.restoreUnlessConflict({ ...event, title: 'second' }, 3, { by: 'google-oauth2|alice', at: '2025-06-09T00:00:00Z' }))
+        .toEqual({ ...event, title: 'second', version: 3 });
+      expect(await store.get('phoenix')).toEqual({ ...event, title: 'second', version: 3 });
+      await expect(store.restoreUnlessConflict(event, 4)).rejects.toBeInstanceOf(ReservationExistsError);
+      expect((await store.history('phoenix')).map((h) => [h.version, h.action])).toEqual([[1, 'created'], [2, 'modified'], [2, 'deleted'], [3, 'restored']]);
+      expect((await store.replaceUnlessConflict({ ...event, title: 'after' })).version).toBe(4);
+    });
+
     it('a refused write (a conflict, a failed precondition, a taken id) appends nothing', async () => {
       const event = aReservation({ event_id: 'quiet' });
       await store.createUnlessConflict(event);

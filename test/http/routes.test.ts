@@ -399,6 +399,25 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
       expect((await api.post('/event-history', { event_id: event.event_id }, admin)).status).toBe(200);
     });
 
+    it('/restore-event brings a deleted event back as a new version, refusing what is in the way now, another user, and a live event', async () => {
+      const event = await book(alice, { title: 'first' });
+      expect((await api.post('/modifyevent', { originalEvent: { event_id: event.event_id }, modifiedEvent: { title: 'second' } }, alice)).status).toBe(200);
+      expect((await api.post('/restore-event', { event_id: event.event_id }, alice)).status).toBe(409); // it is not deleted
+      expect((await api.post('/delete', { event_id: event.event_id }, alice)).status).toBe(200);
+      const blocker = await api.post('/newevent', aNewEventBody({ start: event.start, end: event.end, event_id: `${String(event.event_id)}-b` }), bob);
+      expect(blocker.status).toBe(200);
+      const blocked = await api.post('/restore-event', { event_id: event.event_id }, alice);
+      expect([blocked.status, blocked.text]).toEqual([409, expect.stringContaining(`${String(event.event_id)}-b`)]);
+      expect((await api.post('/delete', { event_id: `${String(event.event_id)}-b` }, bob)).status).toBe(200);
+      expect((await api.post('/restore-event', { event_id: event.event_id }, bob)).status).toBe(403);
+      const restored = await api.post('/restore-event', { event_id: event.event_id, version: 1 }, alice);
+      expect([restored.status, restored.headers.get('etag')]).toEqual([200, '"3"']);
+      expect(restored.json()).toMatchObject({ event_id: event.event_id, title: 'first', version: 3, creator_id: 'google-oauth2|alice' });
+      const history = (await api.post('/event-history', { event_id: event.event_id }, alice)).json() as Array<{ action: string; version: number }>;
+      expect(history.map((h) => [h.version, h.action])).toEqual([[1, 'created'], [2, 'modified'], [2, 'deleted'], [3, 'restored']]);
+      expect((await api.post('/restore-event', { event_id: 'never-booked-here' }, alice)).status).toBe(404);
+    });
+
     it('401 without a token, 403 for another user, 404 for an id never booked', async () => {
       const event = await book(alice);
       expect((await api.post('/event-history', { event_id: event.event_id })).status).toBe(401);

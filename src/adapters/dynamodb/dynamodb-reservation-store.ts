@@ -55,13 +55,21 @@ export class DynamoDbReservationStore implements ReservationStore {
   }
 
   async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
-    const stored = { ...reservation, version: 1 };
+    return this.create({ ...reservation, version: 1 }, 'created', change);
+  }
+
+  async restoreUnlessConflict(reservation: Reservation, version: number, change: Partial<Change> = {}): Promise<Reservation> {
+    return this.create({ ...reservation, version }, 'restored', change);
+  }
+
+  private async create(stored: Reservation, action: HistoryAction, change: Partial<Change>): Promise<Reservation> {
+    const reservation = stored;
     await this.retrying(async () => {
       if (await this.getItem(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
       const guards = await this.guards(reservation.site, guardDays(reservation.start, reservation.end));
       if (guards.some((g) => g.intervals.some(([id]) => id === reservation.event_id))) throw new ReservationExistsError(reservation.event_id);
       assertNoConflict(reservation, guards);
-      await this.transact([...this.replacement(undefined, stored, { fresh: guards, stale: [] }), this.historyPut(stored, 'created', change)]);
+      await this.transact([...this.replacement(undefined, stored, { fresh: guards, stale: [] }), this.historyPut(stored, action, change)]);
     });
     return stored;
   }

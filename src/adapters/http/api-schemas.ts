@@ -112,6 +112,10 @@ const eventRefs = z.array(eventRef).max(1000).meta({ description: 'Event ids, or
 export const EventHistoryRequest = named('EventHistoryRequest', 'The event whose history to read.',
   z.looseObject({ event_id: eventId }).meta({ examples: [{ event_id: FRONTEND_EVENT.event_id }] }));
 
+export const RestoreEventRequest = named('RestoreEventRequest', 'The deleted event to bring back, and which of its versions (default: the last).',
+  z.looseObject({ event_id: eventId, version: precondition.meta({ description: 'The version to restore (default: the one it had when deleted).' }) })
+    .meta({ examples: [{ event_id: FRONTEND_EVENT.event_id }] }));
+
 export const AddProjectRequest = named('AddProjectRequest', 'Links the listed events to a project.',
   z.looseObject({ project_id: z.string({ error: EXPECTED_STRING }).max(LIMITS.project_id), events: eventRefs }).meta({
     examples: [{ project_id: 'M51 mosaic#2025-06-01T17:02:11Z', events: [{ event_id: FRONTEND_EVENT.event_id, start: FRONTEND_EVENT.start }] }],

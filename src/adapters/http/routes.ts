@@ -9,7 +9,7 @@ import type { Actor } from '../../domain/actor.js';
 import { JsonText } from '../../application/json-text.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import {
-  AddProjectRequest, YesNo, DeleteEventRequest, EventHistoryRequest, HistoryList, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
+  AddProjectRequest, YesNo, DeleteEventRequest, EventHistoryRequest, HistoryList, RestoreEventRequest, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
   NewEventRequest, ProjectLinkAnswer, RemoveProjectRequest, SchedulerObservationList, SiteEventList, SiteEventsRequest,
   SiteTimeRequest, SiteWindowRequest, UserEventsRequest, UserSiteTimeRequest,
 } from './api-schemas.js';
@@ -162,6 +162,12 @@ export function buildRoutes(u: UseCases): Route[] {
       description: 'Every change of the event, oldest first: its version, when, who and what, and the event as it stood after it ' +
         '(before it, for a delete). To the owner or an admin; 404 for an id never booked.',
     }, async ({ event_id }, { actor }) => u.eventHistory.execute({ actor, eventId: event_id })),
+    withEtag(change('/restore-event', 'user', {
+      tag: 'Reservations', summary: 'Bring back a deleted reservation', request: RestoreEventRequest, response: Event, errors: [403, 404, 409],
+      description: 'Recreates a deleted event as it stood at a version (default: when deleted), under the conflict rule like any ' +
+        'booking (409 naming what is in the way now, or when the event exists), as a new version. To the owner or an admin.',
+    }, async ({ event_id, version }, { actor }) => u.restoreEvent.execute({ actor, eventId: event_id, ...(version === undefined ? {} : { version }) })),
+    (answer) => (answer as { version?: number }).version),
     change('/add-projects-to-events', 'link', {
       tag: 'Projects', summary: 'Link events to a project', request: AddProjectRequest, response: ProjectLinkAnswer, errors: [403], description: LINK,
     }, async ({ project_id, events }, { actor }) => u.addProject.execute({ actor, projectId: project_id, eventIds: events.map(refId) })),

@@ -18,9 +18,17 @@ export class InMemoryReservationStore implements ReservationStore {
   private readonly entries = new Map<string, HistoryEntry[]>();
 
   async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
+    return this.create({ ...reservation, version: 1 }, 'created', change);
+  }
+
+  async restoreUnlessConflict(reservation: Reservation, version: number, change: Partial<Change> = {}): Promise<Reservation> {
+    return this.create({ ...reservation, version }, 'restored', change);
+  }
+
+  private create(reservation: Reservation, action: HistoryAction, change: Partial<Change>): Reservation {
     if (this.events.has(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
     this.assertNoConflict(reservation);
-    return this.store({ ...reservation, version: 1 }, 'created', change);
+    return this.store(reservation, action, change);
   }
 
   async replaceUnlessConflict(reservation: Reservation, options: WriteOptions = {}): Promise<Reservation> {

@@ -89,13 +89,12 @@ export class SqliteReservationStore implements ReservationStore {
     };
 
     // The version is read and written inside the same BEGIN IMMEDIATE transaction as the change.
-    this.createTx = db.transaction((reservation: Reservation, change: Partial<Change>): Reservation => {
+    this.createTx = db.transaction((reservation: Reservation, action: HistoryAction, change: Partial<Change>): Reservation => {
       if (this.statements.exists.get(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
       this.assertNoConflict(reservation);
-      const stored = { ...reservation, version: 1 };
-      this.statements.insert.run(row(stored));
-      this.record(stored, 'created', change);
-      return stored;
+      this.statements.insert.run(row(reservation));
+      this.record(reservation, action, change);
+      return reservation;
     });
     this.importTx = db.transaction((reservation: Reservation) => {
       const current = this.statements.version.get(reservation.event_id);
@@ -130,7 +129,11 @@ export class SqliteReservationStore implements ReservationStore {
   }
 
   async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.write(() => this.createTx.immediate(reservation, change));
+    return this.write(() => this.createTx.immediate({ ...reservation, version: 1 }, 'created', change));
+  }
+
+  async restoreUnlessConflict(reservation: Reservation, version: number, change: Partial<Change> = {}): Promise<Reservation> {
+    return this.write(() => this.createTx.immediate({ ...reservation, version }, 'restored', change));
   }
 
   async replaceUnlessConflict(reservation: Reservation, options: WriteOptions = {}): Promise<Reservation> {

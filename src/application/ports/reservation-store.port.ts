@@ -31,6 +31,12 @@ export interface ReservationStore {
   createUnlessConflict(reservation: Reservation, change?: Partial<Change>): Promise<Reservation>;
 
   /**
+   * Recreates a deleted event, as `version` (one past its history's last), under the same rules as
+   * createUnlessConflict; its history entry is `restored`.
+   */
+  restoreUnlessConflict(reservation: Reservation, version: number, change?: Partial<Change>): Promise<Reservation>;
+
+  /**
    * Replaces the stored reservation with the same event_id, in one atomic step, unless the new
    * times conflict (the event itself is ignored); returns it as stored. Throws
    * ReservationNotFoundError when it is gone.

@@ -2,6 +2,7 @@ import { AddProjectToReservations } from './add-project-to-reservations.js';
 import { CreateReservation } from './create-reservation.js';
 import { DeleteReservation } from './delete-reservation.js';
 import { GetEventHistory } from './get-event-history.js';
+import { RestoreEvent } from './restore-event.js';
 import { DoesConflictingReservationExist } from './does-conflicting-reservation-exist.js';
 import { ImportSchedules } from './import-schedules.js';
 import { IsUserScheduled } from './is-user-scheduled.js';
@@ -22,6 +23,7 @@ export const USE_CASES = {
   modifyReservation: ModifyReservation,
   deleteReservation: DeleteReservation,
   eventHistory: GetEventHistory,
+  restoreEvent: RestoreEvent,
   addProject: AddProjectToReservations,
   removeProject: RemoveProjectFromReservations,
   listSiteReservations: ListSiteReservations,
