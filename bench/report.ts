@@ -4,12 +4,14 @@ import type { importSection } from './sections/import.js';
 import { COLD_STARTS, type lambdaSection } from './sections/lambda.js';
 import type { metricsSection } from './sections/metrics.js';
 import type { scalingSection } from './sections/scaling.js';
+import type { historySection } from './sections/history.js';
 import type { storeSection } from './sections/store.js';
 
 export interface BenchResults {
   http: Awaited<ReturnType<typeof httpSection>>;
   scaling: Awaited<ReturnType<typeof scalingSection>>;
   store: Awaited<ReturnType<typeof storeSection>>;
+  history: Awaited<ReturnType<typeof historySection>>;
   lambda: Awaited<ReturnType<typeof lambdaSection>> | undefined;
   import: Array<Awaited<ReturnType<typeof importSection>>>;
   metrics: Awaited<ReturnType<typeof metricsSection>> | undefined;
@@ -28,6 +30,8 @@ export function printTables(results: BenchResults): void {
     console.log('\n| events | /siteevents p50 | p99 | /get-event-at-time p50 | p99 |\n|---|---|---|---|---|');
     for (const s of results.scaling) console.log(`| ${s.events} | ${s.siteevents_p50} | ${s.siteevents_p99} | ${s.at_time_p50} | ${s.at_time_p99} |`);
   }
+  if (results.history.length) console.log('\n| store | creates, with / without history | modifies, with / without history |\n|---|---|---|');
+  for (const r of results.history) console.log(`| ${r.store} | ${r.creates_ratio} | ${r.modifies_ratio} |`);
   if (results.store.length) console.log('\n| store | atomic creates/s | week queries/s |\n|---|---|---|');
   for (const s of results.store) console.log(`| ${s.store} | ${s.creates_per_s} | ${s.week_queries_per_s} |`);
   for (const i of results.import) {
