@@ -10,16 +10,16 @@ import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
-import {
-  historyEntry, LCO_IMPORT, projectAction, removalAction, type Change, type HistoryAction, type HistoryEntry,
-} from '../../domain/history.js';
+import { LCO_IMPORT, projectAction, removalAction, type Change, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
 import { checkVersion, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
 import { reservationFromStored, storedVersion } from '../../domain/stored-reservation.js';
 import {
-  guardDays, guardedBookings, guardInterval, guardPut, isGuardItem, readGuards, type Guard,
+  guardDays, guardedBookings, guardInterval, guardPut, readGuards, type Guard,
 } from './day-guards.js';
+import { getEventItem, querySorted, windowQuery } from './event-reads.js';
+import { historyPut, readHistory } from './history-items.js';
 import { Retry, withRetries } from './optimistic.js';
-import { CREATOR_END_INDEX, SITE_END_INDEX } from './tables.js';
+import { CREATOR_END_INDEX } from './tables.js';
 import { unavailableWhenTransient } from './unavailable.js';
 
 type Item = Record<string, unknown>;
@@ -69,7 +69,7 @@ export class DynamoDbReservationStore implements ReservationStore {
       const guards = await this.guards(reservation.site, guardDays(reservation.start, reservation.end));
       if (guards.some((g) => g.intervals.some(([id]) => id === reservation.event_id))) throw new ReservationExistsError(reservation.event_id);
       assertNoConflict(reservation, guards);
-      await this.transact([...this.replacement(undefined, stored, { fresh: guards, stale: [] }), this.historyPut(stored, action, change)]);
+      await this.transact([...this.replacement(undefined, stored, { fresh: guards, stale: [] }), historyPut(this.table, stored, action, change)]);
     });
     return stored;
   }
@@ -83,7 +83,7 @@ export class DynamoDbReservationStore implements ReservationStore {
       const stored = { ...reservation, version: version + 1 };
       const guards = await this.guardsForMove(current, stored);
       assertNoConflict(stored, guards.fresh);
-      await this.transact([...this.replacement(current, stored, guards), this.historyPut(stored, 'modified', options)]);
+      await this.transact([...this.replacement(current, stored, guards), historyPut(this.table, stored, 'modified', options)]);
       return stored;
     });
   }
@@ -96,7 +96,7 @@ export class DynamoDbReservationStore implements ReservationStore {
       // so users' bookings over it are refused.
       await this.transact([
         ...this.replacement(current, stored, await this.guardsForMove(current, stored)),
-        this.historyPut(stored, current ? 'import-updated' : 'imported', { by: LCO_IMPORT }),
+        historyPut(this.table, stored, current ? 'import-updated' : 'imported', { by: LCO_IMPORT }),
       ]);
     });
   }
@@ -111,49 +111,14 @@ export class DynamoDbReservationStore implements ReservationStore {
       await this.transact([
         ...this.guardWrites(guards, eventId),
         { Delete: { TableName: this.table, Key: { event_id: eventId, start: current.start }, ...unchangedSinceRead(current) } },
-        this.historyPut(stored, removalAction(options.by ?? stored.creator_id), options),
+        historyPut(this.table, stored, removalAction(options.by ?? stored.creator_id), options),
       ]);
       return stored;
     });
   }
 
   async history(eventId: string): Promise<HistoryEntry[]> {
-    const entries: HistoryEntry[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(new QueryCommand({
-        TableName: this.table, KeyConditionExpression: 'event_id = :h', ExpressionAttributeValues: { ':h': historyKey(eventId) },
-        ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }));
-      for (const item of page.Items ?? []) {
-        entries.push({
-          event_id: eventId, version: Number(item.version), at: String(item.at), by: String(item.by),
-          action: item.action as HistoryAction, event: JSON.parse(String(item.body)) as Reservation,
-        });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return entries;
-  }
-
-  /**
-   * The history item of a change, written in the change's own transaction. It lives in the event
-   * table under its own partition (`history#<event_id>`, sorted by version) and carries no site, end
-   * or creator_id attribute, so no GSI and no event query ever sees it.
-   */
-  private historyPut(event: Reservation, action: HistoryAction, change: Partial<Change>): TransactItems[number] {
-    const entry = historyEntry(event, action, change);
-    const removal = action === 'deleted' || action === 'import-removed';
-    return {
-      Put: {
-        TableName: this.table,
-        Item: {
-          event_id: historyKey(event.event_id), start: `${String(entry.version).padStart(12, '0')}#${removal ? 'z' : 'a'}`,
-          version: entry.version, at: entry.at, by: entry.by, action, body: JSON.stringify(event),
-        },
-        ConditionExpression: 'attribute_not_exists(event_id)',
-      },
-    };
+    return readHistory((command) => this.send(command), this.table, eventId);
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {
@@ -179,7 +144,7 @@ export class DynamoDbReservationStore implements ReservationStore {
             ExpressionAttributeValues: { ':p': projectId, ':m': lastModified, ':next': version, ...unchanged.ExpressionAttributeValues },
           },
         },
-        this.historyPut(updated, projectAction(projectId, NO_PROJECT), { at: lastModified, ...(by ? { by } : {}) }),
+        historyPut(this.table, updated, projectAction(projectId, NO_PROJECT), { at: lastModified, ...(by ? { by } : {}) }),
       ]);
       return updated;
     });
@@ -208,50 +173,15 @@ export class DynamoDbReservationStore implements ReservationStore {
   }
 
   private windowQuery(site: string, window: Interval): QueryCommandInput {
-    return {
-      TableName: this.table,
-      IndexName: SITE_END_INDEX,
-      KeyConditionExpression: 'site = :site AND #end > :from',
-      FilterExpression: '#start < :to',
-      ExpressionAttributeNames: { '#end': 'end', '#start': 'start' },
-      ExpressionAttributeValues: { ':site': site, ':from': window.start, ':to': window.end },
-    };
+    return windowQuery(this.table, site, window);
   }
 
-  /**
-   * The reservations a query finds that pass `keep`, ordered by start, at most `limit` of them. The
-   * index is ordered by end, not start, so the first `limit` by start are only known once every
-   * page is read; but once more than `limit` have passed, the caller (which asks for one more than it
-   * answers) has its answer to "too many", and reading stops there.
-   */
-  private async querySorted(input: QueryCommandInput, keep: (r: Reservation) => boolean, limit?: number): Promise<Reservation[]> {
-    const kept: Reservation[] = [];
-    for await (const page of this.eventPages(input)) {
-      for (const item of page) {
-        const reservation = reservationFromStored(item);
-        if (keep(reservation)) kept.push(reservation);
-      }
-      if (limit !== undefined && kept.length > limit) break;
-    }
-    const sorted = sortByStart(kept);
-    return limit === undefined ? sorted : sorted.slice(0, limit);
+  private querySorted(input: QueryCommandInput, keep: (r: Reservation) => boolean, limit?: number): Promise<Reservation[]> {
+    return querySorted((command) => this.send(command), input, keep, limit);
   }
 
-  /** The event items (never a guard) a query finds, page by page, following LastEvaluatedKey. */
-  private async *eventPages(input: QueryCommandInput): AsyncGenerator<Item[]> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
-      yield (page.Items ?? []).filter((item) => !isGuardItem(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-  }
-
-  /** The event item with this id (read consistently from the base table), whatever its start. */
-  private async getItem(eventId: string): Promise<Item | undefined> {
-    const query = { TableName: this.table, KeyConditionExpression: 'event_id = :id', ExpressionAttributeValues: { ':id': eventId }, ConsistentRead: true };
-    for await (const [item] of this.eventPages(query)) if (item) return item;
-    return undefined;
+  private getItem(eventId: string): Promise<Item | undefined> {
+    return getEventItem((command) => this.send(command), this.table, eventId);
   }
 
   private async guards(site: string, days: readonly string[]): Promise<Guard[]> {
@@ -325,13 +255,7 @@ function unchangedSinceRead(current: Item): { ConditionExpression: string; Expre
     : { ConditionExpression: 'attribute_exists(event_id) AND attribute_not_exists(version)' };
 }
 
-const historyKey = (eventId: string): string => `history#${eventId}`;
-
 function assertNoConflict(candidate: Reservation, guards: readonly Guard[]): void {
   const conflicts = findConflicts(candidate, guardedBookings(guards));
   if (conflicts.length > 0) throw new ReservationConflictError(conflicts.map((c) => c.event_id));
-}
-
-function sortByStart(events: Reservation[]): Reservation[] {
-  return events.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0));
 }

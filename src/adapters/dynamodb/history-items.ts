@@ -1,0 +1,55 @@
+/**
+ * Event history on DynamoDB. Each entry is an item in the event table under its own partition
+ * (`history#<event_id>`, sorted by version, a removal after the change it removes), written in the
+ * change's own TransactWriteItems. It carries no site, end or creator_id attribute, so no GSI and no
+ * event query ever sees it.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { historyEntry, type Change, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
+import type { Reservation } from '../../domain/reservation.js';
+
+type Item = Record<string, unknown>;
+
+export const historyKey = (eventId: string): string => `history#${eventId}`;
+
+export const isHistoryItem = (item: Item): boolean => String(item.event_id).startsWith('history#');
+
+/** The Put of a change's history item, for the change's transaction. */
+export function historyPut(table: string, event: Reservation, action: HistoryAction, change: Partial<Change>) {
+  const entry = historyEntry(event, action, change);
+  const removal = action === 'deleted' || action === 'import-removed';
+  return {
+    Put: {
+      TableName: table,
+      Item: {
+        event_id: historyKey(event.event_id), start: `${String(entry.version).padStart(12, '0')}#${removal ? 'z' : 'a'}`,
+        version: entry.version, at: entry.at, by: entry.by, action, body: JSON.stringify(event),
+      },
+      ConditionExpression: 'attribute_not_exists(event_id)',
+    },
+  };
+}
+
+/** Every entry of an event, oldest first, read consistently page by page. */
+export async function readHistory(
+  send: (command: QueryCommand) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>,
+  table: string,
+  eventId: string,
+): Promise<HistoryEntry[]> {
+  const entries: HistoryEntry[] = [];
+  let startKey: Item | undefined;
+  do {
+    const page = await send(new QueryCommand({
+      TableName: table, KeyConditionExpression: 'event_id = :h', ExpressionAttributeValues: { ':h': historyKey(eventId) },
+      ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    }));
+    for (const item of page.Items ?? []) {
+      entries.push({
+        event_id: eventId, version: Number(item.version), at: String(item.at), by: String(item.by),
+        action: item.action as HistoryAction, event: JSON.parse(String(item.body)) as Reservation,
+      });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return entries;
+}
