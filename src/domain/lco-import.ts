@@ -171,9 +171,6 @@ export function importObservations(
   return { imported, invalid };
 }
 
-/** The fields of an imported event that matter for "did it change?" (see contentFingerprint). */
-export const eventFingerprint = contentFingerprint;
-
 export interface SyncPlan<T extends { readonly event: Reservation }> {
   readonly add: T[];
   readonly update: Array<{ next: T; previous: Reservation }>;
@@ -198,7 +195,7 @@ export function planSync<T extends { readonly event: Reservation }>(
     wanted.add(next.event.event_id);
     const previous = current.get(next.event.event_id);
     if (!previous) plan.add.push(next);
-    else if (eventFingerprint(previous) !== eventFingerprint(next.event)) plan.update.push({ next, previous });
+    else if (contentFingerprint(previous) !== contentFingerprint(next.event)) plan.update.push({ next, previous });
     else plan.unchanged.push(previous);
   }
   for (const [id, event] of current) if (!wanted.has(id)) plan.remove.push(event);
