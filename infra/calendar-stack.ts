@@ -37,7 +37,7 @@ export interface CalendarStackProps extends cdk.StackProps {
  * this list to the OpenAPI document, so an operation added there and forgotten here fails.
  */
 export const API_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path: string }> = [
-  ...['/newevent', '/modifyevent', '/delete', '/event-history', '/restore-event', '/add-projects-to-events', '/remove-project-from-events', '/siteevents',
+  ...['/newevent', '/modifyevent', '/delete', '/event-history', '/restore-event', '/changes', '/add-projects-to-events', '/remove-project-from-events', '/siteevents',
     '/user-events-ending-after-time', '/get-event-at-time', '/is-user-scheduled', '/does-conflicting-event-exist',
     '/scheduler-observations'].map((path) => ({ method: 'POST' as const, path })),
   { method: 'GET', path: '/import-schedules' },

@@ -15,6 +15,13 @@ export interface ImportSettings {
 
 export const ImportSettingsToken = token<ImportSettings>('ImportSettings');
 
+/** How long the history of a deleted event, and the change feed's entries about it, are kept. */
+export interface HistorySettings {
+  readonly retentionDays: number;
+}
+
+export const HistorySettingsToken = token<HistorySettings>('HistorySettings');
+
 /** What one list answer may cover: the longest window, and the most events (CONTRACT.md's lists). */
 export interface ListLimits {
   readonly maxWindowSeconds: number;

@@ -72,6 +72,8 @@ export interface AppConfig {
   readonly listMaxWindowDays: number;
   /** The most events one list answer may hold. */
   readonly listMaxEvents: number;
+  /** How long the history (and change-feed entries) of a deleted event are kept, and a feed cursor is good for. */
+  readonly historyRetentionDays: number;
   /** Where the service keys come from: SERVICE_API_KEYS, or an SSM SecureString parameter. */
   readonly serviceApiKeysSource: 'env' | 'ssm';
   /** The SSM parameter holding the comma-separated service keys (source ssm). */
@@ -149,6 +151,7 @@ const schema = z.object({
   JWKS_REFETCH_COOLDOWN_SECONDS: optional(integer(1, 3600)),
   LIST_MAX_WINDOW_DAYS: optional(integer(1, 3660)),
   LIST_MAX_EVENTS: optional(integer(1, 100_000)),
+  HISTORY_RETENTION_DAYS: optional(integer(1, 36_500)),
   SERVICE_API_KEYS_SOURCE: optional(z.enum(['env', 'ssm'], { error: 'must be env or ssm' })),
   SERVICE_API_KEYS_PARAMETER: optional(z.string().regex(/^\/[A-Za-z0-9_.\/-]{1,1000}$/, 'must be an SSM parameter name starting with /')),
 });
@@ -253,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwksRefetchCooldownSeconds: e.JWKS_REFETCH_COOLDOWN_SECONDS ?? 30,
     listMaxWindowDays: e.LIST_MAX_WINDOW_DAYS ?? 62,
     listMaxEvents: e.LIST_MAX_EVENTS ?? 2000,
+    historyRetentionDays: e.HISTORY_RETENTION_DAYS ?? 400,
     serviceApiKeysSource,
     serviceApiKeysParameter: e.SERVICE_API_KEYS_PARAMETER ?? `/photonranch-calendar/${stage}/service-api-keys`,
   };

@@ -14,7 +14,7 @@ import { ReservationStoreToken } from '../application/ports/reservation-store.po
 import { ScheduleTrackingStoreToken } from '../application/ports/schedule-tracking-store.port.js';
 import { SiteProxySecretsToken } from '../application/ports/site-proxy-secrets.port.js';
 import { TokenKeysToken, type TokenKeys } from '../application/ports/token-keys.port.js';
-import { ImportSettingsToken, ListLimitsToken, ReservationRulesToken } from '../application/settings.js';
+import { HistorySettingsToken, ImportSettingsToken, ListLimitsToken, ReservationRulesToken } from '../application/settings.js';
 import { MetricsToken, NO_METRICS, type Metrics } from '../application/ports/metrics.port.js';
 import { PrometheusMetrics } from '../adapters/http/prometheus-metrics.js';
 import { token, type Token } from '../application/token.js';
@@ -47,6 +47,8 @@ const USE_CASE_DEPENDENCIES: { readonly [K in UseCaseName]: Dependencies<(typeof
   deleteReservation: [ReservationStoreToken, ClockToken],
   eventHistory: [ReservationStoreToken],
   restoreEvent: [ReservationStoreToken, ClockToken],
+  listChanges: [ReservationStoreToken, ClockToken, HistorySettingsToken],
+  purgeHistory: [ReservationStoreToken, ClockToken, HistorySettingsToken],
   addProject: [ReservationStoreToken, ClockToken],
   removeProject: [ReservationStoreToken, ClockToken],
   listSiteReservations: [ReservationStoreToken, ProjectsGatewayToken, ListLimitsToken],
@@ -145,6 +147,9 @@ function bindAdapters(container: Container): void {
   }), [ConfigToken]).inSingletonScope();
   container.bind(ListLimitsToken).toResolvedValue((config: AppConfig) => ({
     maxWindowSeconds: config.listMaxWindowDays * 86_400, maxEvents: config.listMaxEvents,
+  }), [ConfigToken]).inSingletonScope();
+  container.bind(HistorySettingsToken).toResolvedValue((config: AppConfig) => ({
+    retentionDays: config.historyRetentionDays,
   }), [ConfigToken]).inSingletonScope();
   container.bind(ImportSettingsToken).toResolvedValue((config: AppConfig) => ({
     sites: config.lcoSites, windowDays: config.importWindowDays, fullRefreshSeconds: config.importFullRefreshSeconds,

@@ -25,11 +25,21 @@ async function coldStart(): Promise<ApiGatewayHandler> {
   return apiGatewayHandler(createHttpApp(await container()));
 }
 
-/** The scheduled LCO import (an EventBridge rule every 5 minutes): imports every subsite. */
+/**
+ * The scheduled LCO import (an EventBridge rule every 5 minutes): imports every subsite, then runs
+ * the history retention purge, which costs one query when nothing has expired. A failed purge is
+ * logged and does not fail the import.
+ */
 export async function importSchedules(): Promise<SubsiteReport[]> {
   const app = await container();
   const reports = await app.useCases.importSchedules.execute();
   app.logger.info({ reports }, 'LCO import');
+  try {
+    const forgotten = await app.useCases.purgeHistory.execute();
+    if (forgotten > 0) app.logger.info({ purge: { forgotten } }, 'history retention purge');
+  } catch (err) {
+    app.logger.error({ err }, 'history retention purge failed');
+  }
   return reports;
 }
 

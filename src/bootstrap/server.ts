@@ -7,6 +7,7 @@ import { capConnectionsPerClient } from '../adapters/http/connection-cap.js';
 import { TokenKeysToken } from '../application/ports/token-keys.port.js';
 import type { AppConfig } from './config.js';
 import type { ImportSchedules } from '../application/use-cases/import-schedules.js';
+import type { PurgeHistory } from '../application/use-cases/purge-history.js';
 import { buildContainer, resolve } from './container.js';
 import { createLogger } from './logger.js';
 import { createHttpApp } from './http-app.js';
@@ -80,11 +81,13 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
     ? scheduleImports(app.useCases.importSchedules, config.importIntervalSeconds, logger)
     : () => Promise.resolve();
 
+  const stopPurge = schedulePurge(app.useCases.purgeHistory, PURGE_INTERVAL_SECONDS, logger);
+
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= new Promise<void>((resolve) => {
       server.close(async () => {
-        await stopImports();
+        await Promise.all([stopImports(), stopPurge()]);
         app.close();
         logger.info('calendar API stopped');
         resolve();
@@ -95,6 +98,35 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
     return stopping;
   };
   return { server, url, logger, stop };
+}
+
+/** The retention purge removes only what expired a day or more ago: once an hour is plenty. */
+const PURGE_INTERVAL_SECONDS = 3600;
+
+/**
+ * Runs the history retention purge now and every `intervalSeconds`, one run at a time. Returns a
+ * function that stops the schedule and waits for a run in progress.
+ */
+export function schedulePurge(purgeHistory: PurgeHistory, intervalSeconds: number, logger: Logger): () => Promise<void> {
+  let current: Promise<void> | undefined;
+  const run = (): void => {
+    if (current) return;
+    current = purgeHistory.execute()
+      .then((forgotten) => {
+        if (forgotten > 0) logger.info({ purge: { forgotten } }, 'history retention purge');
+      })
+      .catch((err: unknown) => logger.error({ err }, 'history retention purge failed'))
+      .finally(() => {
+        current = undefined;
+      });
+  };
+  const timer = setInterval(run, intervalSeconds * 1000);
+  timer.unref();
+  run();
+  return async () => {
+    clearInterval(timer);
+    await current;
+  };
 }
 
 /**

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'RESERVATION_EXISTS'
   | 'RESERVATION_NOT_FOUND'
   | 'VERSION_MISMATCH'
+  | 'CURSOR_EXPIRED'
   | 'NOT_RESERVATION_OWNER'
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
@@ -83,6 +84,16 @@ export class VersionMismatchError extends DomainError {
 
   constructor(readonly eventId: string, readonly expected: number, readonly current: number) {
     super(`Event ${eventId} has changed: it is at version ${current}, not ${expected}. Read it again, then retry.`);
+  }
+}
+
+/** A change-feed cursor older than the history's retention: the reader must start again without one. */
+export class CursorExpiredError extends DomainError {
+  readonly code = 'CURSOR_EXPIRED';
+
+  constructor(retentionDays: number) {
+    super(`This cursor is older than the feed keeps changes (${retentionDays} days): some changes after it may be gone. ` +
+      'Start again without "since" and follow "next".');
   }
 }
 

@@ -30,6 +30,9 @@ export interface Change {
   readonly at: string;
 }
 
+/** Whether the change took the event away (its history entry then holds it as it was before). */
+export const isRemoval = (action: HistoryAction): boolean => action === 'deleted' || action === 'import-removed';
+
 export const removalAction = (by: string): HistoryAction => (by === LCO_IMPORT ? 'import-removed' : 'deleted');
 export const projectAction = (projectId: string, noProject: string): HistoryAction =>
   (projectId === noProject ? 'project-unlinked' : 'project-linked');

@@ -15,6 +15,7 @@ import {
   ReservationConflictError, ReservationExistsError, ReservationNotFoundError, VersionMismatchError,
 } from '../../src/domain/errors.js';
 import type { Reservation } from '../../src/domain/reservation.js';
+import type { FeedEntry } from '../../src/domain/feed.js';
 import { activeAtWindow } from '../../src/domain/interval.js';
 import type { ReservationList } from '../../src/application/reservation-list.js';
 import { formatUtcTime } from '../../src/domain/time.js';
@@ -224,6 +225,95 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
     });
   });
 
+  describe('change feed and retention', () => {
+    /** Every entry of the site's feed after `after`, read `pageSize` at a time as a reader would. */
+    const readAll = async (site: string, pageSize = 2, after = 0): Promise<FeedEntry[]> => {
+      const all: FeedEntry[] = [];
+      for (let seq = after; ;) {
+        const { entries } = await store.changes(site, seq, pageSize);
+        all.push(...entries);
+        if (entries.length < pageSize) return all;
+        seq = entries.at(-1)!.seq;
+      }
+    };
+    const summary = (entries: FeedEntry[]) => entries.map((f) => [f.event_id, f.version, f.action, f.event === null ? null : f.event.title]);
+
+    it("lists every change at the site once, in commit order, with the event after it; a delete, or a move away, with no event", async () => {
+      const event = aReservation({ event_id: 'fed', last_modified: '2025-06-01T00:00:00Z' });
+      await store.createUnlessConflict(event, { by: 'google-oauth2|alice', at: '2025-06-01T00:00:00Z' });
+      await store.createUnlessConflict(aReservation({ event_id: 'elsewhere', site: 'mrc1' }));
+      await store.replaceUnlessConflict({ ...event, title: 'renamed' }, { at: '2025-06-02T00:00:00Z' });
+      await store.setProject('fed', 'M31#2025-01-01T00:00:00Z', '2025-06-03T00:00:00Z');
+      await store.putImported(aReservation({ event_id: 'lco-f', origin: 'LCO', start: '2025-06-21T03:00:00Z', end: '2025-06-21T04:00:00Z' }));
+      await store.replaceUnlessConflict({ ...event, title: 'moved', site: 'mrc1', resourceId: 'mrc1', project_id: 'M31#2025-01-01T00:00:00Z' });
+      await store.delete('lco-f', { by: 'lco-import' });
+      await store.createUnlessConflict(aReservation({ event_id: 'bob-later', creator_id: 'bob', start: '2025-06-21T03:30:00Z', end: '2025-06-21T05:00:00Z', site: 'mrc1' }));
+      await expect(store.replaceUnlessConflict({ ...event, title: 'x' }, { expectedVersion: 1 })).rejects.toBeInstanceOf(VersionMismatchError);
+
+      const saf = await readAll('saf');
+      expect(summary(saf)).toEqual([
+        ['fed', 1, 'created', 'Alice Example'],
+        ['fed', 2, 'modified', 'renamed'],
+        ['fed', 3, 'project-linked', 'renamed'],
+        ['lco-f', 1, 'imported', 'Alice Example'],
+        ['fed', 4, 'modified', null],
+        ['lco-f', 1, 'import-removed', null],
+      ]);
+      expect(saf[0]).toMatchObject({ at: '2025-06-01T00:00:00Z', event: { ...event, version: 1 } });
+      expect(saf.map((f) => f.seq)).toEqual([...saf.map((f) => f.seq)].sort((a, b) => a - b));
+      expect(new Set(saf.map((f) => f.seq)).size).toBe(saf.length);
+      expect(summary(await readAll('mrc1', 1))).toEqual([
+        ['elsewhere', 1, 'created', 'Alice Example'],
+        ['fed', 4, 'modified', 'moved'],
+        ['bob-later', 1, 'created', 'Alice Example'],
+      ]);
+      // Any page size, and going on from any entry, gives the same sequence.
+      expect(await readAll('saf', 100)).toEqual(saf);
+      expect(await readAll('saf', 3, saf[2]!.seq)).toEqual(saf.slice(3));
+      expect((await store.changes('saf', saf.at(-1)!.seq, 10)).entries).toEqual([]);
+      expect(await store.changes('nowhere', 0, 10)).toEqual({ entries: [], purgedThrough: 0 });
+    });
+
+    it('the purge forgets events deleted before the horizon (history and feed), raising the purged seq first; live, restored and recent ones stay', async () => {
+      const at = (day: string) => ({ at: `2025-${day}T00:00:00Z` });
+      const old = aReservation({ event_id: 'old' });
+      await store.createUnlessConflict(old, at('01-01'));
+      await store.delete('old', at('01-02'));
+      const wanderer = aReservation({ event_id: 'wanderer', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' });
+      await store.createUnlessConflict(wanderer, at('01-03'));
+      await store.replaceUnlessConflict({ ...wanderer, site: 'mrc1', resourceId: 'mrc1' }, at('01-04'));
+      await store.delete('wanderer', at('01-05'));
+      const phoenix = aReservation({ event_id: 'phoenix', start: '2025-06-20T07:00:00Z', end: '2025-06-20T08:00:00Z' });
+      await store.createUnlessConflict(phoenix, at('01-06'));
+      await store.delete('phoenix', at('01-07'));
+      await store.restoreUnlessConflict(phoenix, 2, at('01-08'));
+      const recent = aReservation({ event_id: 'recent', start: '2025-06-20T09:00:00Z', end: '2025-06-20T10:00:00Z' });
+      await store.createUnlessConflict(recent, at('01-09'));
+      await store.delete('recent', at('05-01'));
+      const live = aReservation({ event_id: 'live', start: '2025-06-20T11:00:00Z', end: '2025-06-20T12:00:00Z' });
+      await store.createUnlessConflict(live, at('01-10'));
+      const before = { saf: await readAll('saf'), mrc1: await readAll('mrc1') };
+      const seqOf = (site: 'saf' | 'mrc1', id: string) => Math.max(...before[site].filter((f) => f.event_id === id).map((f) => f.seq));
+
+      expect(await store.purgeHistory('2025-03-01T00:00:00Z')).toBe(2);
+      expect(await store.history('old')).toEqual([]);
+      expect(await store.history('wanderer')).toEqual([]);
+      expect((await store.history('phoenix')).map((h) => h.action)).toEqual(['created', 'deleted', 'restored']);
+      expect((await store.history('recent')).map((h) => h.action)).toEqual(['created', 'deleted']);
+      expect((await store.history('live')).map((h) => h.action)).toEqual(['created']);
+      const gone = new Set(['old', 'wanderer']);
+      expect(await readAll('saf')).toEqual(before.saf.filter((f) => !gone.has(f.event_id)));
+      expect(await readAll('mrc1')).toEqual(before.mrc1.filter((f) => !gone.has(f.event_id)));
+      expect((await store.changes('saf', 0, 1)).purgedThrough).toBe(Math.max(seqOf('saf', 'old'), seqOf('saf', 'wanderer')));
+      expect((await store.changes('mrc1', 0, 1)).purgedThrough).toBe(seqOf('mrc1', 'wanderer'));
+      // Idempotent, and a later horizon takes the recent one too.
+      expect(await store.purgeHistory('2025-03-01T00:00:00Z')).toBe(0);
+      expect(await store.purgeHistory('2025-06-01T00:00:00Z')).toBe(1);
+      expect(await store.history('recent')).toEqual([]);
+      expect((await store.changes('saf', 0, 1)).purgedThrough).toBe(seqOf('saf', 'recent'));
+    });
+  });
+
   describe('replaceUnlessConflict', () => {
     it('replaces the stored version, moving its times', async () => {
       const event = aReservation();
@@ -402,7 +492,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
     });
   });
 
-  it('agrees with a brute-force model over random create/modify/delete sequences, conditional ones and versions included', async () => {
+  it('agrees with a brute-force model over random create/modify/delete/restore sequences, conditional ones, versions, history and feeds included', async () => {
     const base = Date.parse('2025-06-20T00:00:00Z') / 1000;
     const slot = fc.record({
       creator: fc.constantFrom('alice', 'bob', 'carol'),
@@ -416,6 +506,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       fc.record({ kind: fc.constant('create' as const), slot }),
       fc.record({ kind: fc.constant('modify' as const), pick: fc.nat(), slot, offset: precondition }),
       fc.record({ kind: fc.constant('delete' as const), pick: fc.nat(), offset: precondition }),
+      fc.record({ kind: fc.constant('restore' as const), pick: fc.nat() }),
     );
     const mismatch = (err: unknown): false => {
       if (err instanceof VersionMismatchError) return false;
@@ -432,6 +523,20 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
             [...model.entries()].every(
               ([otherId, o]) => otherId === id || o.site !== c.site || o.creator === c.creator || !(c.s < o.e && o.s < c.e),
             );
+          type Slot = { creator: string; site: string; s: number; e: number; version: number };
+          const eventOf = (id: string, c: Slot) => aReservation({
+            event_id: id, creator_id: c.creator, site: c.site, resourceId: c.site, start: formatUtcTime(c.s), end: formatUtcTime(c.e),
+          });
+          // What the history of each event, and the feed of each site, must hold: [id, version, action, site?].
+          const history = new Map<string, [number, string][]>();
+          const feeds: Record<string, [string, number, string, string | null][]> = { saf: [], mrc1: [] };
+          const deleted = new Map<string, Slot>();
+          const record = (id: string, c: Slot, action: string, previousSite?: string): void => {
+            history.set(id, [...(history.get(id) ?? []), [c.version, action]]);
+            const removal = action === 'deleted';
+            feeds[c.site]!.push([id, c.version, action, removal ? null : eventOf(id, c).start]);
+            if (previousSite !== undefined && previousSite !== c.site) feeds[previousSite]!.push([id, c.version, action, null]);
+          };
           let n = 0;
           for (const step of ops) {
             const live = [...model.keys()];
@@ -439,9 +544,31 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
               if (live.length === 0) continue;
               const id = live[step.pick % live.length] as string;
               const expectedVersion = expectedOf(id, step.offset);
-              const deleted = await subjectForRun.store.delete(id, { expectedVersion }).then(() => true, mismatch);
-              expect(deleted).toBe(expectedVersion === undefined || expectedVersion === model.get(id)!.version);
-              if (deleted) model.delete(id);
+              const done = await subjectForRun.store.delete(id, { expectedVersion }).then(() => true, mismatch);
+              expect(done).toBe(expectedVersion === undefined || expectedVersion === model.get(id)!.version);
+              if (done) {
+                record(id, model.get(id)!, 'deleted');
+                deleted.set(id, model.get(id)!);
+                model.delete(id);
+              }
+              continue;
+            }
+            if (step.kind === 'restore') {
+              const gone = [...deleted.keys()];
+              if (gone.length === 0) continue;
+              const id = gone[step.pick % gone.length] as string;
+              const candidate = { ...deleted.get(id)!, version: deleted.get(id)!.version + 1 };
+              const outcome = await subjectForRun.store.restoreUnlessConflict(eventOf(id, candidate), candidate.version)
+                .then(() => 'written', (err: unknown) => {
+                  if (err instanceof ReservationConflictError) return 'conflict';
+                  throw err;
+                });
+              expect(outcome).toBe(modelAccepts(id, candidate) ? 'written' : 'conflict');
+              if (outcome === 'written') {
+                record(id, candidate, 'restored');
+                deleted.delete(id);
+                model.set(id, candidate);
+              }
               continue;
             }
             const { creator, site, startMin, lengthMin } = step.slot;
@@ -475,7 +602,24 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
               return mismatch(err) === false ? 'stale' : 'written';
             });
             expect(outcome).toBe(!versionOk ? 'stale' : modelAccepts(id, candidate) ? 'written' : 'conflict');
-            if (outcome === 'written') model.set(id, candidate);
+            if (outcome === 'written') {
+              record(id, candidate, step.kind === 'create' ? 'created' : 'modified', model.get(id)?.site);
+              model.set(id, candidate);
+            }
+          }
+          // Each event's history, and each site's feed read a few entries at a time, match the model.
+          for (const [id, entries] of history) {
+            expect((await subjectForRun.store.history(id)).map((h) => [h.version, h.action])).toEqual(entries);
+          }
+          for (const [site, expected] of Object.entries(feeds)) {
+            const read: [string, number, string, string | null][] = [];
+            for (let seq = 0; ;) {
+              const { entries } = await subjectForRun.store.changes(site, seq, 3);
+              read.push(...entries.map((f): [string, number, string, string | null] => [f.event_id, f.version, f.action, f.event?.start ?? null]));
+              if (entries.length < 3) break;
+              seq = entries.at(-1)!.seq;
+            }
+            expect(read).toEqual(expected);
           }
           // The stored calendar equals the model, and holds no overlapping pair of different creators.
           const stored = [

@@ -2,14 +2,14 @@ import {
   TransactionCanceledException, TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import {
-  QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput,
-  type TransactWriteCommandInput,
+  TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { ReservationStore, WriteOptions } from '../../application/ports/reservation-store.port.js';
 import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
+import type { FeedPage } from '../../domain/feed.js';
 import { LCO_IMPORT, projectAction, removalAction, type Change, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
 import { checkVersion, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
 import { reservationFromStored, storedVersion } from '../../domain/stored-reservation.js';
@@ -17,7 +17,8 @@ import {
   guardDays, guardedBookings, guardInterval, guardPut, readGuards, type Guard,
 } from './day-guards.js';
 import { getEventItem, querySorted, windowQuery } from './event-reads.js';
-import { historyPut, readHistory } from './history-items.js';
+import { journalWrites, purgeRemovals, readFeed, type JournalCommand } from './feed-items.js';
+import { readHistory } from './history-items.js';
 import { Retry, withRetries } from './optimistic.js';
 import { CREATOR_END_INDEX } from './tables.js';
 import { unavailableWhenTransient } from './unavailable.js';
@@ -69,7 +70,7 @@ export class DynamoDbReservationStore implements ReservationStore {
       const guards = await this.guards(reservation.site, guardDays(reservation.start, reservation.end));
       if (guards.some((g) => g.intervals.some(([id]) => id === reservation.event_id))) throw new ReservationExistsError(reservation.event_id);
       assertNoConflict(reservation, guards);
-      await this.transact([...this.replacement(undefined, stored, { fresh: guards, stale: [] }), historyPut(this.table, stored, action, change)]);
+      await this.transact([...this.replacement(undefined, stored, { fresh: guards, stale: [] }), ...await this.journal(stored, action, change)]);
     });
     return stored;
   }
@@ -83,7 +84,7 @@ export class DynamoDbReservationStore implements ReservationStore {
       const stored = { ...reservation, version: version + 1 };
       const guards = await this.guardsForMove(current, stored);
       assertNoConflict(stored, guards.fresh);
-      await this.transact([...this.replacement(current, stored, guards), historyPut(this.table, stored, 'modified', options)]);
+      await this.transact([...this.replacement(current, stored, guards), ...await this.journal(stored, 'modified', options, String(current.site))]);
       return stored;
     });
   }
@@ -96,7 +97,7 @@ export class DynamoDbReservationStore implements ReservationStore {
       // so users' bookings over it are refused.
       await this.transact([
         ...this.replacement(current, stored, await this.guardsForMove(current, stored)),
-        historyPut(this.table, stored, current ? 'import-updated' : 'imported', { by: LCO_IMPORT }),
+        ...await this.journal(stored, current ? 'import-updated' : 'imported', { by: LCO_IMPORT }, current && String(current.site)),
       ]);
     });
   }
@@ -111,7 +112,7 @@ export class DynamoDbReservationStore implements ReservationStore {
       await this.transact([
         ...this.guardWrites(guards, eventId),
         { Delete: { TableName: this.table, Key: { event_id: eventId, start: current.start }, ...unchangedSinceRead(current) } },
-        historyPut(this.table, stored, removalAction(options.by ?? stored.creator_id), options),
+        ...await this.journal(stored, removalAction(options.by ?? stored.creator_id), options),
       ]);
       return stored;
     });
@@ -119,6 +120,19 @@ export class DynamoDbReservationStore implements ReservationStore {
 
   async history(eventId: string): Promise<HistoryEntry[]> {
     return readHistory((command) => this.send(command), this.table, eventId);
+  }
+
+  async changes(site: string, afterSeq: number, limit: number): Promise<FeedPage> {
+    return readFeed((command) => this.send(command), this.table, site, afterSeq, limit);
+  }
+
+  async purgeHistory(before: string): Promise<number> {
+    return purgeRemovals((command) => this.send(command), this.table, before, async (eventId) => (await this.getItem(eventId)) !== undefined);
+  }
+
+  /** The history, feed and tombstone writes of a change (feed-items.ts), for its transaction. */
+  private journal(event: Reservation, action: HistoryAction, change: Partial<Change>, previousSite?: string): Promise<TransactItems> {
+    return journalWrites((command) => this.send(command), this.table, event, action, change, previousSite) as Promise<TransactItems>;
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {
@@ -144,7 +158,7 @@ export class DynamoDbReservationStore implements ReservationStore {
             ExpressionAttributeValues: { ':p': projectId, ':m': lastModified, ':next': version, ...unchanged.ExpressionAttributeValues },
           },
         },
-        historyPut(this.table, updated, projectAction(projectId, NO_PROJECT), { at: lastModified, ...(by ? { by } : {}) }),
+        ...await this.journal(updated, projectAction(projectId, NO_PROJECT), { at: lastModified, ...(by ? { by } : {}) }),
       ]);
       return updated;
     });
@@ -189,7 +203,7 @@ export class DynamoDbReservationStore implements ReservationStore {
   }
 
   /** Every other call to DynamoDB goes through here, so no passing failure escapes as a 500. */
-  private send<T>(command: QueryCommand | UpdateCommand | TransactWriteCommand): Promise<T> {
+  private send<T>(command: JournalCommand | TransactWriteCommand): Promise<T> {
     return unavailableWhenTransient(this.client.send(command as never) as Promise<T>);
   }
 

@@ -5,24 +5,21 @@
  * event query ever sees it.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { historyEntry, type Change, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
+import { historyEntry, isRemoval, type Change, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
 import type { Reservation } from '../../domain/reservation.js';
 
 type Item = Record<string, unknown>;
 
 export const historyKey = (eventId: string): string => `history#${eventId}`;
 
-export const isHistoryItem = (item: Item): boolean => String(item.event_id).startsWith('history#');
-
 /** The Put of a change's history item, for the change's transaction. */
 export function historyPut(table: string, event: Reservation, action: HistoryAction, change: Partial<Change>) {
   const entry = historyEntry(event, action, change);
-  const removal = action === 'deleted' || action === 'import-removed';
   return {
     Put: {
       TableName: table,
       Item: {
-        event_id: historyKey(event.event_id), start: `${String(entry.version).padStart(12, '0')}#${removal ? 'z' : 'a'}`,
+        event_id: historyKey(event.event_id), start: `${String(entry.version).padStart(12, '0')}#${isRemoval(action) ? 'z' : 'a'}`,
         version: entry.version, at: entry.at, by: entry.by, action, body: JSON.stringify(event),
       },
       ConditionExpression: 'attribute_not_exists(event_id)',

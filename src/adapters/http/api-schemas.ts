@@ -146,7 +146,20 @@ export const SiteWindowRequest = named('SiteWindowRequest', 'A site and a window
   z.looseObject({ site: SiteCode, start: InputTime, end: InputTime })
     .meta({ examples: [{ site: 'mrc1', start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' }] }));
 
+export const ChangesRequest = named('ChangesRequest', "A page of a site's change feed: from the start, or after a cursor.",
+  z.looseObject({
+    site: SiteCode,
+    since: z.string({ error: EXPECTED_STRING }).max(64, { error: 'not a cursor this feed handed out' }).optional()
+      .meta({ description: 'The next of the previous answer; leave it out to start from the oldest change kept.' }),
+    limit: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' })
+      .min(1, { error: 'expected a whole number from 1 to 1000' }).max(1000, { error: 'expected a whole number from 1 to 1000' }).optional()
+      .meta({ description: 'The most changes in one answer (default 100).' }),
+  }).meta({ examples: [{ site: 'saf' }, { site: 'saf', since: 'c1.saf.42.1781234567', limit: 500 }] }));
+
 // ---- answers ----
+
+const HISTORY_ACTIONS = ['created', 'modified', 'deleted', 'project-linked', 'project-unlinked', 'imported', 'import-updated', 'import-removed', 'restored'] as const;
+
 
 export const Event = answer('Event', 'A reservation as stored. Keys the client added are returned as they were sent.',
   z.looseObject({
@@ -173,9 +186,21 @@ export const HistoryList = answer('HistoryList', "The event's changes, oldest fi
     version: z.number().int().min(1),
     at: UtcTime,
     by: z.string().meta({ description: "A user's sub, service, anonymous, or lco-import." }),
-    action: z.enum(['created', 'modified', 'deleted', 'project-linked', 'project-unlinked', 'imported', 'import-updated', 'import-removed', 'restored']),
+    action: z.enum(HISTORY_ACTIONS),
     event: Event.meta({ description: 'The event as it stood after the change (before it, for a delete).' }),
   })));
+
+export const ChangePage = answer('ChangePage', "A page of a site's changes, in the order they were committed.",
+  z.object({
+    changes: z.array(z.object({
+      event_id: z.string(),
+      version: z.number().int().min(1),
+      action: z.enum(HISTORY_ACTIONS),
+      at: UtcTime,
+      event: Event.nullable().meta({ description: 'The event after the change; null when it left the site (deleted, or moved to another site).' }),
+    })),
+    next: z.string().meta({ description: 'Ask again with this as since: the changes after these, or none yet.' }),
+  }));
 
 export const EventList = answer('EventList', 'Events ordered by start.', z.array(Event));
 

@@ -14,6 +14,7 @@ const REASONS: Readonly<Record<number, string>> = {
   401: 'No bearer token, or one that is not valid (expired, wrong audience or issuer, bad signature).',
   403: 'Signed in, but not allowed: the event is another user\'s, or the caller may not act for that user.',
   404: 'Not found (the reason says what).',
+  410: 'The cursor is older than the history retention: start again without since.',
   412: 'The precondition failed: the event is at another version now (the reason names it); nothing changed.',
   409: 'Refused: it overlaps another user\'s reservation at the site, or the event_id exists (the reason names the events).',
   413: 'The body is larger than 1 MiB, or the event larger than 16 KiB.',

@@ -9,7 +9,7 @@ import type { Actor } from '../../domain/actor.js';
 import { JsonText } from '../../application/json-text.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import {
-  AddProjectRequest, YesNo, DeleteEventRequest, EventHistoryRequest, HistoryList, RestoreEventRequest, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
+  AddProjectRequest, ChangePage, ChangesRequest, YesNo, DeleteEventRequest, EventHistoryRequest, HistoryList, RestoreEventRequest, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
   NewEventRequest, ProjectLinkAnswer, RemoveProjectRequest, SchedulerObservationList, SiteEventList, SiteEventsRequest,
   SiteTimeRequest, SiteWindowRequest, UserEventsRequest, UserSiteTimeRequest,
 } from './api-schemas.js';
@@ -168,6 +168,12 @@ export function buildRoutes(u: UseCases): Route[] {
         'booking (409 naming what is in the way now, or when the event exists), as a new version. To the owner or an admin.',
     }, async ({ event_id, version }, { actor }) => u.restoreEvent.execute({ actor, eventId: event_id, ...(version === undefined ? {} : { version }) })),
     (answer) => (answer as { version?: number }).version),
+    post('/changes', 'none', {
+      tag: 'Queries', summary: "A site's change feed", request: ChangesRequest, response: ChangePage, errors: [410],
+      description: "The site's changes in the order they were committed, each with the event after it (null when it left the site). " +
+        'Start without since and ask again with each answer\'s next: every change comes exactly once, also under concurrent writers. ' +
+        'A cursor older than the history retention (HISTORY_RETENTION_DAYS) answers 410: start again without since.',
+    }, async ({ site, since, limit }) => u.listChanges.execute({ site, ...(since === undefined ? {} : { since }), ...(limit === undefined ? {} : { limit }) })),
     change('/add-projects-to-events', 'link', {
       tag: 'Projects', summary: 'Link events to a project', request: AddProjectRequest, response: ProjectLinkAnswer, errors: [403], description: LINK,
     }, async ({ project_id, events }, { actor }) => u.addProject.execute({ actor, projectId: project_id, eventIds: events.map(refId) })),

@@ -3,6 +3,7 @@ import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
+import { feedEntries, type FeedEntry, type FeedPage } from '../../domain/feed.js';
 import { historyEntry, LCO_IMPORT, projectAction, removalAction, type Change, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
 import { checkVersion, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
 
@@ -16,6 +17,10 @@ const byStart = (a: Reservation, b: Reservation): number =>
 export class InMemoryReservationStore implements ReservationStore {
   private readonly events = new Map<string, Reservation>();
   private readonly entries = new Map<string, HistoryEntry[]>();
+  /** Every feed entry of every site, in the order written (seq is one counter for all sites). */
+  private readonly feed: { site: string; entry: FeedEntry }[] = [];
+  private readonly purged = new Map<string, number>();
+  private seq = 0;
 
   async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
     return this.create({ ...reservation, version: 1 }, 'created', change);
@@ -36,12 +41,12 @@ export class InMemoryReservationStore implements ReservationStore {
     if (!current) throw new ReservationNotFoundError(reservation.event_id);
     checkVersion(current, options.expectedVersion);
     this.assertNoConflict(reservation);
-    return this.store({ ...reservation, version: current.version + 1 }, 'modified', options);
+    return this.store({ ...reservation, version: current.version + 1 }, 'modified', options, current.site);
   }
 
   async putImported(reservation: Reservation): Promise<void> {
     const current = this.events.get(reservation.event_id);
-    this.store({ ...reservation, version: (current?.version ?? 0) + 1 }, current ? 'import-updated' : 'imported', { by: LCO_IMPORT });
+    this.store({ ...reservation, version: (current?.version ?? 0) + 1 }, current ? 'import-updated' : 'imported', { by: LCO_IMPORT }, current?.site);
   }
 
   async delete(eventId: string, options: WriteOptions = {}): Promise<Reservation | undefined> {
@@ -57,16 +62,40 @@ export class InMemoryReservationStore implements ReservationStore {
     return structuredClone(this.entries.get(eventId) ?? []);
   }
 
-  private store(reservation: Reservation, action: HistoryAction, change: Partial<Change>): Reservation {
+  async changes(site: string, afterSeq: number, limit: number): Promise<FeedPage> {
+    const entries = this.feed.filter((f) => f.site === site && f.entry.seq > afterSeq).slice(0, limit);
+    return { entries: entries.map((f) => structuredClone(f.entry)), purgedThrough: this.purged.get(site) ?? 0 };
+  }
+
+  async purgeHistory(before: string): Promise<number> {
+    let purged = 0;
+    for (const [eventId, list] of this.entries) {
+      if (this.events.has(eventId) || list.at(-1)!.at >= before) continue;
+      for (const { site, entry } of this.feed.filter((f) => f.entry.event_id === eventId)) {
+        this.purged.set(site, Math.max(this.purged.get(site) ?? 0, entry.seq));
+      }
+      this.feed.splice(0, this.feed.length, ...this.feed.filter((f) => f.entry.event_id !== eventId));
+      this.entries.delete(eventId);
+      purged += 1;
+    }
+    return purged;
+  }
+
+  private store(reservation: Reservation, action: HistoryAction, change: Partial<Change>, previousSite?: string): Reservation {
     this.events.set(reservation.event_id, structuredClone(reservation));
-    this.record(reservation, action, change);
+    this.record(reservation, action, change, previousSite);
     return structuredClone(reservation);
   }
 
-  private record(event: Reservation, action: HistoryAction, change: Partial<Change>): void {
+  private record(event: Reservation, action: HistoryAction, change: Partial<Change>, previousSite?: string): void {
+    const entry = structuredClone(historyEntry(event, action, change));
     const list = this.entries.get(event.event_id) ?? [];
-    list.push(structuredClone(historyEntry(event, action, change)));
+    list.push(entry);
     this.entries.set(event.event_id, list);
+    for (const { site, ...unnumbered } of feedEntries(entry.event, action, entry.at, previousSite)) {
+      this.seq += 1;
+      this.feed.push({ site, entry: { seq: this.seq, ...unnumbered } });
+    }
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {

@@ -129,4 +129,21 @@ CREATE TABLE event_history (
 CREATE INDEX event_history_event ON event_history (event_id, seq);
 `;
 
-export const MIGRATIONS: readonly string[] = [V1_EVENTS, V2_SCHEDULE_TRACKING, V3_CLUSTERED_EVENTS, V4_EVENT_VERSIONS, V5_EVENT_HISTORY];
+/**
+ * The change feed reads event_history by site in seq order. A change that moved an event to another
+ * site names the site it left, whose feed then lists the change with no event. feed_state holds,
+ * per site, the highest seq the retention purge removed.
+ */
+const V6_CHANGE_FEED = `
+ALTER TABLE event_history ADD COLUMN left_site TEXT;
+CREATE INDEX event_history_site ON event_history (site, seq);
+CREATE INDEX event_history_left_site ON event_history (left_site, seq) WHERE left_site IS NOT NULL;
+CREATE TABLE feed_state (
+  site           TEXT PRIMARY KEY,
+  purged_through INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+export const MIGRATIONS: readonly string[] = [
+  V1_EVENTS, V2_SCHEDULE_TRACKING, V3_CLUSTERED_EVENTS, V4_EVENT_VERSIONS, V5_EVENT_HISTORY, V6_CHANGE_FEED,
+];

@@ -6,8 +6,9 @@ import {
   ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
 } from '../../domain/errors.js';
 import { type Interval } from '../../domain/interval.js';
+import type { FeedEntry, FeedPage } from '../../domain/feed.js';
 import {
-  historyEntry, LCO_IMPORT, projectAction, removalAction, type Change, type HistoryAction, type HistoryEntry,
+  historyEntry, isRemoval, LCO_IMPORT, projectAction, removalAction, type Change, type HistoryAction, type HistoryEntry,
 } from '../../domain/history.js';
 import { canonicalOrigin, checkVersion, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
 import type { SqliteDatabase } from './database.js';
@@ -15,6 +16,30 @@ import type { SqliteDatabase } from './database.js';
 interface BodyRow {
   body: string;
 }
+
+interface FeedRow {
+  seq: number;
+  event_id: string;
+  version: number;
+  at: string;
+  action: HistoryAction;
+  body: string;
+  away: 0 | 1;
+}
+
+/**
+ * A site's feed after a seq: the changes at the site, and those that moved an event away from it,
+ * each through its own index, merged in seq order.
+ */
+const FEED_QUERY = `SELECT * FROM (
+  SELECT seq, event_id, version, at, action, body, 0 AS away FROM event_history WHERE site = @site AND seq > @after
+  UNION ALL
+  SELECT seq, event_id, version, at, action, body, 1 AS away FROM event_history WHERE left_site = @site AND seq > @after
+) ORDER BY seq LIMIT @limit`;
+
+/** Events whose last change is older than @before and that no longer exist: the purge's victims. */
+const EXPIRED_HISTORIES = `SELECT event_id FROM event_history GROUP BY event_id
+ HAVING max(at) < @before AND event_id NOT IN (SELECT event_id FROM events)`;
 
 const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED']);
 
@@ -52,6 +77,8 @@ export class SqliteReservationStore implements ReservationStore {
   private readonly importTx;
   private readonly deleteTx;
   private readonly projectTx;
+  private readonly feedTx;
+  private readonly purgeTx;
 
   constructor(private readonly db: SqliteDatabase) {
     this.statements = {
@@ -79,10 +106,24 @@ export class SqliteReservationStore implements ReservationStore {
          WHERE event_id = ? RETURNING body`,
       ),
       version: db.prepare<[string], number>("SELECT json_extract(body, '$.version') FROM events WHERE event_id = ?").pluck(),
-      record: db.prepare(
-        `INSERT INTO event_history (event_id, version, at, author, action, site, body)
-         VALUES (@event_id, @version, @at, @by, @action, @site, @body)`,
+      current: db.prepare<[string], { version: number; site: string }>(
+        "SELECT json_extract(body, '$.version') AS version, site FROM events WHERE event_id = ?",
       ),
+      record: db.prepare(
+        `INSERT INTO event_history (event_id, version, at, author, action, site, left_site, body)
+         VALUES (@event_id, @version, @at, @by, @action, @site, @left_site, @body)`,
+      ),
+      feed: db.prepare<[{ site: string; after: number; limit: number }], FeedRow>(FEED_QUERY),
+      purgedThrough: db.prepare<[string], number>('SELECT purged_through FROM feed_state WHERE site = ?').pluck(),
+      expired: db.prepare<[{ before: string }], string>(EXPIRED_HISTORIES).pluck(),
+      purgedSeqs: db.prepare<[string], { site: string; left_site: string | null; seq: number }>(
+        'SELECT site, left_site, max(seq) AS seq FROM event_history WHERE event_id = ? GROUP BY site, left_site',
+      ),
+      advancePurged: db.prepare(
+        `INSERT INTO feed_state (site, purged_through) VALUES (@site, @seq)
+         ON CONFLICT (site) DO UPDATE SET purged_through = max(purged_through, excluded.purged_through)`,
+      ),
+      forget: db.prepare<[string]>('DELETE FROM event_history WHERE event_id = ?'),
       history: db.prepare<[string], { version: number; at: string; author: string; action: HistoryAction; body: string }>(
         'SELECT version, at, author, action, body FROM event_history WHERE event_id = ? ORDER BY seq',
       ),
@@ -97,20 +138,20 @@ export class SqliteReservationStore implements ReservationStore {
       return reservation;
     });
     this.importTx = db.transaction((reservation: Reservation) => {
-      const current = this.statements.version.get(reservation.event_id);
-      const stored = { ...reservation, version: (current ?? 0) + 1 };
+      const current = this.statements.current.get(reservation.event_id);
+      const stored = { ...reservation, version: (current?.version ?? 0) + 1 };
       if (current !== undefined) this.statements.update.run(row(stored));
       else this.statements.insert.run(row(stored));
-      this.record(stored, current === undefined ? 'imported' : 'import-updated', { by: LCO_IMPORT });
+      this.record(stored, current === undefined ? 'imported' : 'import-updated', { by: LCO_IMPORT }, current?.site);
     });
     this.replaceTx = db.transaction((reservation: Reservation, options: WriteOptions): Reservation => {
-      const current = this.statements.version.get(reservation.event_id);
+      const current = this.statements.current.get(reservation.event_id);
       if (current === undefined) throw new ReservationNotFoundError(reservation.event_id);
-      checkVersion({ event_id: reservation.event_id, version: current }, options.expectedVersion);
+      checkVersion({ event_id: reservation.event_id, version: current.version }, options.expectedVersion);
       this.assertNoConflict(reservation);
-      const stored = { ...reservation, version: current + 1 };
+      const stored = { ...reservation, version: current.version + 1 };
       this.statements.update.run(row(stored));
-      this.record(stored, 'modified', options);
+      this.record(stored, 'modified', options, current.site);
       return stored;
     });
     this.deleteTx = db.transaction((eventId: string, options: WriteOptions): Reservation | undefined => {
@@ -125,6 +166,23 @@ export class SqliteReservationStore implements ReservationStore {
       const updated = parse(this.statements.setProject.get(projectId, lastModified, eventId));
       if (updated) this.record(updated, projectAction(projectId, NO_PROJECT), { at: lastModified, ...(by ? { by } : {}) });
       return updated;
+    });
+    // One read transaction: the entries and the purged seq come from the same snapshot.
+    this.feedTx = db.transaction((site: string, after: number, limit: number): FeedPage => ({
+      entries: this.statements.feed.all({ site, after, limit }).map(feedEntry),
+      purgedThrough: this.statements.purgedThrough.get(site) ?? 0,
+    }));
+    this.purgeTx = db.transaction((before: string): number => {
+      const expired = this.statements.expired.all({ before });
+      for (const eventId of expired) {
+        for (const { site, left_site, seq } of this.statements.purgedSeqs.all(eventId)) {
+          // A row with left_site is in two feeds: its site's and the one it left.
+          this.statements.advancePurged.run({ site, seq });
+          if (left_site !== null) this.statements.advancePurged.run({ site: left_site, seq });
+        }
+        this.statements.forget.run(eventId);
+      }
+      return expired.length;
     });
   }
 
@@ -154,10 +212,23 @@ export class SqliteReservationStore implements ReservationStore {
     }));
   }
 
-  /** The history row of a change; called inside the change's transaction. */
-  private record(event: Reservation, action: HistoryAction, change: Partial<Change>): void {
+  async changes(site: string, afterSeq: number, limit: number): Promise<FeedPage> {
+    return this.feedTx(site, afterSeq, limit);
+  }
+
+  async purgeHistory(before: string): Promise<number> {
+    return this.write(() => this.purgeTx.immediate(before));
+  }
+
+  /**
+   * The history row of a change, called inside the change's transaction; it is also the change's
+   * entry in the site's feed (and, through left_site, in the feed of the site it moved from). seq
+   * is AUTOINCREMENT under the write lock, so it grows in commit order.
+   */
+  private record(event: Reservation, action: HistoryAction, change: Partial<Change>, previousSite?: string): void {
     const entry = historyEntry(event, action, change);
-    this.statements.record.run({ ...entry, site: event.site, body: JSON.stringify(event) });
+    const leftSite = previousSite !== undefined && previousSite !== event.site ? previousSite : null;
+    this.statements.record.run({ ...entry, site: event.site, left_site: leftSite, body: JSON.stringify(event) });
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {
@@ -221,6 +292,11 @@ function row(reservation: Reservation): Record<string, string> {
     origin: canonicalOrigin(reservation.origin),
     body: JSON.stringify(reservation),
   };
+}
+
+function feedEntry(r: FeedRow): FeedEntry {
+  const gone = r.away === 1 || isRemoval(r.action);
+  return { seq: r.seq, event_id: r.event_id, version: r.version, action: r.action, at: r.at, event: gone ? null : parseBody(r.body) };
 }
 
 function parseBody(body: string): Reservation {

@@ -1,3 +1,4 @@
+import type { FeedPage } from '../../domain/feed.js';
 import type { Change, HistoryEntry } from '../../domain/history.js';
 import type { Interval } from '../../domain/interval.js';
 import type { Reservation } from '../../domain/reservation.js';
@@ -59,6 +60,26 @@ export interface ReservationStore {
 
   /** The event's history entries, oldest first; [] for an id never stored. */
   history(eventId: string): Promise<HistoryEntry[]>;
+
+  /*
+   * Every write also appends, in its same atomic step, the change's entries to the change feed of
+   * the event's site (and, when it moved the event, of the site it left): see domain/feed.ts. Each
+   * site's entries are numbered in commit order.
+   */
+
+  /**
+   * The site's feed entries with seq above `afterSeq`, oldest first, at most `limit`; only entries
+   * whose every predecessor in the feed is committed and visible, so a reader that goes on from the
+   * last seq it got never skips one.
+   */
+  changes(site: string, afterSeq: number, limit: number): Promise<FeedPage>;
+
+  /**
+   * The retention purge: removes the history, and the feed entries, of every event deleted before
+   * `before` and not restored since. A feed's purged seq (FeedPage.purgedThrough) is advanced before
+   * any of its entries goes. Returns how many events' histories were removed.
+   */
+  purgeHistory(before: string): Promise<number>;
 
   /*
    * The queries below answer at most `limit` reservations (all when it is absent): the first ones in

@@ -3,6 +3,8 @@ import { CreateReservation } from './create-reservation.js';
 import { DeleteReservation } from './delete-reservation.js';
 import { GetEventHistory } from './get-event-history.js';
 import { RestoreEvent } from './restore-event.js';
+import { ListChanges } from './list-changes.js';
+import { PurgeHistory } from './purge-history.js';
 import { DoesConflictingReservationExist } from './does-conflicting-reservation-exist.js';
 import { ImportSchedules } from './import-schedules.js';
 import { IsUserScheduled } from './is-user-scheduled.js';
@@ -24,6 +26,8 @@ export const USE_CASES = {
   deleteReservation: DeleteReservation,
   eventHistory: GetEventHistory,
   restoreEvent: RestoreEvent,
+  listChanges: ListChanges,
+  purgeHistory: PurgeHistory,
   addProject: AddProjectToReservations,
   removeProject: RemoveProjectFromReservations,
   listSiteReservations: ListSiteReservations,
