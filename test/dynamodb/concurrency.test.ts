@@ -2,7 +2,7 @@
  * Concurrency on DynamoDB: many clients contending for the same slots through the store, and the
  * failure paths DynamoDB Local never shows (TransactionConflict, GSI lag) injected by a fake client.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
 import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-reservation-store.js';
 import { ReservationConflictError, StoreUnavailableError } from '../../src/domain/errors.js';
@@ -117,6 +117,78 @@ describe('with a fake client injecting faults', () => {
       assertNoDoubleBooking(stored);
     });
   }, 120_000);
+});
+
+describe('history and the change feed, with a fake client injecting faults', () => {
+  it('cancelled transactions and stale GSIs: each change that succeeded has exactly one history entry and one feed entry, versions one apart', async () => {
+    await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
+      const { client, stats } = faultyClient(doc, { transactionConflictRate: 0.3, staleIndexes: true });
+      const store = (): DynamoDbReservationStore => new DynamoDbReservationStore(client, { tableName: names.calendar, maxAttempts: 40, baseBackoffMs: 2 });
+      const done: string[] = [];
+      await Promise.all(Array.from({ length: 16 }, async (_, i) => {
+        const event = aReservation({ event_id: `fc-${i}`, creator_id: `user-${i}`, site: 'fc', resourceId: 'fc', start: `2030-01-${String(3 + i).padStart(2, '0')}T00:00:00Z`, end: `2030-01-${String(3 + i).padStart(2, '0')}T01:00:00Z` });
+        await store().createUnlessConflict(event);
+        done.push(`fc-${i}@1:created`);
+        await store().replaceUnlessConflict({ ...event, title: 'moved' });
+        done.push(`fc-${i}@2:modified`);
+        if (i % 2 === 0) {
+          await store().delete(event.event_id);
+          done.push(`fc-${i}@2:deleted`);
+        }
+      }));
+      expect(stats.cancelled).toBeGreaterThan(0);
+      const honest = new DynamoDbReservationStore(doc, { tableName: names.calendar });
+      const { entries } = await honest.changes('fc', 0, 1000);
+      expect(entries.map((f) => f.seq)).toEqual(entries.map((_, i) => i + 1));
+      expect(entries.map((f) => `${f.event_id}@${f.version}:${f.action}`).sort()).toEqual([...done].sort());
+      for (let i = 0; i < 16; i++) {
+        expect((await honest.history(`fc-${i}`)).map((h) => [h.version, h.action]))
+          .toEqual(i % 2 === 0 ? [[1, 'created'], [2, 'modified'], [2, 'deleted']] : [[1, 'created'], [2, 'modified']]);
+      }
+    });
+  }, 120_000);
+
+  it('a change that commits while a page is read is not answered above the head read first, and comes in the next page', async () => {
+    await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
+      const writer = new DynamoDbReservationStore(doc, { tableName: names.calendar });
+      await writer.createUnlessConflict(aReservation({ event_id: 'h1', site: 'hd' }));
+      let interleaved = false;
+      const { client } = faultyClient(doc, {
+        // Between the reader's head read and its query, another writer commits seq 2.
+        before: async (command) => {
+          if (!interleaved && command instanceof QueryCommand && String(command.input.ExpressionAttributeValues?.[':f']).startsWith('feed#')) {
+            interleaved = true;
+            await writer.createUnlessConflict(aReservation({ event_id: 'h2', site: 'hd', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' }));
+          }
+        },
+      });
+      const reader = new DynamoDbReservationStore(client, { tableName: names.calendar });
+      const first = await reader.changes('hd', 0, 10);
+      expect(interleaved).toBe(true);
+      expect(first.entries.map((f) => [f.seq, f.event_id])).toEqual([[1, 'h1']]);
+      expect((await reader.changes('hd', 1, 10)).entries.map((f) => [f.seq, f.event_id])).toEqual([[2, 'h2']]);
+    });
+  });
+
+  it('a purge that removes entries while a page is read shows in the page as purged, so the cursor behind it is refused', async () => {
+    await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
+      const writer = new DynamoDbReservationStore(doc, { tableName: names.calendar });
+      await writer.createUnlessConflict(aReservation({ event_id: 'p1', site: 'pg' }), { at: '2020-01-01T00:00:00Z' });
+      await writer.delete('p1', { at: '2020-01-02T00:00:00Z' });
+      let purged = 0;
+      const { client } = faultyClient(doc, {
+        before: async (command) => {
+          if (purged === 0 && command instanceof QueryCommand && String(command.input.ExpressionAttributeValues?.[':f']).startsWith('feed#')) {
+            purged = await writer.purgeHistory('2021-01-01T00:00:00Z');
+          }
+        },
+      });
+      const page = await new DynamoDbReservationStore(client, { tableName: names.calendar }).changes('pg', 0, 10);
+      expect(purged).toBe(1);
+      expect(page.entries).toEqual([]);
+      expect(page.purgedThrough).toBe(2);
+    });
+  });
 });
 
 describe('guard upkeep and paging', () => {

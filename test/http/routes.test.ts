@@ -427,6 +427,58 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
     });
   });
 
+  describe('/changes', () => {
+    type ChangeAnswer = { changes: Array<{ event_id: string; version: number; action: string; at: string; event: { title: string } | null }>; next: string };
+    /** Every change from the start (or `since`), `limit` at a time, following next. */
+    const follow = async (site: string, limit: number, since?: string): Promise<{ changes: ChangeAnswer['changes']; next: string }> => {
+      const changes: ChangeAnswer['changes'] = [];
+      for (let cursor = since; ;) {
+        const res = await api.post('/changes', { site, limit, ...(cursor === undefined ? {} : { since: cursor }) });
+        expect(res.status).toBe(200);
+        const page = res.json() as ChangeAnswer;
+        changes.push(...page.changes);
+        cursor = page.next;
+        if (page.changes.length < limit) return { changes, next: cursor };
+      }
+    };
+
+    it("follows a site's changes in commit order, page by page, anonymously; a delete and a move away carry no event", async () => {
+      const first = await book(alice, { site: 'chg1', title: 'one' });
+      const second = await book(bob, { site: 'chg1', title: 'two' });
+      expect((await api.post('/modifyevent', { originalEvent: { event_id: first.event_id }, modifiedEvent: { title: 'one, renamed' } }, alice)).status).toBe(200);
+      expect((await api.post('/delete', { event_id: second.event_id }, bob)).status).toBe(200);
+      expect((await api.post('/modifyevent', { originalEvent: { event_id: first.event_id }, modifiedEvent: { site: 'chg2' } }, alice)).status).toBe(200);
+      const { changes, next } = await follow('chg1', 2);
+      expect(changes.map((c) => [c.event_id, c.version, c.action, c.event?.title ?? null])).toEqual([
+        [first.event_id, 1, 'created', 'one'],
+        [second.event_id, 1, 'created', 'two'],
+        [first.event_id, 2, 'modified', 'one, renamed'],
+        [second.event_id, 1, 'deleted', null],
+        [first.event_id, 3, 'modified', null],
+      ]);
+      expect(changes.every((c) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(c.at))).toBe(true);
+      expect((await follow('chg2', 10)).changes.map((c) => [c.event_id, c.version, c.event?.title ?? null])).toEqual([[first.event_id, 3, 'one, renamed']]);
+      // Nothing new after the last cursor, until something changes; then exactly that.
+      expect((await follow('chg1', 2, next)).changes).toEqual([]);
+      await book(alice, { site: 'chg1', title: 'three' });
+      expect((await follow('chg1', 2, next)).changes.map((c) => c.event?.title)).toEqual(['three']);
+      expect((await follow('nosuchsite', 5)).changes).toEqual([]);
+    });
+
+    it('refuses a malformed cursor, one of another site, and a bad limit with 400; a cursor older than the retention with 410', async () => {
+      const { next } = await follow('chg3', 5);
+      for (const body of [{ site: 'chg3', since: 'garbage' }, { site: 'chg4', since: next }, { site: 'chg3', limit: 0 }, { site: 'chg3', limit: 1001 }, { site: 'Bad Site!' }]) {
+        const res = await api.post('/changes', body);
+        expect(res.status).toBe(400);
+        expectPlainText(res);
+      }
+      // A cursor handed out in 1970: the feed keeps 400 days by default.
+      const stale = await api.post('/changes', { site: 'chg3', since: 'c1.chg3.0.1000' });
+      expect([stale.status, stale.text]).toEqual([410, expect.stringContaining('Start again without "since"')]);
+      expectPlainText(stale);
+    });
+  });
+
   describe('/delete', () => {
     it('returns the deleted event as JSON; 404 afterwards', async () => {
       const event = await book(alice);

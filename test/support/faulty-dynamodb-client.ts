@@ -15,6 +15,8 @@ export interface Faults {
    * spent (throttling, a timeout, a reset socket, ...).
    */
   failure?: () => unknown;
+  /** Runs before each request is forwarded (to interleave another writer at an exact point). */
+  before?: (command: unknown) => Promise<void> | void;
 }
 
 /**
@@ -26,6 +28,7 @@ export function faultyClient(real: DynamoDBDocumentClient, faults: Partial<Fault
   const stats = { cancelled: 0, staleQueries: 0, transactions: 0, failed: 0 };
   const client = {
     send: async (command: unknown) => {
+      await f.before?.(command);
       if (f.failure) {
         stats.failed += 1;
         throw f.failure();
