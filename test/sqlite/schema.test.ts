@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { addonOption, migrate, openSqliteDatabase, schemaVersion } from '../../src/adapters/sqlite/database.js';
 import { MIGRATIONS } from '../../src/adapters/sqlite/migrations.js';
-import { CREATOR_QUERY, SqliteReservationStore, WINDOW_CREATORS_QUERY, WINDOW_QUERY } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
+import { CREATOR_QUERY, FEED_QUERY, SqliteReservationStore, WINDOW_CREATORS_QUERY, WINDOW_QUERY } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
 import { aReservation } from '../support/builders.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -128,6 +128,10 @@ it('every query is served by an index range scan', () => {
   expect(plan(CREATOR_QUERY, { creator: 'c', time: 't', limit: -1 }))
     .toMatch(/SEARCH events USING INDEX events_creator_end \(creator_id=\? AND end>\?\)/);
   expect(plan('SELECT body FROM events WHERE event_id = ?', 'x')).toMatch(/USING INDEX sqlite_autoindex_events_1/);
+  // The feed: both branches are ranges of their own (site, seq) index, so neither reads another site's history.
+  const feed = plan(FEED_QUERY, { site: 's', after: 0, limit: 10 });
+  expect(feed).toMatch(/SEARCH event_history USING INDEX event_history_site \(site=\? AND seq>\?\)/);
+  expect(feed).toMatch(/SEARCH event_history USING INDEX event_history_left_site \(left_site=\? AND seq>\?\)/);
   db.close();
 });
 
@@ -165,5 +169,26 @@ it('migration 4 puts the events of a version 3 database at version 1, and change
   const listed = await store.findOverlapping(legacy.site, { start: legacy.start, end: legacy.end });
   expect((JSON.parse(listed.toJson().text) as Array<{ version: number }>).map((e) => e.version)).toEqual([1]);
   expect((await store.replaceUnlessConflict({ ...legacy, version: 1, title: 'moved on' }, { expectedVersion: 1 })).version).toBe(2);
+  db.close();
+});
+
+it('migration 6 puts the history of a version 5 database in the change feed, in its order, and numbering goes on from there', async () => {
+  const path = join(dir.path, 'v5.db');
+  const old = new Database(path, addonOption());
+  for (const sql of MIGRATIONS.slice(0, 5)) old.exec(sql);
+  old.pragma('user_version = 5');
+  const event = aReservation({ event_id: 'from-v5' });
+  old.prepare(`INSERT INTO events (event_id, site, start, "end", creator_id, origin, body) VALUES (?, ?, ?, ?, ?, 'PTR', ?)`)
+    .run(event.event_id, event.site, event.start, event.end, event.creator_id, JSON.stringify(event));
+  old.prepare(`INSERT INTO event_history (event_id, version, at, author, action, site, body) VALUES (?, 1, ?, ?, 'created', ?, ?)`)
+    .run(event.event_id, event.last_modified, event.creator_id, event.site, JSON.stringify(event));
+  old.close();
+
+  const db = openSqliteDatabase(path);
+  const store = new SqliteReservationStore(db);
+  await store.replaceUnlessConflict({ ...event, title: 'after the migration' });
+  const { entries, purgedThrough } = await store.changes(event.site, 0, 10);
+  expect(entries.map((f) => [f.seq, f.version, f.action, f.event?.title])).toEqual([[1, 1, 'created', event.title], [2, 2, 'modified', 'after the migration']]);
+  expect(purgedThrough).toBe(0);
   db.close();
 });

@@ -29,9 +29,9 @@ interface FeedRow {
 
 /**
  * A site's feed after a seq: the changes at the site, and those that moved an event away from it,
- * each through its own index, merged in seq order.
+ * each through its own index, merged in seq order. Exported for the query-plan test.
  */
-const FEED_QUERY = `SELECT * FROM (
+export const FEED_QUERY = `SELECT * FROM (
   SELECT seq, event_id, version, at, action, body, 0 AS away FROM event_history WHERE site = @site AND seq > @after
   UNION ALL
   SELECT seq, event_id, version, at, action, body, 1 AS away FROM event_history WHERE left_site = @site AND seq > @after
