@@ -104,21 +104,17 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
 const PURGE_INTERVAL_SECONDS = 3600;
 
 /**
- * Runs the history retention purge now and every `intervalSeconds`, one run at a time. Returns a
- * function that stops the schedule and waits for a run in progress.
+ * Runs `task` now and every `intervalSeconds`; a tick that comes while the previous run is still
+ * going is skipped. A failure is the task's to log. Returns a function that stops the schedule and
+ * waits for a run in progress.
  */
-export function schedulePurge(purgeHistory: PurgeHistory, intervalSeconds: number, logger: Logger): () => Promise<void> {
+function scheduleEvery(task: () => Promise<void>, intervalSeconds: number): () => Promise<void> {
   let current: Promise<void> | undefined;
   const run = (): void => {
     if (current) return;
-    current = purgeHistory.execute()
-      .then((forgotten) => {
-        if (forgotten > 0) logger.info({ purge: { forgotten } }, 'history retention purge');
-      })
-      .catch((err: unknown) => logger.error({ err }, 'history retention purge failed'))
-      .finally(() => {
-        current = undefined;
-      });
+    current = task().finally(() => {
+      current = undefined;
+    });
   };
   const timer = setInterval(run, intervalSeconds * 1000);
   timer.unref();
@@ -129,33 +125,27 @@ export function schedulePurge(purgeHistory: PurgeHistory, intervalSeconds: numbe
   };
 }
 
+/** The history retention purge, now and every `intervalSeconds`, one run at a time. */
+export function schedulePurge(purgeHistory: PurgeHistory, intervalSeconds: number, logger: Logger): () => Promise<void> {
+  return scheduleEvery(() => purgeHistory.execute()
+    .then((forgotten) => {
+      if (forgotten > 0) logger.info({ purge: { forgotten } }, 'history retention purge');
+    })
+    .catch((err: unknown) => logger.error({ err }, 'history retention purge failed')), intervalSeconds);
+}
+
 /**
- * Runs the LCO import now and every `intervalSeconds`; a tick that comes while the previous scheduled
- * run is still going is skipped (ImportSchedules never runs two at once, and joins a trigger's run
- * under way). Returns a function that stops the schedule and waits for a run in progress.
+ * The LCO import, now and every `intervalSeconds` (ImportSchedules never runs two at once, and
+ * joins a trigger's run under way).
  */
 export function scheduleImports(importSchedules: ImportSchedules, intervalSeconds: number, logger: Logger): () => Promise<void> {
-  let current: Promise<void> | undefined;
-  const run = (): void => {
-    if (current) return;
-    current = importSchedules
-      .execute()
-      .then((reports) => {
-        for (const r of reports) {
-          const level = r.status === 'failed' || r.errors.length > 0 ? 'warn' : 'info';
-          logger[level]({ import: { subsite: r.subsite, status: r.status, reason: r.reason, added: r.added.length, updated: r.updated.length, removed: r.removed.length, unchanged: r.unchanged, errors: r.errors } }, 'LCO import');
-        }
-      })
-      .catch((err: unknown) => logger.error({ err }, 'LCO import failed'))
-      .finally(() => {
-        current = undefined;
-      });
-  };
-  const timer = setInterval(run, intervalSeconds * 1000);
-  timer.unref();
-  run();
-  return async () => {
-    clearInterval(timer);
-    await current;
-  };
+  return scheduleEvery(() => importSchedules
+    .execute()
+    .then((reports) => {
+      for (const r of reports) {
+        const level = r.status === 'failed' || r.errors.length > 0 ? 'warn' : 'info';
+        logger[level]({ import: { subsite: r.subsite, status: r.status, reason: r.reason, added: r.added.length, updated: r.updated.length, removed: r.removed.length, unchanged: r.unchanged, errors: r.errors } }, 'LCO import');
+      }
+    })
+    .catch((err: unknown) => logger.error({ err }, 'LCO import failed')), intervalSeconds);
 }

@@ -5,12 +5,10 @@
  * reader collected, and what a reader starting afterwards collects, must each be exactly the set of
  * changes that were answered 200: no duplicate, no gap, each event's versions in order.
  */
-import { join } from 'node:path';
 import { formatUtcTime } from '../../src/domain/time.js';
-import { killSpawnedServers, spawnServer } from '../support/child-server.js';
-import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
+import { killSpawnedServers, onSqliteFile, spawnServer } from '../support/child-server.js';
+import { freshTablesEnv, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { IdentityProvider, ISSUER } from '../support/identity-provider.js';
-import { tempDir } from '../support/temp-dir.js';
 import { stopAll } from '../support/teardown.js';
 
 const SITES = ['fda', 'fdb'];
@@ -112,19 +110,9 @@ async function feedRace(env: Record<string, string>): Promise<string> {
 }
 
 it('SQLite: three processes on one file', async () => {
-  const dir = tempDir('feed-races-');
-  try {
-    process.stderr.write(`feed race (SQLite): ${await feedRace({ SQLITE_PATH: join(dir.path, 'c.db') })}\n`);
-  } finally {
-    await killSpawnedServers();
-    dir.remove();
-  }
+  process.stderr.write(`feed race (SQLite): ${await onSqliteFile('feed-races-', feedRace)}\n`);
 }, 120_000);
 
 it('DynamoDB Local: three processes on one table', async () => {
-  const tables = await freshTables(dynamo.endpoint);
-  process.stderr.write(`feed race (DynamoDB Local): ${await feedRace({
-    STORAGE: 'dynamodb', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: dynamo.endpoint,
-    DYNAMODB_CALENDAR: tables.calendar, SCHEDULE_TRACKING_TABLE: tables.scheduleTracking, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-  })}\n`);
+  process.stderr.write(`feed race (DynamoDB Local): ${await feedRace(await freshTablesEnv(dynamo.endpoint))}\n`);
 }, 180_000);

@@ -5,12 +5,10 @@
  * exactly one winning creator, every loser gets 409, nobody gets a 5xx, and the store holds no
  * overlapping pair of different creators.
  */
-import { join } from 'node:path';
 import { formatUtcTime } from '../../src/domain/time.js';
-import { killSpawnedServers, spawnServer } from '../support/child-server.js';
-import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
+import { killSpawnedServers, onSqliteFile, spawnServer } from '../support/child-server.js';
+import { freshTablesEnv, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { IdentityProvider, ISSUER } from '../support/identity-provider.js';
-import { tempDir } from '../support/temp-dir.js';
 import { stopAll } from '../support/teardown.js';
 
 const USERS = 60;
@@ -136,25 +134,12 @@ async function race(storageEnv: () => Promise<Record<string, string>>): Promise<
 }
 
 it('SQLite: three server processes on one file', async () => {
-  const dir = tempDir('races-');
-  try {
-    const summary = await race(async () => ({ SQLITE_PATH: join(dir.path, 'c.db') }));
-    process.stderr.write(`races (SQLite): ${summary}\n`);
-  } finally {
-    await killSpawnedServers();
-    dir.remove();
-  }
+  const summary = await onSqliteFile('races-', (env) => race(async () => env));
+  process.stderr.write(`races (SQLite): ${summary}\n`);
 }, 120_000);
 
 it('DynamoDB Local: three server processes on one table', async () => {
-  const summary = await race(async () => {
-    const tables = await freshTables(dynamo.endpoint);
-    return {
-      STORAGE: 'dynamodb', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: dynamo.endpoint,
-      DYNAMODB_CALENDAR: tables.calendar, SCHEDULE_TRACKING_TABLE: tables.scheduleTracking,
-      AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-    };
-  });
+  const summary = await race(() => freshTablesEnv(dynamo.endpoint));
   process.stderr.write(`races (DynamoDB Local): ${summary}\n`);
 }, 180_000);
 
@@ -191,19 +176,9 @@ async function conditionalRace(env: Record<string, string>): Promise<string> {
 }
 
 it('SQLite: concurrent conditional modifies of one event, exactly one wins per version', async () => {
-  const dir = tempDir('conditional-');
-  try {
-    process.stderr.write(`conditional race (SQLite): ${await conditionalRace({ SQLITE_PATH: join(dir.path, 'c.db') })}\n`);
-  } finally {
-    await killSpawnedServers();
-    dir.remove();
-  }
+  process.stderr.write(`conditional race (SQLite): ${await onSqliteFile('conditional-', conditionalRace)}\n`);
 }, 120_000);
 
 it('DynamoDB Local: concurrent conditional modifies of one event, exactly one wins per version', async () => {
-  const tables = await freshTables(dynamo.endpoint);
-  process.stderr.write(`conditional race (DynamoDB Local): ${await conditionalRace({
-    STORAGE: 'dynamodb', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: dynamo.endpoint,
-    DYNAMODB_CALENDAR: tables.calendar, SCHEDULE_TRACKING_TABLE: tables.scheduleTracking, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-  })}\n`);
+  process.stderr.write(`conditional race (DynamoDB Local): ${await conditionalRace(await freshTablesEnv(dynamo.endpoint))}\n`);
 }, 120_000);

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { watchChild } from './child-output.js';
+import { tempDir } from './temp-dir.js';
 
 export interface ChildServer {
   readonly child: ChildProcess;
@@ -40,4 +42,18 @@ export async function killSpawnedServers(): Promise<void> {
     await server.exited;
   }
   spawned.clear();
+}
+
+/**
+ * Runs `body` with the environment of server processes sharing one fresh SQLite file; after it,
+ * kills the servers spawned and removes the file.
+ */
+export async function onSqliteFile<T>(prefix: string, body: (env: Record<string, string>) => Promise<T>): Promise<T> {
+  const dir = tempDir(prefix);
+  try {
+    return await body({ SQLITE_PATH: join(dir.path, 'c.db') });
+  } finally {
+    await killSpawnedServers();
+    dir.remove();
+  }
 }

@@ -60,6 +60,15 @@ export async function freshTables(endpoint: string): Promise<TableNames> {
   return names;
 }
 
+/** The environment of a server process (or Lambda host) on fresh tables of a running DynamoDB Local. */
+export async function freshTablesEnv(endpoint: string): Promise<Record<string, string>> {
+  const names = await freshTables(endpoint);
+  return {
+    STORAGE: 'dynamodb', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: endpoint,
+    DYNAMODB_CALENDAR: names.calendar, SCHEDULE_TRACKING_TABLE: names.scheduleTracking, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+  };
+}
+
 /** Runs `body` with fresh tables and a document client on DynamoDB Local, closing the client after. */
 export async function withFreshTables<T>(
   endpoint: string,

@@ -37,7 +37,9 @@ export interface DynamoDbStoreOptions {
  * Reservations in DynamoDB, on the existing production table design. Conflict safety never rests on
  * a GSI read (GSIs are eventually consistent) but on the day guards (day-guards.ts): a write reads
  * the guards of its days with consistent GetItems, checks overlaps in code, and commits one
- * TransactWriteItems that updates each of those guards on its version and writes the event. A lost race cancels the transaction; the write
+ * TransactWriteItems that updates each of those guards on its version and writes the event, with
+ * the change's history item and its feed entries (feed-items.ts: the site's feed head is advanced
+ * on the seq read, so writes at one site take their turns). A lost race cancels the transaction; the write
  * then re-reads and retries with jittered backoff. A guard only ever holds one day's bookings, so it
  * stays far below DynamoDB's 400 KB item limit and each write rewrites little.
  */
