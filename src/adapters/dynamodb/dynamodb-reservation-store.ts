@@ -69,10 +69,13 @@ export class DynamoDbReservationStore implements ReservationStore {
     const reservation = stored;
     await this.retrying(async () => {
       if (await this.getItem(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
-      const guards = await this.guards(reservation.site, guardDays(reservation.start, reservation.end));
+      // The feed heads are read beside the guards: the transaction's conditions check both.
+      const [guards, journal] = await Promise.all([
+        this.guards(reservation.site, guardDays(reservation.start, reservation.end)), this.journal(stored, action, change),
+      ]);
       if (guards.some((g) => g.intervals.some(([id]) => id === reservation.event_id))) throw new ReservationExistsError(reservation.event_id);
       assertNoConflict(reservation, guards);
-      await this.transact([...this.replacement(undefined, stored, { fresh: guards, stale: [] }), ...await this.journal(stored, action, change)]);
+      await this.transact([...this.replacement(undefined, stored, { fresh: guards, stale: [] }), ...journal]);
     });
     return stored;
   }
@@ -84,9 +87,9 @@ export class DynamoDbReservationStore implements ReservationStore {
       const version = storedVersion(current.version);
       checkVersion({ event_id: reservation.event_id, version }, options.expectedVersion);
       const stored = { ...reservation, version: version + 1 };
-      const guards = await this.guardsForMove(current, stored);
+      const [guards, journal] = await Promise.all([this.guardsForMove(current, stored), this.journal(stored, 'modified', options, String(current.site))]);
       assertNoConflict(stored, guards.fresh);
-      await this.transact([...this.replacement(current, stored, guards), ...await this.journal(stored, 'modified', options, String(current.site))]);
+      await this.transact([...this.replacement(current, stored, guards), ...journal]);
       return stored;
     });
   }
@@ -97,10 +100,10 @@ export class DynamoDbReservationStore implements ReservationStore {
       const stored = { ...reservation, version: current ? storedVersion(current.version) + 1 : 1 };
       // No conflict check (LCO is authoritative for its observations), but the guards record it,
       // so users' bookings over it are refused.
-      await this.transact([
-        ...this.replacement(current, stored, await this.guardsForMove(current, stored)),
-        ...await this.journal(stored, current ? 'import-updated' : 'imported', { by: LCO_IMPORT }, current && String(current.site)),
+      const [guards, journal] = await Promise.all([
+        this.guardsForMove(current, stored), this.journal(stored, current ? 'import-updated' : 'imported', { by: LCO_IMPORT }, current && String(current.site)),
       ]);
+      await this.transact([...this.replacement(current, stored, guards), ...journal]);
     });
   }
 
@@ -110,11 +113,13 @@ export class DynamoDbReservationStore implements ReservationStore {
       if (!current) return undefined;
       const stored = reservationFromStored(current);
       checkVersion(stored, options.expectedVersion);
-      const guards = await this.guards(stored.site, guardDays(stored.start, stored.end));
+      const [guards, journal] = await Promise.all([
+        this.guards(stored.site, guardDays(stored.start, stored.end)), this.journal(stored, removalAction(options.by ?? stored.creator_id), options),
+      ]);
       await this.transact([
         ...this.guardWrites(guards, eventId),
         { Delete: { TableName: this.table, Key: { event_id: eventId, start: current.start }, ...unchangedSinceRead(current) } },
-        ...await this.journal(stored, removalAction(options.by ?? stored.creator_id), options),
+        ...journal,
       ]);
       return stored;
     });

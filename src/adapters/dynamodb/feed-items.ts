@@ -60,8 +60,10 @@ export async function journalWrites(
   const at = String(history.Put.Item.at);
   const writes: object[] = [];
   const refs: string[] = [];
-  for (const { site, event: body, ...entry } of feedEntries(event, action, at, previousSite)) {
-    const read = (await readHead(send, table, site)).seq;
+  const entries = feedEntries(event, action, at, previousSite);
+  const heads = await Promise.all(entries.map((e) => readHead(send, table, e.site)));
+  for (const [i, { site, event: body, ...entry }] of entries.entries()) {
+    const read = heads[i]!.seq;
     const seq = read + 1;
     refs.push(`${site}#${seq}`);
     writes.push({
