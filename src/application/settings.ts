@@ -22,6 +22,15 @@ export interface HistorySettings {
 
 export const HistorySettingsToken = token<HistorySettings>('HistorySettings');
 
+/** The iCalendar feeds: their window around today, and the most events one feed holds. */
+export interface CalendarFeedSettings {
+  readonly pastDays: number;
+  readonly futureDays: number;
+  readonly maxEvents: number;
+}
+
+export const CalendarFeedSettingsToken = token<CalendarFeedSettings>('CalendarFeedSettings');
+
 /** What one list answer may cover: the longest window, and the most events (CONTRACT.md's lists). */
 export interface ListLimits {
   readonly maxWindowSeconds: number;

@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'RESERVATION_NOT_FOUND'
   | 'VERSION_MISMATCH'
   | 'CURSOR_EXPIRED'
+  | 'FEED_NOT_FOUND'
+  | 'FEED_KEY_EXISTS'
   | 'NOT_RESERVATION_OWNER'
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
@@ -94,6 +96,25 @@ export class CursorExpiredError extends DomainError {
   constructor(retentionDays: number) {
     super(`This cursor is older than the feed keeps changes (${retentionDays} days): some changes after it may be gone. ` +
       'Start again without "since" and follow "next".');
+  }
+}
+
+/** A private calendar feed key that is not (or no longer) anyone's. */
+export class FeedNotFoundError extends DomainError {
+  readonly code = 'FEED_NOT_FOUND';
+
+  constructor() {
+    super('No calendar feed has this address. If you made a new address (rotate), use that one.');
+  }
+}
+
+/** The user has a private feed address, which is shown only when it is made. */
+export class FeedKeyExistsError extends DomainError {
+  readonly code = 'FEED_KEY_EXISTS';
+
+  constructor() {
+    super('You already have a private feed address, and it is shown only when made. ' +
+      'Send {"rotate": true} for a new one; the old one then stops working.');
   }
 }
 

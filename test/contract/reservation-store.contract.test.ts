@@ -274,6 +274,25 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       expect(await store.changes('nowhere', 0, 10)).toEqual({ entries: [], purgedThrough: 0 });
     });
 
+    it('an event whose id names another kind of stored record (history, feed, tombstones, keys, guards) is only an event', async () => {
+      const x = aReservation({ event_id: 'x' });
+      await store.createUnlessConflict(x, { at: '2025-01-01T00:00:00Z' });
+      await store.delete('x', { at: '2025-01-02T00:00:00Z' });
+      const hostile = ['history#x', 'feed#saf', 'removals', 'feedkey#abc', 'feeduser#google-oauth2|alice', '#guard#saf#2025-06-20', '#head'];
+      for (const [i, id] of hostile.entries()) {
+        const event = aReservation({ event_id: id, start: `2025-06-2${i}T10:00:00Z`, end: `2025-06-2${i}T11:00:00Z` });
+        expect(await store.createUnlessConflict(event, { at: '2025-06-01T00:00:00Z' })).toEqual({ ...event, version: 1 });
+        expect(await store.get(id)).toEqual({ ...event, version: 1 });
+        expect((await store.history(id)).map((h) => h.action)).toEqual(['created']);
+      }
+      expect((await store.history('x')).map((h) => h.action)).toEqual(['created', 'deleted']);
+      expect(summary(await readAll('saf')).map(([id, , action]) => `${String(id)}:${String(action)}`))
+        .toEqual(['x:created', 'x:deleted', ...hostile.map((id) => `${id}:created`)]);
+      expect(await store.purgeHistory('2025-03-01T00:00:00Z')).toBe(1);
+      for (const id of hostile) expect((await store.get(id))?.event_id).toBe(id);
+      expect(await store.lastChangeAt('saf')).toBe('2025-06-01T00:00:00Z');
+    });
+
     it('the purge forgets events deleted before the horizon (history and feed), raising the purged seq first; live, restored and recent ones stay', async () => {
       const at = (day: string) => ({ at: `2025-${day}T00:00:00Z` });
       const old = aReservation({ event_id: 'old' });

@@ -30,8 +30,6 @@ export const guardKey = (site: string, day: string) => ({ event_id: `#guard#${si
 /** A booking may touch at most this many days (user bookings are limited to 31 days by the domain). */
 export const MAX_GUARD_DAYS = 40;
 
-export const isGuardItem = (item: Record<string, unknown>): boolean => item.start === GUARD_SORT_KEY;
-
 /** The UTC days `[start, end)` touches, as `YYYY-MM-DD`, for canonical times. */
 export function guardDays(start: string, end: string): string[] {
   const last = addSeconds(end, -1).slice(0, 10);

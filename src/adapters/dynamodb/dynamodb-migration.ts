@@ -4,10 +4,10 @@ import {
 import { findConflictingPairs } from '../../domain/conflicts.js';
 import { normaliseProjectId } from '../../domain/reservation.js';
 import { storedVersion } from '../../domain/stored-reservation.js';
-import { isJournalItem } from './feed-items.js';
+import { isEventItem } from './item-kinds.js';
 import { epochSecondsOf, formatUtcTime } from '../../domain/time.js';
 import {
-  guardDays, guardInterval, guardPut, isGuardItem, readGuards, serialiseIntervals, type GuardInterval,
+  guardDays, guardInterval, guardPut, readGuards, serialiseIntervals, type GuardInterval,
 } from './day-guards.js';
 
 type Item = Record<string, unknown>;
@@ -48,7 +48,7 @@ export class DynamoDbMigration {
     // Keyed by id: an item moved to its canonical key may be met again later in the same scan.
     const byId = new Map<string, Item>();
     for await (const item of this.scan()) {
-      if (isGuardItem(item) || isJournalItem(item) || byId.has(String(item.event_id))) continue;
+      if (!isEventItem(item) || byId.has(String(item.event_id))) continue;
       report.scanned += 1;
       byId.set(String(item.event_id), await this.normalise(item, report));
     }

@@ -17,7 +17,7 @@ import {
   guardDays, guardedBookings, guardInterval, guardPut, readGuards, type Guard,
 } from './day-guards.js';
 import { getEventItem, querySorted, windowQuery } from './event-reads.js';
-import { journalWrites, purgeRemovals, readFeed, type JournalCommand } from './feed-items.js';
+import { journalWrites, lastEntryAt, purgeRemovals, readFeed, type JournalCommand } from './feed-items.js';
 import { readHistory } from './history-items.js';
 import { Retry, withRetries } from './optimistic.js';
 import { CREATOR_END_INDEX } from './tables.js';
@@ -131,6 +131,10 @@ export class DynamoDbReservationStore implements ReservationStore {
 
   async changes(site: string, afterSeq: number, limit: number): Promise<FeedPage> {
     return readFeed((command) => this.send(command), this.table, site, afterSeq, limit);
+  }
+
+  async lastChangeAt(site: string): Promise<string | undefined> {
+    return lastEntryAt((command) => this.send(command), this.table, site);
   }
 
   async purgeHistory(before: string): Promise<number> {

@@ -1,12 +1,12 @@
 /**
- * Reading event items from the calendar table: paged queries that skip the guard items, the site
+ * Reading event items from the calendar table: paged queries that skip every other kind of item, the site
  * window on its GSI, and the consistent read of one event by id.
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Interval } from '../../domain/interval.js';
 import type { Reservation } from '../../domain/reservation.js';
 import { reservationFromStored } from '../../domain/stored-reservation.js';
-import { isGuardItem } from './day-guards.js';
+import { isEventItem } from './item-kinds.js';
 import { SITE_END_INDEX } from './tables.js';
 
 type Item = Record<string, unknown>;
@@ -43,12 +43,12 @@ export async function querySorted(send: Send, input: QueryCommandInput, keep: (r
   return limit === undefined ? sorted : sorted.slice(0, limit);
 }
 
-/** The event items (never a guard) a query finds, page by page, following LastEvaluatedKey. */
+/** The event items (never a guard or journal item: item-kinds.ts) a query finds, page by page, following LastEvaluatedKey. */
 async function* eventPages(send: Send, input: QueryCommandInput): AsyncGenerator<Item[]> {
   let startKey: Item | undefined;
   do {
     const page = await send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
-    yield (page.Items ?? []).filter((item) => !isGuardItem(item));
+    yield (page.Items ?? []).filter(isEventItem);
     startKey = page.LastEvaluatedKey;
   } while (startKey);
 }

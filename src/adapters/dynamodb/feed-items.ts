@@ -20,6 +20,7 @@ import { feedEntries, type FeedEntry, type FeedPage } from '../../domain/feed.js
 import { isRemoval, type Change, type HistoryAction } from '../../domain/history.js';
 import type { Reservation } from '../../domain/reservation.js';
 import { historyKey, historyPut } from './history-items.js';
+import { FEED_SORT_KEY, HISTORY_SORT_KEY, sortKeyMatches } from './item-kinds.js';
 
 type Item = Record<string, unknown>;
 export type JournalCommand = QueryCommand | GetCommand | UpdateCommand | DeleteCommand;
@@ -31,12 +32,6 @@ const REMOVALS = 'removals';
 const feedKey = (site: string): string => `feed#${site}`;
 /** Twelve digits sort as numbers, and `#head` sorts before all of them. */
 const seqKey = (seq: number): string => String(seq).padStart(12, '0');
-
-/** History, feed and tombstone items: none of them is an event. */
-export const isJournalItem = (item: Item): boolean => {
-  const key = String(item.event_id);
-  return key.startsWith('history#') || key.startsWith('feed#') || key === REMOVALS;
-};
 
 interface Head {
   readonly seq: number;
@@ -103,7 +98,7 @@ export async function readFeed(send: JournalSend, table: string, site: string, a
       const page = await send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(new QueryCommand({
         ...query, Limit: limit - entries.length, ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }));
-      for (const item of page.Items ?? []) {
+      for (const item of (page.Items ?? []).filter(sortKeyMatches(FEED_SORT_KEY))) {
         entries.push({
           seq: Number(item.start), event_id: String(item.eid), version: Number(item.version), action: item.action as HistoryAction,
           at: String(item.at), event: typeof item.body === 'string' ? (JSON.parse(item.body) as Reservation) : null,
@@ -116,6 +111,14 @@ export async function readFeed(send: JournalSend, table: string, site: string, a
   // entries removed while the query ran count as purged.
   const { purged } = await readHead(send, table, site);
   return { entries, purgedThrough: purged };
+}
+
+/** When the site's feed got its last entry: the entry at the head's seq, read by its exact key. */
+export async function lastEntryAt(send: JournalSend, table: string, site: string): Promise<string | undefined> {
+  const { seq } = await readHead(send, table, site);
+  if (seq === 0) return undefined;
+  const { Item: entry } = await send<{ Item?: Item }>(new GetCommand({ TableName: table, Key: { event_id: feedKey(site), start: seqKey(seq) } }));
+  return entry ? String(entry.at) : undefined;
 }
 
 async function queryAll(send: JournalSend, input: QueryCommandInput): Promise<Item[]> {
@@ -142,10 +145,11 @@ export async function purgeRemovals(
     ExpressionAttributeNames: { '#s': 'start' }, ExpressionAttributeValues: { ':r': REMOVALS, ':before': before },
   });
   let purged = 0;
-  for (const tombstone of tombstones) {
+  for (const tombstone of tombstones.filter((item) => String(item.start).includes('#') && typeof item.eid === 'string')) {
     const eventId = String(tombstone.eid);
     if (!(await exists(eventId))) {
-      const history = await queryAll(send, { TableName: table, KeyConditionExpression: 'event_id = :h', ExpressionAttributeValues: { ':h': historyKey(eventId) } });
+      const history = (await queryAll(send, { TableName: table, KeyConditionExpression: 'event_id = :h', ExpressionAttributeValues: { ':h': historyKey(eventId) } }))
+        .filter(sortKeyMatches(HISTORY_SORT_KEY));
       const last = history.at(-1);
       if (last && isRemoval(last.action as HistoryAction) && String(last.at) < before) {
         const feed = history.flatMap((item) => (Array.isArray(item.feed) ? item.feed.map(String) : []));

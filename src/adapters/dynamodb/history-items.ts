@@ -7,6 +7,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { historyEntry, isRemoval, type Change, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
 import type { Reservation } from '../../domain/reservation.js';
+import { HISTORY_SORT_KEY, sortKeyMatches } from './item-kinds.js';
 
 type Item = Record<string, unknown>;
 
@@ -40,7 +41,7 @@ export async function readHistory(
       TableName: table, KeyConditionExpression: 'event_id = :h', ExpressionAttributeValues: { ':h': historyKey(eventId) },
       ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     }));
-    for (const item of page.Items ?? []) {
+    for (const item of (page.Items ?? []).filter(sortKeyMatches(HISTORY_SORT_KEY))) {
       entries.push({
         event_id: eventId, version: Number(item.version), at: String(item.at), by: String(item.by),
         action: item.action as HistoryAction, event: JSON.parse(String(item.body)) as Reservation,

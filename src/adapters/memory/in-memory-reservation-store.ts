@@ -67,6 +67,10 @@ export class InMemoryReservationStore implements ReservationStore {
     return { entries: entries.map((f) => structuredClone(f.entry)), purgedThrough: this.purged.get(site) ?? 0 };
   }
 
+  async lastChangeAt(site: string): Promise<string | undefined> {
+    return this.feed.findLast((f) => f.site === site)?.entry.at;
+  }
+
   async purgeHistory(before: string): Promise<number> {
     let purged = 0;
     for (const [eventId, list] of this.entries) {

@@ -144,6 +144,15 @@ CREATE TABLE feed_state (
 ) WITHOUT ROWID;
 `;
 
+/** Private calendar-feed keys, as digests only (never the key): one per user, each digest unique. */
+const V7_FEED_KEYS = `
+CREATE TABLE feed_keys (
+  sub        TEXT PRIMARY KEY,
+  digest     TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly string[] = [
-  V1_EVENTS, V2_SCHEDULE_TRACKING, V3_CLUSTERED_EVENTS, V4_EVENT_VERSIONS, V5_EVENT_HISTORY, V6_CHANGE_FEED,
+  V1_EVENTS, V2_SCHEDULE_TRACKING, V3_CLUSTERED_EVENTS, V4_EVENT_VERSIONS, V5_EVENT_HISTORY, V6_CHANGE_FEED, V7_FEED_KEYS,
 ];

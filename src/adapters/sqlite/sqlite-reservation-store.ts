@@ -115,6 +115,10 @@ export class SqliteReservationStore implements ReservationStore {
       ),
       feed: db.prepare<[{ site: string; after: number; limit: number }], FeedRow>(FEED_QUERY),
       purgedThrough: db.prepare<[string], number>('SELECT purged_through FROM feed_state WHERE site = ?').pluck(),
+      lastChange: db.prepare<[{ site: string }], string | null>(`SELECT max(at) FROM (
+          SELECT at FROM (SELECT at FROM event_history WHERE site = @site ORDER BY seq DESC LIMIT 1)
+          UNION ALL
+          SELECT at FROM (SELECT at FROM event_history WHERE left_site = @site ORDER BY seq DESC LIMIT 1))`).pluck(),
       expired: db.prepare<[{ before: string }], string>(EXPIRED_HISTORIES).pluck(),
       purgedSeqs: db.prepare<[string], { site: string; left_site: string | null; seq: number }>(
         'SELECT site, left_site, max(seq) AS seq FROM event_history WHERE event_id = ? GROUP BY site, left_site',
@@ -214,6 +218,10 @@ export class SqliteReservationStore implements ReservationStore {
 
   async changes(site: string, afterSeq: number, limit: number): Promise<FeedPage> {
     return this.feedTx(site, afterSeq, limit);
+  }
+
+  async lastChangeAt(site: string): Promise<string | undefined> {
+    return this.statements.lastChange.get({ site }) ?? undefined;
   }
 
   async purgeHistory(before: string): Promise<number> {

@@ -74,6 +74,9 @@ export interface ReservationStore {
    */
   changes(site: string, afterSeq: number, limit: number): Promise<FeedPage>;
 
+  /** When the site's feed last had an entry (a change at the site, or away from it); undefined for none. */
+  lastChangeAt(site: string): Promise<string | undefined>;
+
   /**
    * The retention purge: removes the history, and the feed entries, of every event deleted before
    * `before` and not restored since. A feed's purged seq (FeedPage.purgedThrough) is advanced before
