@@ -72,6 +72,13 @@ export interface AppConfig {
   readonly listMaxWindowDays: number;
   /** The most events one list answer may hold. */
   readonly listMaxEvents: number;
+  /** The iCalendar feeds' UID domain (`<event_id>@<domain>`); undefined: the request's host name. */
+  readonly icalDomain?: string;
+  readonly icalPastDays: number;
+  readonly icalFutureDays: number;
+  readonly icalMaxEvents: number;
+  /** The service's public address, for the feed URLs it hands out; undefined: the request's own. */
+  readonly publicUrl?: string;
   /** How long the history (and change-feed entries) of a deleted event are kept, and a feed cursor is good for. */
   readonly historyRetentionDays: number;
   /** Where the service keys come from: SERVICE_API_KEYS, or an SSM SecureString parameter. */
@@ -152,6 +159,11 @@ const schema = z.object({
   LIST_MAX_WINDOW_DAYS: optional(integer(1, 3660)),
   LIST_MAX_EVENTS: optional(integer(1, 100_000)),
   HISTORY_RETENTION_DAYS: optional(integer(1, 36_500)),
+  ICAL_DOMAIN: optional(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, { error: 'must be a domain name, such as calendar.photonranch.org' })),
+  ICAL_PAST_DAYS: optional(integer(0, 366)),
+  ICAL_FUTURE_DAYS: optional(integer(1, 731)),
+  ICAL_MAX_EVENTS: optional(integer(1, 100_000)),
+  PUBLIC_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, such as https://calendar.photonranch.org' })),
   SERVICE_API_KEYS_SOURCE: optional(z.enum(['env', 'ssm'], { error: 'must be env or ssm' })),
   SERVICE_API_KEYS_PARAMETER: optional(z.string().regex(/^\/[A-Za-z0-9_.\/-]{1,1000}$/, 'must be an SSM parameter name starting with /')),
 });
@@ -257,6 +269,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     listMaxWindowDays: e.LIST_MAX_WINDOW_DAYS ?? 62,
     listMaxEvents: e.LIST_MAX_EVENTS ?? 2000,
     historyRetentionDays: e.HISTORY_RETENTION_DAYS ?? 400,
+    ...(e.ICAL_DOMAIN ? { icalDomain: e.ICAL_DOMAIN } : {}),
+    icalPastDays: e.ICAL_PAST_DAYS ?? 30,
+    icalFutureDays: e.ICAL_FUTURE_DAYS ?? 90,
+    icalMaxEvents: e.ICAL_MAX_EVENTS ?? 5000,
+    ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, '') } : {}),
     serviceApiKeysSource,
     serviceApiKeysParameter: e.SERVICE_API_KEYS_PARAMETER ?? `/photonranch-calendar/${stage}/service-api-keys`,
   };

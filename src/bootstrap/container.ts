@@ -14,7 +14,7 @@ import { ReservationStoreToken } from '../application/ports/reservation-store.po
 import { ScheduleTrackingStoreToken } from '../application/ports/schedule-tracking-store.port.js';
 import { SiteProxySecretsToken } from '../application/ports/site-proxy-secrets.port.js';
 import { TokenKeysToken, type TokenKeys } from '../application/ports/token-keys.port.js';
-import { HistorySettingsToken, ImportSettingsToken, ListLimitsToken, ReservationRulesToken } from '../application/settings.js';
+import { CalendarFeedSettingsToken, HistorySettingsToken, ImportSettingsToken, ListLimitsToken, ReservationRulesToken } from '../application/settings.js';
 import { MetricsToken, NO_METRICS, type Metrics } from '../application/ports/metrics.port.js';
 import { PrometheusMetrics } from '../adapters/http/prometheus-metrics.js';
 import { token, type Token } from '../application/token.js';
@@ -24,6 +24,8 @@ import { loadOrCreateLocalKeyPair } from '../adapters/auth/local-signing-key.js'
 import { SsmServiceApiKeys } from '../adapters/auth/ssm-service-api-keys.js';
 import { publicKeyFromPem, StaticTokenKeys } from '../adapters/auth/static-token-keys.js';
 import { SystemClock } from '../adapters/clock/system-clock.js';
+import { CryptoFeedKeyCodec } from '../adapters/secrets/crypto-feed-key-codec.js';
+import { FeedKeyCodecToken, FeedKeyStoreToken } from '../application/ports/feed-keys.port.js';
 import { EnvSiteProxySecrets } from '../adapters/secrets/env-site-proxy-secrets.js';
 import { SsmSiteProxySecrets } from '../adapters/secrets/ssm-site-proxy-secrets.js';
 import type { AppConfig } from './config.js';
@@ -49,6 +51,9 @@ const USE_CASE_DEPENDENCIES: { readonly [K in UseCaseName]: Dependencies<(typeof
   restoreEvent: [ReservationStoreToken, ClockToken],
   listChanges: [ReservationStoreToken, ClockToken, HistorySettingsToken],
   purgeHistory: [ReservationStoreToken, ClockToken, HistorySettingsToken],
+  siteCalendarFeed: [ReservationStoreToken, ClockToken, CalendarFeedSettingsToken],
+  userCalendarFeed: [ReservationStoreToken, FeedKeyStoreToken, FeedKeyCodecToken, ClockToken, CalendarFeedSettingsToken],
+  issueFeedKey: [FeedKeyStoreToken, FeedKeyCodecToken, ClockToken],
   addProject: [ReservationStoreToken, ClockToken],
   removeProject: [ReservationStoreToken, ClockToken],
   listSiteReservations: [ReservationStoreToken, ProjectsGatewayToken, ListLimitsToken],
@@ -104,6 +109,8 @@ function bindAdapters(container: Container): void {
   container.bind(ClockToken).toResolvedValue(() => new SystemClock()).inSingletonScope();
   container.bind(ReservationStoreToken).toResolvedValue((storage: Storage) => storage.store, [StorageToken]).inSingletonScope();
   container.bind(ScheduleTrackingStoreToken).toResolvedValue((storage: Storage) => storage.tracking, [StorageToken]).inSingletonScope();
+  container.bind(FeedKeyStoreToken).toResolvedValue((storage: Storage) => storage.feedKeys, [StorageToken]).inSingletonScope();
+  container.bind(FeedKeyCodecToken).toConstantValue(new CryptoFeedKeyCodec());
   container.bind(ProjectsGatewayToken).toResolvedValue((config: AppConfig, logger: Logger, storage: Storage) => {
     const baseUrl = config.projectsApiUrl;
     if (!baseUrl) {
@@ -147,6 +154,9 @@ function bindAdapters(container: Container): void {
   }), [ConfigToken]).inSingletonScope();
   container.bind(ListLimitsToken).toResolvedValue((config: AppConfig) => ({
     maxWindowSeconds: config.listMaxWindowDays * 86_400, maxEvents: config.listMaxEvents,
+  }), [ConfigToken]).inSingletonScope();
+  container.bind(CalendarFeedSettingsToken).toResolvedValue((config: AppConfig) => ({
+    pastDays: config.icalPastDays, futureDays: config.icalFutureDays, maxEvents: config.icalMaxEvents,
   }), [ConfigToken]).inSingletonScope();
   container.bind(HistorySettingsToken).toResolvedValue((config: AppConfig) => ({
     retentionDays: config.historyRetentionDays,

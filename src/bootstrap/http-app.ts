@@ -27,7 +27,7 @@ export function describeApi(config: Config, routes: readonly Route[], version = 
 export function createHttpApp({ container, logger, useCases, checkStore }: AppContainer): Koa {
   const config = resolve(container, ConfigToken);
   const metrics = resolve(container, MetricsToken);
-  const routes = buildRoutes(useCases);
+  const routes = buildRoutes(useCases, { ...(config.icalDomain ? { icalDomain: config.icalDomain } : {}), ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) });
   const version = serviceVersion();
   const { tokenHint, document: openApi } = describeApi(config, routes, version);
   return buildKoaApp({

@@ -1,6 +1,10 @@
 import type { ProjectsGateway } from '../application/ports/projects-gateway.port.js';
 import type { ReservationStore } from '../application/ports/reservation-store.port.js';
 import type { ScheduleTrackingStore } from '../application/ports/schedule-tracking-store.port.js';
+import type { FeedKeyStore } from '../application/ports/feed-keys.port.js';
+import { DynamoDbFeedKeyStore } from '../adapters/dynamodb/dynamodb-feed-key-store.js';
+import { InMemoryFeedKeyStore } from '../adapters/memory/in-memory-feed-key-store.js';
+import { SqliteFeedKeyStore } from '../adapters/sqlite/sqlite-feed-key-store.js';
 import { createDynamoDbClients } from '../adapters/dynamodb/client.js';
 import { DynamoDbMigration } from '../adapters/dynamodb/dynamodb-migration.js';
 import { DynamoDbReservationStore } from '../adapters/dynamodb/dynamodb-reservation-store.js';
@@ -19,6 +23,8 @@ import { dynamoDbFailure, sqliteFailure } from './startup-error.js';
 export interface Storage {
   readonly store: ReservationStore;
   readonly tracking: ScheduleTrackingStore;
+  /** The private calendar-feed keys, in the same store, so every process and instance resolves them. */
+  readonly feedKeys: FeedKeyStore;
   /** The embedded projects service, used when PROJECTS_API_URL is unset. */
   readonly embeddedProjects: ProjectsGateway;
   /**
@@ -51,6 +57,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
       return {
         store,
         tracking: new SqliteScheduleTrackingStore(db),
+        feedKeys: new SqliteFeedKeyStore(db),
         embeddedProjects: new SqliteProjectsGateway(db),
         migrate: async () => ({ storage: 'sqlite', path: config.sqlitePath, schemaVersion: schemaVersion(db) }),
         check: () => probe(store),
@@ -75,6 +82,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
       return {
         store,
         tracking: new DynamoDbScheduleTrackingStore(doc, names.scheduleTracking),
+        feedKeys: new DynamoDbFeedKeyStore(doc, names.calendar),
         embeddedProjects: new InMemoryProjectsGateway(),
         migrate: async () => ({ storage: 'dynamodb', table: names.calendar, ...(await new DynamoDbMigration(doc, names.calendar).run()) }),
         check: () => probe(store),
@@ -86,6 +94,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
       return {
         store,
         tracking: new InMemoryScheduleTrackingStore(),
+        feedKeys: new InMemoryFeedKeyStore(),
         embeddedProjects: new InMemoryProjectsGateway(),
         migrate: async () => ({ storage: 'memory' }),
         check: () => probe(store),

@@ -156,6 +156,10 @@ export const ChangesRequest = named('ChangesRequest', "A page of a site's change
       .meta({ description: 'The most changes in one answer (default 100).' }),
   }).meta({ examples: [{ site: 'saf' }, { site: 'saf', since: 'c1.saf.42.1781234567', limit: 500 }] }));
 
+export const FeedKeyRequest = named('FeedKeyRequest', 'Whether to replace an existing private feed address.',
+  z.looseObject({ rotate: z.boolean({ error: 'expected true or false' }).optional().meta({ description: 'Replace the address you have; the old one stops working.' }) })
+    .meta({ examples: [{}, { rotate: true }] }));
+
 // ---- answers ----
 
 const HISTORY_ACTIONS = ['created', 'modified', 'deleted', 'project-linked', 'project-unlinked', 'imported', 'import-updated', 'import-removed', 'restored'] as const;
@@ -217,6 +221,15 @@ export const NewEventAnswer = answer('NewEventAnswer', 'The stored event.', z.ob
 
 export const ProjectLinkAnswer = answer('ProjectLinkAnswer', 'The ids changed, and those not found (skipped, never created).',
   z.object({ updated: z.array(z.string()), missing: z.array(z.string()) }));
+
+export const ICalendar = answer('ICalendar', 'An iCalendar (RFC 5545) document: a VCALENDAR of VEVENTs, times in UTC.',
+  z.string().meta({ examples: ['BEGIN:VCALENDAR\r\nVERSION:2.0\r\n...END:VCALENDAR\r\n'] }));
+
+export const FeedAddress = answer('FeedAddress', 'Your private feed address: keep it secret, anyone with it can read your reservations.',
+  z.object({
+    url: z.string().meta({ description: 'The https address of the feed (subscribe to it by URL).' }),
+    webcal: z.string().meta({ description: 'The same as webcal://, which calendar apps open as a subscription.' }),
+  }));
 
 export const YesNo = answer('YesNo', 'The answer to a yes-or-no question.', z.boolean());
 

@@ -14,6 +14,7 @@ const REASONS: Readonly<Record<number, string>> = {
   401: 'No bearer token, or one that is not valid (expired, wrong audience or issuer, bad signature).',
   403: 'Signed in, but not allowed: the event is another user\'s, or the caller may not act for that user.',
   404: 'Not found (the reason says what).',
+  304: 'Not modified: your copy (its ETag, or its Last-Modified where the route says so) is current; no body.',
   410: 'The cursor is older than the history retention: start again without since.',
   412: 'The precondition failed: the event is at another version now (the reason names it); nothing changed.',
   409: 'Refused: it overlaps another user\'s reservation at the site, or the event_id exists (the reason names the events).',
@@ -80,8 +81,14 @@ const describe = (schema: z.ZodType): string | undefined => NAMED_SCHEMAS.find((
 
 const ref = (schema: z.ZodType): JsonObject => ({ $ref: `#/components/schemas/${idOf(schema)}` });
 
+const CACHE_HEADERS = {
+  ETag: { description: "The feed's content tag: send it back as If-None-Match.", schema: { type: 'string' } },
+  'Last-Modified': { description: 'When the content last changed.', schema: { type: 'string' } },
+  'Cache-Control': { description: 'How long to keep it: the refresh interval.', schema: { type: 'string' } },
+};
+
 function errorResponses(statuses: Iterable<number>): JsonObject {
-  const sorted = [...new Set(statuses)].sort((a, b) => a - b);
+  const sorted = [...new Set(statuses)].filter((status) => status !== 304).sort((a, b) => a - b);
   return Object.fromEntries(sorted.map((status) => [String(status), {
     description: REASONS[status] ?? 'An error.',
     content: { 'text/plain': { schema: { type: 'string' } } },
@@ -97,13 +104,21 @@ export function statusesOf(route: Route): number[] {
     ...(route.limit ? [429] : []),
     ...route.doc.errors,
     ...(route.doc.conditional ? [412] : []),
+    ...(route.doc.cached ? [304] : []),
     500, 503,
   ];
 }
 
 function parameters(route: Route): JsonObject[] {
   return [
-    ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: ref(SiteCode) })),
+    ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1], in: 'path', required: true,
+      ...(m[1] === 'key' ? { description: 'The secret key of a feed address (POST /ical-feed).', schema: { type: 'string', maxLength: 128 } } : { schema: ref(SiteCode) }),
+    })),
+    ...(route.doc.cached ? [
+      { name: 'If-None-Match', in: 'header', required: false, description: 'The ETag of your copy: 304 when it is current.', schema: { type: 'string' } },
+      { name: 'If-Modified-Since', in: 'header', required: false, description: 'The Last-Modified of your copy (an HTTP date).', schema: { type: 'string' } },
+    ] : []),
     ...(route.doc.conditional ? [{
       name: 'If-Match', in: 'header', required: false,
       description: 'The ETag (version) the event must be at, such as "3"; `*` for any.', schema: { type: 'string' },
@@ -130,9 +145,11 @@ export function openApiDocument(routes: readonly Route[], options: OpenApiOption
       responses: {
         200: {
           description: describe(doc.response) ?? 'OK',
-          content: { 'application/json': { schema: ref(doc.response) } },
+          content: { [doc.media ?? 'application/json']: { schema: ref(doc.response) } },
           ...(route.etag ? { headers: { ETag: { description: 'The event\'s version, in double quotes: the If-Match of a later change.', schema: { type: 'string' } } } } : {}),
+          ...(doc.cached ? { headers: CACHE_HEADERS } : {}),
         },
+        ...(doc.cached ? { 304: { description: REASONS[304], headers: CACHE_HEADERS } } : {}),
         ...errorResponses(statusesOf(route)),
       },
       security: security(route),
@@ -170,6 +187,7 @@ export function openApiDocument(routes: readonly Route[], options: OpenApiOption
       { name: 'Reservations', description: 'Booking, changing and deleting telescope time (signed in).' },
       { name: 'Projects', description: 'Linking reservations to projects (the projects service and the frontend).' },
       { name: 'Queries', description: 'Reading the calendar (anyone).' },
+      { name: 'Feeds', description: 'iCalendar feeds for calendar apps: a site\'s (anyone), and your own private one.' },
       { name: 'LCO', description: 'The Las Cumbres Observatory scheduler\'s observations at Photon Ranch telescopes.' },
       { name: 'Service', description: 'Health, readiness, metrics and this description.' },
     ],

@@ -8,10 +8,11 @@ import type { UseCases } from '../../application/use-cases/index.js';
 import type { Actor } from '../../domain/actor.js';
 import { JsonText } from '../../application/json-text.js';
 import { InvalidInputError } from '../../domain/errors.js';
+import { feedAnswer, type Conditions } from './ical.js';
 import {
   AddProjectRequest, ChangePage, ChangesRequest, YesNo, DeleteEventRequest, EventHistoryRequest, HistoryList, RestoreEventRequest, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
   NewEventRequest, ProjectLinkAnswer, RemoveProjectRequest, SchedulerObservationList, SiteEventList, SiteEventsRequest,
-  SiteTimeRequest, SiteWindowRequest, UserEventsRequest, UserSiteTimeRequest,
+  SiteTimeRequest, SiteWindowRequest, UserEventsRequest, UserSiteTimeRequest, ICalendar, FeedKeyRequest, FeedAddress,
 } from './api-schemas.js';
 
 /** none: anyone; user: a valid access token; link: a token, a service key, or (switch on) anyone. */
@@ -24,13 +25,26 @@ export interface RouteRequest {
   readonly params: Readonly<Record<string, string>>;
   /** The If-Match header, when sent. */
   readonly ifMatch?: string;
+  /** If-None-Match and If-Modified-Since, for the routes that answer 304. */
+  readonly conditions?: Conditions;
+  /** The request's scheme and host (`https://calendar.example.org`), and its host name alone. */
+  readonly origin?: string;
+  readonly hostname?: string;
+}
+
+/** What the route table needs to know of the deployment. */
+export interface RouteOptions {
+  /** The UID domain of the iCalendar feeds (ICAL_DOMAIN); the request's host name when undefined. */
+  readonly icalDomain?: string;
+  /** The public address for the feed URLs handed out (PUBLIC_URL); the request's origin when undefined. */
+  readonly publicUrl?: string;
 }
 
 /** What GET /openapi.json says of a route; the schemas are the ones the route validates and answers with. */
 export interface RouteDoc {
   readonly summary: string;
   readonly description?: string;
-  readonly tag: 'Reservations' | 'Projects' | 'Queries' | 'LCO';
+  readonly tag: 'Reservations' | 'Projects' | 'Queries' | 'Feeds' | 'LCO';
   /** The JSON body, when the route reads one. */
   readonly request?: z.ZodType;
   /** The 200 answer's JSON. */
@@ -42,6 +56,10 @@ export interface RouteDoc {
   readonly errors: readonly number[];
   /** The route takes a precondition (If-Match, or a version in the body): 412 when it fails. */
   readonly conditional?: boolean;
+  /** The 200 answer's media type, when not JSON (`response` is then a named string schema). */
+  readonly media?: 'text/calendar';
+  /** The route answers If-None-Match and If-Modified-Since with 304, and sends ETag, Last-Modified and Cache-Control. */
+  readonly cached?: boolean;
 }
 
 export interface Route {
@@ -120,7 +138,7 @@ const refId = (ref: EventRef): string => (typeof ref === 'string' ? ref : ref.ev
 /** An answer of the route's documented shape, or the same already serialised. */
 type Answer<S extends z.ZodType> = Promise<z.output<S> | JsonText>;
 
-export function buildRoutes(u: UseCases): Route[] {
+export function buildRoutes(u: UseCases, options: RouteOptions = {}): Route[] {
   /** A POST route that reads its body with `request` and answers with `response`. */
   const post = <Q extends z.ZodType, S extends z.ZodType>(
     path: string,
@@ -207,6 +225,40 @@ export function buildRoutes(u: UseCases): Route[] {
       tag: 'LCO', summary: 'What the LCO scheduler plans at a site', request: SiteWindowRequest, response: SchedulerObservationList, errors: [502],
       description: 'Read through from the LCO observation portal; an unknown site is []. 502 when LCO cannot be reached.',
     }, async ({ site, start, end }) => u.listSchedulerObservations.execute({ site, start, end })),
+    change('/ical-feed', 'user', {
+      tag: 'Feeds', summary: 'Your private calendar feed address', request: FeedKeyRequest, response: FeedAddress, errors: [409],
+      description: 'Makes a secret address of a feed of your reservations at every site, notes included, for a calendar app. ' +
+        'It is shown only now: only a digest of its key is kept. 409 when you have one already; {"rotate": true} makes a new one ' +
+        'and the old address stops working at once.',
+    }, async ({ rotate }, { actor, origin }) => {
+      const { key } = await u.issueFeedKey.execute({ actor, rotate: rotate === true });
+      const url = `${options.publicUrl ?? origin ?? ''}/ical/users/${key}.ics`;
+      return { url, webcal: url.replace(/^https?:/, 'webcal:') };
+    }),
+    {
+      method: 'GET', path: '/ical/{site}.ics', auth: 'none', hasBody: false,
+      doc: {
+        tag: 'Feeds', summary: "A site's calendar feed (iCalendar)", response: ICalendar, errors: [], media: 'text/calendar', cached: true,
+        description: "The site's reservations and imported LCO observations from 30 days ago to 90 days ahead (ICAL_PAST_DAYS, " +
+          'ICAL_FUTURE_DAYS), for any calendar app; an unknown site is an empty calendar. Notes are not included. ' +
+          'Poll with If-None-Match or If-Modified-Since: 304 when unchanged.',
+      },
+      handle: async ({ params, conditions, hostname }) => feedAnswer(await u.siteCalendarFeed.execute({ site: params.site ?? '' }), {
+        domain: options.icalDomain ?? hostname ?? 'localhost', description: `Reservations at the Photon Ranch telescope ${params.site ?? ''}`, cache: 'public',
+      }, conditions ?? {}, true),
+    },
+    {
+      method: 'GET', path: '/ical/users/{key}.ics', auth: 'none', hasBody: false,
+      doc: {
+        tag: 'Feeds', summary: "A user's private calendar feed (iCalendar)", response: ICalendar, errors: [404], media: 'text/calendar', cached: true,
+        description: 'The reservations of the key\'s owner at every site, notes included (the address from POST /ical-feed is the only ' +
+          'credential). 404 for an unknown or replaced key. 304 for a current If-None-Match; If-Modified-Since alone is not ' +
+          'enough here (a delete leaves no later time), so it is answered in full.',
+      },
+      handle: async ({ params, conditions, hostname }) => feedAnswer(await u.userCalendarFeed.execute({ key: params.key ?? '' }), {
+        domain: options.icalDomain ?? hostname ?? 'localhost', description: 'Your Photon Ranch reservations', cache: 'private',
+      }, conditions ?? {}, false),
+    },
     {
       method: 'GET', path: '/import-schedules', auth: 'none', hasBody: false, limit: 'imports',
       doc: { tag: 'LCO', summary: 'Import from LCO now, every subsite', response: ImportReport, errors: [],

@@ -5,6 +5,8 @@ import { GetEventHistory } from './get-event-history.js';
 import { RestoreEvent } from './restore-event.js';
 import { ListChanges } from './list-changes.js';
 import { PurgeHistory } from './purge-history.js';
+import { SiteCalendarFeed } from './site-calendar-feed.js';
+import { IssueFeedKey, UserCalendarFeed } from './user-calendar-feed.js';
 import { DoesConflictingReservationExist } from './does-conflicting-reservation-exist.js';
 import { ImportSchedules } from './import-schedules.js';
 import { IsUserScheduled } from './is-user-scheduled.js';
@@ -28,6 +30,9 @@ export const USE_CASES = {
   restoreEvent: RestoreEvent,
   listChanges: ListChanges,
   purgeHistory: PurgeHistory,
+  siteCalendarFeed: SiteCalendarFeed,
+  userCalendarFeed: UserCalendarFeed,
+  issueFeedKey: IssueFeedKey,
   addProject: AddProjectToReservations,
   removeProject: RemoveProjectFromReservations,
   listSiteReservations: ListSiteReservations,

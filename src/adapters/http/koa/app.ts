@@ -11,6 +11,7 @@ import type { HttpMetrics } from '../prometheus-metrics.js';
 import { RateLimiter } from '../rate-limit.js';
 import { readBody } from '../read-body.js';
 import type { Route } from '../routes.js';
+import { RawAnswer } from '../raw-answer.js';
 import { authenticator, type AuthenticatorOptions } from './authenticator.js';
 import type { CalendarContext } from './context.js';
 import { metricsHandler, type MetricsAccess } from './metrics-route.js';
@@ -166,9 +167,21 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
     const handler = async (ctx: CalendarContext): Promise<void> => {
       const params = (ctx as unknown as { params?: Record<string, string> }).params ?? {};
       const ifMatch = ctx.get('if-match');
+      const ifNoneMatch = ctx.get('if-none-match');
+      const ifModifiedSince = ctx.get('if-modified-since');
       const result = await route.handle({
         body: ctx.state.body ?? {}, actor: ctx.state.actor ?? { kind: 'anonymous' }, params, ...(ifMatch ? { ifMatch } : {}),
+        conditions: { ...(ifNoneMatch ? { ifNoneMatch } : {}), ...(ifModifiedSince ? { ifModifiedSince } : {}) },
+        origin: `${ctx.protocol}://${ctx.host}`, hostname: ctx.hostname,
       });
+      if (result instanceof RawAnswer) {
+        ctx.set(result.headers);
+        ctx.status = result.status;
+        ctx.type = result.contentType;
+        // A 304 has no body (Koa sends none for it whatever is set).
+        if (result.status !== 304) ctx.body = result.body;
+        return;
+      }
       const etag = route.etag?.(result);
       if (etag) ctx.set('ETag', etag);
       ctx.type = 'application/json';

@@ -1,0 +1,61 @@
+import { calendarEntry, feedWindow, latestTime, windowMovedAt, type CalendarEntry } from '../../domain/calendar-feed.js';
+import { parseSiteCode, type Reservation } from '../../domain/reservation.js';
+import { formatUtcTime } from '../../domain/time.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { ReservationStore } from '../ports/reservation-store.port.js';
+import type { CalendarFeedSettings } from '../settings.js';
+
+export interface CalendarFeed {
+  readonly name: string;
+  readonly entries: CalendarEntry[];
+  /** When the feed's content last changed, at the latest (the Last-Modified of its answer). */
+  readonly lastModified: string;
+}
+
+/**
+ * The events of a feed's window, at most `maxEvents`, the coming ones first: what is ahead of now
+ * is read before what is behind it, so a crowded site's feed drops the past, never the future.
+ */
+export async function windowEvents(
+  read: (window: { start: string; end: string }, limit: number) => Promise<readonly Reservation[]>,
+  nowSeconds: number,
+  settings: CalendarFeedSettings,
+  now: string,
+): Promise<Reservation[]> {
+  const window = feedWindow(nowSeconds, settings.pastDays, settings.futureDays);
+  const ahead = await read({ start: now, end: window.end }, settings.maxEvents);
+  const seen = new Set(ahead.map((e) => e.event_id));
+  const behind = ahead.length < settings.maxEvents
+    ? (await read({ start: window.start, end: now }, settings.maxEvents)).filter((e) => !seen.has(e.event_id))
+    : [];
+  return [...behind.slice(Math.max(0, behind.length - (settings.maxEvents - ahead.length))), ...ahead];
+}
+
+/**
+ * GET /ical/{site}.ics: the site's reservations and imported LCO observations around today, for
+ * anyone. An unknown site is an empty calendar. Its Last-Modified is the site's last change (a
+ * delete, or a move away, included), or the window's last move, whichever is later.
+ */
+export class SiteCalendarFeed {
+  constructor(
+    private readonly store: ReservationStore,
+    private readonly clock: Clock,
+    private readonly settings: CalendarFeedSettings,
+  ) {}
+
+  async execute({ site }: { site: string }): Promise<CalendarFeed> {
+    const code = parseSiteCode(site);
+    const nowSeconds = Math.floor(this.clock.now() / 1000);
+    const now = formatUtcTime(nowSeconds);
+    const [events, lastChange] = await Promise.all([
+      windowEvents(async (window, limit) => (await this.store.findOverlapping(code, window, limit)).items, nowSeconds, this.settings, now),
+      this.store.lastChangeAt(code),
+    ]);
+    const entries = events.map((e) => calendarEntry(e, { withNote: false }));
+    return {
+      name: code,
+      entries,
+      lastModified: latestTime([lastChange, windowMovedAt(nowSeconds), ...entries.map((e) => e.modified)])!,
+    };
+  }
+}
