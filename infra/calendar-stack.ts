@@ -40,6 +40,10 @@ export const API_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path: string }>
   ...['/newevent', '/modifyevent', '/delete', '/event-history', '/restore-event', '/changes', '/add-projects-to-events', '/remove-project-from-events', '/siteevents',
     '/user-events-ending-after-time', '/get-event-at-time', '/is-user-scheduled', '/does-conflicting-event-exist',
     '/scheduler-observations'].map((path) => ({ method: 'POST' as const, path })),
+  { method: 'POST', path: '/ical-feed' },
+  // An API Gateway path variable must be a whole segment: the Lambda's router matches `{site}.ics`.
+  { method: 'GET', path: '/ical/{file}' },
+  { method: 'GET', path: '/ical/users/{file}' },
   { method: 'GET', path: '/import-schedules' },
   { method: 'GET', path: '/import-schedules/{subsite}' },
   { method: 'GET', path: '/' },
@@ -50,6 +54,14 @@ export const API_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path: string }>
   { method: 'GET', path: '/docs' },
   { method: 'GET', path: '/docs/{file}' },
 ];
+
+/**
+ * The API Gateway route key of an OpenAPI path: a segment holding a variable beside other text
+ * (`{site}.ics`) becomes the whole-segment variable `{file}`, which API Gateway allows.
+ */
+export function gatewayPath(openApiPath: string): string {
+  return openApiPath.split('/').map((segment) => (/\{\w+\}/.test(segment) && !/^\{\w+\}$/.test(segment) ? '{file}' : segment)).join('/');
+}
 
 export class CalendarStack extends cdk.Stack {
   readonly calendarTable: dynamodb.Table;

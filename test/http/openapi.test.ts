@@ -82,7 +82,7 @@ it('gives each operation a summary, a unique id, the security its route needs, a
     }
     if (method === 'post') expect(op.responses['400']).toBeDefined();
     const schemes = op.security.flatMap((s) => Object.keys(s)).sort();
-    if (['/newevent', '/modifyevent', '/delete', '/event-history', '/restore-event'].includes(path)) expect(schemes).toEqual(['bearer']);
+    if (['/newevent', '/modifyevent', '/delete', '/event-history', '/restore-event', '/ical-feed'].includes(path)) expect(schemes).toEqual(['bearer']);
     else if (path.includes('project')) expect(schemes).toEqual(['bearer', 'serviceKey']);
     else expect(schemes).toEqual([]);
   }

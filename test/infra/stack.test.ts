@@ -3,7 +3,7 @@ import cdk from 'aws-cdk-lib';
 import assertions from 'aws-cdk-lib/assertions';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { API_ROUTES, CalendarStack, type Stage } from '../../infra/calendar-stack.js';
+import { API_ROUTES, CalendarStack, gatewayPath, type Stage } from '../../infra/calendar-stack.js';
 import { openApiDocument } from '../../src/adapters/http/openapi.js';
 import { buildRoutes } from '../../src/adapters/http/routes.js';
 import type { UseCases } from '../../src/application/use-cases/index.js';
@@ -119,8 +119,12 @@ it('the deployment routes every operation of the OpenAPI document, and the files
   const document = openApiDocument(buildRoutes({} as UseCases), { version: 'test', anonymousProjectLinks: false, tokenHint: '' }) as {
     paths: Record<string, Record<string, unknown>>;
   };
-  const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+  const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${gatewayPath(path)}`));
   expect(operations.length).toBeGreaterThanOrEqual(19);
   const deployed = API_ROUTES.map((r) => `${r.method} ${r.path}`);
   expect(deployed.sort()).toEqual([...operations, 'GET /docs/{file}'].sort());
+  // The feed paths as API Gateway allows them: every variable a whole segment.
+  expect(gatewayPath('/ical/{site}.ics')).toBe('/ical/{file}');
+  expect(gatewayPath('/ical/users/{key}.ics')).toBe('/ical/users/{file}');
+  expect(deployed.every((route) => route.split(' ')[1]!.split('/').every((segment) => !segment.includes('{') || /^\{\w+\}$/.test(segment)))).toBe(true);
 });

@@ -238,7 +238,7 @@ export function buildRoutes(u: UseCases, options: RouteOptions = {}): Route[] {
     {
       method: 'GET', path: '/ical/{site}.ics', auth: 'none', hasBody: false,
       doc: {
-        tag: 'Feeds', summary: "A site's calendar feed (iCalendar)", response: ICalendar, errors: [], media: 'text/calendar', cached: true,
+        tag: 'Feeds', summary: "A site's calendar feed (iCalendar)", response: ICalendar, errors: [400], media: 'text/calendar', cached: true,
         description: "The site's reservations and imported LCO observations from 30 days ago to 90 days ahead (ICAL_PAST_DAYS, " +
           'ICAL_FUTURE_DAYS), for any calendar app; an unknown site is an empty calendar. Notes are not included. ' +
           'Poll with If-None-Match or If-Modified-Since: 304 when unchanged.',
