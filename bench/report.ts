@@ -5,6 +5,7 @@ import { COLD_STARTS, type lambdaSection } from './sections/lambda.js';
 import type { metricsSection } from './sections/metrics.js';
 import type { scalingSection } from './sections/scaling.js';
 import type { historySection } from './sections/history.js';
+import type { icalSection } from './sections/ical.js';
 import type { storeSection } from './sections/store.js';
 
 export interface BenchResults {
@@ -15,6 +16,7 @@ export interface BenchResults {
   lambda: Awaited<ReturnType<typeof lambdaSection>> | undefined;
   import: Array<Awaited<ReturnType<typeof importSection>>>;
   metrics: Awaited<ReturnType<typeof metricsSection>> | undefined;
+  ical: Awaited<ReturnType<typeof icalSection>> | undefined;
 }
 
 export function printTables(results: BenchResults): void {
@@ -39,6 +41,12 @@ export function printTables(results: BenchResults): void {
   }
   if (results.metrics) {
     console.log(`\nMetrics: ${results.metrics.route} at ${results.metrics.rps_on} req/s recording against ${results.metrics.rps_off} with METRICS=off (median ratio ${results.metrics.ratio})`);
+  }
+  if (results.ical) {
+    const i = results.ical;
+    console.log('\n| site feed, a busy month | events | bytes | gzipped | ms to make | µs an event | ms, unchanged (cached) | same events as list JSON: bytes, ms |\n|---|---|---|---|---|---|---|---|');
+    console.log(`| /ical/{site}.ics | ${i.events} | ${i.feed_bytes} | ${i.feed_gzip_bytes} | ${i.feed_ms} | ${i.feed_us_per_event} | ${i.cached_ms} | ${i.json_bytes}, ${i.json_ms} |`);
+    console.log(`\nUnknown feed key refused in ${i.refusal.random_us} µs (random) and ${i.refusal.near_miss_us} µs (all but the last character right): ratio ${i.refusal.ratio}`);
   }
   if (results.lambda) {
     console.log(`\nLambda bundle ${results.lambda.bundle_kib} KiB (entry ${results.lambda.entry_kib} KiB); cold start on the Lambda runtime's Node (load + first request, median of ${COLD_STARTS}) ${results.lambda.cold_start_ms_median ?? '-'} ms`);

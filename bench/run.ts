@@ -12,6 +12,7 @@ import { exitWithUsage, integerOption, parseCommandLine } from '../src/bootstrap
 import { createHarness } from './harness.js';
 import { printTables } from './report.js';
 import { historySection } from './sections/history.js';
+import { icalSection } from './sections/ical.js';
 import { httpSection } from './sections/http.js';
 import { importSection } from './sections/import.js';
 import { lambdaSection } from './sections/lambda.js';
@@ -32,7 +33,7 @@ Usage: npm run bench -- [options]
   --connections <n>          concurrent connections of the load (default 10)
   --rounds <n>               rounds, interleaved; the tables give medians (default 3)
   --import-observations <n>  observations in the import section (default 2000)
-  --only <sections>          a comma-separated subset of http,scaling,store,history,lambda,import,metrics
+  --only <sections>          a comma-separated subset of http,scaling,store,history,ical,lambda,import,metrics
   --skip-scaling             leave out the 10 000 / 1 000 000 event calendars
   --skip-dynamodb            leave out DynamoDB Local (store rates and cold starts)
   -h, --help                 this text
@@ -51,12 +52,12 @@ const { values: args } = parseCommandLine({
     'skip-scaling': { type: 'boolean', default: false },
     'skip-dynamodb': { type: 'boolean', default: false },
     'import-observations': { type: 'string', default: '2000' },
-    // A comma-separated subset of http,scaling,store,history,lambda,import,metrics, for iterating on one part; such a
+    // A comma-separated subset of http,scaling,store,history,ical,lambda,import,metrics, for iterating on one part; such a
     // run writes bench/results/partial.json and leaves latest.json (the README's figures) alone.
     only: { type: 'string' },
   },
 });
-const SECTIONS = ['http', 'scaling', 'store', 'history', 'lambda', 'import', 'metrics'] as const;
+const SECTIONS = ['http', 'scaling', 'store', 'history', 'ical', 'lambda', 'import', 'metrics'] as const;
 const only = args.only?.split(',').map((s) => s.trim()) ?? [...SECTIONS];
 const unknownSection = only.find((s) => !(SECTIONS as readonly string[]).includes(s));
 if (unknownSection) exitWithUsage(USAGE, `--only: unknown section ${unknownSection}; the sections are ${SECTIONS.join(', ')}.`);
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     lambda: runs('lambda') ? await lambdaSection(h) : undefined,
     import: runs('import') ? [await importSection(h), await importSection(h, 20)] : [],
     metrics: runs('metrics') ? await metricsSection(h) : undefined,
+    ical: runs('ical') ? await icalSection(h) : undefined,
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(`bench/results/${args.only ? 'partial' : 'latest'}.json`, `${JSON.stringify(results, null, 2)}\n`);

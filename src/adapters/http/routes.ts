@@ -8,7 +8,7 @@ import type { UseCases } from '../../application/use-cases/index.js';
 import type { Actor } from '../../domain/actor.js';
 import { JsonText } from '../../application/json-text.js';
 import { InvalidInputError } from '../../domain/errors.js';
-import { feedAnswer, type Conditions } from './ical.js';
+import { FeedCache, feedAnswer, type Conditions } from './ical.js';
 import {
   AddProjectRequest, ChangePage, ChangesRequest, YesNo, DeleteEventRequest, EventHistoryRequest, HistoryList, RestoreEventRequest, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
   NewEventRequest, ProjectLinkAnswer, RemoveProjectRequest, SchedulerObservationList, SiteEventList, SiteEventsRequest,
@@ -151,6 +151,7 @@ export function buildRoutes(u: UseCases, options: RouteOptions = {}): Route[] {
     handle: (request) => handle(parseBody(doc.request, request.body), request),
   });
   const change: typeof post = (path, auth, doc, handle) => post(path, auth, doc, handle, 'changes');
+  const feeds = new FeedCache();
   const USER = 'Needs a bearer token; only the owner or an admin may change an event.';
   const CONDITIONAL = 'With If-Match: "<version>" (or the version in the body), it changes nothing and answers 412 unless the event is at that version.';
   const LINK = 'Needs a bearer token (owner-or-admin per event) or a service key in X-Api-Key.';
@@ -245,7 +246,7 @@ export function buildRoutes(u: UseCases, options: RouteOptions = {}): Route[] {
       },
       handle: async ({ params, conditions, hostname }) => feedAnswer(await u.siteCalendarFeed.execute({ site: params.site ?? '' }), {
         domain: options.icalDomain ?? hostname ?? 'localhost', description: `Reservations at the Photon Ranch telescope ${params.site ?? ''}`, cache: 'public',
-      }, conditions ?? {}, true),
+      }, conditions ?? {}, true, feeds),
     },
     {
       method: 'GET', path: '/ical/users/{key}.ics', auth: 'none', hasBody: false,
@@ -257,7 +258,7 @@ export function buildRoutes(u: UseCases, options: RouteOptions = {}): Route[] {
       },
       handle: async ({ params, conditions, hostname }) => feedAnswer(await u.userCalendarFeed.execute({ key: params.key ?? '' }), {
         domain: options.icalDomain ?? hostname ?? 'localhost', description: 'Your Photon Ranch reservations', cache: 'private',
-      }, conditions ?? {}, false),
+      }, conditions ?? {}, false, feeds),
     },
     {
       method: 'GET', path: '/import-schedules', auth: 'none', hasBody: false, limit: 'imports',

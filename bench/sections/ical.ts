@@ -1,0 +1,135 @@
+/**
+ * The iCalendar feeds (issue 16): the size of a busy month's site feed and the time to make it (the
+ * window query, the entries, ical-generator, the ETag), beside the same events sent as the JSON of a
+ * list route, in interleaved rounds. Also how long an unknown private-feed key takes to refuse: a
+ * random one, and one that shares all but its last character with a real key (the lookup is by
+ * digest, so the two must not differ).
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { CryptoFeedKeyCodec } from '../../src/adapters/secrets/crypto-feed-key-codec.js';
+import { FeedCache, feedAnswer } from '../../src/adapters/http/ical.js';
+import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
+import { SqliteFeedKeyStore } from '../../src/adapters/sqlite/sqlite-feed-key-store.js';
+import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
+import { SiteCalendarFeed } from '../../src/application/use-cases/site-calendar-feed.js';
+import { IssueFeedKey, UserCalendarFeed } from '../../src/application/use-cases/user-calendar-feed.js';
+import type { Reservation } from '../../src/domain/reservation.js';
+import { formatUtcTime } from '../../src/domain/time.js';
+import { median, type Harness } from '../harness.js';
+
+const NIGHTS = 30;
+const BOOKINGS_PER_NIGHT = 10;
+const OBSERVATIONS_PER_NIGHT = 40;
+const clock = { now: () => Date.now() };
+
+function busyMonth(site: string): Reservation[] {
+  const today = Math.floor(Date.now() / 86_400_000) * 86_400;
+  const events: Reservation[] = [];
+  for (let night = 0; night < NIGHTS; night++) {
+    const dusk = today + (night - NIGHTS / 2) * 86_400 + 2 * 3600;
+    const base = { site, resourceId: site, creator: 'Ada Observer', reservation_type: 'realtime', origin: 'PTR', project_id: 'none', version: 1 };
+    for (let b = 0; b < BOOKINGS_PER_NIGHT; b++) {
+      const start = dusk + b * 1800;
+      events.push({
+        ...base, event_id: `bk-${night}-${b}`, start: formatUtcTime(start), end: formatUtcTime(start + 1800), creator_id: `google-oauth2|user${b}`,
+        title: `Night ${night}: M${b + 1} in Hα, then a focus run`, reservation_note: 'Bring the red filter; dome flat at dusk, 20 × 30 s.'.repeat(3),
+        last_modified: formatUtcTime(dusk - 86_400),
+      });
+    }
+    for (let o = 0; o < OBSERVATIONS_PER_NIGHT; o++) {
+      const start = dusk + 5 * 3600 + o * 300;
+      events.push({
+        ...base, event_id: `lco-${night}-${o}`, start: formatUtcTime(start), end: formatUtcTime(start + 300), creator_id: 'lco-scheduler',
+        creator: 'LCO', origin: 'LCO', project_id: `LCO2026B-0${o % 9}#2026-01-01T00:00:00Z`, reservation_type: 'project',
+        title: `LCO request ${night * 100 + o}`, reservation_note: '', last_modified: formatUtcTime(dusk - 3600),
+      });
+    }
+  }
+  return events;
+}
+
+const timed = async (run: () => Promise<unknown>): Promise<number> => {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+};
+
+export async function icalSection(h: Harness) {
+  const db = openSqliteDatabase(join(h.dir, 'ical.db'));
+  const store = new SqliteReservationStore(db);
+  for (const event of busyMonth('busy')) {
+    if (event.origin === 'LCO') await store.putImported(event);
+    else await store.createUnlessConflict(event);
+  }
+  const settings = { pastDays: 30, futureDays: 90, maxEvents: 5000 };
+  const feed = new SiteCalendarFeed(store, clock, settings);
+  const options = { domain: 'calendar.photonranch.org', description: 'bench', cache: 'public' as const };
+  const window = { start: formatUtcTime(Math.floor(Date.now() / 1000) - 30 * 86_400), end: formatUtcTime(Math.floor(Date.now() / 1000) + 90 * 86_400) };
+  // A cache of one entry that each round empties: every measured feed is rendered in full.
+  const makeFeed = async () => feedAnswer(await feed.execute({ site: 'busy' }), options, {}, true, new FeedCache(1));
+  const cache = new FeedCache();
+  const makeCached = async () => feedAnswer(await feed.execute({ site: 'busy' }), options, {}, true, cache);
+  const makeJson = async () => (await store.findOverlapping('busy', window)).toJson().text;
+  const sample = await makeFeed();
+  const json = await makeJson();
+
+  const feedMs: number[] = [];
+  const jsonMs: number[] = [];
+  const cachedMs: number[] = [];
+  await makeCached();
+  const iterations = Math.max(5, h.settings.rounds * 5);
+  for (let i = 0; i < iterations; i++) {
+    // Which goes first alternates, so that warming up favours neither.
+    if (i % 2 === 0) {
+      feedMs.push(await timed(makeFeed));
+      jsonMs.push(await timed(makeJson));
+      cachedMs.push(await timed(makeCached));
+    } else {
+      cachedMs.push(await timed(makeCached));
+      jsonMs.push(await timed(makeJson));
+      feedMs.push(await timed(makeFeed));
+    }
+  }
+  const events = (sample.body.match(/BEGIN:VEVENT/g) ?? []).length;
+  const row = {
+    events,
+    feed_bytes: Buffer.byteLength(sample.body),
+    feed_gzip_bytes: gzipSync(sample.body).length,
+    json_bytes: Buffer.byteLength(json),
+    feed_ms: Math.round(median(feedMs) * 10) / 10,
+    json_ms: Math.round(median(jsonMs) * 10) / 10,
+    cached_ms: Math.round(median(cachedMs) * 10) / 10,
+    feed_us_per_event: Math.round((median(feedMs) * 1000) / events),
+  };
+  h.log(`ical: a busy month (${events} events) is ${row.feed_bytes} bytes (${row.feed_gzip_bytes} gzipped), made in ${row.feed_ms} ms ` +
+    `(median of ${iterations}), ${row.cached_ms} ms when unchanged since the last request; the same events as list JSON: ${row.json_bytes} bytes in ${row.json_ms} ms`);
+
+  // Refusing unknown private-feed keys: random ones, and near misses of a real one.
+  const keys = new SqliteFeedKeyStore(db);
+  const codec = new CryptoFeedKeyCodec();
+  const { key } = await new IssueFeedKey(keys, codec, clock).execute({ actor: { kind: 'user', sub: 'google-oauth2|user1', isAdmin: false }, rotate: false });
+  const user = new UserCalendarFeed(store, keys, codec, clock, settings);
+  const refuse = (candidate: string) => timed(() => user.execute({ key: candidate }).then(() => { throw new Error('a wrong key was accepted'); }, () => undefined));
+  const random: number[] = [];
+  const nearMiss: number[] = [];
+  for (let i = 0; i < 4000; i++) {
+    const near = `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
+    if (i % 2 === 0) {
+      random.push(await refuse(randomBytes(32).toString('base64url')));
+      nearMiss.push(await refuse(near));
+    } else {
+      nearMiss.push(await refuse(near));
+      random.push(await refuse(randomBytes(32).toString('base64url')));
+    }
+  }
+  const refusal = {
+    random_us: Math.round(median(random) * 1000 * 10) / 10,
+    near_miss_us: Math.round(median(nearMiss) * 1000 * 10) / 10,
+    ratio: Math.round((median(nearMiss) / median(random)) * 100) / 100,
+  };
+  h.log(`ical: an unknown key is refused in ${refusal.random_us} µs (random) and ${refusal.near_miss_us} µs (all but the last character right), ratio ${refusal.ratio}`);
+  db.close();
+  return { ...row, refusal };
+}
