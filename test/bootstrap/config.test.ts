@@ -18,6 +18,8 @@ it('reads every variable', () => {
     AUTH_AUDIENCE: 'api', AUTH_USERINFO_URL: 'https://tenant.example/userinfo', AUTH_CLOCK_TOLERANCE_SECONDS: '5',
     SERVICE_API_KEYS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb', ALLOW_ANONYMOUS_PROJECT_LINKS: 'true',
     PROJECTS_API_URL: 'https://projects.example/dev/', LOG_LEVEL: 'debug', MAX_RESERVATION_HOURS: '12',
+    HISTORY_RETENTION_DAYS: '30', ICAL_DOMAIN: 'calendar.photonranch.org', ICAL_PAST_DAYS: '7', ICAL_FUTURE_DAYS: '60',
+    ICAL_MAX_EVENTS: '100', PUBLIC_URL: 'https://calendar.photonranch.org/',
   });
   expect(config).toMatchObject({
     port: 8080, host: '0.0.0.0', storage: 'memory', sqlitePath: '/tmp/x.db', sqliteSynchronous: 'NORMAL',
@@ -25,6 +27,8 @@ it('reads every variable', () => {
     authUserinfoUrl: 'https://tenant.example/userinfo', authClockToleranceSeconds: 5,
     serviceApiKeys: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'], allowAnonymousProjectLinks: true,
     projectsApiUrl: 'https://projects.example/dev/', logLevel: 'debug', maxReservationHours: 12,
+    historyRetentionDays: 30, icalDomain: 'calendar.photonranch.org', icalPastDays: 7, icalFutureDays: 60, icalMaxEvents: 100,
+    publicUrl: 'https://calendar.photonranch.org',
   });
 });
 
@@ -43,6 +47,10 @@ it.each([
   [{ AUTH_ISSUER: 'https://tenant.example/' }, 'AUTH_ISSUER'],
   [{ SERVICE_API_KEYS: 'short' }, 'SERVICE_API_KEYS'],
   [{ NODE_ENV: 'production' }, 'AUTH_JWKS_URI'],
+  [{ HISTORY_RETENTION_DAYS: '0' }, 'HISTORY_RETENTION_DAYS'],
+  [{ ICAL_DOMAIN: 'not a domain/' }, 'ICAL_DOMAIN'],
+  [{ ICAL_FUTURE_DAYS: '0' }, 'ICAL_FUTURE_DAYS'],
+  [{ PUBLIC_URL: 'javascript:alert(1)' }, 'PUBLIC_URL'],
 ])('%p is refused with a message naming %s', (env, variable) => {
   expect(() => loadConfig(env)).toThrow(ConfigError);
   expect(() => loadConfig(env)).toThrow(variable);

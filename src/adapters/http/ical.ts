@@ -62,7 +62,8 @@ interface Rendered {
  * options): the same inputs always give the same bytes, so a hit is exact, never stale. Writing a
  * feed costs about a quarter of a millisecond an event (ical-generator makes a TextEncoder for
  * every character it folds), against under 10 µs an event to read and digest it (`npm run bench --
- * --only ical`), so a feed is rendered once per change of its content, not once per poll. Bounded in entries and in bytes; the least recently used goes first.
+ * --only ical`), so a feed is rendered once per change of its content, not once per poll. Bounded
+ * in entries and in bytes; the least recently used goes first.
  */
 export class FeedCache {
   private readonly entries = new Map<string, Rendered>();
