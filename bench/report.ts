@@ -46,7 +46,7 @@ export function printTables(results: BenchResults): void {
     const i = results.ical;
     console.log('\n| site feed, a busy month | events | bytes | gzipped | ms to make | µs an event | ms, unchanged (cached) | same events as list JSON: bytes, ms |\n|---|---|---|---|---|---|---|---|');
     console.log(`| /ical/{site}.ics | ${i.events} | ${i.feed_bytes} | ${i.feed_gzip_bytes} | ${i.feed_ms} | ${i.feed_us_per_event} | ${i.cached_ms} | ${i.json_bytes}, ${i.json_ms} |`);
-    console.log(`\nUnknown feed key refused in ${i.refusal.random_us} µs (random) and ${i.refusal.near_miss_us} µs (all but the last character right): ratio ${i.refusal.ratio}`);
+    console.log(`\nUnknown feed key refused in ${i.refusal.random_us} µs (random) and ${i.refusal.near_miss_us} µs (all but the last character right): ratio ${i.refusal.ratio}; the key check ${i.refusal.lookup_known_us} µs for a real key, ${i.refusal.lookup_unknown_us} µs for a near miss`);
   }
   if (results.lambda) {
     console.log(`\nLambda bundle ${results.lambda.bundle_kib} KiB (entry ${results.lambda.entry_kib} KiB); cold start on the Lambda runtime's Node (load + first request, median of ${COLD_STARTS}) ${results.lambda.cold_start_ms_median ?? '-'} ms`);

@@ -70,12 +70,26 @@ describe.each(stores)('calendar feeds over %s', (_name, make) => {
     expect((await site.execute({ site: 'saf' })).lastModified).toBe('2031-06-20T11:30:00Z');
   });
 
-  it('past the event cap, the coming events stay and the oldest past ones go', async () => {
+  it('reads one window query (and the last change), never one query per event', async () => {
+    for (let day = 10; day < 30; day++) await store.createUnlessConflict(aReservation({ event_id: `q${day}`, ...at(`06-${day}`) }));
+    const calls: string[] = [];
+    const counting = new Proxy(store, {
+      get: (target, name) => {
+        const value = Reflect.get(target, name) as unknown;
+        return typeof value === 'function' ? (...args: unknown[]) => { calls.push(String(name)); return (value as (...a: unknown[]) => unknown).apply(target, args); } : value;
+      },
+    });
+    const feed = await new SiteCalendarFeed(counting, clock, settings).execute({ site: 'saf' });
+    expect(feed.entries).toHaveLength(20);
+    expect(calls.sort()).toEqual(['findOverlapping', 'lastChangeAt']);
+  });
+
+  it('past the event cap, the coming events stay and past ones fill what room is left', async () => {
     const small = new SiteCalendarFeed(store, clock, { ...settings, maxEvents: 3 });
     for (const [i, day] of ['06-10', '06-12', '06-14', '06-25', '06-27'].entries()) {
       await store.createUnlessConflict(aReservation({ event_id: `e${i}-${day}`, ...at(day) }));
     }
-    expect((await small.execute({ site: 'saf' })).entries.map((e) => e.id)).toEqual(['e2-06-14', 'e3-06-25', 'e4-06-27']);
+    expect((await small.execute({ site: 'saf' })).entries.map((e) => e.id)).toEqual(['e0-06-10', 'e3-06-25', 'e4-06-27']);
   });
 
   it("a private feed holds its owner's events at every site, with notes; keys: once, then 409, rotate retires the old one", async () => {

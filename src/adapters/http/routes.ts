@@ -8,6 +8,7 @@ import type { UseCases } from '../../application/use-cases/index.js';
 import type { Actor } from '../../domain/actor.js';
 import { JsonText } from '../../application/json-text.js';
 import { InvalidInputError } from '../../domain/errors.js';
+import type { CalendarFeed } from '../../application/use-cases/site-calendar-feed.js';
 import { FeedCache, feedAnswer, type Conditions } from './ical.js';
 import {
   AddProjectRequest, ChangePage, ChangesRequest, YesNo, DeleteEventRequest, EventHistoryRequest, HistoryList, RestoreEventRequest, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
@@ -138,7 +139,7 @@ const refId = (ref: EventRef): string => (typeof ref === 'string' ? ref : ref.ev
 /** An answer of the route's documented shape, or the same already serialised. */
 type Answer<S extends z.ZodType> = Promise<z.output<S> | JsonText>;
 
-export function buildRoutes(u: UseCases, options: RouteOptions = {}): Route[] {
+export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[] {
   /** A POST route that reads its body with `request` and answers with `response`. */
   const post = <Q extends z.ZodType, S extends z.ZodType>(
     path: string,
@@ -152,6 +153,21 @@ export function buildRoutes(u: UseCases, options: RouteOptions = {}): Route[] {
   });
   const change: typeof post = (path, auth, doc, handle) => post(path, auth, doc, handle, 'changes');
   const feeds = new FeedCache();
+  /** A GET route answering an iCalendar feed, conditionally (ical.ts), rendered through the shared cache. */
+  const feed = (
+    path: string,
+    doc: Pick<RouteDoc, 'summary' | 'description' | 'errors'>,
+    load: (params: Readonly<Record<string, string>>) => Promise<CalendarFeed>,
+    how: (params: Readonly<Record<string, string>>) => { description: string; cache: 'public' | 'private'; exactLastModified: boolean },
+  ): Route => ({
+    method: 'GET', path, auth: 'none', hasBody: false,
+    doc: { tag: 'Feeds', response: ICalendar, media: 'text/calendar', cached: true, ...doc },
+    handle: async ({ params, conditions, hostname }) => {
+      const { description, cache, exactLastModified } = how(params);
+      const options = { domain: deployment.icalDomain ?? hostname ?? 'localhost', description, cache };
+      return feedAnswer(await load(params), options, conditions ?? {}, exactLastModified, feeds);
+    },
+  });
   const USER = 'Needs a bearer token; only the owner or an admin may change an event.';
   const CONDITIONAL = 'With If-Match: "<version>" (or the version in the body), it changes nothing and answers 412 unless the event is at that version.';
   const LINK = 'Needs a bearer token (owner-or-admin per event) or a service key in X-Api-Key.';
@@ -233,33 +249,23 @@ export function buildRoutes(u: UseCases, options: RouteOptions = {}): Route[] {
         'and the old address stops working at once.',
     }, async ({ rotate }, { actor, origin }) => {
       const { key } = await u.issueFeedKey.execute({ actor, rotate: rotate === true });
-      const url = `${options.publicUrl ?? origin ?? ''}/ical/users/${key}.ics`;
+      const url = `${deployment.publicUrl ?? origin ?? ''}/ical/users/${key}.ics`;
       return { url, webcal: url.replace(/^https?:/, 'webcal:') };
     }),
-    {
-      method: 'GET', path: '/ical/{site}.ics', auth: 'none', hasBody: false,
-      doc: {
-        tag: 'Feeds', summary: "A site's calendar feed (iCalendar)", response: ICalendar, errors: [400], media: 'text/calendar', cached: true,
-        description: "The site's reservations and imported LCO observations from 30 days ago to 90 days ahead (ICAL_PAST_DAYS, " +
-          'ICAL_FUTURE_DAYS), for any calendar app; an unknown site is an empty calendar. Notes are not included. ' +
-          'Poll with If-None-Match or If-Modified-Since: 304 when unchanged.',
-      },
-      handle: async ({ params, conditions, hostname }) => feedAnswer(await u.siteCalendarFeed.execute({ site: params.site ?? '' }), {
-        domain: options.icalDomain ?? hostname ?? 'localhost', description: `Reservations at the Photon Ranch telescope ${params.site ?? ''}`, cache: 'public',
-      }, conditions ?? {}, true, feeds),
-    },
-    {
-      method: 'GET', path: '/ical/users/{key}.ics', auth: 'none', hasBody: false,
-      doc: {
-        tag: 'Feeds', summary: "A user's private calendar feed (iCalendar)", response: ICalendar, errors: [404], media: 'text/calendar', cached: true,
-        description: 'The reservations of the key\'s owner at every site, notes included (the address from POST /ical-feed is the only ' +
-          'credential). 404 for an unknown or replaced key. 304 for a current If-None-Match; If-Modified-Since alone is not ' +
-          'enough here (a delete leaves no later time), so it is answered in full.',
-      },
-      handle: async ({ params, conditions, hostname }) => feedAnswer(await u.userCalendarFeed.execute({ key: params.key ?? '' }), {
-        domain: options.icalDomain ?? hostname ?? 'localhost', description: 'Your Photon Ranch reservations', cache: 'private',
-      }, conditions ?? {}, false, feeds),
-    },
+    feed('/ical/{site}.ics', {
+      summary: "A site's calendar feed (iCalendar)", errors: [400],
+      description: "The site's reservations and imported LCO observations from 30 days ago to 90 days ahead (ICAL_PAST_DAYS, " +
+        'ICAL_FUTURE_DAYS), for any calendar app; an unknown site is an empty calendar. Notes are not included. ' +
+        'Poll with If-None-Match or If-Modified-Since: 304 when unchanged.',
+    }, ({ site }) => u.siteCalendarFeed.execute({ site: site ?? '' }),
+    (params) => ({ description: `Reservations at the Photon Ranch telescope ${params.site ?? ''}`, cache: 'public', exactLastModified: true })),
+    feed('/ical/users/{key}.ics', {
+      summary: "A user's private calendar feed (iCalendar)", errors: [404],
+      description: 'The reservations of the key\'s owner at every site, notes included (the address from POST /ical-feed is the only ' +
+        'credential). 404 for an unknown or replaced key. 304 for a current If-None-Match; If-Modified-Since alone is not ' +
+        'enough here (a delete leaves no later time), so it is answered in full.',
+    }, ({ key }) => u.userCalendarFeed.execute({ key: key ?? '' }),
+    () => ({ description: 'Your Photon Ranch reservations', cache: 'private', exactLastModified: false })),
     {
       method: 'GET', path: '/import-schedules', auth: 'none', hasBody: false, limit: 'imports',
       doc: { tag: 'LCO', summary: 'Import from LCO now, every subsite', response: ImportReport, errors: [],

@@ -13,22 +13,23 @@ export interface CalendarFeed {
 }
 
 /**
- * The events of a feed's window, at most `maxEvents`, the coming ones first: what is ahead of now
- * is read before what is behind it, so a crowded site's feed drops the past, never the future.
+ * The events of a feed's window, at most `maxEvents`: one window query. Only when the window holds
+ * more than that does a second query read what is ahead of now, so that a crowded site's feed keeps
+ * its coming events (the nearest ones) and fills what room is left with past ones.
  */
 export async function windowEvents(
   read: (window: { start: string; end: string }, limit: number) => Promise<readonly Reservation[]>,
   nowSeconds: number,
   settings: CalendarFeedSettings,
   now: string,
-): Promise<Reservation[]> {
+): Promise<readonly Reservation[]> {
   const window = feedWindow(nowSeconds, settings.pastDays, settings.futureDays);
+  const all = await read(window, settings.maxEvents + 1);
+  if (all.length <= settings.maxEvents) return all;
   const ahead = await read({ start: now, end: window.end }, settings.maxEvents);
   const seen = new Set(ahead.map((e) => e.event_id));
-  const behind = ahead.length < settings.maxEvents
-    ? (await read({ start: window.start, end: now }, settings.maxEvents)).filter((e) => !seen.has(e.event_id))
-    : [];
-  return [...behind.slice(Math.max(0, behind.length - (settings.maxEvents - ahead.length))), ...ahead];
+  const past = all.filter((e) => !seen.has(e.event_id)).slice(0, settings.maxEvents - ahead.length);
+  return [...past, ...ahead];
 }
 
 /**
