@@ -2,7 +2,7 @@
  * Concurrency on DynamoDB: many clients contending for the same slots through the store, and the
  * failure paths DynamoDB Local never shows (TransactionConflict, GSI lag) injected by a fake client.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
 import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-reservation-store.js';
 import { ReservationConflictError, StoreUnavailableError } from '../../src/domain/errors.js';
@@ -147,6 +147,30 @@ describe('history and the change feed, with a fake client injecting faults', () 
       }
     });
   }, 120_000);
+
+  it('a write that loses only its feed seq to another write at the site is renumbered and sent again, without reading everything again', async () => {
+    await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
+      const other = new DynamoDbReservationStore(doc, { tableName: names.calendar });
+      const sent: string[] = [];
+      let interleaved = false;
+      const { client } = faultyClient(doc, {
+        before: async (command) => {
+          sent.push(command?.constructor?.name ?? 'unknown');
+          // Just before this writer's first transaction, another write at the site (another day) takes seq 1.
+          if (!interleaved && command instanceof TransactWriteCommand) {
+            interleaved = true;
+            await other.createUnlessConflict(aReservation({ event_id: 'first', site: 'rn', start: '2030-01-05T00:00:00Z', end: '2030-01-05T01:00:00Z' }));
+          }
+        },
+      });
+      const writer = new DynamoDbReservationStore(client, { tableName: names.calendar });
+      await writer.createUnlessConflict(aReservation({ event_id: 'second', site: 'rn', start: '2030-01-02T00:00:00Z', end: '2030-01-02T01:00:00Z' }));
+      expect(sent.filter((name) => name === 'TransactWriteCommand')).toHaveLength(2);
+      // One read of the event id (a Query) and of the guards, for both tries: only the head was read again.
+      expect(sent.filter((name) => name === 'QueryCommand')).toHaveLength(1);
+      expect((await other.changes('rn', 0, 10)).entries.map((f) => [f.seq, f.event_id])).toEqual([[1, 'first'], [2, 'second']]);
+    });
+  });
 
   it('a change that commits while a page is read is not answered above the head read first, and comes in the next page', async () => {
     await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {

@@ -1,4 +1,5 @@
 /** Taking over the previous service's table: seeded on DynamoDB Local with items in its formats. */
+import { isEventItem } from '../../src/adapters/dynamodb/item-kinds.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -44,8 +45,10 @@ it('canonicalises times (re-keying), normalises project ids, builds guards, repo
     expect(first.overlaps).toHaveLength(2);
 
     const items = (await doc.send(new ScanCommand({ TableName: names.calendar }))).Items ?? [];
-    const events = items.filter((i) => i.start !== '#guard');
+    const events = items.filter(isEventItem);
     expect(events).toHaveLength(6);
+    // Every site met joins the listing of sites with events.
+    expect(items.find((i) => i.event_id === 'sites#registry')?.sites).toEqual(new Set(['mrc1', 'saf']));
     expect(events.find((i) => i.event_id === 'old-offset')).toMatchObject({ start: '2030-03-01T02:30:00Z', end: '2030-03-01T05:30:00Z', title: 'Carol' });
     expect(events.find((i) => i.event_id === 'old-minutes')).toMatchObject({ start: '2030-03-01T02:00:00Z', project_id: 'none' });
     expect(events.find((i) => i.event_id === 'old-millis')).toMatchObject({ project_id: 'none' });

@@ -5,6 +5,7 @@ import { findConflictingPairs } from '../../domain/conflicts.js';
 import { normaliseProjectId } from '../../domain/reservation.js';
 import { storedVersion } from '../../domain/stored-reservation.js';
 import { isEventItem } from './item-kinds.js';
+import { SiteRegistry } from './site-registry.js';
 import { epochSecondsOf, formatUtcTime } from '../../domain/time.js';
 import {
   guardDays, guardInterval, guardPut, readGuards, serialiseIntervals, type GuardInterval,
@@ -53,6 +54,8 @@ export class DynamoDbMigration {
       byId.set(String(item.event_id), await this.normalise(item, report));
     }
     const events = [...byId.values()];
+    await new SiteRegistry((command) => this.client.send(command as never) as never, this.tableName)
+      .add(events.map((e) => String(e.site)).filter((site) => site !== 'undefined'));
 
     const valid = events.filter((e) => canonical(e.start) === e.start && canonical(e.end) === e.end && e.start! < e.end!);
     const bookings = valid.map((e) => ({

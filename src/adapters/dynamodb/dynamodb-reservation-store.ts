@@ -17,14 +17,28 @@ import {
   guardDays, guardedBookings, guardInterval, guardPut, readGuards, type Guard,
 } from './day-guards.js';
 import { getEventItem, querySorted, windowQuery } from './event-reads.js';
-import { journalWrites, lastEntryAt, purgeRemovals, readFeed, type JournalCommand } from './feed-items.js';
+import { isFeedNumbering, journalWrites, lastEntryAt, purgeRemovals, readFeed, type JournalCommand } from './feed-items.js';
 import { readHistory } from './history-items.js';
+import { SiteRegistry } from './site-registry.js';
 import { Retry, withRetries } from './optimistic.js';
 import { CREATOR_END_INDEX } from './tables.js';
 import { unavailableWhenTransient } from './unavailable.js';
 
 type Item = Record<string, unknown>;
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+interface Journal {
+  readonly items: TransactItems;
+  readonly again: () => Promise<TransactItems>;
+}
+
+/** Renumberings of a journal before the write starts again from its reads (see transact). */
+const HEAD_ATTEMPTS = 40;
+
+/** Whether every item that cancelled the transaction numbers a feed entry (another write took the seq). */
+function onlyFeedHeadsFailed(error: TransactionCanceledException, items: TransactItems): boolean {
+  const failed = (error.CancellationReasons ?? []).flatMap((reason, i) => (reason.Code && reason.Code !== 'None' ? [i] : []));
+  return failed.length > 0 && failed.every((i) => isFeedNumbering(items[i]));
+}
 
 export interface DynamoDbStoreOptions {
   readonly tableName: string;
@@ -47,6 +61,7 @@ export class DynamoDbReservationStore implements ReservationStore {
   private readonly table: string;
   private readonly maxAttempts: number;
   private readonly baseBackoffMs: number;
+  private readonly registry: SiteRegistry;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -55,6 +70,7 @@ export class DynamoDbReservationStore implements ReservationStore {
     this.table = options.tableName;
     this.maxAttempts = options.maxAttempts ?? 10;
     this.baseBackoffMs = options.baseBackoffMs ?? 15;
+    this.registry = new SiteRegistry((command) => this.send(command), this.table);
   }
 
   async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
@@ -75,13 +91,14 @@ export class DynamoDbReservationStore implements ReservationStore {
       ]);
       if (guards.some((g) => g.intervals.some(([id]) => id === reservation.event_id))) throw new ReservationExistsError(reservation.event_id);
       assertNoConflict(reservation, guards);
-      await this.transact([...this.replacement(undefined, stored, { fresh: guards, stale: [] }), ...journal]);
+      await this.transact(this.replacement(undefined, stored, { fresh: guards, stale: [] }), journal);
     });
+    await this.registry.add([stored.site]);
     return stored;
   }
 
   async replaceUnlessConflict(reservation: Reservation, options: WriteOptions = {}): Promise<Reservation> {
-    return this.retrying(async () => {
+    const stored = await this.retrying(async () => {
       const current = await this.getItem(reservation.event_id);
       if (!current) throw new ReservationNotFoundError(reservation.event_id);
       const version = storedVersion(current.version);
@@ -89,9 +106,11 @@ export class DynamoDbReservationStore implements ReservationStore {
       const stored = { ...reservation, version: version + 1 };
       const [guards, journal] = await Promise.all([this.guardsForMove(current, stored), this.journal(stored, 'modified', options, String(current.site))]);
       assertNoConflict(stored, guards.fresh);
-      await this.transact([...this.replacement(current, stored, guards), ...journal]);
+      await this.transact(this.replacement(current, stored, guards), journal);
       return stored;
     });
+    await this.registry.add([stored.site]);
+    return stored;
   }
 
   async putImported(reservation: Reservation): Promise<void> {
@@ -103,8 +122,9 @@ export class DynamoDbReservationStore implements ReservationStore {
       const [guards, journal] = await Promise.all([
         this.guardsForMove(current, stored), this.journal(stored, current ? 'import-updated' : 'imported', { by: LCO_IMPORT }, current && String(current.site)),
       ]);
-      await this.transact([...this.replacement(current, stored, guards), ...journal]);
+      await this.transact(this.replacement(current, stored, guards), journal);
     });
+    await this.registry.add([reservation.site]);
   }
 
   async delete(eventId: string, options: WriteOptions = {}): Promise<Reservation | undefined> {
@@ -119,8 +139,7 @@ export class DynamoDbReservationStore implements ReservationStore {
       await this.transact([
         ...this.guardWrites(guards, eventId),
         { Delete: { TableName: this.table, Key: { event_id: eventId, start: current.start }, ...unchangedSinceRead(current) } },
-        ...journal,
-      ]);
+      ], journal);
       return stored;
     });
   }
@@ -133,6 +152,10 @@ export class DynamoDbReservationStore implements ReservationStore {
     return readFeed((command) => this.send(command), this.table, site, afterSeq, limit);
   }
 
+  async sitesWithEvents(): Promise<string[]> {
+    return this.registry.list();
+  }
+
   async lastChangeAt(site: string): Promise<string | undefined> {
     return lastEntryAt((command) => this.send(command), this.table, site);
   }
@@ -141,9 +164,13 @@ export class DynamoDbReservationStore implements ReservationStore {
     return purgeRemovals((command) => this.send(command), this.table, before, async (eventId) => (await this.getItem(eventId)) !== undefined);
   }
 
-  /** The history, feed and tombstone writes of a change (feed-items.ts), for its transaction. */
-  private journal(event: Reservation, action: HistoryAction, change: Partial<Change>, previousSite?: string): Promise<TransactItems> {
-    return journalWrites((command) => this.send(command), this.table, event, action, change, previousSite) as Promise<TransactItems>;
+  /**
+   * The history, feed and tombstone writes of a change (feed-items.ts), for its transaction, and
+   * how to make them again on fresh feed heads.
+   */
+  private async journal(event: Reservation, action: HistoryAction, change: Partial<Change>, previousSite?: string): Promise<Journal> {
+    const write = () => journalWrites((command) => this.send(command), this.table, event, action, change, previousSite) as Promise<TransactItems>;
+    return { items: await write(), again: write };
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {
@@ -169,8 +196,7 @@ export class DynamoDbReservationStore implements ReservationStore {
             ExpressionAttributeValues: { ':p': projectId, ':m': lastModified, ':next': version, ...unchanged.ExpressionAttributeValues },
           },
         },
-        ...await this.journal(updated, projectAction(projectId, NO_PROJECT), { at: lastModified, ...(by ? { by } : {}) }),
-      ]);
+      ], await this.journal(updated, projectAction(projectId, NO_PROJECT), { at: lastModified, ...(by ? { by } : {}) }));
       return updated;
     });
   }
@@ -255,12 +281,29 @@ export class DynamoDbReservationStore implements ReservationStore {
     });
   }
 
-  private async transact(items: TransactItems): Promise<void> {
-    try {
-      await this.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      if (error instanceof TransactionCanceledException || error instanceof TransactionConflictException) throw new Retry();
-      throw error;
+  /**
+   * Commits the writes and the journal in one transaction. When the only thing in the way is another
+   * write at the same site that took the next seq first (the conditions of the feed head and of the
+   * entry under that seq, or their TransactionConflict), everything else read still holds: the journal is renumbered on fresh heads
+   * and sent again at once, with its own, larger budget. Writes at one site take turns on the head,
+   * so this is their common collision; anything else re-reads from the start (Retry).
+   */
+  private async transact(base: TransactItems, journal: Journal): Promise<void> {
+    let tail = journal.items;
+    for (let attempt = 1; ; attempt++) {
+      const items = [...base, ...tail];
+      try {
+        await this.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (error) {
+        if (attempt < HEAD_ATTEMPTS && error instanceof TransactionCanceledException && onlyFeedHeadsFailed(error, items)) {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(40, 2 * attempt)));
+          tail = await journal.again();
+          continue;
+        }
+        if (error instanceof TransactionCanceledException || error instanceof TransactionConflictException) throw new Retry();
+        throw error;
+      }
     }
   }
 

@@ -33,6 +33,17 @@ const feedKey = (site: string): string => `feed#${site}`;
 /** Twelve digits sort as numbers, and `#head` sorts before all of them. */
 const seqKey = (seq: number): string => String(seq).padStart(12, '0');
 
+/**
+ * Whether a transaction item numbers a feed entry: the head's update (the site's seq), or the put of
+ * the entry under that seq. Both fail together when another write took the seq first.
+ */
+export function isFeedNumbering(item: unknown): boolean {
+  const { Update: update, Put: put } = (item ?? {}) as { Update?: { Key?: Item }; Put?: { Item?: Item } };
+  const key = update?.Key ?? put?.Item;
+  if (!key || !String(key.event_id).startsWith('feed#')) return false;
+  return update ? key.start === HEAD : FEED_SORT_KEY.test(String(key.start));
+}
+
 interface Head {
   readonly seq: number;
   readonly purged: number;

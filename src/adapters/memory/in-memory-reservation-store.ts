@@ -67,6 +67,10 @@ export class InMemoryReservationStore implements ReservationStore {
     return { entries: entries.map((f) => structuredClone(f.entry)), purgedThrough: this.purged.get(site) ?? 0 };
   }
 
+  async sitesWithEvents(): Promise<string[]> {
+    return [...new Set([...[...this.events.values()].map((e) => e.site), ...this.feed.map((f) => f.site)])].sort();
+  }
+
   async lastChangeAt(site: string): Promise<string | undefined> {
     return this.feed.findLast((f) => f.site === site)?.entry.at;
   }

@@ -74,6 +74,9 @@ export interface ReservationStore {
    */
   changes(site: string, afterSeq: number, limit: number): Promise<FeedPage>;
 
+  /** Every site that has had events, in order (a listing: it may lag a write by moments on DynamoDB). */
+  sitesWithEvents(): Promise<string[]>;
+
   /** When the site's feed last had an entry (a change at the site, or away from it); undefined for none. */
   lastChangeAt(site: string): Promise<string | undefined>;
 
