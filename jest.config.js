@@ -7,6 +7,9 @@ export default {
   testMatch: ['**/*.test.ts'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // Its ES build is .js files in a package without "type": "module": Node detects the syntax, Jest
+    // does not. The CommonJS build is the same code.
+    '^astronomy-engine$': '<rootDir>/node_modules/astronomy-engine/astronomy.js',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true }],

@@ -7,6 +7,8 @@ import * as z from 'zod';
 import { LOCAL_ISSUER } from '../adapters/auth/local-signing-key.js';
 import { parseServiceApiKeys } from '../adapters/auth/service-keys.js';
 import { DEFAULT_LCO_SITES, type SiteMapping } from '../domain/lco.js';
+import type { SiteLocation } from '../domain/night.js';
+import { SITE_CODE, SITE_CODE_EXPECTED } from '../domain/reservation.js';
 
 export type AuthSource =
   | { readonly mode: 'jwks'; readonly jwksUri: string }
@@ -79,6 +81,12 @@ export interface AppConfig {
   readonly icalMaxEvents: number;
   /** The service's public address, for the feed URLs it hands out; undefined: the request's own. */
   readonly publicUrl?: string;
+  /** SITES: where each configured site is (its nights are known); none by default. */
+  readonly sites: Readonly<Record<string, SiteLocation>>;
+  /** REQUIRE_NIGHT: configured sites refuse bookings outside the night (a site's flag wins). */
+  readonly requireNight: boolean;
+  /** NIGHT_DARKNESS: the darkness a required night means. */
+  readonly nightDarkness: 'astronomical' | 'nautical' | 'civil';
   /** How long the history (and change-feed entries) of a deleted event are kept, and a feed cursor is good for. */
   readonly historyRetentionDays: number;
   /** Where the service keys come from: SERVICE_API_KEYS, or an SSM SecureString parameter. */
@@ -97,6 +105,25 @@ export class ConfigError extends Error {
 const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+/** An IANA time zone this runtime knows. */
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, { error: 'must be an IANA time zone, such as America/Phoenix' });
+const siteLocations = z.record(z.string().regex(SITE_CODE, { error: SITE_CODE_EXPECTED }), z.strictObject({
+  name: z.string().min(1).max(200),
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  elevation_m: z.number().min(-500).max(9000),
+  timezone: timeZone,
+  require_night: z.boolean().optional(),
+  darkness: z.enum(['astronomical', 'nautical', 'civil']).optional(),
+}));
+
 const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 const integer = (min: number, max: number) =>
   z.coerce.number({ error: 'must be a number' }).int(`must be a whole number`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
@@ -129,6 +156,22 @@ const schema = z.object({
     error: 'must be one of fatal, error, warn, info, debug, trace, silent',
   })),
   MAX_RESERVATION_HOURS: optional(integer(1, 24 * 31)),
+  SITES: optional(z.string().transform((text, ctx) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON like {"saf": {"name": "...", "latitude": 35.6, "longitude": -106, "elevation_m": 2200, "timezone": "America/Denver"}}' });
+      return z.NEVER;
+    }
+    const parsed = siteLocations.safeParse(json);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    ctx.addIssue({ code: 'custom', message: `${issue?.path.join('.') || 'value'}: ${issue?.message ?? 'invalid'}` });
+    return z.NEVER;
+  })),
+  REQUIRE_NIGHT: optional(bool),
+  NIGHT_DARKNESS: optional(z.enum(['astronomical', 'nautical', 'civil'], { error: 'must be astronomical, nautical or civil' })),
   LCO_SITES: optional(z.string().transform((text, ctx) => {
     try {
       const parsed = siteMapping.safeParse(JSON.parse(text));
@@ -269,6 +312,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     listMaxWindowDays: e.LIST_MAX_WINDOW_DAYS ?? 62,
     listMaxEvents: e.LIST_MAX_EVENTS ?? 2000,
     historyRetentionDays: e.HISTORY_RETENTION_DAYS ?? 400,
+    sites: e.SITES ?? {},
+    requireNight: e.REQUIRE_NIGHT ?? false,
+    nightDarkness: e.NIGHT_DARKNESS ?? 'astronomical',
     ...(e.ICAL_DOMAIN ? { icalDomain: e.ICAL_DOMAIN } : {}),
     icalPastDays: e.ICAL_PAST_DAYS ?? 30,
     icalFutureDays: e.ICAL_FUTURE_DAYS ?? 90,

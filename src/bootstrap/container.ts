@@ -25,6 +25,9 @@ import { SsmServiceApiKeys } from '../adapters/auth/ssm-service-api-keys.js';
 import { publicKeyFromPem, StaticTokenKeys } from '../adapters/auth/static-token-keys.js';
 import { SystemClock } from '../adapters/clock/system-clock.js';
 import { CryptoFeedKeyCodec } from '../adapters/secrets/crypto-feed-key-codec.js';
+import { AstronomyEngineEphemeris } from '../adapters/ephemeris/astronomy-engine-ephemeris.js';
+import { EphemerisToken, type Ephemeris } from '../application/ports/ephemeris.port.js';
+import { Sky, SkySettingsToken, SkyToken, type SkySettings } from '../application/sky.js';
 import { FeedKeyCodecToken, FeedKeyStoreToken } from '../application/ports/feed-keys.port.js';
 import { EnvSiteProxySecrets } from '../adapters/secrets/env-site-proxy-secrets.js';
 import { SsmSiteProxySecrets } from '../adapters/secrets/ssm-site-proxy-secrets.js';
@@ -44,8 +47,8 @@ type Dependencies<C extends Constructor> = TokensOf<ConstructorParameters<C>>;
 
 /** What each use case's constructor takes. Keyed by USE_CASES: a use case without its wiring does not compile. */
 const USE_CASE_DEPENDENCIES: { readonly [K in UseCaseName]: Dependencies<(typeof USE_CASES)[K]> } = {
-  createReservation: [ReservationStoreToken, ClockToken, ReservationRulesToken],
-  modifyReservation: [ReservationStoreToken, ClockToken, ReservationRulesToken],
+  createReservation: [ReservationStoreToken, ClockToken, ReservationRulesToken, SkyToken],
+  modifyReservation: [ReservationStoreToken, ClockToken, ReservationRulesToken, SkyToken],
   deleteReservation: [ReservationStoreToken, ClockToken],
   eventHistory: [ReservationStoreToken],
   restoreEvent: [ReservationStoreToken, ClockToken],
@@ -54,6 +57,8 @@ const USE_CASE_DEPENDENCIES: { readonly [K in UseCaseName]: Dependencies<(typeof
   siteCalendarFeed: [ReservationStoreToken, ClockToken, CalendarFeedSettingsToken],
   userCalendarFeed: [ReservationStoreToken, FeedKeyStoreToken, FeedKeyCodecToken, ClockToken, CalendarFeedSettingsToken],
   issueFeedKey: [FeedKeyStoreToken, FeedKeyCodecToken, ClockToken],
+  listSites: [ReservationStoreToken, SkyToken],
+  availability: [ReservationStoreToken, SkyToken, ListLimitsToken],
   addProject: [ReservationStoreToken, ClockToken],
   removeProject: [ReservationStoreToken, ClockToken],
   listSiteReservations: [ReservationStoreToken, ProjectsGatewayToken, ListLimitsToken],
@@ -155,6 +160,12 @@ function bindAdapters(container: Container): void {
   container.bind(ListLimitsToken).toResolvedValue((config: AppConfig) => ({
     maxWindowSeconds: config.listMaxWindowDays * 86_400, maxEvents: config.listMaxEvents,
   }), [ConfigToken]).inSingletonScope();
+  container.bind(EphemerisToken).toConstantValue(new AstronomyEngineEphemeris());
+  container.bind(SkySettingsToken).toResolvedValue((config: AppConfig) => ({
+    sites: config.sites, requireNight: config.requireNight, darkness: config.nightDarkness,
+  }), [ConfigToken]).inSingletonScope();
+  container.bind(SkyToken).toResolvedValue((ephemeris: Ephemeris, settings: SkySettings) => new Sky(ephemeris, settings), [EphemerisToken, SkySettingsToken])
+    .inSingletonScope();
   container.bind(CalendarFeedSettingsToken).toResolvedValue((config: AppConfig) => ({
     pastDays: config.icalPastDays, futureDays: config.icalFutureDays, maxEvents: config.icalMaxEvents,
   }), [ConfigToken]).inSingletonScope();

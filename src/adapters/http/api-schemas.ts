@@ -160,6 +160,16 @@ export const FeedKeyRequest = named('FeedKeyRequest', 'Whether to replace an exi
   z.looseObject({ rotate: z.boolean({ error: 'expected true or false' }).optional().meta({ description: 'Replace the address you have; the old one stops working.' }) })
     .meta({ examples: [{}, { rotate: true }] }));
 
+export const AvailabilityRequest = named('AvailabilityRequest', "A site's window [start, end) (the /siteevents limits), and what counts as night.",
+  z.looseObject({
+    site: SiteCode, start: InputTime, end: InputTime,
+    darkness: z.enum(['astronomical', 'nautical', 'civil', 'any'], { error: 'expected astronomical, nautical, civil or any' }).optional()
+      .meta({ description: 'Cut the free time to the night at this darkness (default astronomical); any: no cut.' }),
+    min_minutes: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' })
+      .min(0, { error: 'expected a whole number from 0 to 1440' }).max(1440, { error: 'expected a whole number from 0 to 1440' }).optional()
+      .meta({ description: 'Leave out free pieces shorter than this (default 0).' }),
+  }).meta({ examples: [{ site: 'saf', start: '2031-06-20T00:00:00Z', end: '2031-06-27T00:00:00Z', darkness: 'nautical', min_minutes: 30 }] }));
+
 // ---- answers ----
 
 const HISTORY_ACTIONS = ['created', 'modified', 'deleted', 'project-linked', 'project-unlinked', 'imported', 'import-updated', 'import-removed', 'restored'] as const;
@@ -229,6 +239,32 @@ export const FeedAddress = answer('FeedAddress', 'Your private feed address: kee
   z.object({
     url: z.string().meta({ description: 'The https address of the feed (subscribe to it by URL).' }),
     webcal: z.string().meta({ description: 'The same as webcal://, which calendar apps open as a subscription.' }),
+  }));
+
+const nullableTime = UtcTime.nullable();
+export const Night = answer('Night', "One night (solar noon to solar noon) at the site: each event is null when it does not happen that night.",
+  z.object({
+    sunset: nullableTime, civil_dusk: nullableTime, nautical_dusk: nullableTime, astronomical_dusk: nullableTime,
+    astronomical_dawn: nullableTime, nautical_dawn: nullableTime, civil_dawn: nullableTime, sunrise: nullableTime,
+    moonrise: nullableTime, moonset: nullableTime,
+    moon_illumination: z.number().min(0).max(1).meta({ description: "The Moon's illuminated fraction at the night's middle." }),
+  }));
+
+export const Availability = answer('Availability', "A site's nights in the window and its free time.",
+  z.object({
+    site: z.string(),
+    night_times: z.enum(['known', 'unknown']).meta({ description: 'unknown: the site has no coordinates in SITES, so nights is empty and free is not cut to the night.' }),
+    nights: z.array(Night),
+    free: z.array(z.object({ start: UtcTime, end: UtcTime })).meta({ description: 'The window at the darkness asked for, minus every booking and imported observation.' }),
+  }));
+
+export const SiteListing = answer('SiteListing', 'The configured sites, and every site with events.',
+  z.object({
+    sites: z.array(z.object({
+      site: z.string(), name: z.string(), latitude: z.number(), longitude: z.number(), elevation_m: z.number(),
+      timezone: z.string().meta({ description: 'IANA time zone.' }), require_night: z.boolean(),
+    })),
+    with_events: z.array(z.string()),
   }));
 
 export const YesNo = answer('YesNo', 'The answer to a yes-or-no question.', z.boolean());

@@ -13,7 +13,7 @@ import { FeedCache, feedAnswer, type Conditions } from './ical.js';
 import {
   AddProjectRequest, ChangePage, ChangesRequest, YesNo, DeleteEventRequest, EventHistoryRequest, HistoryList, RestoreEventRequest, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
   NewEventRequest, ProjectLinkAnswer, RemoveProjectRequest, SchedulerObservationList, SiteEventList, SiteEventsRequest,
-  SiteTimeRequest, SiteWindowRequest, UserEventsRequest, UserSiteTimeRequest, ICalendar, FeedKeyRequest, FeedAddress,
+  SiteTimeRequest, SiteWindowRequest, UserEventsRequest, UserSiteTimeRequest, ICalendar, FeedKeyRequest, FeedAddress, AvailabilityRequest, Availability, SiteListing,
 } from './api-schemas.js';
 
 /** none: anyone; user: a valid access token; link: a token, a service key, or (switch on) anyone. */
@@ -242,6 +242,20 @@ export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[]
       tag: 'LCO', summary: 'What the LCO scheduler plans at a site', request: SiteWindowRequest, response: SchedulerObservationList, errors: [502],
       description: 'Read through from the LCO observation portal; an unknown site is []. 502 when LCO cannot be reached.',
     }, async ({ site, start, end }) => u.listSchedulerObservations.execute({ site, start, end })),
+    {
+      method: 'POST', path: '/sites', auth: 'none', hasBody: false,
+      doc: { tag: 'Queries', summary: 'The telescopes', response: SiteListing, errors: [],
+        description: 'The sites configured with their place and time zone (SITES), whether they require bookings inside the night, and every site with events.' },
+      handle: (): Answer<typeof SiteListing> => u.listSites.execute(),
+    },
+    post('/availability', 'none', {
+      tag: 'Queries', summary: 'Nights and free time at a site', request: AvailabilityRequest, response: Availability, errors: [],
+      description: "Each night of the window (sunset, the ends of civil, nautical and astronomical twilight, sunrise, the Moon's rise, set and " +
+        'illumination), and the free time: the window cut to the night at the darkness, minus every booking and LCO observation. ' +
+        'A site without coordinates says night_times unknown.',
+    }, async ({ site, start, end, darkness, min_minutes }) => u.availability.execute({
+      site, start, end, ...(darkness === undefined ? {} : { darkness }), ...(min_minutes === undefined ? {} : { minMinutes: min_minutes }),
+    })),
     change('/ical-feed', 'user', {
       tag: 'Feeds', summary: 'Your private calendar feed address', request: FeedKeyRequest, response: FeedAddress, errors: [409],
       description: 'Makes a secret address of a feed of your reservations at every site, notes included, for a calendar app. ' +

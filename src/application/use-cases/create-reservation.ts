@@ -7,6 +7,7 @@ import {
 import { utcTimeFromMillis } from '../../domain/time.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
+import type { Sky } from '../sky.js';
 
 export interface CreateReservationInput {
   readonly actor: Actor;
@@ -19,6 +20,8 @@ export class CreateReservation {
     private readonly store: ReservationStore,
     private readonly clock: Clock,
     private readonly rules: ReservationRules,
+    /** Where sites require bookings inside the night (REQUIRE_NIGHT, SITES); none: no such rule. */
+    private readonly sky?: Sky,
   ) {}
 
   async execute({ actor, event }: CreateReservationInput): Promise<Reservation> {
@@ -34,6 +37,7 @@ export class CreateReservation {
       this.rules,
     );
     assertMayUseOrigin(actor, reservation.origin);
+    this.sky?.assertBookable(actor, reservation);
     try {
       return await this.store.createUnlessConflict(reservation, { by: authorOf(actor), at: reservation.last_modified });
     } catch (error) {

@@ -6,6 +6,7 @@ import { RestoreEvent } from './restore-event.js';
 import { ListChanges } from './list-changes.js';
 import { PurgeHistory } from './purge-history.js';
 import { SiteCalendarFeed } from './site-calendar-feed.js';
+import { GetAvailability, ListSites } from './sky-queries.js';
 import { IssueFeedKey, UserCalendarFeed } from './user-calendar-feed.js';
 import { DoesConflictingReservationExist } from './does-conflicting-reservation-exist.js';
 import { ImportSchedules } from './import-schedules.js';
@@ -33,6 +34,8 @@ export const USE_CASES = {
   siteCalendarFeed: SiteCalendarFeed,
   userCalendarFeed: UserCalendarFeed,
   issueFeedKey: IssueFeedKey,
+  listSites: ListSites,
+  availability: GetAvailability,
   addProject: AddProjectToReservations,
   removeProject: RemoveProjectFromReservations,
   listSiteReservations: ListSiteReservations,

@@ -6,6 +6,7 @@ import {
 import { utcTimeFromMillis } from '../../domain/time.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
+import type { Sky } from '../sky.js';
 
 export interface ModifyReservationInput {
   readonly actor: Actor;
@@ -26,6 +27,8 @@ export class ModifyReservation {
     private readonly store: ReservationStore,
     private readonly clock: Clock,
     private readonly rules: ReservationRules,
+    /** Where sites require bookings inside the night (REQUIRE_NIGHT, SITES); none: no such rule. */
+    private readonly sky?: Sky,
   ) {}
 
   async execute({ actor, originalEvent, modifiedEvent, expectedVersion }: ModifyReservationInput): Promise<Reservation> {
@@ -48,6 +51,7 @@ export class ModifyReservation {
       this.rules,
     );
     if (next.origin.toUpperCase() !== current.origin.toUpperCase()) assertMayUseOrigin(actor, next.origin);
+    this.sky?.assertBookable(actor, next);
     return this.store.replaceUnlessConflict(next, {
       by: authorOf(actor), at: next.last_modified, ...(expectedVersion === undefined ? {} : { expectedVersion }),
     });
