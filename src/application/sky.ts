@@ -50,9 +50,12 @@ export class Sky {
       .filter((night) => night.span.start < window.end && window.start < night.span.end);
   }
 
-  /** Refuses (400) a booking outside the night where the site requires it; admins and imports are exempt. */
+  /**
+   * Refuses (400) a booking outside the night where the site requires it. Admins are exempt (they
+   * alone may write LCO events by hand); imports never come here, the schedule being LCO's to set.
+   */
   assertBookable(actor: Actor, reservation: Reservation): void {
-    if (isAdmin(actor) || actor.kind === 'service' || reservation.origin.toUpperCase() === 'LCO') return;
+    if (isAdmin(actor)) return;
     if (!this.requiresNight(reservation.site)) return;
     const location = this.location(reservation.site)!;
     // A day either side: the nights a booking might lie in.

@@ -72,9 +72,20 @@ export function darkInterval(night: Night, darkness: Darkness): Interval | null 
   return start < end ? { start, end } : null;
 }
 
-/** The dark parts of nights at a darkness, in order (nights with none left out). */
+/**
+ * The dark parts of nights at a darkness, in order (nights with none left out). Parts that meet
+ * (a polar night is dark from noon to noon, and two nights' noons, computed apart, can differ by
+ * a second) are one part: free time is never cut at a noon nobody can see.
+ */
 export function darkParts(nights: readonly Night[], darkness: Darkness): Interval[] {
-  return nights.map((night) => darkInterval(night, darkness)).filter((d): d is Interval => d !== null);
+  const parts: Interval[] = [];
+  for (const dark of nights.map((night) => darkInterval(night, darkness))) {
+    if (dark === null) continue;
+    const last = parts.at(-1);
+    if (last && dark.start <= last.end) parts[parts.length - 1] = { start: last.start, end: dark.end > last.end ? dark.end : last.end };
+    else parts.push(dark);
+  }
+  return parts;
 }
 
 /**

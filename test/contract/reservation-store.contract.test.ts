@@ -441,6 +441,18 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       expect(ids(await store.findOverlapping('zzz', window))).toEqual([]);
     });
 
+    it('sitesWithEvents lists each site that has had events once, in order: created, imported, moved to, and ones whose events are gone', async () => {
+      expect(await store.sitesWithEvents()).toEqual([]);
+      await store.createUnlessConflict(aReservation({ event_id: 'a', site: 'saf' }));
+      await store.createUnlessConflict(aReservation({ event_id: 'b', site: 'saf', start: '2025-06-21T03:00:00Z', end: '2025-06-21T04:00:00Z' }));
+      await store.createUnlessConflict(aReservation({ event_id: 'c', site: 'tst' }));
+      await store.putImported(aReservation({ event_id: 'lco-9', site: 'mrc2', origin: 'LCO', creator_id: 'tbeccue#LCO' }));
+      const moving = await store.createUnlessConflict(aReservation({ event_id: 'd', site: 'saf', start: '2025-06-22T03:00:00Z', end: '2025-06-22T04:00:00Z' }));
+      await store.replaceUnlessConflict({ ...moving, site: 'aaa', resourceId: 'aaa' });
+      await store.delete('c');
+      expect(await store.sitesWithEvents()).toEqual(['aaa', 'mrc2', 'saf', 'tst']);
+    });
+
     it('findOverlapping finds an event covering the whole window', async () => {
       const covering = aReservation({ start: '2025-06-19T00:00:00Z', end: '2025-06-22T00:00:00Z' });
       await store.createUnlessConflict(covering);

@@ -67,8 +67,8 @@ export class GetAvailability {
       site,
       night_times: nights ? 'known' : 'unknown',
       nights: (nights ?? []).map(({ span: _span, noonAltitude: _noon, midnightAltitude: _midnight, ...events }) => events),
-      // Without known nights, the whole window is free but for its bookings.
-      free: freeIntervals(nights ? darkParts(nights, darkness) : [window], window, booked.items, minMinutes),
+      // Without known nights, or with no cut asked for, the whole window is free but for its bookings.
+      free: freeIntervals(nights && darkness !== 'any' ? darkParts(nights, darkness) : [window], window, booked.items, minMinutes),
     };
   }
 }
