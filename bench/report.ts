@@ -6,6 +6,7 @@ import type { metricsSection } from './sections/metrics.js';
 import type { scalingSection } from './sections/scaling.js';
 import type { historySection } from './sections/history.js';
 import type { icalSection } from './sections/ical.js';
+import type { skySection } from './sections/sky.js';
 import type { storeSection } from './sections/store.js';
 
 export interface BenchResults {
@@ -17,6 +18,7 @@ export interface BenchResults {
   import: Array<Awaited<ReturnType<typeof importSection>>>;
   metrics: Awaited<ReturnType<typeof metricsSection>> | undefined;
   ical: Awaited<ReturnType<typeof icalSection>> | undefined;
+  sky: Awaited<ReturnType<typeof skySection>> | undefined;
 }
 
 export function printTables(results: BenchResults): void {
@@ -47,6 +49,11 @@ export function printTables(results: BenchResults): void {
     console.log('\n| site feed, a busy month | events | bytes | gzipped | ms to make | µs an event | ms, unchanged (cached) | same events as list JSON: bytes, ms |\n|---|---|---|---|---|---|---|---|');
     console.log(`| /ical/{site}.ics | ${i.events} | ${i.feed_bytes} | ${i.feed_gzip_bytes} | ${i.feed_ms} | ${i.feed_us_per_event} | ${i.cached_ms} | ${i.json_bytes}, ${i.json_ms} |`);
     console.log(`\nUnknown feed key refused in ${i.refusal.random_us} µs (random) and ${i.refusal.near_miss_us} µs (all but the last character right): ratio ${i.refusal.ratio}; the key check ${i.refusal.lookup_known_us} µs for a real key, ${i.refusal.lookup_unknown_us} µs for a near miss`);
+  }
+  if (results.sky) {
+    const s = results.sky;
+    console.log('\n| /availability, a month at a busy site | nights | events | free pieces | ms, nights known | ms, nights computed | /siteevents, same window, ms | known ÷ /siteevents |\n|---|---|---|---|---|---|---|---|');
+    console.log(`| SQLite | ${s.nights} | ${s.events} | ${s.free_pieces} | ${s.warm_ms} | ${s.cold_ms} | ${s.siteevents_ms} | ${s.warm_vs_siteevents} |`);
   }
   if (results.lambda) {
     console.log(`\nLambda bundle ${results.lambda.bundle_kib} KiB (entry ${results.lambda.entry_kib} KiB); cold start on the Lambda runtime's Node (load + first request, median of ${COLD_STARTS}) ${results.lambda.cold_start_ms_median ?? '-'} ms`);

@@ -13,6 +13,7 @@ import { createHarness } from './harness.js';
 import { printTables } from './report.js';
 import { historySection } from './sections/history.js';
 import { icalSection } from './sections/ical.js';
+import { skySection } from './sections/sky.js';
 import { httpSection } from './sections/http.js';
 import { importSection } from './sections/import.js';
 import { lambdaSection } from './sections/lambda.js';
@@ -33,7 +34,7 @@ Usage: npm run bench -- [options]
   --connections <n>          concurrent connections of the load (default 10)
   --rounds <n>               rounds, interleaved; the tables give medians (default 3)
   --import-observations <n>  observations in the import section (default 2000)
-  --only <sections>          a comma-separated subset of http,scaling,store,history,ical,lambda,import,metrics
+  --only <sections>          a comma-separated subset of http,scaling,store,history,ical,sky,lambda,import,metrics
   --skip-scaling             leave out the 10 000 / 1 000 000 event calendars
   --skip-dynamodb            leave out DynamoDB Local (store rates and cold starts)
   -h, --help                 this text
@@ -57,7 +58,7 @@ const { values: args } = parseCommandLine({
     only: { type: 'string' },
   },
 });
-const SECTIONS = ['http', 'scaling', 'store', 'history', 'ical', 'lambda', 'import', 'metrics'] as const;
+const SECTIONS = ['http', 'scaling', 'store', 'history', 'ical', 'sky', 'lambda', 'import', 'metrics'] as const;
 const only = args.only?.split(',').map((s) => s.trim()) ?? [...SECTIONS];
 const unknownSection = only.find((s) => !(SECTIONS as readonly string[]).includes(s));
 if (unknownSection) exitWithUsage(USAGE, `--only: unknown section ${unknownSection}; the sections are ${SECTIONS.join(', ')}.`);
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
     import: runs('import') ? [await importSection(h), await importSection(h, 20)] : [],
     metrics: runs('metrics') ? await metricsSection(h) : undefined,
     ical: runs('ical') ? await icalSection(h) : undefined,
+    sky: runs('sky') ? await skySection(h) : undefined,
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(`bench/results/${args.only ? 'partial' : 'latest'}.json`, `${JSON.stringify(results, null, 2)}\n`);

@@ -19,7 +19,8 @@ it('reads every variable', () => {
     SERVICE_API_KEYS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb', ALLOW_ANONYMOUS_PROJECT_LINKS: 'true',
     PROJECTS_API_URL: 'https://projects.example/dev/', LOG_LEVEL: 'debug', MAX_RESERVATION_HOURS: '12',
     HISTORY_RETENTION_DAYS: '30', ICAL_DOMAIN: 'calendar.photonranch.org', ICAL_PAST_DAYS: '7', ICAL_FUTURE_DAYS: '60',
-    ICAL_MAX_EVENTS: '100', PUBLIC_URL: 'https://calendar.photonranch.org/',
+    ICAL_MAX_EVENTS: '100', PUBLIC_URL: 'https://calendar.photonranch.org/', REQUIRE_NIGHT: 'true', NIGHT_DARKNESS: 'nautical',
+    SITES: '{"saf": {"name": "Apache Ridge", "latitude": 35.554, "longitude": -105.87, "elevation_m": 2134, "timezone": "America/Denver", "darkness": "civil"}}',
   });
   expect(config).toMatchObject({
     port: 8080, host: '0.0.0.0', storage: 'memory', sqlitePath: '/tmp/x.db', sqliteSynchronous: 'NORMAL',
@@ -28,8 +29,13 @@ it('reads every variable', () => {
     serviceApiKeys: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'], allowAnonymousProjectLinks: true,
     projectsApiUrl: 'https://projects.example/dev/', logLevel: 'debug', maxReservationHours: 12,
     historyRetentionDays: 30, icalDomain: 'calendar.photonranch.org', icalPastDays: 7, icalFutureDays: 60, icalMaxEvents: 100,
-    publicUrl: 'https://calendar.photonranch.org',
+    publicUrl: 'https://calendar.photonranch.org', requireNight: true, nightDarkness: 'nautical',
+    sites: { saf: { name: 'Apache Ridge', latitude: 35.554, longitude: -105.87, elevation_m: 2134, timezone: 'America/Denver', darkness: 'civil' } },
   });
+});
+
+it('nights: no sites configured, no night required, astronomical darkness, by default', () => {
+  expect(loadConfig({})).toMatchObject({ sites: {}, requireNight: false, nightDarkness: 'astronomical' });
 });
 
 it.each([
@@ -51,6 +57,14 @@ it.each([
   [{ ICAL_DOMAIN: 'not a domain/' }, 'ICAL_DOMAIN'],
   [{ ICAL_FUTURE_DAYS: '0' }, 'ICAL_FUTURE_DAYS'],
   [{ PUBLIC_URL: 'javascript:alert(1)' }, 'PUBLIC_URL'],
+  [{ SITES: 'saf' }, 'SITES must be JSON'],
+  [{ SITES: '{"saf": {"name": "A", "latitude": 95, "longitude": -105, "elevation_m": 2000, "timezone": "America/Denver"}}' }, 'SITES saf.latitude'],
+  [{ SITES: '{"saf": {"name": "A", "latitude": 35, "longitude": -105, "elevation_m": 2000, "timezone": "Mars/Olympus"}}' }, 'SITES saf.timezone: must be an IANA time zone'],
+  [{ SITES: '{"saf": {"name": "A", "latitude": 35, "longitude": -105, "elevation_m": 2000}}' }, 'SITES saf.timezone'],
+  [{ SITES: '{"saf": {"name": "A", "latitude": 35, "longitude": -105, "elevation_m": 2000, "timezone": "UTC", "lat": 1}}' }, 'SITES saf'],
+  [{ SITES: '{"no way": {"name": "A", "latitude": 35, "longitude": -105, "elevation_m": 2000, "timezone": "UTC"}}' }, 'SITES'],
+  [{ REQUIRE_NIGHT: 'sometimes' }, 'REQUIRE_NIGHT'],
+  [{ NIGHT_DARKNESS: 'any' }, 'NIGHT_DARKNESS'],
 ])('%p is refused with a message naming %s', (env, variable) => {
   expect(() => loadConfig(env)).toThrow(ConfigError);
   expect(() => loadConfig(env)).toThrow(variable);

@@ -453,6 +453,19 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       expect(await store.sitesWithEvents()).toEqual(['aaa', 'mrc2', 'saf', 'tst']);
     });
 
+    it("busyOverlapping gives the times of findOverlapping's events, in order, with its limit", async () => {
+      const times = [['2025-06-20T05:00:00Z', '2025-06-20T06:00:00Z'], ['2025-06-19T23:00:00Z', '2025-06-20T01:00:00Z'], ['2025-06-20T05:00:00Z', '2025-06-20T05:30:00Z'],
+        ['2025-06-21T00:00:00Z', '2025-06-21T01:00:00Z'], ['2025-06-19T20:00:00Z', '2025-06-20T00:00:00Z']] as const;
+      let i = 0;
+      for (const [start, end] of times) await store.createUnlessConflict(aReservation({ event_id: `t${++i}`, creator_id: 'alice', start, end }));
+      await store.createUnlessConflict(aReservation({ event_id: 'elsewhere', site: 'mrc1', start: '2025-06-20T02:00:00Z', end: '2025-06-20T03:00:00Z' }));
+      const expected = (await store.findOverlapping('saf', window)).items.map(({ start, end }) => ({ start, end }));
+      expect(expected).toHaveLength(3);
+      expect(await store.busyOverlapping('saf', window)).toEqual(expected);
+      expect(await store.busyOverlapping('saf', window, 2)).toEqual(expected.slice(0, 2));
+      expect(await store.busyOverlapping('zzz', window)).toEqual([]);
+    });
+
     it('findOverlapping finds an event covering the whole window', async () => {
       const covering = aReservation({ start: '2025-06-19T00:00:00Z', end: '2025-06-22T00:00:00Z' });
       await store.createUnlessConflict(covering);

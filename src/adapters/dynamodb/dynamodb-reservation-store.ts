@@ -213,6 +213,13 @@ export class DynamoDbReservationStore implements ReservationStore {
     return active.map((r) => r.creator_id);
   }
 
+  async busyOverlapping(site: string, window: Interval, limit?: number): Promise<Interval[]> {
+    // event_id too: it orders events that start together, as findOverlapping does.
+    const query = { ...this.windowQuery(site, window), ProjectionExpression: '#start, #end, event_id' };
+    const active = await this.querySorted(query, (r) => overlaps(r, window), limit);
+    return active.map(({ start, end }) => ({ start, end }));
+  }
+
   async findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<ReservationList> {
     return ReservationList.of(await this.querySorted({
       TableName: this.table,

@@ -129,6 +129,10 @@ export class InMemoryReservationStore implements ReservationStore {
     return (await this.findOverlapping(site, window)).items.map((e) => e.creator_id);
   }
 
+  async busyOverlapping(site: string, window: Interval, limit?: number): Promise<Interval[]> {
+    return (await this.findOverlapping(site, window, limit)).items.map(({ start, end }) => ({ start, end }));
+  }
+
   async findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<ReservationList> {
     return ReservationList.of(this.select((e) => e.creator_id === creatorId && e.end > time, limit));
   }

@@ -61,14 +61,14 @@ export class GetAvailability {
       throw new InvalidInputError(`Invalid darkness: expected one of ${DARKNESS_LEVELS.join(', ')}`);
     }
     const minMinutes = input.minMinutes ?? 0;
-    const booked = withinListLimit(await this.store.findOverlapping(site, window, this.limits.maxEvents + 1), this.limits, 'ask for a shorter window');
+    const booked = withinListLimit(await this.store.busyOverlapping(site, window, this.limits.maxEvents + 1), this.limits, 'ask for a shorter window');
     const nights = this.sky.nights(site, window);
     return {
       site,
       night_times: nights ? 'known' : 'unknown',
       nights: (nights ?? []).map(({ span: _span, noonAltitude: _noon, midnightAltitude: _midnight, ...events }) => events),
       // Without known nights, or with no cut asked for, the whole window is free but for its bookings.
-      free: freeIntervals(nights && darkness !== 'any' ? darkParts(nights, darkness) : [window], window, booked.items, minMinutes),
+      free: freeIntervals(nights && darkness !== 'any' ? darkParts(nights, darkness) : [window], window, booked, minMinutes),
     };
   }
 }
