@@ -211,6 +211,21 @@ const schema = z.object({
   SERVICE_API_KEYS_PARAMETER: optional(z.string().regex(/^\/[A-Za-z0-9_.\/-]{1,1000}$/, 'must be an SSM parameter name starting with /')),
 });
 
+/**
+ * SITES with each LCO site (a key of LCO_SITES, such as mrc) stood for by its telescopes' subsites
+ * (mrc1, mrc2), the codes the calendar books: they share the place. A subsite given its own entry
+ * keeps it.
+ */
+function telescopeSites(sites: Record<string, SiteLocation>, lco: SiteMapping): Record<string, SiteLocation> {
+  const expanded: Record<string, SiteLocation> = {};
+  for (const [site, location] of Object.entries(sites)) {
+    const subsites = Object.hasOwn(lco, site) ? Object.values(lco[site]!) : [];
+    if (subsites.length === 0) expanded[site] = location;
+    for (const subsite of subsites) if (!Object.hasOwn(sites, subsite)) expanded[subsite] = location;
+  }
+  return expanded;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -312,7 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     listMaxWindowDays: e.LIST_MAX_WINDOW_DAYS ?? 62,
     listMaxEvents: e.LIST_MAX_EVENTS ?? 2000,
     historyRetentionDays: e.HISTORY_RETENTION_DAYS ?? 400,
-    sites: e.SITES ?? {},
+    sites: telescopeSites(e.SITES ?? {}, e.LCO_SITES ?? DEFAULT_LCO_SITES),
     requireNight: e.REQUIRE_NIGHT ?? false,
     nightDarkness: e.NIGHT_DARKNESS ?? 'astronomical',
     ...(e.ICAL_DOMAIN ? { icalDomain: e.ICAL_DOMAIN } : {}),

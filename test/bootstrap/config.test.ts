@@ -34,6 +34,14 @@ it('reads every variable', () => {
   });
 });
 
+it("SITES: an LCO site's entry stands for its telescopes' subsites, the codes the calendar books; a subsite's own entry wins", () => {
+  const place = (name: string) => ({ name, latitude: 34.46, longitude: -119.68, elevation_m: 317, timezone: 'America/Los_Angeles' });
+  const { sites } = loadConfig({ SITES: JSON.stringify({ mrc: place('Mountain Ranch Camp'), mrc2: place('The big one'), saf: place('Apache Ridge') }) });
+  expect(sites).toEqual({ mrc1: place('Mountain Ranch Camp'), mrc2: place('The big one'), saf: place('Apache Ridge') });
+  const custom = loadConfig({ LCO_SITES: '{"tfn": {"0m4a": "tfn1"}}', SITES: JSON.stringify({ tfn: place('Teide') }) });
+  expect(custom.sites).toEqual({ tfn1: place('Teide') });
+});
+
 it('nights: no sites configured, no night required, astronomical darkness, by default', () => {
   expect(loadConfig({})).toMatchObject({ sites: {}, requireNight: false, nightDarkness: 'astronomical' });
 });
