@@ -23,6 +23,8 @@ const SETTINGS: SkySettings = {
   requireNight: false, darkness: 'astronomical',
 };
 const LIMITS = { maxWindowSeconds: 62 * 86_400, maxEvents: 5000 };
+/** Availability answers two years ahead at most: the clock stands in 2031, the month measured. */
+const CLOCK = { now: () => Date.parse('2031-01-01T00:00:00Z') };
 
 const timed = async (run: () => Promise<unknown>): Promise<number> => {
   const started = performance.now();
@@ -51,11 +53,11 @@ export async function skySection(h: Harness) {
       else await store.createUnlessConflict(event);
     }
   }
-  const warm = new GetAvailability(store, new Sky(new AstronomyEngineEphemeris(), SETTINGS), LIMITS);
+  const warm = new GetAvailability(store, new Sky(new AstronomyEngineEphemeris(), SETTINGS), LIMITS, CLOCK);
   const ask = { site: 'busy', ...window };
   const sample = await warm.execute(ask);
   const answer = async (useCase: GetAvailability) => JSON.stringify(await useCase.execute(ask));
-  const cold = () => answer(new GetAvailability(store, new Sky(new AstronomyEngineEphemeris(), SETTINGS), LIMITS));
+  const cold = () => answer(new GetAvailability(store, new Sky(new AstronomyEngineEphemeris(), SETTINGS), LIMITS, CLOCK));
   const siteevents = async () => (await store.findOverlapping('busy', window)).toJson().text;
 
   const coldMs: number[] = [];

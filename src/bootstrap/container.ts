@@ -58,7 +58,7 @@ const USE_CASE_DEPENDENCIES: { readonly [K in UseCaseName]: Dependencies<(typeof
   userCalendarFeed: [ReservationStoreToken, FeedKeyStoreToken, FeedKeyCodecToken, ClockToken, CalendarFeedSettingsToken],
   issueFeedKey: [FeedKeyStoreToken, FeedKeyCodecToken, ClockToken],
   listSites: [ReservationStoreToken, SkyToken],
-  availability: [ReservationStoreToken, SkyToken, ListLimitsToken],
+  availability: [ReservationStoreToken, SkyToken, ListLimitsToken, ClockToken],
   addProject: [ReservationStoreToken, ClockToken],
   removeProject: [ReservationStoreToken, ClockToken],
   listSiteReservations: [ReservationStoreToken, ProjectsGatewayToken, ListLimitsToken],

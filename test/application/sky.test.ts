@@ -27,7 +27,8 @@ const NEXT = computeNight(KITT_PEAK, '2031-06-21');
 
 function setUp(settings: Partial<SkySettings> = {}, maxEvents = 2000) {
   const store = new InMemoryReservationStore();
-  const clock = new FixedClock();
+  // Availability answers a year back and two years ahead of the clock: 2031 is inside.
+  const clock = new FixedClock(Date.parse('2031-01-01T00:00:00Z'));
   const sky = new Sky(new AstronomyEngineEphemeris(), {
     sites: { kpk: KITT_PEAK, ssp: { ...SIDING_SPRING, require_night: false } }, requireNight: false, darkness: 'astronomical', ...settings,
   });
@@ -36,7 +37,7 @@ function setUp(settings: Partial<SkySettings> = {}, maxEvents = 2000) {
     store, sky,
     create: new CreateReservation(store, clock, rules, sky),
     modify: new ModifyReservation(store, clock, rules, sky),
-    availability: new GetAvailability(store, sky, { maxWindowSeconds: 62 * 86_400, maxEvents }),
+    availability: new GetAvailability(store, sky, { maxWindowSeconds: 62 * 86_400, maxEvents }, clock),
     sites: new ListSites(store, sky),
   };
 }

@@ -30,8 +30,11 @@ const SAF: SiteLocation = { name: 'Apache Ridge Observatory', latitude: 35.554, 
 const MRC: SiteLocation = { name: 'Mountain Ranch Camp', latitude: 34.459, longitude: -119.681, elevation_m: 317, timezone: 'America/Los_Angeles', require_night: true };
 const SITES = JSON.stringify({ saf: SAF, mrc1: MRC });
 
-const NIGHT = computeNight(MRC, '2031-06-20');
-const SAF_NIGHT = computeNight(SAF, '2031-06-20');
+/** A date half a year ahead (availability answers a year back and two years ahead), and the day after. */
+const dayAhead = (days: number): string => new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 + days * 86_400_000).toISOString().slice(0, 10);
+const [DAY, NEXT_DAY, FAR] = [dayAhead(180), dayAhead(181), dayAhead(800)];
+const NIGHT = computeNight(MRC, DAY);
+const SAF_NIGHT = computeNight(SAF, DAY);
 const inNight = { start: addSeconds(NIGHT.astronomical_dusk!, 1800), end: addSeconds(NIGHT.astronomical_dusk!, 5400) };
 const inDay = { start: addSeconds(NIGHT.sunrise!, 7200), end: addSeconds(NIGHT.sunrise!, 10_800) };
 const nightEvents = (night: ReturnType<typeof computeNight>) => {
@@ -69,7 +72,7 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
     api.post('/newevent', aNewEventBody({ site, ...times }), who);
 
   it('POST /sites lists the configured sites with their places, zones and rule, and every site with events', async () => {
-    expect((await book(alice, 'tst', { start: '2031-06-20T10:00:00Z', end: '2031-06-20T11:00:00Z' })).status).toBe(200);
+    expect((await book(alice, 'tst', { start: `${DAY}T10:00:00Z`, end: `${DAY}T11:00:00Z` })).status).toBe(200);
     const res = await api.request('POST', '/sites');
     expect(res.status).toBe(200);
     expect(res.json()).toMatchObject({
@@ -102,20 +105,22 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
   });
 
   it('a site without coordinates answers night_times unknown and the window less its bookings', async () => {
-    const res = await api.post('/availability', { site: 'tst', start: '2031-06-20T09:00:00Z', end: '2031-06-20T12:00:00Z' });
+    const res = await api.post('/availability', { site: 'tst', start: `${DAY}T09:00:00Z`, end: `${DAY}T12:00:00Z` });
     expect(res.json()).toEqual({
       site: 'tst', night_times: 'unknown', nights: [],
-      free: [{ start: '2031-06-20T09:00:00Z', end: '2031-06-20T10:00:00Z' }, { start: '2031-06-20T11:00:00Z', end: '2031-06-20T12:00:00Z' }],
+      free: [{ start: `${DAY}T09:00:00Z`, end: `${DAY}T10:00:00Z` }, { start: `${DAY}T11:00:00Z`, end: `${DAY}T12:00:00Z` }],
     });
   });
 
   it.each([
-    [{ site: 'saf', start: '2031-06-20T00:00:00Z', end: '2031-06-21T00:00:00Z', darkness: 'dusk' }, /darkness/],
-    [{ site: 'saf', start: '2031-06-20T00:00:00Z', end: '2031-06-21T00:00:00Z', min_minutes: -5 }, /min_minutes/],
-    [{ site: 'saf', start: '2031-06-20T00:00:00Z', end: '2031-06-21T00:00:00Z', min_minutes: 2.5 }, /min_minutes/],
-    [{ site: 'saf', start: '2031-06-21T00:00:00Z', end: '2031-06-20T00:00:00Z' }, /end/],
-    [{ site: 'saf', start: '2031-01-01T00:00:00Z', end: '2031-12-31T00:00:00Z' }, /window|days/i],
-    [{ site: '../etc', start: '2031-06-20T00:00:00Z', end: '2031-06-21T00:00:00Z' }, /site/],
+    [{ site: 'saf', start: `${DAY}T00:00:00Z`, end: `${NEXT_DAY}T00:00:00Z`, darkness: 'dusk' }, /darkness/],
+    [{ site: 'saf', start: `${DAY}T00:00:00Z`, end: `${NEXT_DAY}T00:00:00Z`, min_minutes: -5 }, /min_minutes/],
+    [{ site: 'saf', start: `${DAY}T00:00:00Z`, end: `${NEXT_DAY}T00:00:00Z`, min_minutes: 2.5 }, /min_minutes/],
+    [{ site: 'saf', start: `${NEXT_DAY}T00:00:00Z`, end: `${DAY}T00:00:00Z` }, /end/],
+    [{ site: 'saf', start: `${DAY}T00:00:00Z`, end: `${dayAhead(300)}T00:00:00Z` }, /window|days/i],
+    [{ site: 'saf', start: `${FAR}T00:00:00Z`, end: `${FAR}T12:00:00Z` }, /a year back, two years ahead/],
+    [{ site: 'saf', start: '2020-06-20T00:00:00Z', end: '2020-06-21T00:00:00Z' }, /a year back, two years ahead/],
+    [{ site: '../etc', start: `${DAY}T00:00:00Z`, end: `${NEXT_DAY}T00:00:00Z` }, /site/],
   ])('a bad request is a 400 saying what is wrong: %j', async (body, message) => {
     const res = await api.post('/availability', body);
     expect(res.status).toBe(400);
@@ -125,7 +130,7 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
   it("a site that requires the night refuses a daytime booking and a move into the day with 400 naming the night's bounds; an admin is exempt", async () => {
     const day = await book(alice, 'mrc1', inDay);
     expect(day.status).toBe(400);
-    const next = computeNight(MRC, '2031-06-21');
+    const next = computeNight(MRC, NEXT_DAY);
     expect(day.text).toContain(`the nearest night there runs from ${next.astronomical_dusk} to ${next.astronomical_dawn}`);
     const night = await book(alice, 'mrc1', inNight);
     expect(night.status).toBe(200);

@@ -28,6 +28,8 @@ const ROUTES: Array<{ path: string; method: 'GET' | 'POST'; keys: string[] }> = 
   { path: '/scheduler-observations', method: 'POST', keys: ['site', 'start', 'end'] },
   { path: '/import-schedules', method: 'GET', keys: [] },
   { path: '/import-schedules/mrc1', method: 'GET', keys: [] },
+  { path: '/sites', method: 'POST', keys: [] },
+  { path: '/availability', method: 'POST', keys: ['site', 'start', 'end', 'darkness', 'min_minutes'] },
   { path: '/healthz', method: 'GET', keys: [] },
 ];
 
@@ -42,6 +44,12 @@ beforeAll(async () => {
   proxy.secrets.set('mrc', 'hostile-secret');
   api = await startCalendar(idp, projects, {
     RATE_LIMIT_PER_MINUTE: '0', LCO_SITE_PROXY_URL: proxy.urlTemplate, SITE_PROXY_SECRET_MRC: 'hostile-secret',
+    // Known places, one requiring the night, so the ephemeris meets hostile windows and bookings too.
+    SITES: JSON.stringify({
+      saf: { name: 'Apache Ridge', latitude: 35.55, longitude: -105.87, elevation_m: 2134, timezone: 'America/Denver' },
+      mrc: { name: 'Mountain Ranch Camp', latitude: 34.46, longitude: -119.68, elevation_m: 317, timezone: 'America/Los_Angeles', require_night: true },
+      polar: { name: 'Near the pole', latitude: 89.9, longitude: 179.9, elevation_m: 0, timezone: 'UTC' },
+    }),
   });
   tokens = {
     none: {},
@@ -73,7 +81,7 @@ const badDates = ['0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '2016-12-31T23
   '+275760-09-13T00:00:00Z', '-000001-01-01T00:00:00Z', '1e400', 'NaN', '', ' ', '2030-06-01T01:00:00+25:00', '2030-06-01', '２０３０-06-01T00:00:00Z'];
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom(...badDates), fc.integer(), fc.double(), fc.boolean(), fc.constant(null),
-  fc.constant('x'.repeat(70_000)), fc.constantFrom('saf', 'mrc1', 'google-oauth2|alice', 'alice-1', 'bob-1', 'none', 'Moon#2030-01-01T00:00:00Z'),
+  fc.constant('x'.repeat(70_000)), fc.constantFrom('saf', 'mrc1', 'polar', 'astronomical', 'any', 'google-oauth2|alice', 'alice-1', 'bob-1', 'none', 'Moon#2030-01-01T00:00:00Z'),
   fc.array(fc.string(), { maxLength: 2000 }), fc.jsonValue({ maxDepth: 3 }),
   fc.constant({ __proto__: { admin: true }, constructor: { prototype: { isAdmin: true } } }),
 );

@@ -160,7 +160,7 @@ export const FeedKeyRequest = named('FeedKeyRequest', 'Whether to replace an exi
   z.looseObject({ rotate: z.boolean({ error: 'expected true or false' }).optional().meta({ description: 'Replace the address you have; the old one stops working.' }) })
     .meta({ examples: [{}, { rotate: true }] }));
 
-export const AvailabilityRequest = named('AvailabilityRequest', "A site's window [start, end) (the /siteevents limits), and what counts as night.",
+export const AvailabilityRequest = named('AvailabilityRequest', "A site's window [start, end) (the /siteevents limits, from a year back to two years ahead), and what counts as night.",
   z.looseObject({
     site: SiteCode, start: InputTime, end: InputTime,
     darkness: z.enum(['astronomical', 'nautical', 'civil', 'any'], { error: 'expected astronomical, nautical, civil or any' }).optional()
@@ -168,7 +168,7 @@ export const AvailabilityRequest = named('AvailabilityRequest', "A site's window
     min_minutes: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' })
       .min(0, { error: 'expected a whole number from 0 to 1440' }).max(1440, { error: 'expected a whole number from 0 to 1440' }).optional()
       .meta({ description: 'Leave out free pieces shorter than this (default 0).' }),
-  }).meta({ examples: [{ site: 'saf', start: '2031-06-20T00:00:00Z', end: '2031-06-27T00:00:00Z', darkness: 'nautical', min_minutes: 30 }] }));
+  }).meta({ examples: [{ site: 'saf', start: '2027-06-20T00:00:00Z', end: '2027-06-27T00:00:00Z', darkness: 'nautical', min_minutes: 30 }] }));
 
 // ---- answers ----
 

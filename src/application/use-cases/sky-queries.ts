@@ -3,6 +3,8 @@ import { DARKNESS_LEVELS, darkParts, freeIntervals, type Darkness, type NightEve
 import type { Interval } from '../../domain/interval.js';
 import { parseSiteCode } from '../../domain/reservation.js';
 import { parseWindow } from '../../domain/window.js';
+import { formatUtcTime } from '../../domain/time.js';
+import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 import { withinListLimit, type ListLimits } from '../settings.js';
 import type { Sky } from '../sky.js';
@@ -42,6 +44,15 @@ export interface Availability {
 }
 
 /**
+ * The dates availability answers for: a year back and two years ahead. A month's nights cost the
+ * ephemeris about 40 ms to compute, once; without a bound, anyone could ask for month after month
+ * of years nobody books and keep a process computing. Within it, every configured site's nights fit
+ * the ephemeris's cache, so the cost is paid once per night and site.
+ */
+export const AVAILABILITY_PAST_DAYS = 366;
+export const AVAILABILITY_FUTURE_DAYS = 731;
+
+/**
  * POST /availability: the window's nights at the site, and its free time: the window cut to the
  * night at the darkness asked for, minus every booking and imported observation, in pieces of at
  * least `min_minutes`. The same window and size limits as /siteevents.
@@ -51,11 +62,17 @@ export class GetAvailability {
     private readonly store: ReservationStore,
     private readonly sky: Sky,
     private readonly limits: ListLimits,
+    private readonly clock: Clock,
   ) {}
 
   async execute(input: { site: string; start: string; end: string; darkness?: string; minMinutes?: number }): Promise<Availability> {
     const site = parseSiteCode(input.site);
     const window = parseWindow(input.start, input.end, this.limits.maxWindowSeconds);
+    const today = Math.floor(this.clock.now() / 86_400_000) * 86_400;
+    const [first, last] = [formatUtcTime(today - AVAILABILITY_PAST_DAYS * 86_400), formatUtcTime(today + AVAILABILITY_FUTURE_DAYS * 86_400)];
+    if (window.start < first || window.end > last) {
+      throw new InvalidInputError(`Invalid start or end: availability is answered from ${first} to ${last} (a year back, two years ahead)`);
+    }
     const darkness = (input.darkness ?? 'astronomical') as Darkness;
     if (!(DARKNESS_LEVELS as readonly string[]).includes(darkness)) {
       throw new InvalidInputError(`Invalid darkness: expected one of ${DARKNESS_LEVELS.join(', ')}`);
