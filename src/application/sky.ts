@@ -4,12 +4,20 @@
  * nights, and its bookings are never refused for the sky.
  */
 import { isAdmin, type Actor } from '../domain/actor.js';
+import { InvalidInputError } from '../domain/errors.js';
 import type { Interval } from '../domain/interval.js';
 import { assertInsideNight, nightDates, type Darkness, type Night, type SiteLocation } from '../domain/night.js';
 import type { Reservation } from '../domain/reservation.js';
 import { addSeconds } from '../domain/time.js';
 import type { Ephemeris } from './ports/ephemeris.port.js';
 import { token } from './token.js';
+
+/**
+ * The years whose nights the night rule computes: the ephemeris (and the time format) end before
+ * the year 10000, and nobody books a telescope outside these.
+ */
+const NIGHTS_FROM = '1900-01-01T00:00:00Z';
+const NIGHTS_UNTIL = '2200-01-01T00:00:00Z';
 
 export interface SkySettings {
   /** SITES: the sites whose places are known. */
@@ -58,6 +66,9 @@ export class Sky {
     if (isAdmin(actor)) return;
     if (!this.requiresNight(reservation.site)) return;
     const location = this.location(reservation.site)!;
+    if (reservation.start < NIGHTS_FROM || reservation.end > NIGHTS_UNTIL) {
+      throw new InvalidInputError(`Bookings at ${reservation.site} must lie inside the night, and its nights are known from ${NIGHTS_FROM} to ${NIGHTS_UNTIL} only.`);
+    }
     // A day either side: the nights a booking might lie in.
     const around = { start: addSeconds(reservation.start, -86_400), end: addSeconds(reservation.end, 86_400) };
     assertInsideNight(reservation.site, reservation, this.nights(reservation.site, around) ?? [], location.darkness ?? this.settings.darkness);

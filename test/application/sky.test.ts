@@ -146,6 +146,13 @@ describe('booking inside the night', () => {
     await expect(create.execute({ actor: alice, event: body('kpk', inNight) })).resolves.toMatchObject(inNight);
   });
 
+  it('refuses a booking outside the years whose nights it computes (1900 to 2199), instead of failing', async () => {
+    const { create } = setUp({ requireNight: true });
+    await expect(create.execute({ actor: alice, event: body('kpk', { start: '9999-12-30T03:00:00Z', end: '9999-12-30T04:00:00Z' }) }))
+      .rejects.toThrow(new InvalidInputError('Bookings at kpk must lie inside the night, and its nights are known from 1900-01-01T00:00:00Z to 2200-01-01T00:00:00Z only.'));
+    await expect(create.execute({ actor: alice, event: body('kpk', { start: '1899-12-31T03:00:00Z', end: '1899-12-31T04:00:00Z' }) })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
   it('NIGHT_DARKNESS nautical takes the nautical twilight too', async () => {
     const { create } = setUp({ requireNight: true, darkness: 'nautical' });
     await expect(create.execute({ actor: alice, event: body('kpk', inTwilight) })).resolves.toMatchObject(inTwilight);
