@@ -13,19 +13,13 @@ import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reserva
 import type { ReservationStore } from '../../src/application/ports/reservation-store.port.js';
 import { aReservation } from '../support/builders.js';
 import { bearer, startCalendar } from '../support/calendar-server.js';
-import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
-import { IdentityProvider } from '../support/identity-provider.js';
+import { freshTables } from '../support/dynamodb-local.js';
 import { lambdaNode } from '../support/lambda-node.js';
-import { stopAll } from '../support/teardown.js';
 import { tempDir } from '../support/temp-dir.js';
+import { suiteServices } from '../support/suite-services.js';
 
 const run = promisify(execFile);
-let idp: IdentityProvider;
-let dynamo: DynamoDbLocal;
-beforeAll(async () => {
-  [idp, dynamo] = await Promise.all([new IdentityProvider().start(), startDynamoDbLocal()]);
-}, 60_000);
-afterAll(() => stopAll(idp, dynamo));
+const services = suiteServices();
 
 const ALICE = 'google-oauth2|alice';
 
@@ -45,9 +39,9 @@ it('the server purges at start: the ancient delete leaves /event-history (404) a
   const db = openSqliteDatabase(path);
   await seed(new SqliteReservationStore(db));
   db.close();
-  const api = await startCalendar(idp, undefined, { SQLITE_PATH: path });
+  const api = await startCalendar(services.idp, undefined, { SQLITE_PATH: path });
   try {
-    const alice = bearer(idp.token({ sub: ALICE, name: 'Alice' }));
+    const alice = bearer(services.idp.token({ sub: ALICE, name: 'Alice' }));
     let status = 200;
     for (let i = 0; i < 50 && status !== 404; i++) {
       status = (await api.post('/event-history', { event_id: 'ancient' }, alice)).status;
@@ -64,8 +58,8 @@ it('the server purges at start: the ancient delete leaves /event-history (404) a
 }, 60_000);
 
 it("the Lambda bundle's scheduled importSchedules purges after the import, on DynamoDB", async () => {
-  const tables = await freshTables(dynamo.endpoint);
-  const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
+  const tables = await freshTables(services.dynamo.endpoint);
+  const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: services.dynamo.endpoint });
   try {
     const store = new DynamoDbReservationStore(doc, { tableName: tables.calendar });
     await seed(store);
@@ -73,9 +67,9 @@ it("the Lambda bundle's scheduled importSchedules purges after the import, on Dy
     const script = "const m = await import(process.cwd() + '/dist/lambda/index.mjs'); process.stdout.write(JSON.stringify(await m.importSchedules()));";
     await run(lambdaNode(), ['--input-type=module', '-e', script], {
       env: {
-        ...process.env, NODE_OPTIONS: '', STORAGE: 'dynamodb', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: dynamo.endpoint,
+        ...process.env, NODE_OPTIONS: '', STORAGE: 'dynamodb', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: services.dynamo.endpoint,
         DYNAMODB_CALENDAR: tables.calendar, SCHEDULE_TRACKING_TABLE: tables.scheduleTracking, LOG_LEVEL: 'silent',
-        AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: 'https://photonranch.test.auth0.example/',
+        AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AUTH_JWKS_URI: services.idp.jwksUri, AUTH_ISSUER: 'https://photonranch.test.auth0.example/',
       },
     });
     expect(await store.history('ancient')).toEqual([]);

@@ -4,22 +4,17 @@
  * a rotation through one retires the old key in the other at once.
  */
 import { killSpawnedServers, onSqliteFile, spawnServer } from '../support/child-server.js';
-import { freshTablesEnv, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
+import { freshTablesEnv } from '../support/dynamodb-local.js';
 import { parseFeed } from '../support/ical.js';
-import { IdentityProvider, ISSUER } from '../support/identity-provider.js';
-import { stopAll } from '../support/teardown.js';
+import { ISSUER } from '../support/identity-provider.js';
+import { suiteServices } from '../support/suite-services.js';
 
-let idp: IdentityProvider;
-let dynamo: DynamoDbLocal;
-beforeAll(async () => {
-  [idp, dynamo] = await Promise.all([new IdentityProvider().start(), startDynamoDbLocal()]);
-}, 60_000);
-afterAll(() => stopAll(idp, dynamo));
+const services = suiteServices();
 afterEach(killSpawnedServers);
 
 async function acrossProcesses(env: Record<string, string>): Promise<void> {
-  const [a, b] = await Promise.all([0, 1].map(() => spawnServer({ AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', ...env })));
-  const auth = { authorization: `Bearer ${idp.token({ sub: 'google-oauth2|dana', name: 'Dana' })}`, 'content-type': 'application/json' };
+  const [a, b] = await Promise.all([0, 1].map(() => spawnServer({ AUTH_JWKS_URI: services.idp.jwksUri, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', ...env })));
+  const auth = { authorization: `Bearer ${services.idp.token({ sub: 'google-oauth2|dana', name: 'Dana' })}`, 'content-type': 'application/json' };
   const start = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 + 86_400_000).toISOString().replace('.000Z', 'Z');
   const end = new Date(Date.parse(start) + 3_600_000).toISOString().replace('.000Z', 'Z');
   const booked = await fetch(`${a!.url}/newevent`, { method: 'POST', headers: auth, body: JSON.stringify({ event_id: 'dana-1', site: 'kp1', start, end, title: 'Dana at kp1' }) });
@@ -37,5 +32,5 @@ async function acrossProcesses(env: Record<string, string>): Promise<void> {
 it('SQLite: two processes on one file', () => onSqliteFile('feed-keys-', acrossProcesses), 60_000);
 
 it('DynamoDB Local: two processes on one table', async () => {
-  await acrossProcesses(await freshTablesEnv(dynamo.endpoint));
+  await acrossProcesses(await freshTablesEnv(services.dynamo.endpoint));
 }, 60_000);

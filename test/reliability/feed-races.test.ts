@@ -7,20 +7,15 @@
  */
 import { formatUtcTime } from '../../src/domain/time.js';
 import { killSpawnedServers, onSqliteFile, spawnServer } from '../support/child-server.js';
-import { freshTablesEnv, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
-import { IdentityProvider, ISSUER } from '../support/identity-provider.js';
-import { stopAll } from '../support/teardown.js';
+import { freshTablesEnv } from '../support/dynamodb-local.js';
+import { ISSUER } from '../support/identity-provider.js';
+import { suiteServices } from '../support/suite-services.js';
 
 const SITES = ['fda', 'fdb'];
 const USERS = 24;
 const BASE = Date.parse('2033-03-01T00:00:00Z') / 1000;
 
-let idp: IdentityProvider;
-let dynamo: DynamoDbLocal;
-beforeAll(async () => {
-  [idp, dynamo] = await Promise.all([new IdentityProvider().start(), startDynamoDbLocal()]);
-}, 60_000);
-afterAll(() => stopAll(idp, dynamo));
+const services = suiteServices();
 afterEach(killSpawnedServers);
 
 interface Change { event_id: string; version: number; action: string; event: { site: string; start: string } | null }
@@ -28,12 +23,12 @@ const key = (c: { event_id: string; version: number; action: string }): string =
 
 async function feedRace(env: Record<string, string>): Promise<string> {
   const servers = await Promise.all([0, 1, 2].map(() => spawnServer({
-    AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', MAX_CONNECTIONS_PER_CLIENT: '0', ...env,
+    AUTH_JWKS_URI: services.idp.jwksUri, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', MAX_CONNECTIONS_PER_CLIENT: '0', ...env,
   })));
   let turn = 0;
   const post = async (path: string, body: unknown, user?: number) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (user !== undefined) headers.authorization = `Bearer ${idp.token({ sub: `google-oauth2|feeder${user}` })}`;
+    if (user !== undefined) headers.authorization = `Bearer ${services.idp.token({ sub: `google-oauth2|feeder${user}` })}`;
     const response = await fetch(`${servers[turn++ % servers.length]!.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers });
     return { status: response.status, text: await response.text(), etag: response.headers.get('etag') };
   };
@@ -114,5 +109,5 @@ it('SQLite: three processes on one file', async () => {
 }, 120_000);
 
 it('DynamoDB Local: three processes on one table', async () => {
-  process.stderr.write(`feed race (DynamoDB Local): ${await feedRace(await freshTablesEnv(dynamo.endpoint))}\n`);
+  process.stderr.write(`feed race (DynamoDB Local): ${await feedRace(await freshTablesEnv(services.dynamo.endpoint))}\n`);
 }, 180_000);

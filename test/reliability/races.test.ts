@@ -7,9 +7,9 @@
  */
 import { formatUtcTime } from '../../src/domain/time.js';
 import { killSpawnedServers, onSqliteFile, spawnServer } from '../support/child-server.js';
-import { freshTablesEnv, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
-import { IdentityProvider, ISSUER } from '../support/identity-provider.js';
-import { stopAll } from '../support/teardown.js';
+import { freshTablesEnv } from '../support/dynamodb-local.js';
+import { ISSUER } from '../support/identity-provider.js';
+import { suiteServices } from '../support/suite-services.js';
 
 const USERS = 60;
 const SITES = ['saf', 'mrc1', 'eco1'];
@@ -17,12 +17,7 @@ const SLOTS = 5;
 const BASE = Date.parse('2032-05-01T00:00:00Z') / 1000;
 const HOUR = 3600;
 
-let idp: IdentityProvider;
-let dynamo: DynamoDbLocal;
-beforeAll(async () => {
-  [idp, dynamo] = await Promise.all([new IdentityProvider().start(), startDynamoDbLocal()]);
-}, 60_000);
-afterAll(() => stopAll(idp, dynamo));
+const services = suiteServices();
 afterEach(killSpawnedServers);
 
 interface Stored { event_id: string; start: string; end: string; creator_id: string; title: string }
@@ -34,7 +29,7 @@ function client(urls: string[]) {
   return async (path: string, body: unknown, user?: number): Promise<{ status: number; text: string }> => {
     const url = urls[next++ % urls.length] as string;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (user !== undefined) headers.authorization = `Bearer ${idp.token({ sub: `google-oauth2|racer${user}` })}`;
+    if (user !== undefined) headers.authorization = `Bearer ${services.idp.token({ sub: `google-oauth2|racer${user}` })}`;
     const response = await fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body), headers });
     return { status: response.status, text: await response.text() };
   };
@@ -47,7 +42,7 @@ const event = (a: Attempt) => ({
 async function race(storageEnv: () => Promise<Record<string, string>>): Promise<string> {
   const env = await storageEnv();
   const servers = await Promise.all([0, 1, 2].map(() => spawnServer({
-    AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', ...env,
+    AUTH_JWKS_URI: services.idp.jwksUri, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', ...env,
     // Every user comes from 127.0.0.1 here, as through a reverse proxy: no per-address connection cap.
     MAX_CONNECTIONS_PER_CLIENT: '0',
   })));
@@ -139,7 +134,7 @@ it('SQLite: three server processes on one file', async () => {
 }, 120_000);
 
 it('DynamoDB Local: three server processes on one table', async () => {
-  const summary = await race(() => freshTablesEnv(dynamo.endpoint));
+  const summary = await race(() => freshTablesEnv(services.dynamo.endpoint));
   process.stderr.write(`races (DynamoDB Local): ${summary}\n`);
 }, 180_000);
 
@@ -149,9 +144,9 @@ it('DynamoDB Local: three server processes on one table', async () => {
  */
 async function conditionalRace(env: Record<string, string>): Promise<string> {
   const servers = await Promise.all([0, 1, 2].map(() => spawnServer({
-    AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', MAX_CONNECTIONS_PER_CLIENT: '0', ...env,
+    AUTH_JWKS_URI: services.idp.jwksUri, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', MAX_CONNECTIONS_PER_CLIENT: '0', ...env,
   })));
-  const token = `Bearer ${idp.token({ sub: 'google-oauth2|editor', roles: ['admin'] })}`;
+  const token = `Bearer ${services.idp.token({ sub: 'google-oauth2|editor', roles: ['admin'] })}`;
   const send = (i: number, path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${servers[i % servers.length]!.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { authorization: token, ...headers } })
       .then(async (r) => ({ status: r.status, etag: r.headers.get('etag'), text: await r.text() }));
@@ -180,5 +175,5 @@ it('SQLite: concurrent conditional modifies of one event, exactly one wins per v
 }, 120_000);
 
 it('DynamoDB Local: concurrent conditional modifies of one event, exactly one wins per version', async () => {
-  process.stderr.write(`conditional race (DynamoDB Local): ${await conditionalRace(await freshTablesEnv(dynamo.endpoint))}\n`);
+  process.stderr.write(`conditional race (DynamoDB Local): ${await conditionalRace(await freshTablesEnv(services.dynamo.endpoint))}\n`);
 }, 120_000);
