@@ -1,7 +1,8 @@
 /**
- * The nights astronomy-engine gives, held to published almanac times (the U.S. Naval Observatory's
- * one-year rise and set tables for 2019, Universal Time, rounded to the minute), to an independent
- * computation of twilight (support/solar-check.ts), and to the properties every night has.
+ * The nights astronomy-engine gives, held to published times (the U.S. Naval Observatory's one-year
+ * rise and set tables for 2019, and the Keck Observatory's observers' calendar for 2008, both to the
+ * minute), to an independent computation of twilight (support/solar-check.ts), and to the
+ * properties every night has.
  */
 import fc from 'fast-check';
 import { AstronomyEngineEphemeris, computeNight } from '../../src/adapters/ephemeris/astronomy-engine-ephemeris.js';
@@ -38,6 +39,37 @@ describe('against the USNO tables', () => {
     const error = Math.abs(seconds(ours) - seconds(usno.replace('Z', ':00Z')));
     errors.push(error);
     expect(error).toBeLessThanOrEqual(60);
+  });
+});
+
+/**
+ * The Keck Observatory calendar for 2008 (UCO/Lick Observatory, npm.ucolick.org/Cal2K/Keck), a
+ * published observers' calendar for a real observatory: the ends of nautical (12°) and astronomical
+ * (18°) twilight in the evening and their beginnings the next morning, in HST, to the minute. Its
+ * sunset and sunrise are for the summit's lowered horizon (4 145 m), ours for a sea-level one, as
+ * almanacs give them: those differ by design (12 minutes there) and are not compared.
+ */
+const KECK = { name: 'Keck', latitude: 19.8263, longitude: -155.4783, elevation_m: 4145, timezone: 'Pacific/Honolulu' };
+const KECK_2008: Array<{ date: string; nautical_dusk: string; astronomical_dusk: string; astronomical_dawn: string; nautical_dawn: string }> = [
+  { date: '2008-01-01', nautical_dusk: '18:45', astronomical_dusk: '19:12', astronomical_dawn: '05:39', nautical_dawn: '06:06' },
+  { date: '2008-01-09', nautical_dusk: '18:50', astronomical_dusk: '19:17', astronomical_dawn: '05:41', nautical_dawn: '06:08' },
+  { date: '2008-01-13', nautical_dusk: '18:52', astronomical_dusk: '19:19', astronomical_dawn: '05:42', nautical_dawn: '06:09' },
+  { date: '2008-01-18', nautical_dusk: '18:55', astronomical_dusk: '19:22', astronomical_dawn: '05:43', nautical_dawn: '06:09' },
+];
+
+describe("against a published observatory calendar (Keck, 2008)", () => {
+  const errors: number[] = [];
+  afterAll(() => process.stderr.write(`ephemeris: ${errors.length} Keck calendar comparisons, largest error ${Math.max(...errors)} s\n`));
+
+  it.each(KECK_2008)('the night of $date: twilight ends and begins within a minute of the calendar', ({ date, ...times }) => {
+    const night = computeNight(KECK, date);
+    const morning = new Date(Date.parse(date) + 86_400_000).toISOString().slice(0, 10);
+    for (const [event, hst] of Object.entries(times) as Array<[keyof typeof times, string]>) {
+      const day = event.endsWith('dawn') ? morning : date;
+      const error = Math.abs(seconds(night[event]) - Date.parse(`${day}T${hst}:00-10:00`) / 1000);
+      errors.push(error);
+      expect(error).toBeLessThanOrEqual(60);
+    }
   });
 });
 
