@@ -20,7 +20,7 @@ import { startDynamoDbLocal } from '../support/dynamodb-local.js';
 import { faultyClient } from '../support/faulty-dynamodb-client.js';
 import { killSpawnedServers, spawnServer } from '../support/child-server.js';
 import { AUDIENCE, IdentityProvider, ISSUER } from '../support/identity-provider.js';
-import { stopAll } from '../support/teardown.js';
+import { startTogether, stopAll } from '../support/teardown.js';
 
 const metadata = { $metadata: {} };
 const socketError = (code: string): Error => Object.assign(new Error(`socket failure ${code}`), { code });
@@ -119,7 +119,7 @@ describe('for real', () => {
   ];
 
   it.each(SERVERS)('%s answers 503 with Retry-After while DynamoDB is down, and stays up', async (_name, serve) => {
-    const [dynamo, idp] = await Promise.all([startDynamoDbLocal(), new IdentityProvider().start()]);
+    const [dynamo, idp] = await startTogether(startDynamoDbLocal(), new IdentityProvider().start());
     let api: { url: string; close: () => Promise<void> } | undefined;
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${api!.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });

@@ -8,14 +8,14 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import { bearer, startCalendar, type CalendarUnderTest } from '../support/calendar-server.js';
 import { IdentityProvider } from '../support/identity-provider.js';
-import { stopAll } from '../support/teardown.js';
+import { startTogether, stopAll } from '../support/teardown.js';
 
 let idp: IdentityProvider;
 let api: CalendarUnderTest;
 let browser: Browser;
 beforeAll(async () => {
   idp = await new IdentityProvider().start();
-  [api, browser] = await Promise.all([startCalendar(idp, undefined), launchBrowser()]);
+  [api, browser] = await startTogether(startCalendar(idp, undefined), launchBrowser());
 }, 60_000);
 afterAll(() => stopAll(browser, api, idp));
 

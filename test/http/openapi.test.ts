@@ -14,7 +14,7 @@ import { bearer, SERVICE_KEY, startCalendar, type CalendarUnderTest } from '../s
 import { IdentityProvider } from '../support/identity-provider.js';
 import { OpenApiChecker } from '../support/openapi-check.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
-import { stopAll } from '../support/teardown.js';
+import { startTogether, stopAll } from '../support/teardown.js';
 import { tempDir } from '../support/temp-dir.js';
 
 interface Operation {
@@ -36,7 +36,7 @@ let projects: ProjectsStandIn;
 let api: CalendarUnderTest;
 let doc: Doc;
 beforeAll(async () => {
-  [idp, projects] = await Promise.all([new IdentityProvider().start(), new ProjectsStandIn().start()]);
+  [idp, projects] = await startTogether(new IdentityProvider().start(), new ProjectsStandIn().start());
   api = await startCalendar(idp, projects);
   const res = await api.request('GET', '/openapi.json');
   expect(res.status).toBe(200);

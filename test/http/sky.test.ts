@@ -15,7 +15,7 @@ import { IdentityProvider } from '../support/identity-provider.js';
 import { anObservation } from '../support/lco-fixture.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { SiteProxyStandIn } from '../support/site-proxy-stand-in.js';
-import { stopAll } from '../support/teardown.js';
+import { startTogether, stopAll } from '../support/teardown.js';
 
 const TARGETS: Array<[string, Driver, 'sqlite' | 'dynamodb']> = [
   ['koa on sqlite', 'koa', 'sqlite'],
@@ -47,7 +47,7 @@ let idp: IdentityProvider;
 let projects: ProjectsStandIn;
 let proxy: SiteProxyStandIn;
 beforeAll(async () => {
-  [dynamo, idp, projects, proxy] = await Promise.all([startDynamoDbLocal(), new IdentityProvider().start(), new ProjectsStandIn().start(), new SiteProxyStandIn().start()]);
+  [dynamo, idp, projects, proxy] = await startTogether(startDynamoDbLocal(), new IdentityProvider().start(), new ProjectsStandIn().start(), new SiteProxyStandIn().start());
   proxy.secrets.set('mrc', SECRET);
 }, 60_000);
 afterAll(() => stopAll(idp, projects, proxy, dynamo));

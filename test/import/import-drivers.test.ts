@@ -12,7 +12,7 @@ import { anObservation } from '../support/lco-fixture.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { SiteProxyStandIn } from '../support/site-proxy-stand-in.js';
 import { tempDir } from '../support/temp-dir.js';
-import { stopAll } from '../support/teardown.js';
+import { startTogether, stopAll } from '../support/teardown.js';
 
 const run = promisify(execFile);
 const SECRET = 'drivers-secret';
@@ -29,9 +29,9 @@ const observations = (count: number, firstId: number, telescope = '0m31'): LcoOb
   }));
 
 beforeAll(async () => {
-  [idp, projects, proxy, dynamo] = await Promise.all([
+  [idp, projects, proxy, dynamo] = await startTogether(
     new IdentityProvider().start(), new ProjectsStandIn().start(), new SiteProxyStandIn().start(), startDynamoDbLocal(),
-  ]);
+  );
   proxy.secrets.set('mrc', SECRET);
 }, 60_000);
 afterAll(() => stopAll(idp, projects, proxy, dynamo));

@@ -8,7 +8,7 @@ import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-r
 import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 import { lambdaNode, lambdaNodeVersion } from '../support/lambda-node.js';
-import { stopAll } from '../support/teardown.js';
+import { startTogether, stopAll } from '../support/teardown.js';
 import { watchChild } from '../support/child-output.js';
 
 const BUNDLE_DIR = 'dist/lambda';
@@ -16,7 +16,7 @@ const BUNDLE = join(BUNDLE_DIR, 'index.mjs');
 let dynamo: DynamoDbLocal;
 let idp: IdentityProvider;
 beforeAll(async () => {
-  [dynamo, idp] = await Promise.all([startDynamoDbLocal(), new IdentityProvider().start()]);
+  [dynamo, idp] = await startTogether(startDynamoDbLocal(), new IdentityProvider().start());
 }, 60_000);
 afterAll(() => stopAll(dynamo, idp));
 

@@ -5,7 +5,7 @@
 import { bearer, SERVICE_KEY, startCalendar, type CalendarUnderTest } from '../support/calendar-server.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
-import { stopAll } from '../support/teardown.js';
+import { startTogether, stopAll } from '../support/teardown.js';
 
 type Caller = 'owner' | 'other user' | 'admin' | 'service key' | 'anonymous';
 type Action = 'create in the owner\'s name' | 'modify' | 'delete' | 'link a project' | 'unlink the project';
@@ -24,7 +24,7 @@ let projects: ProjectsStandIn;
 let api: CalendarUnderTest;
 let credentials: Record<Caller, Record<string, string>>;
 beforeAll(async () => {
-  [idp, projects] = await Promise.all([new IdentityProvider().start(), new ProjectsStandIn().start()]);
+  [idp, projects] = await startTogether(new IdentityProvider().start(), new ProjectsStandIn().start());
   api = await startCalendar(idp, projects, { RATE_LIMIT_PER_MINUTE: '0' });
   credentials = {
     owner: bearer(idp.token({ sub: OWNER, name: 'Owner' })),

@@ -11,7 +11,7 @@ import { bearer, SERVICE_KEY, startCalendar, type CalendarUnderTest } from '../s
 import { IdentityProvider } from '../support/identity-provider.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { SiteProxyStandIn } from '../support/site-proxy-stand-in.js';
-import { stopAll } from '../support/teardown.js';
+import { startTogether, stopAll } from '../support/teardown.js';
 
 const SECRET = 'alice-private-note-7f3a9';
 const ROUTES: Array<{ path: string; method: 'GET' | 'POST'; keys: string[] }> = [
@@ -40,7 +40,7 @@ let api: CalendarUnderTest;
 let tokens: Record<string, Record<string, string>>;
 
 beforeAll(async () => {
-  [idp, projects, proxy] = await Promise.all([new IdentityProvider().start(), new ProjectsStandIn().start(), new SiteProxyStandIn().start()]);
+  [idp, projects, proxy] = await startTogether(new IdentityProvider().start(), new ProjectsStandIn().start(), new SiteProxyStandIn().start());
   proxy.secrets.set('mrc', 'hostile-secret');
   api = await startCalendar(idp, projects, {
     RATE_LIMIT_PER_MINUTE: '0', LCO_SITE_PROXY_URL: proxy.urlTemplate, SITE_PROXY_SECRET_MRC: 'hostile-secret',

@@ -8,7 +8,7 @@ import { IdentityProvider } from '../support/identity-provider.js';
 import { anObservation } from '../support/lco-fixture.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { SiteProxyStandIn } from '../support/site-proxy-stand-in.js';
-import { stopAll } from '../support/teardown.js';
+import { startTogether, stopAll } from '../support/teardown.js';
 
 const SECRET = 'trigger-secret';
 let idp: IdentityProvider;
@@ -16,7 +16,7 @@ let projects: ProjectsStandIn;
 let proxy: SiteProxyStandIn;
 let api: CalendarUnderTest | undefined;
 beforeAll(async () => {
-  [idp, projects, proxy] = await Promise.all([new IdentityProvider().start(), new ProjectsStandIn().start(), new SiteProxyStandIn().start()]);
+  [idp, projects, proxy] = await startTogether(new IdentityProvider().start(), new ProjectsStandIn().start(), new SiteProxyStandIn().start());
   proxy.secrets.set('mrc', SECRET);
   const soon = (h: number) => new Date(Date.now() + h * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   proxy.observations.set('mrc', [anObservation({ id: 4242, name: 'T', site: 'mrc', telescope: '0m31', state: 'PENDING', start: soon(2), end: soon(3) })]);

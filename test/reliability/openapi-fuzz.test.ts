@@ -12,7 +12,7 @@ import { addonOption } from '../../src/adapters/sqlite/database.js';
 import { bearer, SERVICE_KEY, startCalendar, type CalendarUnderTest } from '../support/calendar-server.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
-import { stopAll } from '../support/teardown.js';
+import { startTogether, stopAll } from '../support/teardown.js';
 
 /** The part of JSON Schema 2020-12 the document's request schemas use. */
 interface Schema {
@@ -48,7 +48,7 @@ let api: CalendarUnderTest;
 let doc: Doc;
 let user: Record<string, string>;
 beforeAll(async () => {
-  [idp, projects] = await Promise.all([new IdentityProvider().start(), new ProjectsStandIn().start()]);
+  [idp, projects] = await startTogether(new IdentityProvider().start(), new ProjectsStandIn().start());
   api = await startCalendar(idp, projects, { RATE_LIMIT_PER_MINUTE: '0', IMPORT_TRIGGERS_PER_MINUTE: '0' });
   doc = (await api.request('GET', '/openapi.json')).json() as Doc;
   // The examples' owner, so that valid bookings get past the owner check and are stored.

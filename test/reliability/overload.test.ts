@@ -10,12 +10,12 @@ import { killSpawnedServers, spawnServer } from '../support/child-server.js';
 import { IdentityProvider, ISSUER } from '../support/identity-provider.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { tempDir } from '../support/temp-dir.js';
-import { stopAll } from '../support/teardown.js';
+import { startTogether, stopAll } from '../support/teardown.js';
 
 let idp: IdentityProvider;
 let projects: ProjectsStandIn;
 beforeAll(async () => {
-  [idp, projects] = await Promise.all([new IdentityProvider().start(), new ProjectsStandIn().start()]);
+  [idp, projects] = await startTogether(new IdentityProvider().start(), new ProjectsStandIn().start());
 });
 afterAll(() => stopAll(idp, projects));
 afterEach(killSpawnedServers);

@@ -18,3 +18,17 @@ export async function stopAll(...parts: Array<Stoppable | undefined>): Promise<v
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) throw failure.reason;
 }
+
+/**
+ * Starts parts side by side, like Promise.all, but when one fails it stops the ones that did
+ * start before rethrowing: with Promise.all their handles are lost, nothing stops them, and an
+ * open server keeps jest (in one process) from exiting, so the real error never shows.
+ */
+export async function startTogether<T extends readonly Stoppable[]>(...starting: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(starting);
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (!failure) return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+  const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value as Stoppable] : []));
+  await stopAll(...started).catch(() => undefined); // the start's own failure is the one to report
+  throw failure.reason;
+}
