@@ -4,7 +4,7 @@
  */
 import cdk from 'aws-cdk-lib';
 import { resolve } from 'node:path';
-import { CalendarStack, type Stage } from './calendar-stack.js';
+import { CalendarStack, FUNCTION_SETTINGS, type Stage } from './calendar-stack.js';
 
 const app = new cdk.App();
 const stage = (app.node.tryGetContext('stage') as string | undefined) ?? 'dev';
@@ -12,9 +12,7 @@ if (stage !== 'dev' && stage !== 'prod') throw new Error(`unknown stage ${stage}
 
 // The service keys come from SSM unless SERVICE_API_KEYS_SOURCE=env is set in the deploying shell.
 const serviceApiKeysSource = process.env.SERVICE_API_KEYS_SOURCE === 'env' ? 'env' : 'ssm';
-const passThrough = ['AUTH_JWKS_URI', 'AUTH_PUBLIC_KEY', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_USERINFO_URL',
-  ...(serviceApiKeysSource === 'env' ? ['SERVICE_API_KEYS'] : []),
-  'ALLOW_ANONYMOUS_PROJECT_LINKS', 'PROJECTS_API_URL', 'LOG_LEVEL', 'MAX_RESERVATION_HOURS'];
+const passThrough = [...FUNCTION_SETTINGS, ...(serviceApiKeysSource === 'env' ? ['SERVICE_API_KEYS'] : [])];
 const functionEnvironment = Object.fromEntries(passThrough.flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
 
 new CalendarStack(app, `photonranch-calendar-${stage}`, {

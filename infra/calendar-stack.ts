@@ -17,6 +17,27 @@ import type { Construct } from 'constructs';
 
 export type Stage = 'dev' | 'prod';
 
+/**
+ * The settings a deployment passes from the deploying shell to the function (infra/app.ts): the
+ * operator's choices. The stack sets the rest itself (storage, tables, stage, key sources), and the
+ * server-only ones (port, SQLite, timeouts of a long-lived server) mean nothing on Lambda.
+ */
+export const FUNCTION_SETTINGS = [
+  'AUTH_JWKS_URI', 'AUTH_PUBLIC_KEY', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_USERINFO_URL', 'AUTH_CLOCK_TOLERANCE_SECONDS',
+  'ALLOW_ANONYMOUS_PROJECT_LINKS', 'PROJECTS_API_URL', 'LOG_LEVEL', 'MAX_RESERVATION_HOURS', 'LCO_SITES',
+  'ICAL_DOMAIN', 'ICAL_PAST_DAYS', 'ICAL_FUTURE_DAYS', 'ICAL_MAX_EVENTS', 'PUBLIC_URL', 'HISTORY_RETENTION_DAYS',
+  'LIST_MAX_WINDOW_DAYS', 'LIST_MAX_EVENTS', 'SITES', 'REQUIRE_NIGHT', 'NIGHT_DARKNESS',
+  'LCO_SITE_PROXY_URL', 'LCO_TIMEOUT_SECONDS', 'IMPORT_WINDOW_DAYS', 'IMPORT_FULL_REFRESH_SECONDS', 'IMPORT_TRIGGERS_PER_MINUTE',
+  'RATE_LIMIT_PER_MINUTE', 'MAX_IN_FLIGHT', 'METRICS', 'JWKS_REFRESH_SECONDS', 'JWKS_REFETCH_COOLDOWN_SECONDS',
+] as const;
+
+/** Set by the stack itself or the Lambda runtime (SERVICE_API_KEYS: by infra/app.ts, only with the env key source). */
+export const SET_BY_THE_STACK = ['NODE_ENV', 'STORAGE', 'STAGE', 'DYNAMODB_CALENDAR', 'SCHEDULE_TRACKING_TABLE', 'SITE_PROXY_SECRETS_SOURCE',
+  'SERVICE_API_KEYS_SOURCE', 'SERVICE_API_KEYS_PARAMETER', 'SERVICE_API_KEYS', 'IMPORT_ENABLED', 'AWS_REGION'] as const;
+/** Read only by a long-lived server (its port, its SQLite file, its own import timer, its sockets). */
+export const SERVER_ONLY = ['PORT', 'HOST', 'SQLITE_PATH', 'SQLITE_SYNCHRONOUS', 'DYNAMODB_ENDPOINT', 'IMPORT_INTERVAL_SECONDS', 'REQUEST_TIMEOUT_SECONDS',
+  'BODY_TIMEOUT_SECONDS', 'BODY_MIN_BYTES_PER_SECOND', 'MAX_CONNECTIONS_PER_CLIENT'] as const;
+
 export interface CalendarStackProps extends cdk.StackProps {
   readonly stage: Stage;
   /** Folder holding the bundle's index.mjs. */

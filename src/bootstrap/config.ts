@@ -211,6 +211,9 @@ const schema = z.object({
   SERVICE_API_KEYS_PARAMETER: optional(z.string().regex(/^\/[A-Za-z0-9_.\/-]{1,1000}$/, 'must be an SSM parameter name starting with /')),
 });
 
+/** Every variable the configuration reads (for deployments that pass a chosen set through). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 /**
  * SITES with each LCO site (a key of LCO_SITES, such as mrc) stood for by its telescopes' subsites
  * (mrc1, mrc2), the codes the calendar books: they share the place. A subsite given its own entry

@@ -3,7 +3,8 @@ import cdk from 'aws-cdk-lib';
 import assertions from 'aws-cdk-lib/assertions';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { API_ROUTES, CalendarStack, gatewayPath, type Stage } from '../../infra/calendar-stack.js';
+import { API_ROUTES, CalendarStack, FUNCTION_SETTINGS, gatewayPath, SERVER_ONLY, SET_BY_THE_STACK, type Stage } from '../../infra/calendar-stack.js';
+import { CONFIG_VARIABLES } from '../../src/bootstrap/config.js';
 import { openApiDocument } from '../../src/adapters/http/openapi.js';
 import { buildRoutes } from '../../src/adapters/http/routes.js';
 import type { UseCases } from '../../src/application/use-cases/index.js';
@@ -127,4 +128,11 @@ it('the deployment routes every operation of the OpenAPI document, and the files
   expect(gatewayPath('/ical/{site}.ics')).toBe('/ical/{file}');
   expect(gatewayPath('/ical/users/{key}.ics')).toBe('/ical/users/{file}');
   expect(deployed.every((route) => route.split(' ')[1]!.split('/').every((segment) => !segment.includes('{') || /^\{\w+\}$/.test(segment)))).toBe(true);
+});
+
+it("a deployment passes every setting of the configuration that means something on Lambda (SITES and the feeds' included), and each variable is placed once", () => {
+  const placed = [...FUNCTION_SETTINGS, ...SET_BY_THE_STACK, ...SERVER_ONLY];
+  expect([...placed].sort()).toEqual([...CONFIG_VARIABLES].sort());
+  expect(new Set(placed).size).toBe(placed.length);
+  for (const name of ['SITES', 'REQUIRE_NIGHT', 'NIGHT_DARKNESS', 'ICAL_DOMAIN', 'PUBLIC_URL']) expect(FUNCTION_SETTINGS).toContain(name);
 });
