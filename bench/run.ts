@@ -53,7 +53,7 @@ const { values: args } = parseCommandLine({
     'skip-scaling': { type: 'boolean', default: false },
     'skip-dynamodb': { type: 'boolean', default: false },
     'import-observations': { type: 'string', default: '2000' },
-    // A comma-separated subset of http,scaling,store,history,ical,lambda,import,metrics, for iterating on one part; such a
+    // A comma-separated subset of the sections (SECTIONS below), for iterating on one part; such a
     // run writes bench/results/partial.json and leaves latest.json (the README's figures) alone.
     only: { type: 'string' },
   },
