@@ -112,4 +112,11 @@ export function createHarness(settings: BenchSettings, keys: { publicPem: string
 }
 
 /** The middle value (the upper one of an even count). */
+/** Milliseconds one run of an async step takes. */
+export const timed = async (run: () => Promise<unknown>): Promise<number> => {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+};
+
 export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;

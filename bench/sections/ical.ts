@@ -17,7 +17,7 @@ import { SiteCalendarFeed } from '../../src/application/use-cases/site-calendar-
 import { IssueFeedKey, UserCalendarFeed } from '../../src/application/use-cases/user-calendar-feed.js';
 import type { Reservation } from '../../src/domain/reservation.js';
 import { formatUtcTime } from '../../src/domain/time.js';
-import { median, type Harness } from '../harness.js';
+import { median, timed, type Harness } from '../harness.js';
 
 const NIGHTS = 30;
 const BOOKINGS_PER_NIGHT = 10;
@@ -49,12 +49,6 @@ function busyMonth(site: string): Reservation[] {
   }
   return events;
 }
-
-const timed = async (run: () => Promise<unknown>): Promise<number> => {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-};
 
 export async function icalSection(h: Harness) {
   const db = openSqliteDatabase(join(h.dir, 'ical.db'));

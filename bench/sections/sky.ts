@@ -14,7 +14,7 @@ import { GetAvailability } from '../../src/application/use-cases/sky-queries.js'
 import { darkParts } from '../../src/domain/night.js';
 import type { Reservation } from '../../src/domain/reservation.js';
 import { formatUtcTime } from '../../src/domain/time.js';
-import { median, type Harness } from '../harness.js';
+import { median, timed, type Harness } from '../harness.js';
 
 const NIGHTS = 31;
 const PER_NIGHT = 50;
@@ -25,12 +25,6 @@ const SETTINGS: SkySettings = {
 const LIMITS = { maxWindowSeconds: 62 * 86_400, maxEvents: 5000 };
 /** Availability answers two years ahead at most: the clock stands in 2031, the month measured. */
 const CLOCK = { now: () => Date.parse('2031-01-01T00:00:00Z') };
-
-const timed = async (run: () => Promise<unknown>): Promise<number> => {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-};
 
 export async function skySection(h: Harness) {
   const db = openSqliteDatabase(join(h.dir, 'sky.db'));
