@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { LOCAL_ISSUER } from '../adapters/auth/local-signing-key.js';
 import { parseServiceApiKeys } from '../adapters/auth/service-keys.js';
 import { DEFAULT_LCO_SITES, type SiteMapping } from '../domain/lco.js';
-import type { SiteLocation } from '../domain/night.js';
+import { NIGHT_DARKNESS_LEVELS, type SiteLocation } from '../domain/night.js';
 import { SITE_CODE, SITE_CODE_EXPECTED } from '../domain/reservation.js';
 
 export type AuthSource =
@@ -86,7 +86,7 @@ export interface AppConfig {
   /** REQUIRE_NIGHT: configured sites refuse bookings outside the night (a site's flag wins). */
   readonly requireNight: boolean;
   /** NIGHT_DARKNESS: the darkness a required night means. */
-  readonly nightDarkness: 'astronomical' | 'nautical' | 'civil';
+  readonly nightDarkness: (typeof NIGHT_DARKNESS_LEVELS)[number];
   /** How long the history (and change-feed entries) of a deleted event are kept, and a feed cursor is good for. */
   readonly historyRetentionDays: number;
   /** Where the service keys come from: SERVICE_API_KEYS, or an SSM SecureString parameter. */
@@ -121,7 +121,7 @@ const siteLocations = z.record(z.string().regex(SITE_CODE, { error: SITE_CODE_EX
   elevation_m: z.number().min(-500).max(9000),
   timezone: timeZone,
   require_night: z.boolean().optional(),
-  darkness: z.enum(['astronomical', 'nautical', 'civil']).optional(),
+  darkness: z.enum(NIGHT_DARKNESS_LEVELS).optional(),
 }));
 
 const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
@@ -171,7 +171,7 @@ const schema = z.object({
     return z.NEVER;
   })),
   REQUIRE_NIGHT: optional(bool),
-  NIGHT_DARKNESS: optional(z.enum(['astronomical', 'nautical', 'civil'], { error: 'must be astronomical, nautical or civil' })),
+  NIGHT_DARKNESS: optional(z.enum(NIGHT_DARKNESS_LEVELS, { error: 'must be astronomical, nautical or civil' })),
   LCO_SITES: optional(z.string().transform((text, ctx) => {
     try {
       const parsed = siteMapping.safeParse(JSON.parse(text));

@@ -23,3 +23,18 @@ export function isActiveAt(interval: Interval, t: string): boolean {
 export function activeAtWindow(t: string): Interval {
   return { start: t, end: addSeconds(t, 1) };
 }
+
+/**
+ * Intervals ordered by start, with those that overlap or meet joined into one: the time they cover
+ * together, as spans that are apart.
+ */
+export function mergeTouching(ordered: Iterable<Interval>): Interval[] {
+  const merged: Interval[] = [];
+  for (const next of ordered) {
+    const last = merged.at(-1);
+    if (last && next.start <= last.end) {
+      if (next.end > last.end) merged[merged.length - 1] = { start: last.start, end: next.end };
+    } else merged.push(next);
+  }
+  return merged;
+}

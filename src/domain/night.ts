@@ -5,7 +5,7 @@
  * whether a booking lies inside a night.
  */
 import { InvalidInputError } from './errors.js';
-import type { Interval } from './interval.js';
+import { mergeTouching, type Interval } from './interval.js';
 import { formatUtcTime, toEpochSeconds } from './time.js';
 
 /** A configured site (SITES): where it is, and its zone for people's clocks. */
@@ -24,8 +24,10 @@ export interface SiteLocation {
   readonly darkness?: Exclude<Darkness, 'any'>;
 }
 
-export type Darkness = 'astronomical' | 'nautical' | 'civil' | 'any';
-export const DARKNESS_LEVELS = ['astronomical', 'nautical', 'civil', 'any'] as const;
+/** The darkness a required night can mean; `any` (below) only cuts nothing. */
+export const NIGHT_DARKNESS_LEVELS = ['astronomical', 'nautical', 'civil'] as const;
+export const DARKNESS_LEVELS = [...NIGHT_DARKNESS_LEVELS, 'any'] as const;
+export type Darkness = (typeof DARKNESS_LEVELS)[number];
 
 /** The Sun's centre below the horizon at each darkness, in degrees (geometric, as almanacs define twilight). */
 export const DEPRESSION: Readonly<Record<Exclude<Darkness, 'any'>, number>> = { civil: -6, nautical: -12, astronomical: -18 };
@@ -78,14 +80,7 @@ export function darkInterval(night: Night, darkness: Darkness): Interval | null 
  * a second) are one part: free time is never cut at a noon nobody can see.
  */
 export function darkParts(nights: readonly Night[], darkness: Darkness): Interval[] {
-  const parts: Interval[] = [];
-  for (const dark of nights.map((night) => darkInterval(night, darkness))) {
-    if (dark === null) continue;
-    const last = parts.at(-1);
-    if (last && dark.start <= last.end) parts[parts.length - 1] = { start: last.start, end: dark.end > last.end ? dark.end : last.end };
-    else parts.push(dark);
-  }
-  return parts;
+  return mergeTouching(nights.map((night) => darkInterval(night, darkness)).filter((d): d is Interval => d !== null));
 }
 
 /**
@@ -96,13 +91,7 @@ export function darkParts(nights: readonly Night[], darkness: Darkness): Interva
  * where a pass per part cost a month at a busy site a few milliseconds.
  */
 export function freeIntervals(parts: readonly Interval[], window: Interval, booked: readonly Interval[], minMinutes: number): Interval[] {
-  const busy: Interval[] = [];
-  for (const b of [...booked].sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0))) {
-    const last = busy.at(-1);
-    if (last && b.start <= last.end) {
-      if (b.end > last.end) busy[busy.length - 1] = { start: last.start, end: b.end };
-    } else busy.push(b);
-  }
+  const busy = mergeTouching([...booked].sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0)));
   const free: Interval[] = [];
   let next = 0;
   for (const dark of parts) {

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { LIMITS, SITE_CODE, SITE_CODE_EXPECTED } from '../../domain/reservation.js';
 import { CANONICAL_TIME, ISO_8601_TIME, TIME_EXPECTED } from '../../domain/time.js';
+import { DARKNESS_LEVELS } from '../../domain/night.js';
 
 export interface NamedSchema {
   readonly id: string;
@@ -163,7 +164,7 @@ export const FeedKeyRequest = named('FeedKeyRequest', 'Whether to replace an exi
 export const AvailabilityRequest = named('AvailabilityRequest', "A site's window [start, end) (the /siteevents limits, from a year back to two years ahead), and what counts as night.",
   z.looseObject({
     site: SiteCode, start: InputTime, end: InputTime,
-    darkness: z.enum(['astronomical', 'nautical', 'civil', 'any'], { error: 'expected astronomical, nautical, civil or any' }).optional()
+    darkness: z.enum(DARKNESS_LEVELS, { error: 'expected astronomical, nautical, civil or any' }).optional()
       .meta({ description: 'Cut the free time to the night at this darkness (default astronomical); any: no cut.' }),
     min_minutes: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' })
       .min(0, { error: 'expected a whole number from 0 to 1440' }).max(1440, { error: 'expected a whole number from 0 to 1440' }).optional()
