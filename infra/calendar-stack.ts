@@ -29,6 +29,7 @@ export const FUNCTION_SETTINGS = [
   'LIST_MAX_WINDOW_DAYS', 'LIST_MAX_EVENTS', 'SITES', 'REQUIRE_NIGHT', 'NIGHT_DARKNESS',
   'LCO_SITE_PROXY_URL', 'LCO_TIMEOUT_SECONDS', 'IMPORT_WINDOW_DAYS', 'IMPORT_FULL_REFRESH_SECONDS', 'IMPORT_TRIGGERS_PER_MINUTE',
   'RATE_LIMIT_PER_MINUTE', 'MAX_IN_FLIGHT', 'METRICS', 'JWKS_REFRESH_SECONDS', 'JWKS_REFETCH_COOLDOWN_SECONDS',
+  'UI_OIDC_ISSUER', 'UI_OIDC_CLIENT_ID', 'UI_OIDC_AUDIENCE',
 ] as const;
 
 /** Set by the stack itself or the Lambda runtime (SERVICE_API_KEYS: by infra/app.ts, only with the env key source). */
@@ -53,8 +54,8 @@ export interface CalendarStackProps extends cdk.StackProps {
 }
 
 /**
- * Every route of the calendar API (CONTRACT.md) and of the service around it (its OpenAPI document,
- * the reference page and its files, health, metrics), as API Gateway route keys. The stack test holds
+ * Every route of the calendar API (CONTRACT.md) and of the service around it (the calendar page and
+ * its files, its OpenAPI document, the reference page and its files, health, metrics), as API Gateway route keys. The stack test holds
  * this list to the OpenAPI document, so an operation added there and forgotten here fails.
  */
 export const API_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path: string }> = [
@@ -67,7 +68,11 @@ export const API_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path: string }>
   { method: 'GET', path: '/ical/users/{file}' },
   { method: 'GET', path: '/import-schedules' },
   { method: 'GET', path: '/import-schedules/{subsite}' },
+  { method: 'GET', path: '/me' },
+  // The calendar page and its fingerprinted script and style sheet (GET /assets/<name>-<hash>.js).
   { method: 'GET', path: '/' },
+  { method: 'GET', path: '/assets/{file}' },
+  { method: 'GET', path: '/about' },
   { method: 'GET', path: '/healthz' },
   { method: 'GET', path: '/readyz' },
   { method: 'GET', path: '/metrics' },

@@ -12,12 +12,14 @@
  * - The SSM client stays external: only the import function asks for it, once per run, and the
  *   runtime provides it.
  * better-sqlite3 is replaced by a stub: Lambda runs on DynamoDB and has no native addon.
- * GET /docs serves two files of swagger-ui-dist, which are copied into docs/ beside the entry.
+ * GET /docs serves two files of swagger-ui-dist, which are copied into docs/ beside the entry; the
+ * calendar page (GET / and its assets) is built into web/ beside it (build-web.mjs).
  */
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWeb } from './build-web.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'lambda');
@@ -47,6 +49,7 @@ await build({
   define: {
     __CALENDAR_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version),
     __CALENDAR_DOCS_IN_BUNDLE__: 'true',
+    __CALENDAR_WEB_IN_BUNDLE__: 'true',
   },
   format: 'esm',
   // ES modules first: the AWS SDK's dist-es can be tree-shaken, its CommonJS build cannot.
@@ -65,6 +68,7 @@ await build({
 const docs = join(outdir, 'docs');
 mkdirSync(docs, { recursive: true });
 for (const name of ['swagger-ui-bundle.js', 'swagger-ui.css']) copyFileSync(join(root, 'node_modules', 'swagger-ui-dist', name), join(docs, name));
+await buildWeb(join(outdir, 'web'));
 
 /** Every file of the bundle, in bytes: what the deployment package holds. */
 export function bundleBytes(dir = outdir) {

@@ -89,6 +89,8 @@ export interface AppConfig {
   readonly nightDarkness: (typeof NIGHT_DARKNESS_LEVELS)[number];
   /** How long the history (and change-feed entries) of a deleted event are kept, and a feed cursor is good for. */
   readonly historyRetentionDays: number;
+  /** UI_OIDC_*: how the calendar page signs users in with OpenID Connect (PKCE); none: no such sign-in. */
+  readonly uiOidc?: { readonly issuer: string; readonly clientId: string; readonly audience: string };
   /** Where the service keys come from: SERVICE_API_KEYS, or an SSM SecureString parameter. */
   readonly serviceApiKeysSource: 'env' | 'ssm';
   /** The SSM parameter holding the comma-separated service keys (source ssm). */
@@ -207,6 +209,9 @@ const schema = z.object({
   ICAL_FUTURE_DAYS: optional(integer(1, 731)),
   ICAL_MAX_EVENTS: optional(integer(1, 100_000)),
   PUBLIC_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, such as https://calendar.photonranch.org' })),
+  UI_OIDC_ISSUER: optional(url),
+  UI_OIDC_CLIENT_ID: optional(z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be a client id (1 to 200 visible characters)')),
+  UI_OIDC_AUDIENCE: optional(z.string().min(1).max(500)),
   SERVICE_API_KEYS_SOURCE: optional(z.enum(['env', 'ssm'], { error: 'must be env or ssm' })),
   SERVICE_API_KEYS_PARAMETER: optional(z.string().regex(/^\/[A-Za-z0-9_.\/-]{1,1000}$/, 'must be an SSM parameter name starting with /')),
 });
@@ -269,6 +274,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (serviceApiKeysSource === 'ssm' && serviceApiKeys.length > 0) {
     throw new ConfigError('Invalid configuration: SERVICE_API_KEYS is set but SERVICE_API_KEYS_SOURCE=ssm reads the keys from SSM; unset one');
+  }
+
+  if ((e.UI_OIDC_ISSUER === undefined) !== (e.UI_OIDC_CLIENT_ID === undefined)) {
+    throw new ConfigError(`Invalid configuration: ${e.UI_OIDC_ISSUER ? 'UI_OIDC_ISSUER is set without UI_OIDC_CLIENT_ID' : 'UI_OIDC_CLIENT_ID is set without UI_OIDC_ISSUER'}; the page's sign-in needs both`);
+  }
+  if (e.UI_OIDC_AUDIENCE !== undefined && e.UI_OIDC_ISSUER === undefined) {
+    throw new ConfigError('Invalid configuration: UI_OIDC_AUDIENCE is set without UI_OIDC_ISSUER and UI_OIDC_CLIENT_ID');
+  }
+  if (e.UI_OIDC_ISSUER && auth.mode === 'local') {
+    throw new ConfigError("Invalid configuration: UI_OIDC_ISSUER is set in local auth mode, where the API would refuse the provider's tokens; set AUTH_JWKS_URI and AUTH_ISSUER too");
   }
 
   const stage = e.STAGE ?? 'dev';
@@ -338,6 +353,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     icalFutureDays: e.ICAL_FUTURE_DAYS ?? 90,
     icalMaxEvents: e.ICAL_MAX_EVENTS ?? 5000,
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, '') } : {}),
+    ...(e.UI_OIDC_ISSUER && e.UI_OIDC_CLIENT_ID
+      ? { uiOidc: { issuer: e.UI_OIDC_ISSUER, clientId: e.UI_OIDC_CLIENT_ID, audience: e.UI_OIDC_AUDIENCE ?? e.AUTH_AUDIENCE ?? 'master' } }
+      : {}),
     serviceApiKeysSource,
     serviceApiKeysParameter: e.SERVICE_API_KEYS_PARAMETER ?? `/photonranch-calendar/${stage}/service-api-keys`,
   };

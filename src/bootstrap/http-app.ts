@@ -9,6 +9,20 @@ import { buildRoutes, type Route } from '../adapters/http/routes.js';
 import type { AppConfig as Config } from './config.js';
 import { ConfigToken, resolve, type AppContainer } from './container.js';
 import { serviceVersion } from './version.js';
+import { loadOrCreateLocalKeyPair } from '../adapters/auth/local-signing-key.js';
+import type { LocalTokenMinter } from '../adapters/http/koa/dev-token-route.js';
+
+/** The page's "sign in as", in local auth mode only: tokens as `npm run token` signs them, for 12 hours. */
+function localSignIn(config: Config): LocalTokenMinter | undefined {
+  if (config.auth.mode !== 'local') return undefined;
+  const keyDir = config.auth.keyDir;
+  return async ({ name, admin }) => {
+    // Loaded on first use: jsonwebtoken is for signing, which a deployment never does.
+    const { signLocalToken } = await import('../adapters/auth/local-token.js');
+    const expiresInSeconds = 12 * 3600;
+    return { token: signLocalToken(loadOrCreateLocalKeyPair(keyDir), { sub: name, name, admin, audience: config.authAudience, expiresInSeconds }), expiresInSeconds };
+  };
+}
 
 /** How a deployment configured so gets a token, said on /docs and in the document's bearer scheme. */
 function tokenHintFor(config: Config): string {
@@ -49,6 +63,8 @@ export function createHttpApp({ container, logger, useCases, checkStore }: AppCo
     readinessCheck: checkStore,
     ...(metrics instanceof PrometheusMetrics ? { metrics } : {}),
     metricsAccess: config.metrics,
+    page: { oidc: config.uiOidc ?? null, localSignIn: config.auth.mode === 'local' },
+    ...(localSignIn(config) ? { localSignIn: localSignIn(config)! } : {}),
     about: {
       service: 'photonranch-calendar',
       description: 'Telescope reservation calendar of Photon Ranch: POST the routes below with JSON bodies.',

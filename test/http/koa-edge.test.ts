@@ -25,6 +25,7 @@ async function serve(routes: Route[], maxInFlight = 256) {
     about: { service: 'test' },
     openApi: {},
     docs: { tokenHint: '', version: 'test' },
+    page: { oidc: null, localSignIn: false },
   });
   const server = createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -34,6 +34,7 @@ async function serve(options: { access?: MetricsAccess; maxInFlight?: number; ro
     about: { service: 'test' },
     openApi: {},
     docs: { tokenHint: '', version: 'test' },
+    page: { oidc: null, localSignIn: false },
     ...(metrics ? { metrics } : {}),
     ...(options.access ? { metricsAccess: options.access } : {}),
   });

@@ -145,8 +145,8 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
       expectPlainText(wrong);
     });
 
-    it('GET / names the service, its version and storage, and lists every route', async () => {
-      const res = await api.request('GET', '/');
+    it('GET /about names the service, its version and storage, and lists every route', async () => {
+      const res = await api.request('GET', '/about');
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
       const about = res.json() as Record<string, unknown>;

@@ -116,14 +116,14 @@ describe('service keys on the stack', () => {
   });
 });
 
-it('the deployment routes every operation of the OpenAPI document, and the files of /docs', () => {
+it('the deployment routes every operation of the OpenAPI document, and the files of the page and of /docs', () => {
   const document = openApiDocument(buildRoutes({} as UseCases), { version: 'test', anonymousProjectLinks: false, tokenHint: '' }) as {
     paths: Record<string, Record<string, unknown>>;
   };
   const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${gatewayPath(path)}`));
   expect(operations.length).toBeGreaterThanOrEqual(19);
   const deployed = API_ROUTES.map((r) => `${r.method} ${r.path}`);
-  expect(deployed.sort()).toEqual([...operations, 'GET /docs/{file}'].sort());
+  expect(deployed.sort()).toEqual([...operations, 'GET /assets/{file}', 'GET /docs/{file}'].sort());
   // The feed paths as API Gateway allows them: every variable a whole segment.
   expect(gatewayPath('/ical/{site}.ics')).toBe('/ical/{file}');
   expect(gatewayPath('/ical/users/{key}.ics')).toBe('/ical/users/{file}');

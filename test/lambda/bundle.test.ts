@@ -24,13 +24,18 @@ function bundleFiles(dir = BUNDLE_DIR): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? bundleFiles(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
-it('is minified ES modules (an entry exporting http, and its chunks) with the DynamoDB client inside, SSM left to the runtime and no SQLite addon; and /docs\'s two files', async () => {
+it('is minified ES modules (an entry exporting http, and its chunks) with the DynamoDB client inside, SSM left to the runtime and no SQLite addon; and the files of /docs and of the calendar page', async () => {
   const all = bundleFiles();
   const size = all.reduce((sum, file) => sum + statSync(file).size, 0);
   process.stderr.write(`lambda bundle: ${(size / 1024).toFixed(0)} KiB in ${all.length} files\n`);
   const docs = join(BUNDLE_DIR, 'docs');
   expect(all.filter((f) => f.startsWith(`${docs}/`)).sort()).toEqual([join(docs, 'swagger-ui-bundle.js'), join(docs, 'swagger-ui.css')]);
-  const files = all.filter((f) => !f.startsWith(`${docs}/`));
+  // The page as build-web.mjs writes it: index.html, the manifest, and each asset raw, gzip and brotli.
+  const web = join(BUNDLE_DIR, 'web');
+  const manifest = JSON.parse(readFileSync(join(web, 'manifest.json'), 'utf8')) as { script: string; style: string };
+  const assets = [manifest.script, manifest.style].flatMap((name) => ['', '.br', '.gz'].map((ending) => join(web, 'assets', `${name}${ending}`)));
+  expect(all.filter((f) => f.startsWith(`${web}/`)).sort()).toEqual([...assets, join(web, 'index.html'), join(web, 'manifest.json')].sort());
+  const files = all.filter((f) => !f.startsWith(`${docs}/`) && !f.startsWith(`${web}/`));
   expect(files).toContain(BUNDLE);
   const outside: string[] = [];
   let sdkImports = 0;

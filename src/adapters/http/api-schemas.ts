@@ -268,6 +268,9 @@ export const SiteListing = answer('SiteListing', 'The configured sites, and ever
     with_events: z.array(z.string()),
   }));
 
+export const Me = answer('Me', "The signed-in caller as the calendar sees them: the user id its events carry, the name, and whether they are an admin.",
+  z.object({ user_id: z.string().meta(USER_ID), name: z.string(), admin: z.boolean() }));
+
 export const YesNo = answer('YesNo', 'The answer to a yes-or-no question.', z.boolean());
 
 export const SchedulerObservation = answer('SchedulerObservation', 'An LCO observation scheduled at a PTR site, shaped like an event.',

@@ -36,7 +36,8 @@ interface ServiceOperation {
 }
 
 export const SERVICE_OPERATIONS: readonly ServiceOperation[] = [
-  { path: '/', summary: 'About this deployment', description: 'The service, its version, storage and auth mode, and every route.', media: 'application/json', schema: ServiceIndex, errors: [] },
+  { path: '/', summary: 'The calendar page', description: "A telescope's week or day, its nights and its events, where signed-in users book; it calls the routes here.", media: 'text/html', errors: [503] },
+  { path: '/about', summary: 'About this deployment', description: 'The service, its version, storage and auth mode, and every route.', media: 'application/json', schema: ServiceIndex, errors: [] },
   { path: '/healthz', summary: 'Liveness', description: 'The process answers; it never asks the store.', media: 'application/json', schema: Health, errors: [] },
   { path: '/readyz', summary: 'Readiness', description: 'The store answers a real query; 503 with the reason when it does not.', media: 'application/json', schema: Readiness, errors: [503] },
   { path: '/metrics', summary: 'Prometheus metrics', description: 'Text exposition format. Served to loopback clients only unless METRICS=public; 404 when METRICS=off.', media: 'text/plain', errors: [404] },

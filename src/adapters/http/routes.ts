@@ -13,7 +13,7 @@ import { FeedCache, feedAnswer, type Conditions } from './ical.js';
 import {
   AddProjectRequest, ChangePage, ChangesRequest, YesNo, DeleteEventRequest, EventHistoryRequest, HistoryList, RestoreEventRequest, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
   NewEventRequest, ProjectLinkAnswer, RemoveProjectRequest, SchedulerObservationList, SiteEventList, SiteEventsRequest,
-  SiteTimeRequest, SiteWindowRequest, UserEventsRequest, UserSiteTimeRequest, ICalendar, FeedKeyRequest, FeedAddress, AvailabilityRequest, Availability, SiteListing,
+  SiteTimeRequest, SiteWindowRequest, UserEventsRequest, UserSiteTimeRequest, ICalendar, FeedKeyRequest, FeedAddress, AvailabilityRequest, Availability, SiteListing, Me,
 } from './api-schemas.js';
 
 /** none: anyone; user: a valid access token; link: a token, a service key, or (switch on) anyone. */
@@ -242,6 +242,16 @@ export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[]
       tag: 'LCO', summary: 'What the LCO scheduler plans at a site', request: SiteWindowRequest, response: SchedulerObservationList, errors: [502],
       description: 'Read through from the LCO observation portal; an unknown site is []. 502 when LCO cannot be reached.',
     }, async ({ site, start, end }) => u.listSchedulerObservations.execute({ site, start, end })),
+    {
+      method: 'GET', path: '/me', auth: 'user', hasBody: false,
+      doc: { tag: 'Queries', summary: 'Who am I?', response: Me, errors: [],
+        description: "The caller of the token as every route sees them: the id their events carry (creator_id), their name, and whether they may change anyone's events." },
+      handle: async ({ actor }): Answer<typeof Me> => {
+        // The route's auth is `user`: any other caller was refused before this runs.
+        if (actor.kind !== 'user') throw new InvalidInputError('Only a signed-in user has an identity here.');
+        return { user_id: actor.sub, name: actor.name ?? actor.sub, admin: actor.isAdmin };
+      },
+    },
     {
       method: 'POST', path: '/sites', auth: 'none', hasBody: false,
       doc: { tag: 'Queries', summary: 'The telescopes', response: SiteListing, errors: [],

@@ -17,6 +17,8 @@ import type { CalendarContext } from './context.js';
 import { metricsHandler, type MetricsAccess } from './metrics-route.js';
 import { SERVICE_OPERATIONS } from '../openapi.js';
 import { registerDocs, type DocsOptions } from './docs-route.js';
+import { DEV_TOKEN_PATH, registerDevToken, type LocalTokenMinter } from './dev-token-route.js';
+import { registerPage, type PageSettings } from './page-route.js';
 
 export interface KoaAppOptions extends AuthenticatorOptions {
   readonly routes: readonly Route[];
@@ -25,8 +27,14 @@ export interface KoaAppOptions extends AuthenticatorOptions {
   readonly metrics?: HttpMetrics;
   /** Who may read GET /metrics (see MetricsAccess). */
   readonly metricsAccess?: MetricsAccess;
-  /** What GET / tells a visitor about this deployment (service, version, storage, ...). */
+  /** What GET /about tells a visitor about this deployment (service, version, storage, ...). */
   readonly about: Readonly<Record<string, unknown>>;
+  /** GET /: the calendar page, told how its users sign in. */
+  readonly page: PageSettings;
+  /** Where the built page is (page-route.ts finds it when undefined). */
+  readonly pageFolder?: string;
+  /** Local auth mode only: POST /dev/token, the page's "sign in as" (dev-token-route.ts). */
+  readonly localSignIn?: LocalTokenMinter;
   /** GET /openapi.json: the API's description (openapi.ts). */
   readonly openApi: Readonly<Record<string, unknown>>;
   /** GET /docs: the interactive reference over it. */
@@ -127,14 +135,18 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
     imports: rateLimiter(options.importTriggersPerMinute, 'import triggers', options.metrics),
   };
   const router = new Router();
-  // A visitor (or a script) at the root learns what this is and where to go next.
+  // A visitor (or a script) learns what this is and where to go next; the page's footer links here.
   const index = JSON.stringify({
     ...options.about,
+    calendar: '/',
     health: '/healthz',
     readiness: '/readyz',
     openapi: '/openapi.json',
     docs: '/docs',
-    routes: [...options.routes.map((r) => `${r.method} ${r.path}`), ...SERVICE_OPERATIONS.map((op) => `GET ${op.path}`)],
+    routes: [
+      ...options.routes.map((r) => `${r.method} ${r.path}`), ...SERVICE_OPERATIONS.map((op) => `GET ${op.path}`),
+      ...(options.localSignIn ? [`POST ${DEV_TOKEN_PATH}`] : []),
+    ],
   });
   const openApi = JSON.stringify(options.openApi);
   router.get('/openapi.json', (ctx) => {
@@ -143,10 +155,12 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
   });
   registerDocs(router, options.docs);
   router.get('/metrics', metricsHandler(options.metrics, options.metricsAccess ?? 'local'));
-  router.get('/', (ctx) => {
+  router.get('/about', (ctx) => {
     ctx.type = 'application/json';
     ctx.body = index;
   });
+  registerPage(router, options.page, options.pageFolder);
+  if (options.localSignIn) registerDevToken(router, options.localSignIn, body);
   // Liveness: the process answers. A probe that restarts the process must not ask the store, or a
   // database outage would restart every instance while it lasts.
   router.get('/healthz', (ctx) => {
