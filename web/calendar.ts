@@ -204,7 +204,10 @@ function openCalendar(place: Place): void {
     initialView: place.view === 'day' ? 'timeGridDay' : 'timeGridWeek',
     ...(place.date ? { initialDate: place.date } : {}),
     headerToolbar: { left: 'prev,next today', center: 'title', right: 'timeGridWeek,timeGridDay' },
-    buttonText: { today: 'Today', week: 'Week', day: 'Day' },
+    // Words, not FullCalendar's icon font: its icons are role="img" without a text alternative, and
+    // a screen reader says "Previous" better than a chevron.
+    buttonIcons: false,
+    buttonText: { prev: 'Previous', next: 'Next', today: 'Today', week: 'Week', day: 'Day' },
     height: 'auto',
     allDaySlot: false,
     nowIndicator: true,
@@ -223,7 +226,9 @@ function openCalendar(place: Place): void {
       if (arg.event.display === 'background') {
         return arg.event.title ? { html: `<span class="moon">${escapeHtml(arg.event.title)}</span>` } : true;
       }
-      const stored = arg.event.extendedProps.stored as StoredEvent;
+      const stored = arg.event.extendedProps.stored as StoredEvent | undefined;
+      // The mirror of a selection being made has no stored event behind it: FullCalendar draws it.
+      if (!stored) return true;
       const lines = [
         `<span class="event-time">${escapeHtml(arg.timeText)}</span>`,
         `<span class="event-title">${escapeHtml(arg.event.title)}</span>`,
@@ -241,7 +246,8 @@ function openCalendar(place: Place): void {
         arg.el.title = `${arg.event.title ? `${arg.event.title}. ` : ''}${String(arg.event.extendedProps.band).replace('-', ' ')} ${utcText(start)} – ${utcText(end)}`;
         return;
       }
-      const stored = arg.event.extendedProps.stored as StoredEvent;
+      const stored = arg.event.extendedProps.stored as StoredEvent | undefined;
+      if (!stored) return;
       arg.el.dataset.eventId = stored.event_id;
       arg.el.title = `${arg.event.title} (${stored.creator}): ${hhmm(start, zone)}–${hhmm(end, zone)} ${zone}, ${utcText(start)} – ${utcText(end)}`;
       arg.el.setAttribute('aria-label', `${arg.event.title}, ${isLco(stored) ? 'LCO observation' : stored.reservation_type} by ${stored.creator}, ` +
@@ -279,15 +285,20 @@ async function modify(stored: StoredEvent, changes: Partial<StoredEvent>): Promi
   });
 }
 
-/** After a 412: the event as it is now, with a message, so the user decides again. */
+/** After a 412: the event as it is now (the last entry of its history), with a message, so the user decides again. */
 async function reloadAfterConflict(stored: StoredEvent): Promise<void> {
   calendar?.refetchEvents();
-  const fresh = (await json<StoredEvent[]>('POST', 'siteevents', {
-    body: { site: stored.site, start: utc(new Date(Date.parse(stored.start) - 31 * 86_400_000)), end: utc(new Date(Date.parse(stored.end) + 31 * 86_400_000)) },
-  })).find((e) => e.event_id === stored.event_id);
+  const history = await json<Array<{ action: string; event: StoredEvent }>>('POST', 'event-history', { token: session?.token, body: { event_id: stored.event_id } })
+    .catch(() => []);
+  const last = history.at(-1);
+  // A delete, or the import taking its observation away, leaves nothing to reload.
+  const fresh = last && !['deleted', 'import-removed'].includes(last.action) ? last.event : undefined;
   const message = 'This reservation was changed elsewhere after the calendar loaded it; it has been reloaded. Check it and try again.';
   if (fresh && dialog.open) openEvent(fresh, message);
-  else say(fresh ? message : 'This reservation was deleted elsewhere after the calendar loaded it.', 'error');
+  else {
+    if (!fresh) dialog.close();
+    say(fresh ? message : 'This reservation was deleted elsewhere after the calendar loaded it.', 'error');
+  }
 }
 
 async function moveEvent(event: EventApi, revert: () => void): Promise<void> {

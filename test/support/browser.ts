@@ -1,4 +1,7 @@
-import { chromium, type Browser } from 'playwright-core';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium (.ci/run installs it); Playwright's own browser download does not work here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -15,3 +18,33 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
 }
+
+/** Where the browser tests save what they saw (git-ignored): one PNG per scenario, for a reviewer. */
+export const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? join(process.cwd(), 'screenshots');
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  writeFileSync(path, await page.screenshot({ fullPage: true }));
+  return path;
+}
+
+export interface AxeFinding {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: number;
+}
+
+/**
+ * axe-core's findings on the page as it is now (WCAG 2.1 A and AA rules). The engine is evaluated
+ * through the browser's debugging protocol, which the page's Content-Security-Policy does not
+ * govern, so the page is checked with its real policy in force.
+ */
+export async function accessibilityFindings(page: Page): Promise<AxeFinding[]> {
+  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  return page.evaluate<AxeFinding[]>(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+    .then((result) => result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })))`);
+}
+
