@@ -6,6 +6,7 @@
  * change made elsewhere (412), the keyboard, the accessibility engine, and a phone's width. Each
  * scenario saves a screenshot under screenshots/ (SCREENSHOT_DIR).
  */
+import { writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { accessibilityFindings, launchBrowser, screenshot, type AxeFinding } from '../support/browser.js';
 import { bearer, startCalendar, type CalendarUnderTest } from '../support/calendar-server.js';
@@ -165,6 +166,9 @@ it('loads with the seeded events in their slots in the site\'s time zone (UTC on
     }
     await expect(page.locator('.fc-bg-event.band-night .moon').first().textContent()).resolves.toMatch(/Moon, \d+% lit$/);
     expect(page.url()).toBe(`${api.url}${WEEK}`);
+    await screenshot(page, 'week-view');
+    // `npm run screenshot:readme` refreshes the README's picture from here, as the test saw the page.
+    if (process.env.README_SCREENSHOT) writeFileSync(process.env.README_SCREENSHOT, await page.screenshot({ fullPage: true }));
     await page.getByRole('button', { name: 'Day', exact: true }).click();
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await page.waitForURL(new RegExp(`view=day&date=${day(4)}$`));
