@@ -101,7 +101,7 @@ const event = (page: Page, id: string) => page.locator(`.fc-event[data-event-id=
  */
 async function textOnceIt(locator: Locator, matches: RegExp): Promise<string> {
   try {
-    await locator.filter({ hasText: matches }).waitFor({ timeout: 10_000 });
+    await locator.filter({ hasText: matches }).waitFor({ timeout: 20_000 });
   } catch {
     throw new Error(`expected ${String(matches)}; the page shows ${JSON.stringify(await locator.textContent())}`);
   }
@@ -199,7 +199,7 @@ it('shows a "now" line on today\'s week', async () => {
   }
 });
 
-it('signs in as a name, books by dragging, is refused with the 409 naming the booking in the way (nothing changes), moves by drag, and deletes', async () => {
+it('signs in as a name, books by dragging, is refused with the 409 naming the booking in the way (nothing changes), moves by drag, resizes, and deletes', async () => {
   const { context, page, problems } = await openPage();
   try {
     // Before signing in, nothing can be selected or dragged.
@@ -251,6 +251,16 @@ it('signs in as a name, books by dragging, is refused with the 409 naming the bo
     expect([moved.start, moved.end, moved.version]).toEqual([at(6, '03:00'), at(6, '04:30'), 2]);
     await screenshot(page, 'moved-by-drag');
 
+    // Resize it: its end handle dragged down one 30-minute slot.
+    await event(page, booked.event_id).hover();
+    const handle = (await event(page, booked.event_id).locator('.fc-event-resizer-end').boundingBox())!;
+    const slotHeight = (await page.locator('td.fc-timegrid-slot-lane[data-time="20:00:00"]').boundingBox())!.height;
+    const grab = { x: handle.x + handle.width / 2, y: handle.y + handle.height / 2 };
+    await drag(page, grab, { x: grab.x, y: grab.y + slotHeight });
+    await textOnceIt(page.locator('#status'), new RegExp(`^Moved "Alice: M51 in LRGB" to ${day(6)} 03:00 UTC – ${day(6)} 05:00 UTC`));
+    const resized = (await weekEvents()).find((e) => e.event_id === booked.event_id)!;
+    expect([resized.start, resized.end, resized.version]).toEqual([at(6, '03:00'), at(6, '05:00'), 3]);
+
     // Open it and delete it.
     await event(page, booked.event_id).click();
     await dialog.waitFor();
@@ -266,7 +276,7 @@ it('signs in as a name, books by dragging, is refused with the 409 naming the bo
   }
 }, 90_000);
 
-it('an LCO observation cannot be dragged, even by an admin, who may drag anyone else\'s event', async () => {
+it('an LCO observation cannot be dragged, even by an admin, who may drag and edit anyone else\'s event', async () => {
   const { context, page } = await openPage();
   try {
     await signInAs(page, 'root', true);
@@ -285,6 +295,15 @@ it('an LCO observation cannot be dragged, even by an admin, who may drag anyone 
     await expect(page.getByLabel('Title', { exact: true }).isDisabled()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Save' }).isHidden()).resolves.toBe(true);
     await screenshot(page, 'lco-read-only');
+    await page.getByRole('button', { name: 'Close' }).click();
+
+    // The admin edits Bob's project booking in the dialog; it stays Bob's.
+    await event(page, 'bob-project').click();
+    await expect(page.locator('#event-dialog-title').textContent()).resolves.toBe('Edit reservation');
+    await page.getByLabel('Title', { exact: true }).fill('Bob: M31 mosaic (moved by admin)');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await textOnceIt(page.locator('#status'), exactly('Saved "Bob: M31 mosaic (moved by admin)".'));
+    expect((await weekEvents()).find((e) => e.event_id === 'bob-project')).toMatchObject({ title: 'Bob: M31 mosaic (moved by admin)', creator_id: 'bob', version: 2 });
   } finally {
     await context.close();
   }
