@@ -7,20 +7,32 @@
  * page itself with none.
  *
  * Run by `npm run build` (and so by `npm start`), by `npm test`, and by the Lambda build, which
- * puts the same files into its bundle.
+ * puts the same files into its bundle. Each file is replaced whole, never removed and rewritten, so
+ * a build may run while a server reads dist/web (the README test's `npm start` does, beside the
+ * browser tests).
  */
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * Writes a file whole or not at all (a temporary file renamed over it): a server reading the page
+ * while a build runs (`npm start` builds; the tests build too) never sees half a file.
+ */
+function writeAtomically(path, body) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, body);
+  renameSync(temporary, path);
+}
+
 /** Builds into `outdir` (default dist/web); resolves to the page's files and their sizes. */
 export async function buildWeb(outdir = join(root, 'dist', 'web')) {
-  rmSync(outdir, { recursive: true, force: true });
   const assets = join(outdir, 'assets');
+  mkdirSync(assets, { recursive: true });
   const result = await build({
     entryPoints: { calendar: join(root, 'web', 'calendar.ts'), style: join(root, 'web', 'calendar.css') },
     outdir: assets,
@@ -33,26 +45,31 @@ export async function buildWeb(outdir = join(root, 'dist', 'web')) {
     minify: true,
     sourcemap: false,
     legalComments: 'none',
-    metafile: true,
+    write: false,
     tsconfig: join(root, 'web', 'tsconfig.json'),
     logLevel: 'warning',
   });
-  const written = Object.keys(result.metafile.outputs).map((path) => join(root, path));
-  const named = (ending) => basename(written.find((path) => path.endsWith(ending)));
-  const files = { script: named('.js'), style: named('.css') };
+  const named = (ending) => result.outputFiles.find((file) => file.path.endsWith(ending));
+  const outputs = { script: named('.js'), style: named('.css') };
+  const files = { script: basename(outputs.script.path), style: basename(outputs.style.path) };
   const sizes = {};
-  for (const name of Object.values(files)) {
-    const body = readFileSync(join(assets, name));
+  const kept = new Set();
+  for (const output of Object.values(outputs)) {
+    const name = basename(output.path);
+    const body = Buffer.from(output.contents);
     const gz = gzipSync(body, { level: 9 });
     const br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
-    writeFileSync(join(assets, `${name}.gz`), gz);
-    writeFileSync(join(assets, `${name}.br`), br);
+    for (const [ending, bytes] of [['', body], ['.gz', gz], ['.br', br]]) {
+      writeAtomically(join(assets, `${name}${ending}`), bytes);
+      kept.add(`${name}${ending}`);
+    }
     sizes[name] = { bytes: body.length, gzip: gz.length, brotli: br.length };
   }
   const template = readFileSync(join(root, 'web', 'index.html'), 'utf8');
-  writeFileSync(join(outdir, 'index.html'), template.replace('{{script}}', files.script).replace('{{style}}', files.style));
-  mkdirSync(outdir, { recursive: true });
-  writeFileSync(join(outdir, 'manifest.json'), `${JSON.stringify({ ...files, sizes }, null, 2)}\n`);
+  writeAtomically(join(outdir, 'index.html'), template.replace('{{script}}', files.script).replace('{{style}}', files.style));
+  writeAtomically(join(outdir, 'manifest.json'), `${JSON.stringify({ ...files, sizes }, null, 2)}\n`);
+  // Assets of earlier builds: their names say their content changed since.
+  for (const name of readdirSync(assets)) if (!kept.has(name) && !name.endsWith('.tmp')) rmSync(join(assets, name), { force: true });
   return { outdir, files, sizes };
 }
 

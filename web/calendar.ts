@@ -310,6 +310,7 @@ async function moveEvent(event: EventApi, revert: () => void): Promise<void> {
     calendar?.refetchEvents();
   } catch (error) {
     revert();
+    if (signInExpired(error)) return;
     if (error instanceof ApiError && error.status === 412) return reloadAfterConflict(stored);
     say(`Not moved: ${reasonOf(error)}`, 'error');
   }
@@ -346,10 +347,18 @@ function fillDialog(title: string, values: { title: string; type: string; projec
   if (!dialog.open) dialog.showModal();
 }
 
+/** The next half hour when the calendar shows today; otherwise 20:00 (site time) on the first day shown. */
+function defaultStart(): Date {
+  const now = Date.now();
+  const view = calendar?.view;
+  if (!view || !site || (view.activeStart.getTime() <= now && now < view.activeEnd.getTime())) return new Date(Math.ceil(now / 1_800_000) * 1_800_000);
+  return DateTime.fromJSDate(view.activeStart).setZone(site.timezone).set({ hour: 20, minute: 0, second: 0, millisecond: 0 }).toJSDate();
+}
+
 function openBooking(start?: Date, end?: Date): void {
   if (!session || !site) return;
   editing = undefined;
-  const from = start ?? new Date(Math.ceil(Date.now() / 1_800_000) * 1_800_000);
+  const from = start ?? defaultStart();
   fillDialog('Book the telescope', {
     title: `${session.name}'s session`, type: 'realtime', project: '', note: '', start: from, end: end ?? new Date(from.getTime() + 3_600_000),
   }, false, false);
@@ -399,10 +408,24 @@ async function remove(): Promise<void> {
   calendar?.refetchEvents();
 }
 
+/** A 401 on a change: the token has expired (or was revoked); the page says so and offers sign-in again. */
+function signInExpired(error: unknown): boolean {
+  if (!(error instanceof ApiError) || error.status !== 401 || !session) return false;
+  const ended = session;
+  session = undefined;
+  void sessions.signOut(ended);
+  if (dialog.open) dialog.close();
+  renderAccount();
+  say(`Your sign-in has ended (${error.reason}); sign in again to change the calendar.`, 'error');
+  calendar?.refetchEvents();
+  return true;
+}
+
 function guarded(action: () => Promise<void>): () => void {
   return () => {
     const stored = editing;
     action().catch((error: unknown) => {
+      if (signInExpired(error)) return;
       if (stored && error instanceof ApiError && error.status === 412) {
         void reloadAfterConflict(stored);
         return;

@@ -347,6 +347,26 @@ it('works from the keyboard: sign in, open an event with Enter, book from the Bo
     await page.keyboard.press('Enter');
     await expect(page.locator('#event-dialog-title').textContent()).resolves.toBe('Book the telescope');
     await expect(page.evaluate<string>('document.activeElement.id')).resolves.toBe('event-title');
+    // The week shown is not this week: the booking starts on its first evening, not now.
+    await expect(page.getByLabel('Start').inputValue()).resolves.toBe(`${day(0)}T20:00`);
+    await expect(page.getByLabel('End').inputValue()).resolves.toBe(`${day(0)}T21:00`);
+  } finally {
+    await context.close();
+  }
+});
+
+it('a sign-in the server no longer accepts (401) ends the session on the page, which says so and offers sign-in again', async () => {
+  const { context, page } = await openPage();
+  try {
+    await signInAs(page, 'erin');
+    // As if the token had expired: the real server is sent one it cannot verify.
+    await page.route('**/newevent', (route) => route.continue({ headers: { ...route.request().headers(), authorization: 'Bearer not.a-valid.token' } }));
+    await page.getByRole('button', { name: 'Book…' }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await textOnceIt(page.locator('#status'), /^Your sign-in has ended \(.+\); sign in again to change the calendar\.$/);
+    await expect(page.getByLabel('Sign in as').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#event-dialog').isVisible()).resolves.toBe(false);
+    expect((await weekEvents()).some((e) => e.creator_id === 'erin')).toBe(false);
   } finally {
     await context.close();
   }
