@@ -11,7 +11,7 @@ import { StaticTokenKeys } from '../../src/adapters/auth/static-token-keys.js';
 import { ClaimsIdentityResolver } from '../../src/adapters/auth/claims-identity-resolver.js';
 import { StoreUnavailableError } from '../../src/domain/errors.js';
 
-async function serve(routes: Route[], maxInFlight = 256) {
+async function serve(routes: Route[], maxInFlight = 256, pageFolder?: string) {
   const lines: Array<Record<string, unknown>> = [];
   const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk)) as Record<string, unknown>); done(); } });
   const app = buildKoaApp({
@@ -26,6 +26,7 @@ async function serve(routes: Route[], maxInFlight = 256) {
     openApi: {},
     docs: { tokenHint: '', version: 'test' },
     page: { oidc: null, localSignIn: false },
+    ...(pageFolder ? { pageFolder } : {}),
   });
   const server = createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -125,6 +126,20 @@ it('a shed request is one short warn line with the running count, never an error
       expect(JSON.stringify(line).length).toBeLessThan(300);
     }
     expect(s.lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+  } finally {
+    await s.close();
+  }
+});
+
+it('a server whose page is not built answers GET / with a 503 saying how to build it, without its own paths, and serves the API', async () => {
+  const s = await serve([], 256, '/nonexistent/calendar-build/dist/web');
+  try {
+    const page = await fetch(`${s.url}/`);
+    const text = await page.text();
+    expect([page.status, text]).toEqual([503, 'The calendar page is not built on this server (npm run build makes it); the API works without it.']);
+    expect(text).not.toContain('/nonexistent');
+    expect((await fetch(`${s.url}/assets/calendar-ABC.js`)).status).toBe(503);
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
   } finally {
     await s.close();
   }

@@ -75,7 +75,8 @@ export function registerPage(router: Router, settings: PageSettings, folder = bu
       try {
         built = load(folder);
       } catch {
-        throw new HttpProblem(503, `The calendar page is not built (no ${join(folder, 'manifest.json')}): run npm run build. The API works without it.`);
+        // Said without the server's own paths: anyone may ask for the page.
+        throw new HttpProblem(503, 'The calendar page is not built on this server (npm run build makes it); the API works without it.');
       }
     }
     return built;
