@@ -1,8 +1,11 @@
 /**
- * The ceilings a route is compared with: a bare node:http JSON server, and a bare Koa route.
- * argv: node|koa. `?bytes=N` makes either answer a JSON body of exactly N bytes (built once per size),
- * so a route can also be compared with Node sending an answer as large as its own.
+ * The ceilings a route is compared with: a bare node:http JSON server, a bare Koa route, and Koa with
+ * @koa/router reading and parsing the JSON body, as the calendar's own stack does before any of its
+ * middleware or use cases run. argv: node|koa|koa-router. `?bytes=N` makes each answer a JSON body
+ * of exactly N bytes (built once per size), so a route can also be compared with a server sending an
+ * answer as large as its own.
  */
+import Router from '@koa/router';
 import { createServer } from 'node:http';
 import Koa from 'koa';
 
@@ -26,6 +29,19 @@ if (process.argv[2] === 'koa') {
     ctx.type = 'application/json';
     ctx.body = payload(ctx.url);
   });
+  handler = app.callback();
+} else if (process.argv[2] === 'koa-router') {
+  const app = new Koa();
+  const router = new Router();
+  router.post('/', async (ctx) => {
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    const text = Buffer.concat(chunks).toString('utf8');
+    ctx.state.body = text ? JSON.parse(text) : {};
+    ctx.type = 'application/json';
+    ctx.body = payload(ctx.url);
+  });
+  app.use(router.routes());
   handler = app.callback();
 } else {
   handler = (req, res) => {

@@ -3,7 +3,7 @@
  * killed when the run ends, the load generator, and tokens for the calendar's signed-in routes.
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import type { KeyObject } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ export interface BenchSettings {
   readonly rounds: number;
   readonly importObservations: number;
   readonly skipDynamoDb: boolean;
+  /** Requests a second offered to a server while its CPU time per request is measured. */
+  readonly rate: number;
 }
 
 /** The seeded calendar's first day, and the middle of its two years, as epoch seconds. */
@@ -39,7 +41,24 @@ export interface Harness {
   /** The calendar server on a SQLite file, signed in with the run's key; returns its URL. */
   startCalendar(dbPath: string, env?: Record<string, string>): Promise<string>;
   load(url: string, options: LoadOptions): Promise<Measured>;
+  /**
+   * The server's CPU time (user and system, from /proc) per request, in µs, while it is offered
+   * `rate` requests a second: what a request costs the server, whatever the load generator beside it
+   * takes of the machine (at saturation the two share the cores, and the figure is theirs together).
+   */
+  cpuPerRequest(url: string, options: LoadOptions, rate: number): Promise<number>;
   tokenFor(sub: string): string;
+}
+
+/** The kernel's clock ticks a second, the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** A process's CPU time so far (user + system), in µs: fields 14 and 15 of /proc/<pid>/stat. */
+function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // After "pid (name) " the fields start at the 3rd (the name may hold spaces); utime is the 14th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
 }
 
 /** A JSON POST, as autocannon and fetch take it. */
@@ -48,6 +67,8 @@ export const json = (body: unknown) => ({ method: 'POST' as const, body: JSON.st
 export function createHarness(settings: BenchSettings, keys: { publicPem: string; privateKey: KeyObject }): Harness {
   const dir = tempDir('calendar-bench-');
   const children: ChildProcess[] = [];
+  /** Each server's process, by the URL it listens on. */
+  const processes = new Map<string, ChildProcess>();
   process.on('exit', () => {
     for (const c of children) c.kill('SIGKILL');
     dir.remove();
@@ -80,6 +101,7 @@ export function createHarness(settings: BenchSettings, keys: { publicPem: string
       if (logFile !== undefined) poll = setInterval(() => find(readFileSync(logFile, 'utf8').slice(0, 100_000)), 20);
       child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}${logFile ? readFileSync(logFile, 'utf8').slice(0, 10_000) : ''}`)));
     }).finally(() => clearInterval(poll));
+    processes.set(url, child);
     return { url, child };
   };
 
@@ -89,9 +111,11 @@ export function createHarness(settings: BenchSettings, keys: { publicPem: string
     publicPem: keys.publicPem,
     log,
     spawnListening,
+    // The shipped defaults (SQLITE_SYNCHRONOUS=FULL among them); a section that measures another
+    // setting passes it in `env` and labels its row.
     startCalendar: async (dbPath, env = {}) => {
       const { url } = await spawnListening(['--enable-source-maps', 'dist/bootstrap/main.js'], {
-        PORT: '0', SQLITE_PATH: dbPath, AUTH_PUBLIC_KEY: keys.publicPem, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info', SQLITE_SYNCHRONOUS: 'NORMAL',
+        PORT: '0', SQLITE_PATH: dbPath, AUTH_PUBLIC_KEY: keys.publicPem, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info',
         RATE_LIMIT_PER_MINUTE: '0', // the benchmark measures the routes, not the per-client limit
         ...env,
       }, join(dir.path, `calendar-${children.length}.log`));
@@ -105,13 +129,21 @@ export function createHarness(settings: BenchSettings, keys: { publicPem: string
       const statuses = Object.fromEntries(Object.entries(result.statusCodeStats as unknown as Record<string, { count: number }>).map(([code, s]) => [code, s.count]));
       return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, statuses };
     },
+    cpuPerRequest: async (url, options, rate) => {
+      const pid = processes.get(url)?.pid;
+      if (pid === undefined) throw new Error(`no server process of this run listens on ${url}`);
+      const load = { url: `${url}${options.path ?? '/'}`, connections: settings.connections, ...options, overallRate: rate, duration: settings.duration } as autocannon.Options;
+      const before = cpuMicros(pid);
+      const result = await autocannon(load);
+      const after = cpuMicros(pid);
+      return result.requests.total > 0 ? Math.round((after - before) / result.requests.total) : 0;
+    },
     tokenFor: (sub) => jwt.sign({ name: sub, 'https://photonranch.org/user_metadata': { roles: [] } }, keys.privateKey, {
       algorithm: 'RS256', subject: sub, audience: 'master', issuer: ISSUER, expiresIn: 3600, keyid: 'bench',
     }),
   };
 }
 
-/** The middle value (the upper one of an even count). */
 /** Milliseconds one run of an async step takes. */
 export const timed = async (run: () => Promise<unknown>): Promise<number> => {
   const started = performance.now();
@@ -119,4 +151,5 @@ export const timed = async (run: () => Promise<unknown>): Promise<number> => {
   return performance.now() - started;
 };
 
+/** The middle value (the upper one of an even count). */
 export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;

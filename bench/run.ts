@@ -33,6 +33,8 @@ Usage: npm run bench -- [options]
   --duration <s>             seconds each route is loaded per round (default 5)
   --connections <n>          concurrent connections of the load (default 10)
   --rounds <n>               rounds, interleaved; the tables give medians (default 3)
+  --rate <n>                 requests a second offered while each server's CPU time per request is
+                             measured (default 500; below every route's saturation here)
   --import-observations <n>  observations in the import section (default 2000)
   --only <sections>          a comma-separated subset of http,scaling,store,history,ical,sky,lambda,import,metrics
   --skip-scaling             leave out the 10 000 / 1 000 000 event calendars
@@ -50,6 +52,9 @@ const { values: args } = parseCommandLine({
     // table gives medians: on a shared machine, a slow minute then hits one round of each row instead
     // of a few rows of the only round.
     rounds: { type: 'string', default: '3' },
+    // The second figure of every HTTP row: server CPU per request at this offered rate. At
+    // saturation the load generator shares the two cores with the server, so req/s is theirs together.
+    rate: { type: 'string', default: '500' },
     'skip-scaling': { type: 'boolean', default: false },
     'skip-dynamodb': { type: 'boolean', default: false },
     'import-observations': { type: 'string', default: '2000' },
@@ -69,6 +74,7 @@ async function main(): Promise<void> {
     events: integerOption(USAGE, 'events', args.events), duration: integerOption(USAGE, 'duration', args.duration),
     connections: integerOption(USAGE, 'connections', args.connections), rounds: integerOption(USAGE, 'rounds', args.rounds),
     importObservations: integerOption(USAGE, 'import-observations', args['import-observations']), skipDynamoDb: args['skip-dynamodb'],
+    rate: integerOption(USAGE, 'rate', args.rate),
   };
   execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -76,7 +82,7 @@ async function main(): Promise<void> {
   const results = {
     when: new Date().toISOString(),
     machine: { node: process.version, cpus: cpus().length },
-    settings: { events: settings.events, duration_s: settings.duration, connections: settings.connections, rounds: settings.rounds },
+    settings: { events: settings.events, duration_s: settings.duration, connections: settings.connections, rounds: settings.rounds, cpu_rate: settings.rate },
     http: runs('http') ? await httpSection(h) : [],
     scaling: runs('scaling') && !args['skip-scaling'] ? await scalingSection(h) : [],
     store: runs('store') ? await storeSection(h) : [],
