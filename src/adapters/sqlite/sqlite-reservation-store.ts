@@ -3,7 +3,7 @@ import type { ReservationStore, WriteOptions } from '../../application/ports/res
 import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import {
-  ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
+  DomainError, ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
 } from '../../domain/errors.js';
 import { type Interval } from '../../domain/interval.js';
 import type { FeedEntry, FeedPage } from '../../domain/feed.js';
@@ -43,6 +43,22 @@ const EXPIRED_HISTORIES = `SELECT event_id FROM event_history GROUP BY event_id
 
 const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED']);
 
+/** A write waiting for the next group commit, and how its caller learns the outcome. */
+interface PendingWrite {
+  /** The write's own transaction function, called inside the group's (so as a savepoint). */
+  readonly run: () => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** What the group commits have done since the store was opened: commits, and the writes in them. */
+export interface GroupCommitStats {
+  transactions: number;
+  writes: number;
+}
+
 /**
  * A site's events overlapping [from, to), in one statement (one read transaction): such an event
  * starts before `to`, and at most the site's longest event (site_extent) before `from`; a site with no
@@ -75,6 +91,14 @@ const NO_LIMIT = -1;
  * transaction, which takes the database's write lock before reading: a second process or
  * connection waits (busy timeout) and then sees the first one's write. Triggers refuse an
  * overlapping write as a backstop.
+ *
+ * Group commit: the writes that reach the store in the same event-loop turn run in one such
+ * transaction, each inside its own savepoint, and share its COMMIT (under `synchronous = FULL`, its
+ * one fsync). Each write sees those before it, so the conflict rule holds between them as between
+ * separate transactions. A refusal (a domain error: conflict, exists, not found, version) rolls
+ * back only its own savepoint. Any other failure, of one write or of the COMMIT, leaves nothing of
+ * the group; each of its writes then runs again alone, so only the one at fault fails. Every write
+ * is answered only after its COMMIT has returned.
  */
 export class SqliteReservationStore implements ReservationStore {
   private readonly statements;
@@ -85,6 +109,11 @@ export class SqliteReservationStore implements ReservationStore {
   private readonly projectTx;
   private readonly feedTx;
   private readonly purgeTx;
+  private readonly groupTx;
+  private readonly aloneTx;
+  private pending: PendingWrite[] = [];
+  /** For tests and figures: how many writes the group commits have shared among how many commits. */
+  readonly groupCommits: GroupCommitStats = { transactions: 0, writes: 0 };
 
   constructor(private readonly db: SqliteDatabase) {
     this.statements = {
@@ -200,26 +229,38 @@ export class SqliteReservationStore implements ReservationStore {
       }
       return expired.length;
     });
+    // Each write's own transaction function, called in here, becomes a savepoint: its refusal rolls
+    // back only itself. Anything else aborts the group (see commitPending).
+    this.groupTx = db.transaction((writes: readonly PendingWrite[]): Outcome[] => writes.map((write) => {
+      try {
+        return { ok: true, value: write.run() };
+      } catch (error) {
+        // A statement error such as SQLITE_FULL may have rolled back the whole transaction.
+        if (!isRefusal(error) || !db.inTransaction) throw error;
+        return { ok: false, error };
+      }
+    }));
+    this.aloneTx = db.transaction((write: PendingWrite): unknown => write.run());
   }
 
   async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.write(() => this.createTx.immediate({ ...reservation, version: 1 }, 'created', change));
+    return this.enqueue(() => this.createTx({ ...reservation, version: 1 }, 'created', change));
   }
 
   async restoreUnlessConflict(reservation: Reservation, version: number, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.write(() => this.createTx.immediate({ ...reservation, version }, 'restored', change));
+    return this.enqueue(() => this.createTx({ ...reservation, version }, 'restored', change));
   }
 
   async replaceUnlessConflict(reservation: Reservation, options: WriteOptions = {}): Promise<Reservation> {
-    return this.write(() => this.replaceTx.immediate(reservation, options));
+    return this.enqueue(() => this.replaceTx(reservation, options));
   }
 
   async putImported(reservation: Reservation): Promise<void> {
-    this.write(() => this.importTx.immediate(reservation));
+    await this.enqueue(() => this.importTx(reservation));
   }
 
   async delete(eventId: string, options: WriteOptions = {}): Promise<Reservation | undefined> {
-    return this.write(() => this.deleteTx.immediate(eventId, options));
+    return this.enqueue(() => this.deleteTx(eventId, options));
   }
 
   async history(eventId: string): Promise<HistoryEntry[]> {
@@ -260,7 +301,7 @@ export class SqliteReservationStore implements ReservationStore {
   }
 
   async setProject(eventId: string, projectId: string, lastModified: string, by?: string): Promise<Reservation | undefined> {
-    return this.write(() => this.projectTx.immediate(eventId, projectId, lastModified, by));
+    return this.enqueue(() => this.projectTx(eventId, projectId, lastModified, by));
   }
 
   async findOverlapping(site: string, window: Interval, limit?: number): Promise<ReservationList> {
@@ -292,25 +333,77 @@ export class SqliteReservationStore implements ReservationStore {
     if (conflicts.length > 0) throw new ReservationConflictError(conflicts.map((e) => e.event_id));
   }
 
-  /** Runs a write, translating SQLite's lock and trigger failures into domain errors. */
+  /** Queues a write for the group commit at the end of this event-loop turn (see the class). */
+  private enqueue<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.length === 1) setImmediate(() => this.commitPending());
+    });
+  }
+
+  /** Commits the queued writes together, then answers each. */
+  private commitPending(): void {
+    const writes = this.pending;
+    this.pending = [];
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.groupTx.immediate(writes);
+      this.groupCommits.transactions += 1;
+      this.groupCommits.writes += writes.length;
+    } catch (error) {
+      // The write lock could not be had (or a lone write failed): every write fails alike, and
+      // running each alone would only wait out the busy timeout again, once per write.
+      if (writes.length === 1 || isBusy(error)) {
+        for (const write of writes) write.reject(storeError(error));
+        return;
+      }
+      // One write failed otherwise, or the COMMIT did: nothing of the group was kept. Alone, each
+      // write succeeds or fails on its own.
+      outcomes = writes.map((write): Outcome => {
+        try {
+          return { ok: true, value: this.aloneTx.immediate(write) };
+        } catch (failure) {
+          return { ok: false, error: failure };
+        }
+      });
+    }
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) writes[i]!.resolve(outcome.value);
+      else writes[i]!.reject(storeError(outcome.error));
+    });
+  }
+
+  /** Runs a write outside the group commit (the purge: long, rare, and alone anyway). */
   private write<T>(operation: () => T): T {
     try {
       return operation();
     } catch (error) {
-      if (error instanceof SqliteError) {
-        if (BUSY_CODES.has(error.code)) {
-          throw new StoreUnavailableError('The calendar database is busy; please retry.');
-        }
-        // The overlap triggers are the schema's only RAISE(ABORT): this code is always one of them.
-        if (error.code === 'SQLITE_CONSTRAINT_TRIGGER') throw new ReservationConflictError([]);
-      }
-      throw error;
+      throw storeError(error);
     }
   }
 
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+function isBusy(error: unknown): boolean {
+  return error instanceof SqliteError && BUSY_CODES.has(error.code);
+}
+
+/**
+ * A write's own refusal, which rolls back only its savepoint: a domain error, or the overlap
+ * triggers' backstop (the schema's only RAISE(ABORT), so this code is always one of them).
+ */
+function isRefusal(error: unknown): boolean {
+  return error instanceof DomainError || (error instanceof SqliteError && error.code === 'SQLITE_CONSTRAINT_TRIGGER');
+}
+
+/** SQLite's lock and trigger failures as domain errors; anything else as it is. */
+function storeError(error: unknown): unknown {
+  if (isBusy(error)) return new StoreUnavailableError('The calendar database is busy; please retry.');
+  if (error instanceof SqliteError && error.code === 'SQLITE_CONSTRAINT_TRIGGER') return new ReservationConflictError([]);
+  return error;
 }
 
 function row(reservation: Reservation): Record<string, string> {
