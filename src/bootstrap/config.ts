@@ -23,6 +23,8 @@ export interface AppConfig {
   readonly storage: 'sqlite' | 'memory' | 'dynamodb';
   readonly sqlitePath: string;
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** Megabytes of read answers kept per process (SQLite only; see ReadCache); 0: none. */
+  readonly readCacheMb: number;
   readonly stage: string;
   readonly awsRegion: string;
   /** A local DynamoDB endpoint; with it, missing tables are created at start. */
@@ -145,6 +147,7 @@ const schema = z.object({
   SCHEDULE_TRACKING_TABLE: optional(z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')),
   SQLITE_PATH: optional(z.string().min(1)),
   SQLITE_SYNCHRONOUS: optional(z.enum(['NORMAL', 'FULL'], { error: 'must be NORMAL or FULL' })),
+  READ_CACHE_MB: optional(integer(0, 4096)),
   AUTH_JWKS_URI: optional(url),
   AUTH_PUBLIC_KEY: optional(z.string().refine((v) => v.includes('-----BEGIN '), 'must be a PEM public key or certificate')),
   AUTH_AUDIENCE: optional(z.string().min(1)),
@@ -305,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     storage,
     sqlitePath,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS ?? 'FULL',
+    readCacheMb: e.READ_CACHE_MB ?? 32,
     stage,
     awsRegion: e.AWS_REGION ?? 'us-east-1',
     ...(e.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: e.DYNAMODB_ENDPOINT } : {}),

@@ -35,6 +35,7 @@ import type { AppConfig } from './config.js';
 import { LazyLcoClient, LazyProjectsGateway, LazyTokenKeys } from './lazy-adapters.js';
 import { createLogger } from './logger.js';
 import { openStorage, type Storage } from './storage.js';
+import type { StoreVersion } from '../application/ports/store-version.port.js';
 
 export const ConfigToken = token<AppConfig>('AppConfig');
 export const LoggerToken = token<Logger>('Logger');
@@ -80,6 +81,8 @@ export interface AppContainer {
   readonly useCases: UseCases;
   /** Readiness: one real query of the store; throws when it cannot answer. */
   checkStore(): Promise<void>;
+  /** The store's version, where it can be told exactly (see Storage.version): the read cache's key. */
+  readonly storeVersion?: StoreVersion;
   /** Releases what the container opened (the database). */
   close(): void;
 }
@@ -209,6 +212,7 @@ export async function buildContainer(config: AppConfig, logger: Logger = createL
       return useCases;
     },
     checkStore: () => storage.check(),
+    ...(storage.version ? { storeVersion: storage.version } : {}),
     close: () => storage.close(),
   };
 }

@@ -2,6 +2,7 @@ import type Koa from 'koa';
 import { IdentityResolverToken } from '../application/ports/identity-resolver.port.js';
 import { TokenKeysToken } from '../application/ports/token-keys.port.js';
 import { buildKoaApp } from '../adapters/http/koa/app.js';
+import { ReadCache } from '../adapters/http/read-cache.js';
 import { PrometheusMetrics } from '../adapters/http/prometheus-metrics.js';
 import { MetricsToken } from '../application/ports/metrics.port.js';
 import { openApiDocument } from '../adapters/http/openapi.js';
@@ -38,7 +39,7 @@ export function describeApi(config: Config, routes: readonly Route[], version = 
 }
 
 /** The Koa application of the calendar API, wired from the container. */
-export function createHttpApp({ container, logger, useCases, checkStore }: AppContainer): Koa {
+export function createHttpApp({ container, logger, useCases, checkStore, storeVersion }: AppContainer): Koa {
   const config = resolve(container, ConfigToken);
   const metrics = resolve(container, MetricsToken);
   const routes = buildRoutes(useCases, { ...(config.icalDomain ? { icalDomain: config.icalDomain } : {}), ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) });
@@ -61,6 +62,7 @@ export function createHttpApp({ container, logger, useCases, checkStore }: AppCo
     bodyMinBytesPerSecond: config.bodyMinBytesPerSecond,
     logger,
     readinessCheck: checkStore,
+    ...(storeVersion && config.readCacheMb > 0 ? { readCache: new ReadCache(storeVersion, { maxBytes: config.readCacheMb * 1024 * 1024 }) } : {}),
     ...(metrics instanceof PrometheusMetrics ? { metrics } : {}),
     metricsAccess: config.metrics,
     page: { oidc: config.uiOidc ?? null, localSignIn: config.auth.mode === 'local' },

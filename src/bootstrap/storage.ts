@@ -2,6 +2,8 @@ import type { ProjectsGateway } from '../application/ports/projects-gateway.port
 import type { ReservationStore } from '../application/ports/reservation-store.port.js';
 import type { ScheduleTrackingStore } from '../application/ports/schedule-tracking-store.port.js';
 import type { FeedKeyStore } from '../application/ports/feed-keys.port.js';
+import type { StoreVersion } from '../application/ports/store-version.port.js';
+import { SqliteStoreVersion } from '../adapters/sqlite/sqlite-store-version.js';
 import { DynamoDbFeedKeyStore } from '../adapters/dynamodb/dynamodb-feed-key-store.js';
 import { InMemoryFeedKeyStore } from '../adapters/memory/in-memory-feed-key-store.js';
 import { SqliteFeedKeyStore } from '../adapters/sqlite/sqlite-feed-key-store.js';
@@ -25,6 +27,12 @@ export interface Storage {
   readonly tracking: ScheduleTrackingStore;
   /** The private calendar-feed keys, in the same store, so every process and instance resolves them. */
   readonly feedKeys: FeedKeyStore;
+  /**
+   * Changes with every commit from any process, where the store can tell so exactly (a SQLite file):
+   * the read cache is kept only then. DynamoDB cannot (its reads are eventually consistent, and
+   * nothing tells one instance of another's writes), nor can an in-memory database.
+   */
+  readonly version?: StoreVersion;
   /** The embedded projects service, used when PROJECTS_API_URL is unset. */
   readonly embeddedProjects: ProjectsGateway;
   /**
@@ -54,14 +62,17 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
         throw sqliteFailure(config, error);
       }
       const store = new SqliteReservationStore(db);
+      const version = config.sqlitePath === ':memory:' ? undefined : new SqliteStoreVersion(config.sqlitePath);
       return {
         store,
+        ...(version ? { version } : {}),
         tracking: new SqliteScheduleTrackingStore(db),
         feedKeys: new SqliteFeedKeyStore(db),
         embeddedProjects: new SqliteProjectsGateway(db),
         migrate: async () => ({ storage: 'sqlite', path: config.sqlitePath, schemaVersion: schemaVersion(db) }),
         check: () => probe(store),
         close: () => {
+          version?.close();
           if (db.open) db.close();
         },
       };

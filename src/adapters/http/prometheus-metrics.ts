@@ -14,6 +14,8 @@ export interface HttpMetrics extends Metrics {
   rateLimited(limit: string): void;
   /** A request the store could not serve: `STORE_UNAVAILABLE`, or `unexpected` for a 500. */
   storeError(kind: string): void;
+  /** A pure read answered from the read cache (hit) or computed (miss). */
+  readCache(hit: boolean): void;
   render(): Promise<{ contentType: string; text: string }>;
 }
 
@@ -39,6 +41,12 @@ export class PrometheusMetrics implements HttpMetrics {
     name: 'calendar_store_errors_total', help: 'Requests the store could not serve: STORE_UNAVAILABLE (503) or unexpected (500).',
     labelNames: ['kind'], registers: [this.registry],
   });
+  private readonly readCacheAnswers = new Counter({
+    name: 'calendar_read_cache_total', help: 'Pure reads answered from the read cache (hit) or computed (miss).',
+    labelNames: ['result'], registers: [this.registry],
+  });
+  private readonly readCacheHit = this.readCacheAnswers.labels('hit');
+  private readonly readCacheMiss = this.readCacheAnswers.labels('miss');
   private readonly imports = new Counter({
     name: 'calendar_import_runs_total', help: 'LCO imports of one subsite, by outcome.',
     labelNames: ['subsite', 'status'], registers: [this.registry],
@@ -69,6 +77,10 @@ export class PrometheusMetrics implements HttpMetrics {
 
   storeError(kind: string): void {
     this.storeErrors.inc({ kind });
+  }
+
+  readCache(hit: boolean): void {
+    (hit ? this.readCacheHit : this.readCacheMiss).inc();
   }
 
   importFinished(subsite: string, status: string, seconds: number): void {

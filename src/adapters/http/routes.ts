@@ -75,6 +75,11 @@ export interface Route {
    */
   readonly limit?: 'changes' | 'imports';
   readonly doc: RouteDoc;
+  /**
+   * Whether the answer to this body depends on the stored calendar alone, so that the read cache may
+   * keep it until the next commit (see ReadCache): never for an answer that asks another service.
+   */
+  cacheable?(body: Readonly<Record<string, unknown>>): boolean;
   /** The ETag of an answer that holds one event: its version. */
   etag?(answer: unknown): string | undefined;
   /** Resolves to the answer: a JsonText is sent as it is, anything else through JSON.stringify. */
@@ -103,6 +108,11 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
     at = (at as Record<PropertyKey, unknown>)[part];
   }
   return at;
+}
+
+/** A read route whose answer is the store's alone (for the bodies `when` accepts). */
+function pure(route: Route, when: (body: Readonly<Record<string, unknown>>) => boolean = () => true): Route {
+  return { ...route, cacheable: when };
 }
 
 /** A route whose answer holds one event, sent with that event's version as its ETag. */
@@ -216,28 +226,30 @@ export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[]
       tag: 'Projects', summary: 'Unlink events from their project', request: RemoveProjectRequest, response: ProjectLinkAnswer, errors: [403],
       description: LINK,
     }, async ({ events }, { actor }) => u.removeProject.execute({ actor, eventIds: events.map(refId) })),
-    post('/siteevents', 'none', {
+    // With project details, the answer holds the projects service's: not cached.
+    pure(post('/siteevents', 'none', {
       tag: 'Queries', summary: "A site's calendar", request: SiteEventsRequest, response: SiteEventList, errors: [502],
       description: "The site's events overlapping [start, end), also those that began before it or run past it, ordered by start. " +
         'With full_project_details, 502 when the projects service cannot be reached.',
     }, async ({ site, start, end, full_project_details }) =>
       (await u.listSiteReservations.execute({ site, start, end, fullProjectDetails: full_project_details === true })).toJson()),
-    post('/user-events-ending-after-time', 'none', {
+    (body) => body.full_project_details !== true),
+    pure(post('/user-events-ending-after-time', 'none', {
       tag: 'Queries', summary: "A user's coming events", request: UserEventsRequest, response: EventList, errors: [],
       description: "The user's events with end > time, ordered by start.",
-    }, async ({ user_id, time }) => (await u.listUserReservations.execute({ userId: user_id, time })).toJson()),
-    post('/get-event-at-time', 'none', {
+    }, async ({ user_id, time }) => (await u.listUserReservations.execute({ userId: user_id, time })).toJson())),
+    pure(post('/get-event-at-time', 'none', {
       tag: 'Queries', summary: 'What is on at a moment', request: SiteTimeRequest, response: EventList, errors: [],
       description: "The site's events active at time: start <= time < end.",
-    }, async ({ site, time }) => (await u.listReservationsAtTime.execute({ site, time })).toJson()),
-    post('/is-user-scheduled', 'none', {
+    }, async ({ site, time }) => (await u.listReservationsAtTime.execute({ site, time })).toJson())),
+    pure(post('/is-user-scheduled', 'none', {
       tag: 'Queries', summary: 'Does the user have the telescope now?', request: UserSiteTimeRequest, response: YesNo, errors: [],
       description: 'true when one of the events active at time at the site is the user\'s.',
-    }, async ({ user_id, site, time }) => u.isUserScheduled.execute({ userId: user_id, site, time })),
-    post('/does-conflicting-event-exist', 'none', {
+    }, async ({ user_id, site, time }) => u.isUserScheduled.execute({ userId: user_id, site, time }))),
+    pure(post('/does-conflicting-event-exist', 'none', {
       tag: 'Queries', summary: 'Does someone else have the telescope now?', request: UserSiteTimeRequest, response: YesNo, errors: [],
       description: 'true when an event active at time at the site belongs to another user.',
-    }, async ({ user_id, site, time }) => u.doesConflictingReservationExist.execute({ userId: user_id, site, time })),
+    }, async ({ user_id, site, time }) => u.doesConflictingReservationExist.execute({ userId: user_id, site, time }))),
     post('/scheduler-observations', 'none', {
       tag: 'LCO', summary: 'What the LCO scheduler plans at a site', request: SiteWindowRequest, response: SchedulerObservationList, errors: [502],
       description: 'Read through from the LCO observation portal; an unknown site is []. 502 when LCO cannot be reached.',

@@ -12,6 +12,7 @@ import { RateLimiter } from '../rate-limit.js';
 import { readBody } from '../read-body.js';
 import type { Route } from '../routes.js';
 import { RawAnswer } from '../raw-answer.js';
+import type { ReadCache } from '../read-cache.js';
 import { authenticator, type AuthenticatorOptions } from './authenticator.js';
 import type { CalendarContext } from './context.js';
 import { metricsHandler, type MetricsAccess } from './metrics-route.js';
@@ -39,6 +40,8 @@ export interface KoaAppOptions extends AuthenticatorOptions {
   readonly openApi: Readonly<Record<string, unknown>>;
   /** GET /docs: the interactive reference over it. */
   readonly docs: DocsOptions;
+  /** Answers of the pure read routes kept until the store changes; none when undefined. */
+  readonly readCache?: ReadCache;
   /** Readiness: throws when the service cannot serve (storage unreachable). */
   readonly readinessCheck: () => Promise<void>;
   /** Requests a client may make to the changing routes per minute (a burst of as many); 0: no limit. */
@@ -125,7 +128,9 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
     maxBytes: BODY_LIMIT_BYTES, deadlineMs: options.bodyTimeoutSeconds * 1000, minBytesPerSecond: options.bodyMinBytesPerSecond,
   };
   const body = async (ctx: CalendarContext, next: Next): Promise<void> => {
-    ctx.state.body = parseJsonObject(await readBody(ctx.req, bodyLimits));
+    const text = await readBody(ctx.req, bodyLimits);
+    ctx.state.body = parseJsonObject(text);
+    ctx.state.bodyText = text;
     await next();
   };
 
@@ -177,8 +182,9 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
     }
     ctx.body = { status: 'ready' };
   });
+  const { readCache } = options;
   for (const route of options.routes) {
-    const handler = async (ctx: CalendarContext): Promise<void> => {
+    const answer = async (ctx: CalendarContext): Promise<void> => {
       const params = (ctx as unknown as { params?: Record<string, string> }).params ?? {};
       const ifMatch = ctx.get('if-match');
       const ifNoneMatch = ctx.get('if-none-match');
@@ -200,6 +206,21 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
       if (etag) ctx.set('ETag', etag);
       ctx.type = 'application/json';
       ctx.body = result instanceof JsonText ? result.text : JSON.stringify(result);
+    };
+    const { cacheable } = route;
+    // The body as sent is the key: the same text always parses to the same request.
+    const handler = !readCache || !cacheable ? answer : async (ctx: CalendarContext): Promise<void> => {
+      if (!cacheable(ctx.state.body ?? {})) return answer(ctx);
+      const key = `${route.path}\n${ctx.state.bodyText ?? ''}`;
+      const kept = readCache.get(key);
+      options.metrics?.readCache(kept.answer !== undefined);
+      if (kept.answer !== undefined) {
+        ctx.type = 'application/json';
+        ctx.body = kept.answer;
+        return;
+      }
+      await answer(ctx);
+      if (ctx.status === 200 && typeof ctx.body === 'string') readCache.set(key, ctx.body, kept.version);
     };
     // The body first, then the slot: see `slot`. An import trigger joins the one shared run and
     // waits without working, so it takes no slot; its own per-client limit bounds it.

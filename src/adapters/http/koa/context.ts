@@ -5,6 +5,8 @@ import type { Actor } from '../../../domain/actor.js';
 export interface CalendarState {
   requestId: string;
   body?: Record<string, unknown>;
+  /** The body's text as it arrived (the read cache's key). */
+  bodyText?: string;
   /** Set when the in-flight limit turned the request away. */
   shed?: boolean;
   actor?: Actor;

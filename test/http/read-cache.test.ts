@@ -1,0 +1,65 @@
+/**
+ * The read cache's rules, against a store version the test moves: an answer is kept only while the
+ * version it was computed at lasts, never when a commit came while it was computed, and within a
+ * bounded size, least recently used first out.
+ */
+import { ReadCache } from '../../src/adapters/http/read-cache.js';
+import type { StoreVersion } from '../../src/application/ports/store-version.port.js';
+
+class MovableVersion implements StoreVersion {
+  value = 1;
+  current(): number {
+    return this.value;
+  }
+}
+
+const miss = (cache: ReadCache, key: string, answer: string): void => {
+  const kept = cache.get(key);
+  expect(kept.answer).toBeUndefined();
+  cache.set(key, answer, kept.version);
+};
+
+it('answers what was kept until the store changes, then forgets everything', () => {
+  const version = new MovableVersion();
+  const cache = new ReadCache(version, { maxBytes: 1 << 20 });
+  miss(cache, 'a', '[1]');
+  miss(cache, 'b', 'true');
+  expect(cache.get('a').answer).toBe('[1]');
+  expect(cache.get('b').answer).toBe('true');
+  version.value = 2;
+  expect(cache.get('b').answer).toBeUndefined();
+  expect(cache.size).toEqual({ entries: 0, bytes: 0 });
+  expect(cache.get('a').answer).toBeUndefined();
+});
+
+it('does not keep an answer when a commit came while it was computed', () => {
+  const version = new MovableVersion();
+  const cache = new ReadCache(version, { maxBytes: 1 << 20 });
+  const kept = cache.get('a');
+  version.value = 2; // another process commits while the answer is computed
+  cache.set('a', '[old or new]', kept.version);
+  expect(cache.get('a').answer).toBeUndefined();
+  expect(cache.size.entries).toBe(0);
+});
+
+it('stays within its bytes, dropping the least recently used, and keeps no answer over a sixteenth of them', () => {
+  const version = new MovableVersion();
+  // Each entry: a 3-character key and a 97-character answer, 200 bytes; room for 16.
+  const cache = new ReadCache(version, { maxBytes: 3200 });
+  for (let i = 10; i < 26; i++) miss(cache, `k${i}`, 'x'.repeat(97));
+  expect(cache.size).toEqual({ entries: 16, bytes: 3200 });
+  expect(cache.get('k10').answer).toBeDefined(); // k10 is now the most recently used
+  miss(cache, 'k26', 'y'.repeat(97));
+  expect(cache.size).toEqual({ entries: 16, bytes: 3200 });
+  expect(cache.get('k11').answer).toBeUndefined();
+  expect(cache.get('k10').answer).toBeDefined();
+  // 2 * (3 + 98) = 202 bytes > 3200 / 16 = 200: not kept, and nothing evicted for it.
+  const big = cache.get('k27');
+  cache.set('k27', 'z'.repeat(98), big.version);
+  expect(cache.get('k27').answer).toBeUndefined();
+  expect(cache.size.entries).toBe(16);
+  // Replacing a key's answer counts it once.
+  const again = cache.get('k26');
+  cache.set('k26', 'w'.repeat(7), again.version);
+  expect(cache.size.bytes).toBe(3200 - 200 + 20);
+});
