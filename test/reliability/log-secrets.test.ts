@@ -80,7 +80,14 @@ it('userinfo 500 and timeout, JWKS down, projects service down, LCO down: no tok
     const report = (await imported.json()) as Array<{ status: string; reason: string }>;
     expect(report[0]).toMatchObject({ status: 'failed', reason: 'The mrc site proxy could not be reached.' });
 
+    // A private feed's address is its key: the access line names the route instead.
+    const made = (await (await fetch(`${url}/ical-feed`, { method: 'POST', body: '{}', headers: owner })).json()) as { url: string };
+    const feedKey = /\/ical\/users\/([^/]+)\.ics$/.exec(made.url)![1]!;
+    expect((await fetch(`${url}/ical/users/${feedKey}.ics`)).status).toBe(200);
+
     const log = lines.join('');
+    expect(log).not.toContain(feedKey);
+    expect(log).toContain('"path":"/ical/users/{key}.ics"');
     // The failures were logged, with what an operator needs: message, code and URL.
     expect(log).toMatch(/"msg":"userinfo lookup failed; treating the caller as having no roles"/);
     expect(log).toMatch(/"msg":"JWKS fetch failed"/);
