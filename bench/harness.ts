@@ -5,7 +5,7 @@
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import type { KeyObject } from 'node:crypto';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { tempDir } from '../test/support/temp-dir.js';
@@ -21,6 +21,8 @@ export interface BenchSettings {
   readonly skipDynamoDb: boolean;
   /** Requests a second offered to a server while its CPU time per request is measured. */
   readonly rate: number;
+  /** A git revision whose server the HTTP section also measures, beside this one's (--baseline). */
+  readonly baseline?: string;
 }
 
 /** The seeded calendar's first day, and the middle of its two years, as epoch seconds. */
@@ -38,8 +40,16 @@ export interface Harness {
   readonly publicPem: string;
   log(line: string): void;
   spawnListening(args: string[], env?: Record<string, string>, logFile?: string, node?: string): Promise<{ url: string; child: ChildProcess }>;
-  /** The calendar server on a SQLite file, signed in with the run's key; returns its URL. */
-  startCalendar(dbPath: string, env?: Record<string, string>): Promise<string>;
+  /**
+   * The calendar server on a SQLite file, signed in with the run's key; returns its URL. `root` is
+   * the checkout whose build runs (this one by default; see buildRevision).
+   */
+  startCalendar(dbPath: string, env?: Record<string, string>, root?: string): Promise<string>;
+  /**
+   * Another revision of the calendar, checked out beside this one (a git worktree sharing this
+   * node_modules) and built; returns its folder, for startCalendar. Removed when the run ends.
+   */
+  buildRevision(revision: string): string;
   load(url: string, options: LoadOptions): Promise<Measured>;
   /**
    * The server's CPU time (user and system, from /proc) per request, in µs, while it is offered
@@ -69,8 +79,10 @@ export function createHarness(settings: BenchSettings, keys: { publicPem: string
   const children: ChildProcess[] = [];
   /** Each server's process, by the URL it listens on. */
   const processes = new Map<string, ChildProcess>();
+  const worktrees: string[] = [];
   process.on('exit', () => {
     for (const c of children) c.kill('SIGKILL');
+    for (const tree of worktrees) execFileSync('git', ['worktree', 'remove', '--force', tree], { stdio: 'ignore' });
     dir.remove();
   });
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -113,13 +125,22 @@ export function createHarness(settings: BenchSettings, keys: { publicPem: string
     spawnListening,
     // The shipped defaults (SQLITE_SYNCHRONOUS=FULL among them); a section that measures another
     // setting passes it in `env` and labels its row.
-    startCalendar: async (dbPath, env = {}) => {
-      const { url } = await spawnListening(['--enable-source-maps', 'dist/bootstrap/main.js'], {
+    startCalendar: async (dbPath, env = {}, root = '.') => {
+      const { url } = await spawnListening(['--enable-source-maps', join(root, 'dist/bootstrap/main.js')], {
         PORT: '0', SQLITE_PATH: dbPath, AUTH_PUBLIC_KEY: keys.publicPem, AUTH_ISSUER: ISSUER, IMPORT_ENABLED: 'false', LOG_LEVEL: 'info',
         RATE_LIMIT_PER_MINUTE: '0', // the benchmark measures the routes, not the per-client limit
         ...env,
       }, join(dir.path, `calendar-${children.length}.log`));
       return url;
+    },
+    buildRevision: (revision) => {
+      const tree = join(dir.path, `revision-${worktrees.length}`);
+      execFileSync('git', ['worktree', 'add', '--detach', tree, revision], { stdio: 'ignore' });
+      worktrees.push(tree);
+      symlinkSync(join(process.cwd(), 'node_modules'), join(tree, 'node_modules'));
+      execFileSync(process.execPath, [join(process.cwd(), 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: tree, stdio: 'inherit' });
+      log(`built ${revision} in ${tree}`);
+      return tree;
     },
     /** One second of the same load first (JIT warm-up, page cache), then the measured run. */
     load: async (url, options) => {

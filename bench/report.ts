@@ -23,11 +23,11 @@ export interface BenchResults {
 
 export function printTables(results: BenchResults): void {
   if (results.http.length) {
-    console.log('\n| route | req/s (rounds\' range) | p50 ms | p99 ms | server CPU µs a request, fixed rate | × node:http | × Koa + @koa/router | answer bytes | × Koa + @koa/router, same bytes | non-2xx |' +
-      '\n|---|---|---|---|---|---|---|---|---|---|');
+    console.log('\n| route | req/s (rounds\' range) | p50 ms | p99 ms | server CPU µs a request, fixed rate | × node:http | × Koa + @koa/router | answer bytes | × Koa + @koa/router, same bytes | × baseline | non-2xx |' +
+      '\n|---|---|---|---|---|---|---|---|---|---|---|');
   }
   for (const r of results.http) {
-    console.log(`| ${r.name} | ${r.rps} (${r.rps_min}–${r.rps_max}) | ${r.p50} | ${r.p99} | ${r.cpu_us} | ${r.ratio} | ${r.ratio_router} | ${r.bytes ?? ''} | ${r.ratio_same_size ?? ''} | ${r.non2xx} |`);
+    console.log(`| ${r.name} | ${r.rps} (${r.rps_min}–${r.rps_max}) | ${r.p50} | ${r.p99} | ${r.cpu_us} | ${r.ratio} | ${r.ratio_router} | ${r.bytes ?? ''} | ${r.ratio_same_size ?? ''} | ${r.ratio_baseline ?? ''} | ${r.non2xx} |`);
   }
   const ceilingRounds = results.http[0]?.rounds.map((r) => r.rps) ?? [];
   if (ceilingRounds.length > 1 && Math.max(...ceilingRounds) > 1.25 * Math.min(...ceilingRounds)) {

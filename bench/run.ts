@@ -36,6 +36,9 @@ Usage: npm run bench -- [options]
   --rate <n>                 requests a second offered while each server's CPU time per request is
                              measured (default 500; below every route's saturation here)
   --import-observations <n>  observations in the import section (default 2000)
+  --baseline <revision>      also measure this git revision's server (built in a worktree) on a copy
+                             of the HTTP section's calendar: rows named "at <revision>", and each
+                             row's ratio to its baseline row
   --only <sections>          a comma-separated subset of http,scaling,store,history,ical,sky,lambda,import,metrics
   --skip-scaling             leave out the 10 000 / 1 000 000 event calendars
   --skip-dynamodb            leave out DynamoDB Local (store rates and cold starts)
@@ -58,6 +61,7 @@ const { values: args } = parseCommandLine({
     'skip-scaling': { type: 'boolean', default: false },
     'skip-dynamodb': { type: 'boolean', default: false },
     'import-observations': { type: 'string', default: '2000' },
+    baseline: { type: 'string' },
     // A comma-separated subset of the sections (SECTIONS below), for iterating on one part; such a
     // run writes bench/results/partial.json and leaves latest.json (the README's figures) alone.
     only: { type: 'string' },
@@ -75,6 +79,7 @@ async function main(): Promise<void> {
     connections: integerOption(USAGE, 'connections', args.connections), rounds: integerOption(USAGE, 'rounds', args.rounds),
     importObservations: integerOption(USAGE, 'import-observations', args['import-observations']), skipDynamoDb: args['skip-dynamodb'],
     rate: integerOption(USAGE, 'rate', args.rate),
+    ...(args.baseline ? { baseline: args.baseline } : {}),
   };
   execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
