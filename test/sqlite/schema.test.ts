@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { addonOption, migrate, openSqliteDatabase, schemaVersion } from '../../src/adapters/sqlite/database.js';
 import { MIGRATIONS } from '../../src/adapters/sqlite/migrations.js';
-import { CREATOR_QUERY, FEED_QUERY, SqliteReservationStore, WINDOW_CREATORS_QUERY, WINDOW_QUERY, WINDOW_TIMES_QUERY } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
+import { CREATOR_QUERY, FEED_QUERY, SqliteReservationStore, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY, WINDOW_QUERY, WINDOW_TIMES_QUERY } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
 import { aReservation } from '../support/builders.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -125,6 +125,11 @@ it('every query is served by an index range scan', () => {
   // so SQLite stops before it and never loads its overflow pages).
   expect(plan(WINDOW_CREATORS_QUERY, { site: 's', from: 'a', to: 'b' })).toMatch(/SEARCH events USING PRIMARY KEY \(site=\? AND start>\? AND start<\?\)/);
   expect(WINDOW_CREATORS_QUERY).not.toMatch(/body/);
+  // So does the conflict check's, in order, with no body to parse.
+  const bookings = plan(WINDOW_BOOKINGS_QUERY, { site: 's', from: 'a', to: 'b' });
+  expect(bookings).toMatch(/SEARCH events USING PRIMARY KEY \(site=\? AND start>\? AND start<\?\)/);
+  expect(bookings).not.toMatch(/TEMP B-TREE/);
+  expect(WINDOW_BOOKINGS_QUERY).not.toMatch(/body/);
   // So does the free-time query, in the answer's order.
   const times = plan(WINDOW_TIMES_QUERY, { site: 's', from: 'a', to: 'b', limit: 10 });
   expect(times).toMatch(/SEARCH events USING PRIMARY KEY \(site=\? AND start>\? AND start<\?\)/);
