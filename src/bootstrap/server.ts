@@ -22,7 +22,7 @@ export interface RunningServer {
 }
 
 /** Starts the calendar API on `config.host:config.port` (port 0 picks a free one). */
-export async function startServer(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+export async function startServer(config: AppConfig, logger: Logger = createLogger(config.logLevel, 1, { asynchronous: true })): Promise<RunningServer> {
   const app = await buildContainer(config, logger);
   // Fail at start, not at the first request: DynamoDB without credentials, a table or a network
   // would otherwise say "listening" and answer every request with an error.

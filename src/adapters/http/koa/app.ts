@@ -200,8 +200,26 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
     ctx.body = { status: 'ready' };
   });
   const { readCache } = options;
+  /**
+   * The read cache, right after the body: a kept answer is sent without taking a slot or passing
+   * through the rest of the stack (it costs no more than reading the body did). The body as sent is
+   * the key: the same text always parses to the same request.
+   */
+  const cached = (route: Route, cache: ReadCache, cacheable: NonNullable<Route['cacheable']>) => async (ctx: CalendarContext, next: Next): Promise<void> => {
+    if (!cacheable(ctx.state.body ?? {})) return next();
+    const key = `${route.path}\n${ctx.state.bodyText ?? ''}`;
+    const kept = cache.get(key);
+    options.metrics?.readCache(kept.answer !== undefined);
+    if (kept.answer !== undefined) {
+      ctx.type = 'application/json';
+      ctx.body = kept.answer;
+      return;
+    }
+    await next();
+    if (ctx.status === 200 && typeof ctx.body === 'string') cache.set(key, ctx.body, kept.version);
+  };
   for (const route of options.routes) {
-    const answer = async (ctx: CalendarContext): Promise<void> => {
+    const handler = async (ctx: CalendarContext): Promise<void> => {
       const params = (ctx as unknown as { params?: Record<string, string> }).params ?? {};
       const ifMatch = ctx.get('if-match');
       const ifNoneMatch = ctx.get('if-none-match');
@@ -224,25 +242,11 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
       ctx.type = 'application/json';
       ctx.body = result instanceof JsonText ? result.text : JSON.stringify(result);
     };
-    const { cacheable } = route;
-    // The body as sent is the key: the same text always parses to the same request.
-    const handler = !readCache || !cacheable ? answer : async (ctx: CalendarContext): Promise<void> => {
-      if (!cacheable(ctx.state.body ?? {})) return answer(ctx);
-      const key = `${route.path}\n${ctx.state.bodyText ?? ''}`;
-      const kept = readCache.get(key);
-      options.metrics?.readCache(kept.answer !== undefined);
-      if (kept.answer !== undefined) {
-        ctx.type = 'application/json';
-        ctx.body = kept.answer;
-        return;
-      }
-      await answer(ctx);
-      if (ctx.status === 200 && typeof ctx.body === 'string') readCache.set(key, ctx.body, kept.version);
-    };
     // The body first, then the slot: see `slot`. An import trigger joins the one shared run and
     // waits without working, so it takes no slot; its own per-client limit bounds it.
     const stack = [
       ...(route.hasBody ? [body] : []),
+      ...(readCache && route.cacheable ? [cached(route, readCache, route.cacheable)] : []),
       ...(route.limit === 'imports' ? [] : [slot]),
       authenticate(route.auth),
       ...(route.limit ? [limits[route.limit]] : []),
