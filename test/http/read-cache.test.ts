@@ -32,13 +32,19 @@ it('answers what was kept until the store changes, then forgets everything', () 
   expect(cache.get('a').answer).toBeUndefined();
 });
 
-it('does not keep an answer when a commit came while it was computed', () => {
+it('never answers with what was computed across a commit', () => {
   const version = new MovableVersion();
   const cache = new ReadCache(version, { maxBytes: 1 << 20 });
   const kept = cache.get('a');
   version.value = 2; // another process commits while the answer is computed
   cache.set('a', '[old or new]', kept.version);
   expect(cache.get('a').answer).toBeUndefined();
+  // Nor what a request began before another request saw the store move on.
+  const early = cache.get('b');
+  version.value = 3;
+  expect(cache.get('c').version).toBe(3);
+  cache.set('b', '[old]', early.version);
+  expect(cache.get('b').answer).toBeUndefined();
   expect(cache.size.entries).toBe(0);
 });
 

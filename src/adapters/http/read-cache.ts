@@ -43,12 +43,14 @@ export class ReadCache {
   }
 
   /**
-   * Keeps an answer computed after `get` returned `version`, unless a commit came while it was
-   * computed: it might then show the store before or after that commit.
+   * Keeps an answer computed after `get` returned `version`, unless another request has seen the
+   * store move on since. An answer whose computation a commit overtook may show the store after
+   * that commit, though kept under the version before it; it is never answered all the same, since
+   * every `get` asks the store's version first, and the first after that commit empties the cache.
    */
   set(key: string, answer: string, version: number): void {
     const size = 2 * (key.length + answer.length);
-    if (size > this.maxEntryBytes || version !== this.version || this.store.current() !== version) return;
+    if (size > this.maxEntryBytes || version !== this.version) return;
     const previous = this.entries.get(key);
     if (previous !== undefined) {
       this.entries.delete(key);
