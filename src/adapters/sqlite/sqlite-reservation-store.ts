@@ -182,16 +182,18 @@ export class SqliteReservationStore implements ReservationStore {
     this.createTx = db.transaction((reservation: Reservation, action: HistoryAction, change: Partial<Change>): Reservation => {
       if (this.statements.exists.get(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
       this.assertNoConflict(reservation);
-      this.statements.insert.run(row(reservation));
-      this.record(reservation, action, change);
+      const inserted = row(reservation);
+      this.statements.insert.run(inserted);
+      this.record(reservation, action, change, undefined, inserted.body);
       return reservation;
     });
     this.importTx = db.transaction((reservation: Reservation) => {
       const current = this.statements.current.get(reservation.event_id);
       const stored = { ...reservation, version: (current?.version ?? 0) + 1 };
-      if (current !== undefined) this.statements.update.run(row(stored));
-      else this.statements.insert.run(row(stored));
-      this.record(stored, current === undefined ? 'imported' : 'import-updated', { by: LCO_IMPORT }, current?.site);
+      const written = row(stored);
+      if (current !== undefined) this.statements.update.run(written);
+      else this.statements.insert.run(written);
+      this.record(stored, current === undefined ? 'imported' : 'import-updated', { by: LCO_IMPORT }, current?.site, written.body);
     });
     this.replaceTx = db.transaction((reservation: Reservation, options: WriteOptions): Reservation => {
       const current = this.statements.current.get(reservation.event_id);
@@ -199,8 +201,9 @@ export class SqliteReservationStore implements ReservationStore {
       checkVersion({ event_id: reservation.event_id, version: current.version }, options.expectedVersion);
       this.assertNoConflict(reservation);
       const stored = { ...reservation, version: current.version + 1 };
-      this.statements.update.run(row(stored));
-      this.record(stored, 'modified', options, current.site);
+      const written = row(stored);
+      this.statements.update.run(written);
+      this.record(stored, 'modified', options, current.site, written.body);
       return stored;
     });
     this.deleteTx = db.transaction((eventId: string, options: WriteOptions): Reservation | undefined => {
@@ -292,12 +295,13 @@ export class SqliteReservationStore implements ReservationStore {
   /**
    * The history row of a change, called inside the change's transaction; it is also the change's
    * entry in the site's feed (and, through left_site, in the feed of the site it moved from). seq
-   * is AUTOINCREMENT under the write lock, so it grows in commit order.
+   * is AUTOINCREMENT under the write lock, so it grows in commit order. `body` is the event's JSON,
+   * when the caller has just written it.
    */
-  private record(event: Reservation, action: HistoryAction, change: Partial<Change>, previousSite?: string): void {
+  private record(event: Reservation, action: HistoryAction, change: Partial<Change>, previousSite?: string, body = JSON.stringify(event)): void {
     const entry = historyEntry(event, action, change);
     const leftSite = previousSite !== undefined && previousSite !== event.site ? previousSite : null;
-    this.statements.record.run({ ...entry, site: event.site, left_site: leftSite, body: JSON.stringify(event) });
+    this.statements.record.run({ ...entry, site: event.site, left_site: leftSite, body });
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {
@@ -392,13 +396,15 @@ export class SqliteReservationStore implements ReservationStore {
 }
 
 /**
- * The SQLite result code of a better-sqlite3 error. Told by name, not instanceof: the addon keeps
- * the SqliteError class of the first module instance that loaded it, and a test runner that loads
- * the module again per test file would otherwise fail to recognise its errors.
+ * The SQLite result code of a better-sqlite3 error. Told by its name and code, not instanceof: the
+ * addon keeps the SqliteError class of the first module instance (and JavaScript realm) that loaded
+ * it, and a test runner that loads the module again per test file, each in a realm of its own,
+ * would otherwise fail to recognise its errors.
  */
 function sqliteCode(error: unknown): string | undefined {
-  const named = error instanceof SqliteError || (error instanceof Error && error.name === 'SqliteError');
-  return named ? (error as Error & { code: string }).code : undefined;
+  if (error instanceof SqliteError) return error.code;
+  const { name, code } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' && typeof code === 'string' ? code : undefined;
 }
 
 function isBusy(error: unknown): boolean {
