@@ -15,6 +15,7 @@ import { startTogether, stopAll } from '../support/teardown.js';
 
 const SITES = JSON.stringify({
   mrc1: { name: 'Mountain Ranch Camp 1', latitude: 34.459, longitude: -119.681, elevation_m: 330, timezone: 'America/Los_Angeles' },
+  saf: { name: 'Santa Fe', latitude: 35.554, longitude: -105.87, elevation_m: 2_300, timezone: 'America/Denver' },
 });
 /**
  * The week (Sunday to Saturday) holding June 18 of next year: in Pacific Daylight Time (UTC-7), and
@@ -186,6 +187,29 @@ it('loads with the seeded events in their slots in the site\'s time zone (UTC on
     await expect(again.page.locator('.fc-toolbar-title').textContent()).resolves.toBe(title);
   } finally {
     await again.context.close();
+  }
+});
+
+it('the site picker lists the telescopes from /sites, and choosing one shows its calendar in its own zone, in the address too', async () => {
+  // A site with events but not configured is listed as well, by its code.
+  await book(tokens.bob!, { event_id: 'bob-saf', site: 'saf', resourceId: 'saf', creator: 'bob', creator_id: 'bob', title: 'Bob at Santa Fe', start: at(3, '04:00'), end: at(3, '05:00') });
+  await book(tokens.bob!, { event_id: 'bob-xyz1', site: 'xyz1', resourceId: 'xyz1', creator: 'bob', creator_id: 'bob', title: 'Bob at xyz1', start: at(3, '04:00'), end: at(3, '05:00') });
+  const { context, page, problems } = await openPage();
+  try {
+    const picker = page.getByLabel('Telescope');
+    await expect(picker.locator('option').allTextContents()).resolves.toEqual(['Mountain Ranch Camp 1 (mrc1)', 'Santa Fe (saf)', 'xyz1']);
+    await expect(picker.inputValue()).resolves.toBe('mrc1');
+    await picker.selectOption('saf');
+    await page.waitForURL(new RegExp(`\\?site=saf&view=week&date=${day(3)}$`));
+    await textOnceIt(page.locator('#zone'), exactly('Times in America/Denver'));
+    // 04:00Z on Wednesday is 22:00 on Tuesday in Santa Fe (UTC-6 in June).
+    await event(page, 'bob-saf').waitFor();
+    await expect(event(page, 'bob-saf').innerText()).resolves.toContain('22:00');
+    await expect(event(page, 'bob-session').count()).resolves.toBe(0);
+    await screenshot(page, 'site-picker-saf');
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
   }
 });
 
