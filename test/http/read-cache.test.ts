@@ -16,7 +16,7 @@ class MovableVersion implements StoreVersion {
 const miss = (cache: ReadCache, key: string, answer: string): void => {
   const kept = cache.get(key);
   expect(kept.answer).toBeUndefined();
-  cache.set(key, answer, kept.version);
+  cache.set(key, Buffer.from(answer), kept.version);
 };
 
 it('answers what was kept until the store changes, then forgets everything', () => {
@@ -24,8 +24,8 @@ it('answers what was kept until the store changes, then forgets everything', () 
   const cache = new ReadCache(version, { maxBytes: 1 << 20 });
   miss(cache, 'a', '[1]');
   miss(cache, 'b', 'true');
-  expect(cache.get('a').answer).toBe('[1]');
-  expect(cache.get('b').answer).toBe('true');
+  expect(cache.get('a').answer?.toString()).toBe('[1]');
+  expect(cache.get('b').answer?.toString()).toBe('true');
   version.value = 2;
   expect(cache.get('b').answer).toBeUndefined();
   expect(cache.size).toEqual({ entries: 0, bytes: 0 });
@@ -37,35 +37,35 @@ it('never answers with what was computed across a commit', () => {
   const cache = new ReadCache(version, { maxBytes: 1 << 20 });
   const kept = cache.get('a');
   version.value = 2; // another process commits while the answer is computed
-  cache.set('a', '[old or new]', kept.version);
+  cache.set('a', Buffer.from('[old or new]'), kept.version);
   expect(cache.get('a').answer).toBeUndefined();
   // Nor what a request began before another request saw the store move on.
   const early = cache.get('b');
   version.value = 3;
   expect(cache.get('c').version).toBe(3);
-  cache.set('b', '[old]', early.version);
+  cache.set('b', Buffer.from('[old]'), early.version);
   expect(cache.get('b').answer).toBeUndefined();
   expect(cache.size.entries).toBe(0);
 });
 
 it('stays within its bytes, dropping the least recently used, and keeps no answer over a sixteenth of them', () => {
   const version = new MovableVersion();
-  // Each entry: a 3-character key and a 97-character answer, 200 bytes; room for 16.
+  // Each entry: a 3-character key (6 bytes) and a 194-byte answer, 200 bytes; room for 16.
   const cache = new ReadCache(version, { maxBytes: 3200 });
-  for (let i = 10; i < 26; i++) miss(cache, `k${i}`, 'x'.repeat(97));
+  for (let i = 10; i < 26; i++) miss(cache, `k${i}`, 'x'.repeat(194));
   expect(cache.size).toEqual({ entries: 16, bytes: 3200 });
   expect(cache.get('k10').answer).toBeDefined(); // k10 is now the most recently used
-  miss(cache, 'k26', 'y'.repeat(97));
+  miss(cache, 'k26', 'y'.repeat(194));
   expect(cache.size).toEqual({ entries: 16, bytes: 3200 });
   expect(cache.get('k11').answer).toBeUndefined();
   expect(cache.get('k10').answer).toBeDefined();
-  // 2 * (3 + 98) = 202 bytes > 3200 / 16 = 200: not kept, and nothing evicted for it.
+  // 6 + 195 = 201 bytes > 3200 / 16 = 200: not kept, and nothing evicted for it.
   const big = cache.get('k27');
-  cache.set('k27', 'z'.repeat(98), big.version);
+  cache.set('k27', Buffer.from('z'.repeat(195)), big.version);
   expect(cache.get('k27').answer).toBeUndefined();
   expect(cache.size.entries).toBe(16);
   // Replacing a key's answer counts it once.
   const again = cache.get('k26');
-  cache.set('k26', 'w'.repeat(7), again.version);
+  cache.set('k26', Buffer.from('w'.repeat(14)), again.version);
   expect(cache.size.bytes).toBe(3200 - 200 + 20);
 });

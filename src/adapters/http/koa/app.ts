@@ -216,7 +216,12 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
       return;
     }
     await next();
-    if (ctx.status === 200 && typeof ctx.body === 'string') cache.set(key, ctx.body, kept.version);
+    if (ctx.status === 200 && typeof ctx.body === 'string') {
+      // Encoded once, here, instead of by Koa as it sends the text: the same bytes go out and are kept.
+      const encoded = Buffer.from(ctx.body);
+      ctx.body = encoded;
+      cache.set(key, encoded, kept.version);
+    }
   };
   for (const route of options.routes) {
     const handler = async (ctx: CalendarContext): Promise<void> => {
