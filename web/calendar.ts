@@ -12,6 +12,7 @@ import timeGridPlugin from '@fullcalendar/timegrid';
 import { DateTime } from 'luxon';
 import { mayManage, type Actor } from '../src/domain/actor.js';
 import { isLcoOrigin } from '../src/domain/reservation.js';
+import { availabilityRange } from '../src/domain/window.js';
 import { ApiError, call, json, newEventId, utc } from './api.js';
 import { BAND_KINDS, moonLabels, nightBands, type NightTimes } from './night-bands.js';
 import { SessionKeeper, type PageSettings, type Session } from './session.js';
@@ -71,14 +72,19 @@ const projectName = (projectId: string): string => (projectId && projectId !== '
 
 // ---- the address: site, view and date, so that a link shows the same thing ----
 
-interface Place { site?: string; view: 'week' | 'day'; date?: string }
+interface Place { site?: string; view: 'week' | 'day'; date?: string; badDate?: string }
 
+/**
+ * The place a link names. A date that is not a calendar day (2026-13-45) is not passed on:
+ * FullCalendar would roll it over into another month (14 Feb 2027) and show that as if asked for.
+ */
 function placeFromAddress(query = new URLSearchParams(location.search)): Place {
-  const date = query.get('date') ?? '';
+  const date = query.get('date');
+  const valid = date !== null && /^\d{4}-\d{2}-\d{2}$/.test(date) && DateTime.fromISO(date, { zone: 'utc' }).isValid;
   return {
     ...(query.get('site') ? { site: query.get('site')! } : {}),
     view: query.get('view') === 'day' ? 'day' : 'week',
-    ...(/^\d{4}-\d{2}-\d{2}$/.test(date) ? { date } : {}),
+    ...(valid ? { date } : date ? { badDate: date } : {}),
   };
 }
 
@@ -170,9 +176,13 @@ async function loadEvents(info: EventSourceFuncArg): Promise<EventInput[]> {
 
 async function loadNights(info: EventSourceFuncArg): Promise<EventInput[]> {
   if (!site) return [];
-  const availability = await json<{ night_times: string; nights: NightTimes[] }>('POST', 'availability', {
-    body: { site: site.site, start: utc(info.start), end: utc(info.end) },
-  });
+  // The server computes nights only within its range (a year back, two years ahead): a view past it
+  // asks for the part inside, or for nothing, rather than for a refusal.
+  const range = availabilityRange(Date.now());
+  const start = utc(info.start) < range.start ? range.start : utc(info.start);
+  const end = utc(info.end) > range.end ? range.end : utc(info.end);
+  if (start >= end) return [];
+  const availability = await json<{ night_times: string; nights: NightTimes[] }>('POST', 'availability', { body: { site: site.site, start, end } });
   const labels = moonLabels(availability.nights);
   return availability.nights.flatMap((night, i) => {
     const bands = nightBands(night);
@@ -486,6 +496,10 @@ async function start(): Promise<void> {
     writeAddress();
   });
   openCalendar(place);
+  if (place.badDate !== undefined) {
+    say(`The address names the date ${JSON.stringify(place.badDate)}, which is not a day of the calendar (YYYY-MM-DD): showing today.`, 'error');
+    writeAddress();
+  }
   document.body.dataset.ready = 'true';
 }
 

@@ -1,6 +1,6 @@
 import { InvalidInputError } from './errors.js';
 import type { Interval } from './interval.js';
-import { parseUtcTime, toEpochSeconds } from './time.js';
+import { formatUtcTime, parseUtcTime, toEpochSeconds } from './time.js';
 
 /**
  * A query window `[start, end)` from client values; `start < end` is required, and the window may
@@ -17,4 +17,22 @@ export function parseWindow(start: unknown, end: unknown, maxSeconds?: number): 
 
 function formatSpan(seconds: number): string {
   return seconds % 86_400 === 0 ? `${seconds / 86_400} days` : `${seconds} seconds`;
+}
+
+/**
+ * The dates availability answers for: a year back and two years ahead. A month's nights cost the
+ * ephemeris about 40 ms to compute, once; without a bound, anyone could ask for month after month
+ * of years nobody books and keep a process computing. Within it, a site has about 1 100 nights, so
+ * the ephemeris's cache (20 000 nights) holds every night of 18 sites and each is computed once.
+ */
+export const AVAILABILITY_PAST_DAYS = 366;
+export const AVAILABILITY_FUTURE_DAYS = 731;
+
+/**
+ * The range availability answers for on the UTC day of `nowMillis`: the server refuses a window
+ * outside it, and the calendar page asks for no nights outside it.
+ */
+export function availabilityRange(nowMillis: number): Interval {
+  const today = Math.floor(nowMillis / 86_400_000) * 86_400;
+  return { start: formatUtcTime(today - AVAILABILITY_PAST_DAYS * 86_400), end: formatUtcTime(today + AVAILABILITY_FUTURE_DAYS * 86_400) };
 }

@@ -433,3 +433,51 @@ it('without a way to sign in configured, the page is read-only and says how to e
     await context.close();
   }
 });
+
+/** A page whose loading the scenario watches itself: its script errors and console errors, and every request to the API. */
+async function watchedPage(path: string): Promise<{ context: BrowserContext; page: Page; errors: string[]; asked: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, timezoneId: 'Asia/Tokyo', locale: 'en-US' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const asked: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('request', (request) => asked.push(`${request.method()} ${new URL(request.url()).pathname} ${request.postData() ?? ''}`));
+  await page.goto(`${api.url}${path}`);
+  await page.locator('body[data-ready="true"]').waitFor({ timeout: 20_000 });
+  await page.locator('.fc-timegrid-col[data-date]').first().waitFor();
+  return { context, page, errors, asked };
+}
+
+it('a date in the address that is not a day is refused in words, and today is shown in its place', async () => {
+  const { context, page, errors } = await watchedPage('/?site=mrc1&view=week&date=2026-13-45');
+  try {
+    await textOnceIt(page.locator('#status'), /"2026-13-45", which is not a day of the calendar .*showing today/);
+    // Today in the site's zone (not the rolled-over 14 Feb 2027 the date would become), in the address too.
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'America/Los_Angeles' });
+    await page.locator(`td.fc-timegrid-col[data-date="${today}"]`).waitFor();
+    await page.waitForURL(new RegExp(`\\?site=mrc1&view=week&date=${today}$`));
+    await expect(page.locator('td.fc-timegrid-col[data-date="2027-02-14"]').count()).resolves.toBe(0);
+    await screenshot(page, 'invalid-date');
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+it('a week past the range the server computes nights for asks for no nights, and logs no error', async () => {
+  const year = new Date().getUTCFullYear() + 3;
+  await book(tokens.bob!, { event_id: 'bob-far', creator: 'bob', creator_id: 'bob', title: 'Bob, three years on', start: `${year}-06-20T05:00:00Z`, end: `${year}-06-20T06:00:00Z` });
+  const { context, page, errors, asked } = await watchedPage(`/?site=mrc1&view=week&date=${year}-06-18`);
+  try {
+    // The events are there, the nights are not asked for, and nothing was refused.
+    await event(page, 'bob-far').waitFor();
+    expect(asked.filter((line) => line.startsWith('POST /siteevents'))).toHaveLength(1);
+    expect(asked.filter((line) => line.startsWith('POST /availability'))).toEqual([]);
+    await expect(page.locator('.fc-bg-event.night-band').count()).resolves.toBe(0);
+    await expect(page.locator('#status').getAttribute('data-kind')).resolves.not.toBe('error');
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});

@@ -2,8 +2,7 @@ import { InvalidInputError } from '../../domain/errors.js';
 import { DARKNESS_LEVELS, darkParts, freeIntervals, type Darkness, type NightEvents } from '../../domain/night.js';
 import type { Interval } from '../../domain/interval.js';
 import { parseSiteCode } from '../../domain/reservation.js';
-import { parseWindow } from '../../domain/window.js';
-import { formatUtcTime } from '../../domain/time.js';
+import { availabilityRange, parseWindow } from '../../domain/window.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 import { withinListLimit, type ListLimits } from '../settings.js';
@@ -44,15 +43,6 @@ export interface Availability {
 }
 
 /**
- * The dates availability answers for: a year back and two years ahead. A month's nights cost the
- * ephemeris about 40 ms to compute, once; without a bound, anyone could ask for month after month
- * of years nobody books and keep a process computing. Within it, a site has about 1 100 nights, so
- * the ephemeris's cache (20 000 nights) holds every night of 18 sites and each is computed once.
- */
-export const AVAILABILITY_PAST_DAYS = 366;
-export const AVAILABILITY_FUTURE_DAYS = 731;
-
-/**
  * POST /availability: the window's nights at the site, and its free time: the window cut to the
  * night at the darkness asked for, minus every booking and imported observation, in pieces of at
  * least `min_minutes`. The same window and size limits as /siteevents.
@@ -68,10 +58,9 @@ export class GetAvailability {
   async execute(input: { site: string; start: string; end: string; darkness?: string; minMinutes?: number }): Promise<Availability> {
     const site = parseSiteCode(input.site);
     const window = parseWindow(input.start, input.end, this.limits.maxWindowSeconds);
-    const today = Math.floor(this.clock.now() / 86_400_000) * 86_400;
-    const [first, last] = [formatUtcTime(today - AVAILABILITY_PAST_DAYS * 86_400), formatUtcTime(today + AVAILABILITY_FUTURE_DAYS * 86_400)];
-    if (window.start < first || window.end > last) {
-      throw new InvalidInputError(`Invalid start or end: availability is answered from ${first} to ${last} (a year back, two years ahead)`);
+    const range = availabilityRange(this.clock.now());
+    if (window.start < range.start || window.end > range.end) {
+      throw new InvalidInputError(`Invalid start or end: availability is answered from ${range.start} to ${range.end} (a year back, two years ahead)`);
     }
     const darkness = (input.darkness ?? 'astronomical') as Darkness;
     if (!(DARKNESS_LEVELS as readonly string[]).includes(darkness)) {
