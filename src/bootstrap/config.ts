@@ -56,6 +56,12 @@ export interface AppConfig {
   readonly rateLimitPerMinute: number;
   /** Requests handled at once before new ones are shed with 503. */
   readonly maxInFlight: number;
+  /** Requests waiting on one other service (LCO, the projects service) at once, apart from maxInFlight; past it, 503. */
+  readonly upstreamMaxInFlight: number;
+  /** How long an LCO schedule read through for `/scheduler-observations` is kept; 0: not kept. */
+  readonly lcoCacheSeconds: number;
+  /** How long a service the read-through routes use is not asked after failing 3 times in a row. */
+  readonly upstreamPauseSeconds: number;
   /** Who may read GET /metrics: local (this machine, not through a proxy), public, or off. */
   readonly metrics: 'local' | 'public' | 'off';
   /** The longest a client may take to send a whole request (headers: at most 20 s). */
@@ -196,6 +202,9 @@ const schema = z.object({
   IMPORT_FULL_REFRESH_SECONDS: optional(integer(60, 7 * 86_400)),
   RATE_LIMIT_PER_MINUTE: optional(integer(0, 1_000_000)),
   MAX_IN_FLIGHT: optional(integer(1, 100_000)),
+  UPSTREAM_MAX_IN_FLIGHT: optional(integer(1, 10_000)),
+  LCO_CACHE_SECONDS: optional(integer(0, 3600)),
+  UPSTREAM_PAUSE_SECONDS: optional(integer(1, 3600)),
   METRICS: optional(z.enum(['local', 'public', 'off'], { error: 'must be local, public or off' })),
   REQUEST_TIMEOUT_SECONDS: optional(integer(1, 300)),
   IMPORT_TRIGGERS_PER_MINUTE: optional(integer(0, 10_000)),
@@ -337,6 +346,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     importFullRefreshSeconds: e.IMPORT_FULL_REFRESH_SECONDS ?? 3600,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
     maxInFlight: e.MAX_IN_FLIGHT ?? 256,
+    upstreamMaxInFlight: e.UPSTREAM_MAX_IN_FLIGHT ?? 16,
+    lcoCacheSeconds: e.LCO_CACHE_SECONDS ?? 30,
+    upstreamPauseSeconds: e.UPSTREAM_PAUSE_SECONDS ?? 15,
     // A Lambda instance's counters describe one instance of many: CloudWatch has the real figures.
     metrics: e.METRICS ?? (onLambda ? 'off' : 'local'),
     requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS ?? 30,

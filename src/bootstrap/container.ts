@@ -6,10 +6,11 @@
  */
 import { Container, type ServiceIdentifier } from 'inversify';
 import type { Logger } from 'pino';
-import { ClockToken } from '../application/ports/clock.port.js';
+import { ClockToken, type Clock } from '../application/ports/clock.port.js';
+import { GuardedLcoClient, GuardedProjectsGateway, type ReadThroughSettings } from '../application/upstream-guard.js';
 import { IdentityResolverToken } from '../application/ports/identity-resolver.port.js';
-import { LcoClientToken } from '../application/ports/lco-client.port.js';
-import { ProjectsGatewayToken } from '../application/ports/projects-gateway.port.js';
+import { LcoClientToken, ReadThroughLcoClientToken, type LcoClient } from '../application/ports/lco-client.port.js';
+import { ProjectsGatewayToken, ReadThroughProjectsGatewayToken, type ProjectsGateway } from '../application/ports/projects-gateway.port.js';
 import { ReservationStoreToken } from '../application/ports/reservation-store.port.js';
 import { ScheduleTrackingStoreToken } from '../application/ports/schedule-tracking-store.port.js';
 import { SiteProxySecretsToken } from '../application/ports/site-proxy-secrets.port.js';
@@ -62,7 +63,7 @@ const USE_CASE_DEPENDENCIES: { readonly [K in UseCaseName]: Dependencies<(typeof
   availability: [ReservationStoreToken, SkyToken, ListLimitsToken, ClockToken],
   addProject: [ReservationStoreToken, ClockToken],
   removeProject: [ReservationStoreToken, ClockToken],
-  listSiteReservations: [ReservationStoreToken, ProjectsGatewayToken, ListLimitsToken],
+  listSiteReservations: [ReservationStoreToken, ReadThroughProjectsGatewayToken, ListLimitsToken],
   listUserReservations: [ReservationStoreToken, ListLimitsToken],
   listReservationsAtTime: [ReservationStoreToken, ListLimitsToken],
   isUserScheduled: [ReservationStoreToken],
@@ -71,7 +72,7 @@ const USE_CASE_DEPENDENCIES: { readonly [K in UseCaseName]: Dependencies<(typeof
     ReservationStoreToken, ProjectsGatewayToken, LcoClientToken, SiteProxySecretsToken, ScheduleTrackingStoreToken, ClockToken,
     ImportSettingsToken, MetricsToken,
   ],
-  listSchedulerObservations: [LcoClientToken, SiteProxySecretsToken, ImportSettingsToken, ListLimitsToken],
+  listSchedulerObservations: [ReadThroughLcoClientToken, SiteProxySecretsToken, ImportSettingsToken, ListLimitsToken],
 };
 
 export interface AppContainer {
@@ -111,6 +112,8 @@ function tokenKeysFor(config: AppConfig, logger: Logger): TokenKeys {
   }
 }
 
+const readThrough = (config: AppConfig): ReadThroughSettings => ({ lcoKeepSeconds: config.lcoCacheSeconds, pauseSeconds: config.upstreamPauseSeconds });
+
 /** The ports' adapters and the settings, each a factory of the config, the logger and the storage. */
 function bindAdapters(container: Container): void {
   const fromConfig = [ConfigToken, LoggerToken] as const;
@@ -119,17 +122,29 @@ function bindAdapters(container: Container): void {
   container.bind(ScheduleTrackingStoreToken).toResolvedValue((storage: Storage) => storage.tracking, [StorageToken]).inSingletonScope();
   container.bind(FeedKeyStoreToken).toResolvedValue((storage: Storage) => storage.feedKeys, [StorageToken]).inSingletonScope();
   container.bind(FeedKeyCodecToken).toConstantValue(new CryptoFeedKeyCodec());
+  /** The projects service over HTTP; `retries` of a failed call (the read-through route makes none: see below). */
+  const httpProjects = (baseUrl: string, logger: Logger, retries?: number): ProjectsGateway =>
+    new LazyProjectsGateway(async () => new (await import('../adapters/projects/http-projects-gateway.js')).HttpProjectsGateway({
+      baseUrl,
+      ...(retries === undefined ? {} : { retries }),
+      onError: (err, what) => logger.warn({ err, call: what }, 'projects service call failed'),
+    }));
   container.bind(ProjectsGatewayToken).toResolvedValue((config: AppConfig, logger: Logger, storage: Storage) => {
     const baseUrl = config.projectsApiUrl;
     if (!baseUrl) {
       if (config.storage === 'dynamodb') logger.warn('STORAGE=dynamodb without PROJECTS_API_URL: projects are kept in memory only (development)');
       return storage.embeddedProjects;
     }
-    return new LazyProjectsGateway(async () => new (await import('../adapters/projects/http-projects-gateway.js')).HttpProjectsGateway({
-      baseUrl,
-      onError: (err, what) => logger.warn({ err, call: what }, 'projects service call failed'),
-    }));
+    return httpProjects(baseUrl, logger);
   }, [...fromConfig, StorageToken]).inSingletonScope();
+  // The read-through routes' own clients of LCO and the projects service: guarded (upstream-guard.ts),
+  // and without retries, so a failing service is known at its first timeout and paused, and a caller
+  // waits one timeout (a page) at most, not three. The import keeps the plain clients above and below, with their
+  // retries and no breaker: its calls are one run at a time, and a breaker that anonymous callers can
+  // trip (with windows of their choosing) must not stop the import. Neither waits on the other's slots.
+  container.bind(ReadThroughProjectsGatewayToken).toResolvedValue((config: AppConfig, logger: Logger, storage: Storage, clock: Clock) => (
+    config.projectsApiUrl ? new GuardedProjectsGateway(httpProjects(config.projectsApiUrl, logger, 0), clock, readThrough(config)) : storage.embeddedProjects
+  ), [...fromConfig, StorageToken, ClockToken]).inSingletonScope();
   container.bind(TokenKeysToken).toResolvedValue(tokenKeysFor, [...fromConfig]).inSingletonScope();
   container.bind(IdentityResolverToken).toResolvedValue((config: AppConfig, logger: Logger) => new ClaimsIdentityResolver({
     ...(config.authUserinfoUrl ? { userinfoUrl: config.authUserinfoUrl } : {}),
@@ -142,14 +157,18 @@ function bindAdapters(container: Container): void {
       : config.serviceApiKeys,
     onUserinfoError: (err) => logger.warn({ err }, 'userinfo lookup failed; treating the caller as having no roles'),
   }), [...fromConfig]).inSingletonScope();
-  container.bind(LcoClientToken).toResolvedValue((config: AppConfig, logger: Logger) => {
+  const httpLco = (config: AppConfig, logger: Logger, retries?: number): LcoClient => {
     const options = {
       urlTemplate: config.lcoSiteProxyUrl,
       timeoutMs: config.lcoTimeoutSeconds * 1000,
+      ...(retries === undefined ? {} : { retries }),
       onError: (err: unknown, wema: string) => logger.warn({ err, wema }, 'LCO site proxy request failed'),
     };
     return new LazyLcoClient(async () => new (await import('../adapters/lco/http-lco-client.js')).HttpLcoClient(options));
-  }, [...fromConfig]).inSingletonScope();
+  };
+  container.bind(LcoClientToken).toResolvedValue((config: AppConfig, logger: Logger) => httpLco(config, logger), [...fromConfig]).inSingletonScope();
+  container.bind(ReadThroughLcoClientToken).toResolvedValue((config: AppConfig, logger: Logger, clock: Clock) =>
+    new GuardedLcoClient(httpLco(config, logger, 0), clock, readThrough(config)), [...fromConfig, ClockToken]).inSingletonScope();
   container.bind(SiteProxySecretsToken).toResolvedValue((config: AppConfig) => (config.siteProxySecretsSource === 'ssm'
     ? new SsmSiteProxySecrets({ region: config.awsRegion })
     : new EnvSiteProxySecrets(config.siteProxySecrets)), [ConfigToken]).inSingletonScope();

@@ -58,6 +58,7 @@ export function createHttpApp({ container, logger, useCases, checkStore, storeVe
     rateLimitPerMinute: config.rateLimitPerMinute,
     importTriggersPerMinute: config.importTriggersPerMinute,
     maxInFlight: config.maxInFlight,
+    maxUpstreamInFlight: config.upstreamMaxInFlight,
     bodyTimeoutSeconds: config.bodyTimeoutSeconds,
     bodyMinBytesPerSecond: config.bodyMinBytesPerSecond,
     logger,

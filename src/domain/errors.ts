@@ -146,6 +146,13 @@ export class UnauthenticatedError extends DomainError {
 /** An outside service we depend on (projects service, LCO, identity provider) failed. */
 export class UpstreamUnavailableError extends DomainError {
   readonly code = 'UPSTREAM_UNAVAILABLE';
+  /** Set when the service is not asked again before this many seconds (it kept failing): a client may retry then. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(message, options);
+    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+  }
 }
 
 /** Our own storage could not take the request now (lock timeout, throttling); retrying may work. */

@@ -3,6 +3,7 @@
  * site (subsite) each runs on, and the names Photon Ranch gives what it imports. How an observation
  * becomes a calendar event and a project is in lco-import.ts.
  */
+import type { Interval } from './interval.js';
 import { NO_PROJECT } from './reservation.js';
 import { parseUtcTime } from './time.js';
 
@@ -117,6 +118,14 @@ export interface ObservationView {
   observation_state: string;
   request_state: string;
   observation_data: LcoObservation;
+}
+
+/**
+ * The observation portal's window filter (`end_after` the start, `start_before` the end), to the
+ * millisecond (LCO's times have fractions of a second; the window's are canonical).
+ */
+export function observationOverlaps(observation: LcoObservation, window: Interval): boolean {
+  return Date.parse(observation.end) > Date.parse(window.start) && Date.parse(observation.start) < Date.parse(window.end);
 }
 
 export function observationToCalendarView(observation: LcoObservation, ptrSite: string): ObservationView {

@@ -1,6 +1,6 @@
 import { InvalidInputError } from './errors.js';
 import type { Interval } from './interval.js';
-import { formatUtcTime, parseUtcTime, toEpochSeconds } from './time.js';
+import { formatUtcTime, MAX_EPOCH_SECONDS, parseUtcTime, toEpochSeconds } from './time.js';
 
 /**
  * A query window `[start, end)` from client values; `start < end` is required, and the window may
@@ -35,4 +35,17 @@ export const AVAILABILITY_FUTURE_DAYS = 731;
 export function availabilityRange(nowMillis: number): Interval {
   const today = Math.floor(nowMillis / 86_400_000) * 86_400;
   return { start: formatUtcTime(today - AVAILABILITY_PAST_DAYS * 86_400), end: formatUtcTime(today + AVAILABILITY_FUTURE_DAYS * 86_400) };
+}
+
+const DAY = 86_400;
+
+/**
+ * The whole UTC days a window touches: `[start's midnight, the midnight at or after end)`. Every
+ * window within the same days gives the same one, so a question asked of another service in whole
+ * days is asked (and kept) once for all of them, however a client chose or spelled its window.
+ */
+export function wholeUtcDays(window: Interval): Interval {
+  const start = toEpochSeconds(window.start);
+  const end = toEpochSeconds(window.end);
+  return { start: formatUtcTime(Math.floor(start / DAY) * DAY), end: formatUtcTime(Math.min(MAX_EPOCH_SECONDS, Math.ceil(end / DAY) * DAY)) };
 }

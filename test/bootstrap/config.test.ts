@@ -42,6 +42,12 @@ it("SITES: an LCO site's entry stands for its telescopes' subsites, the codes th
   expect(custom.sites).toEqual({ tfn1: place('Teide') });
 });
 
+it('the read-through routes: 16 requests waiting per service, LCO answers kept 30 s, a failing service paused 15 s, by default', () => {
+  expect(loadConfig({})).toMatchObject({ upstreamMaxInFlight: 16, lcoCacheSeconds: 30, upstreamPauseSeconds: 15 });
+  expect(loadConfig({ UPSTREAM_MAX_IN_FLIGHT: '4', LCO_CACHE_SECONDS: '0', UPSTREAM_PAUSE_SECONDS: '60' }))
+    .toMatchObject({ upstreamMaxInFlight: 4, lcoCacheSeconds: 0, upstreamPauseSeconds: 60 });
+});
+
 it('nights: no sites configured, no night required, astronomical darkness, by default', () => {
   expect(loadConfig({})).toMatchObject({ sites: {}, requireNight: false, nightDarkness: 'astronomical' });
 });
@@ -73,6 +79,10 @@ it.each([
   [{ SITES: '{"no way": {"name": "A", "latitude": 35, "longitude": -105, "elevation_m": 2000, "timezone": "UTC"}}' }, 'SITES'],
   [{ REQUIRE_NIGHT: 'sometimes' }, 'REQUIRE_NIGHT'],
   [{ NIGHT_DARKNESS: 'any' }, 'NIGHT_DARKNESS'],
+  [{ UPSTREAM_MAX_IN_FLIGHT: '0' }, 'UPSTREAM_MAX_IN_FLIGHT'],
+  [{ LCO_CACHE_SECONDS: '-1' }, 'LCO_CACHE_SECONDS'],
+  [{ LCO_CACHE_SECONDS: '1.5' }, 'LCO_CACHE_SECONDS'],
+  [{ UPSTREAM_PAUSE_SECONDS: '0' }, 'UPSTREAM_PAUSE_SECONDS'],
 ])('%p is refused with a message naming %s', (env, variable) => {
   expect(() => loadConfig(env)).toThrow(ConfigError);
   expect(() => loadConfig(env)).toThrow(variable);

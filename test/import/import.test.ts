@@ -227,7 +227,8 @@ describe.each(['sqlite', 'dynamodb'] as const)('on %s', (storage) => {
       expect(views[0]?.observation_data).toEqual(pending);
       expect((await api.post('/scheduler-observations', { site: 'saf', start: hoursFromNow(0), end: hoursFromNow(1) })).json()).toEqual([]);
       proxy.fault = '500';
-      const down = await api.post('/scheduler-observations', { site: 'mrc1', start: hoursFromNow(399), end: hoursFromNow(402) });
+      // Another window: the one above is kept for LCO_CACHE_SECONDS.
+      const down = await api.post('/scheduler-observations', { site: 'mrc1', start: hoursFromNow(499), end: hoursFromNow(502) });
       expect(down.status).toBe(502);
       expect(down.headers.get('content-type')).toMatch(/^text\/plain/);
     }, 30_000);

@@ -66,14 +66,13 @@ describe('rate limit on mutating routes (RATE_LIMIT_PER_MINUTE)', () => {
 
 describe('load shedding (MAX_IN_FLIGHT)', () => {
   it('past the limit, requests are answered at once with 503 and Retry-After, and service resumes after', async () => {
-    const api = await startCalendar(idp, projects, { MAX_IN_FLIGHT: '4' });
-    projects.delayMs = 300; // full_project_details waits on the projects service
+    // A slow userinfo holds each request's slot (a token without the roles claim asks it). The
+    // routes that wait on LCO or the projects service have a budget of their own (slow-upstream.test.ts).
+    const api = await startCalendar(idp, projects, { MAX_IN_FLIGHT: '4', AUTH_USERINFO_URL: idp.userinfoUrl });
+    idp.userinfoDelayMs = 300;
     try {
-      const owner = bearer(idp.token({ sub: 'google-oauth2|shed' }));
-      expect((await api.post('/newevent', { ...booking('shed-1', 3), project_id: 'P#2031-01-01T00:00:00Z' }, owner)).status).toBe(200);
-      const slow = { site: 'saf', start: '2031-03-01T00:00:00Z', end: '2031-03-02T00:00:00Z', full_project_details: true };
       const started = performance.now();
-      const results = await Promise.all(Array.from({ length: 30 }, () => api.post('/siteevents', slow)));
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => api.request('GET', '/me', { headers: bearer(idp.token({ sub: `google-oauth2|shed-${i}`, roles: null })) })));
       const statuses = results.map((r) => r.status);
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(4);
       const shed = results.filter((r) => r.status === 503);
@@ -82,10 +81,10 @@ describe('load shedding (MAX_IN_FLIGHT)', () => {
       expect(shed[0]?.headers.get('retry-after')).toBe('1');
       expect(shed[0]?.text).toBe('The calendar is busy; please retry in a moment.');
       expect(performance.now() - started).toBeLessThan(10_000);
-      projects.delayMs = 0;
-      expect((await api.post('/siteevents', slow)).status).toBe(200);
+      idp.userinfoDelayMs = 0;
+      expect((await api.request('GET', '/me', { headers: bearer(idp.token({ sub: 'google-oauth2|shed-after', roles: null })) })).status).toBe(200);
     } finally {
-      projects.delayMs = 0;
+      idp.userinfoDelayMs = 0;
       await api.close();
     }
   });

@@ -9,6 +9,8 @@ export class ProjectsStandIn {
   failingStatus = 500;
   /** How long each answer is held back, to make requests that depend on it slow. */
   delayMs = 0;
+  /** Requests are read and never answered (until the stand-in stops). */
+  hung = false;
   private server?: LoopbackServer;
 
   get url(): string {
@@ -19,6 +21,7 @@ export class ProjectsStandIn {
   async start(): Promise<this> {
     this.server = await startLoopbackServer(async (req, res, body) => {
       this.requests += 1;
+      if (this.hung) return;
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
       if (this.failing) {
         res.statusCode = this.failingStatus;

@@ -1,7 +1,8 @@
 import type { LcoObservation } from '../../src/domain/lco.js';
 import { sendJson, startLoopbackServer, type LoopbackServer } from './loopback-server.js';
 
-export type Fault = 'none' | '500' | 'timeout' | 'malformed' | '401' | 'page2';
+/** `hang`: the request is read and never answered (until the stand-in stops). */
+export type Fault = 'none' | '500' | 'timeout' | 'malformed' | '401' | 'page2' | 'hang';
 
 /**
  * The LCO site proxies on loopback, one path prefix per WEMA (`/<wema>/observation-portal/...`). It
@@ -31,6 +32,7 @@ export class SiteProxyStandIn {
   async start(): Promise<this> {
     this.server = await startLoopbackServer(async (req, res) => {
       this.requests += 1;
+      if (this.fault === 'hang') return;
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
       const url = new URL(req.url ?? '/', this.url);
       const [, wema, ...rest] = url.pathname.split('/');

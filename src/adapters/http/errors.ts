@@ -64,8 +64,11 @@ export function errorResponse(error: unknown, requestId: string): ErrorResponse 
   const domainError = error instanceof DomainError ? error : cause instanceof DomainError ? cause : undefined;
   if (domainError) {
     const status = STATUS_BY_CODE[domainError.code];
-    // A 503 is "not now": say when to come back, so clients and proxies retry instead of failing.
-    const headers: Record<string, string> = status === 503 ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
+    // A 503 is "not now": say when to come back, so clients and proxies retry instead of failing. An
+    // upstream paused after failing says when it will be asked again.
+    const pausedFor = (domainError as { retryAfterSeconds?: number }).retryAfterSeconds;
+    const headers: Record<string, string> = pausedFor !== undefined ? { 'Retry-After': String(pausedFor) }
+      : status === 503 ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
     return { status, body: domainError.message, headers, unexpected: false };
   }
   if (error instanceof HttpProblem) {

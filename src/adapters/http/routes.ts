@@ -80,6 +80,12 @@ export interface Route {
    * keep it until the next commit (see ReadCache): never for an answer that asks another service.
    */
   cacheable?(body: Readonly<Record<string, unknown>>): boolean;
+  /**
+   * The other service the answer to this body waits on ("the LCO site proxy"), if any: such a
+   * request takes a slot of that service's own budget (UPSTREAM_MAX_IN_FLIGHT), not one of the slots
+   * the rest of the service needs.
+   */
+  readsThrough?(body: Readonly<Record<string, unknown>>): string | undefined;
   /** The ETag of an answer that holds one event: its version. */
   etag?(answer: unknown): string | undefined;
   /** Resolves to the answer: a JsonText is sent as it is, anything else through JSON.stringify. */
@@ -113,6 +119,15 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 /** A read route whose answer is the store's alone (for the bodies `when` accepts). */
 function pure(route: Route, when: (body: Readonly<Record<string, unknown>>) => boolean = () => true): Route {
   return { ...route, cacheable: when };
+}
+
+/** Whether a `/siteevents` body asks for project details, as its schema reads the flag (`true` or `"true"`). */
+const withProjectDetails = (body: Readonly<Record<string, unknown>>): boolean =>
+  body.full_project_details === true || body.full_project_details === 'true';
+
+/** A route whose answer, for the bodies `when` accepts, waits on `service`. */
+function readingThrough(route: Route, service: string, when: (body: Readonly<Record<string, unknown>>) => boolean = () => true): Route {
+  return { ...route, readsThrough: (body) => (when(body) ? service : undefined) };
 }
 
 /** A route whose answer holds one event, sent with that event's version as its ETag. */
@@ -226,14 +241,15 @@ export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[]
       tag: 'Projects', summary: 'Unlink events from their project', request: RemoveProjectRequest, response: ProjectLinkAnswer, errors: [403],
       description: LINK,
     }, async ({ events }, { actor }) => u.removeProject.execute({ actor, eventIds: events.map(refId) })),
-    // With project details, the answer holds the projects service's: not cached.
-    pure(post('/siteevents', 'none', {
+    // With project details, the answer holds the projects service's: not cached, and it waits on that service.
+    readingThrough(pure(post('/siteevents', 'none', {
       tag: 'Queries', summary: "A site's calendar", request: SiteEventsRequest, response: SiteEventList, errors: [502],
       description: "The site's events overlapping [start, end), also those that began before it or run past it, ordered by start. " +
-        'With full_project_details, 502 when the projects service cannot be reached.',
+        'With full_project_details, 502 when the projects service cannot be reached (at once, with Retry-After, while it is paused ' +
+        'after failing 3 times in a row), and 503 when too many requests wait on it (UPSTREAM_MAX_IN_FLIGHT).',
     }, async ({ site, start, end, full_project_details }) =>
       (await u.listSiteReservations.execute({ site, start, end, fullProjectDetails: full_project_details === true })).toJson()),
-    (body) => body.full_project_details !== true),
+    (body) => !withProjectDetails(body)), 'the projects service', withProjectDetails),
     pure(post('/user-events-ending-after-time', 'none', {
       tag: 'Queries', summary: "A user's coming events", request: UserEventsRequest, response: EventList, errors: [],
       description: "The user's events with end > time, ordered by start.",
@@ -250,10 +266,12 @@ export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[]
       tag: 'Queries', summary: 'Does someone else have the telescope now?', request: UserSiteTimeRequest, response: YesNo, errors: [],
       description: 'true when an event active at time at the site belongs to another user.',
     }, async ({ user_id, site, time }) => u.doesConflictingReservationExist.execute({ userId: user_id, site, time }))),
-    post('/scheduler-observations', 'none', {
+    readingThrough(post('/scheduler-observations', 'none', {
       tag: 'LCO', summary: 'What the LCO scheduler plans at a site', request: SiteWindowRequest, response: SchedulerObservationList, errors: [502],
-      description: 'Read through from the LCO observation portal; an unknown site is []. 502 when LCO cannot be reached.',
-    }, async ({ site, start, end }) => u.listSchedulerObservations.execute({ site, start, end })),
+      description: 'Read through from the LCO observation portal (an answer is kept LCO_CACHE_SECONDS); an unknown site is []. ' +
+        '502 when LCO cannot be reached (at once, with Retry-After, while its site proxy is paused after failing 3 times in a row); ' +
+        '503 when too many requests wait on LCO (UPSTREAM_MAX_IN_FLIGHT).',
+    }, async ({ site, start, end }) => u.listSchedulerObservations.execute({ site, start, end })), 'the LCO site proxy'),
     {
       method: 'GET', path: '/me', auth: 'user', hasBody: false,
       doc: { tag: 'Queries', summary: 'Who am I?', response: Me, errors: [],

@@ -32,3 +32,8 @@ export interface LcoClient {
 }
 
 export const LcoClientToken = token<LcoClient>('LcoClient');
+/**
+ * The LCO client of the anonymous read-through route: calls shared, answers kept a short while, a
+ * failing site proxy paused (GuardedLcoClient). The import has the plain one, LcoClientToken.
+ */
+export const ReadThroughLcoClientToken = token<LcoClient>('ReadThroughLcoClient');

@@ -15,3 +15,8 @@ export interface ProjectsGateway {
 }
 
 export const ProjectsGatewayToken = token<ProjectsGateway>('ProjectsGateway');
+/**
+ * The projects service as `/siteevents` with project details reads it: look-ups shared, a failing
+ * service paused (GuardedProjectsGateway). The import has the plain one, ProjectsGatewayToken.
+ */
+export const ReadThroughProjectsGatewayToken = token<ProjectsGateway>('ReadThroughProjectsGateway');

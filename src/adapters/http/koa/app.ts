@@ -50,6 +50,11 @@ export interface KoaAppOptions extends AuthenticatorOptions {
   readonly importTriggersPerMinute: number;
   /** Requests handled at once; past it, new ones are shed at once with 503 and Retry-After. */
   readonly maxInFlight: number;
+  /**
+   * Requests waiting on one other service (Route.readsThrough) at once, counted apart from
+   * maxInFlight: a slow or hung service never holds the slots the rest of the API needs (16 when undefined).
+   */
+  readonly maxUpstreamInFlight?: number;
   /** A request body must arrive within this, and (after 2 s) at this rate at least. */
   readonly bodyTimeoutSeconds: number;
   readonly bodyMinBytesPerSecond: number;
@@ -140,6 +145,32 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
       inFlight -= 1;
     }
   };
+
+  /**
+   * A request whose answer waits on another service takes a slot of that service's budget instead
+   * (past it: 503 at once, naming the service), so that it never waits holding one of the slots above.
+   */
+  const waiting = new Map<string, number>();
+  const upstreamSlot = async (service: string, ctx: CalendarContext, next: Next): Promise<void> => {
+    const held = waiting.get(service) ?? 0;
+    if (held >= (options.maxUpstreamInFlight ?? 16)) {
+      shedTotal += 1;
+      ctx.state.shed = true;
+      throw new HttpProblem(503, `Too many requests are waiting on ${service}; please retry in a moment.`, { 'Retry-After': '1' });
+    }
+    waiting.set(service, held + 1);
+    try {
+      await next();
+    } finally {
+      waiting.set(service, (waiting.get(service) ?? 1) - 1);
+    }
+  };
+  const slotFor = ({ readsThrough }: Route) => (readsThrough
+    ? (ctx: CalendarContext, next: Next): Promise<void> => {
+      const service = readsThrough(ctx.state.body ?? {});
+      return service ? upstreamSlot(service, ctx, next) : slot(ctx, next);
+    }
+    : slot);
 
   const bodyLimits = {
     maxBytes: BODY_LIMIT_BYTES, deadlineMs: options.bodyTimeoutSeconds * 1000, minBytesPerSecond: options.bodyMinBytesPerSecond,
@@ -252,7 +283,7 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
     const stack = [
       ...(route.hasBody ? [body] : []),
       ...(readCache && route.cacheable ? [cached(route, readCache, route.cacheable)] : []),
-      ...(route.limit === 'imports' ? [] : [slot]),
+      ...(route.limit === 'imports' ? [] : [slotFor(route)]),
       authenticate(route.auth),
       ...(route.limit ? [limits[route.limit]] : []),
       handler,
