@@ -139,9 +139,10 @@ function bindAdapters(container: Container): void {
   }, [...fromConfig, StorageToken]).inSingletonScope();
   // The read-through routes' own clients of LCO and the projects service: guarded (upstream-guard.ts),
   // and without retries, so a failing service is known at its first timeout and paused, and a caller
-  // waits one timeout (a page) at most, not three. The import keeps the plain clients above and below, with their
-  // retries and no breaker: its calls are one run at a time, and a breaker that anonymous callers can
-  // trip (with windows of their choosing) must not stop the import. Neither waits on the other's slots.
+  // waits one timeout per page, not three. The import keeps the plain clients above and below, with
+  // their retries and no breaker: its calls are one run at a time, and a breaker that anonymous
+  // callers can trip (with windows of their choosing) must not stop the import. The import takes none
+  // of the read-through routes' slots (UPSTREAM_MAX_IN_FLIGHT), so they cannot starve it.
   container.bind(ReadThroughProjectsGatewayToken).toResolvedValue((config: AppConfig, logger: Logger, storage: Storage, clock: Clock) => (
     config.projectsApiUrl ? new GuardedProjectsGateway(httpProjects(config.projectsApiUrl, logger, 0), clock, readThrough(config)) : storage.embeddedProjects
   ), [...fromConfig, StorageToken, ClockToken]).inSingletonScope();
