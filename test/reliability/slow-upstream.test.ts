@@ -299,3 +299,25 @@ describe('the answers, and the import beside the read-through route (in-process 
     }
   }, 30_000);
 });
+
+it('the Lambda bundle runs the same guard: a failing site proxy is paused, 502 at once with Retry-After, without asking it', async () => {
+  const api = await startCalendar(idp, projects, {
+    STORAGE: 'memory', LCO_SITE_PROXY_URL: proxy.urlTemplate, SITE_PROXY_SECRET_MRC: SECRET, LCO_TIMEOUT_SECONDS: '1', UPSTREAM_PAUSE_SECONDS: '60',
+  }, 'lambda-v2');
+  try {
+    proxy.fault = '500';
+    for (let d = 30; d < 33; d++) {
+      expect(await api.post('/scheduler-observations', { site: 'mrc1', start: day(d), end: day(d + 1) })).toMatchObject({ status: 502, text: 'The mrc site proxy answered 500.' });
+    }
+    proxy.fault = 'none';
+    const before = proxy.requests;
+    const paused = await api.post('/scheduler-observations', { site: 'mrc1', start: day(40), end: day(41) });
+    expect(paused.status).toBe(502);
+    expect(paused.text).toMatch(/^The mrc site proxy failed 3 times in a row; it is not asked again for (60|59) s\.$/);
+    expect(Number(paused.headers.get('retry-after'))).toBeGreaterThanOrEqual(59);
+    expect(proxy.requests).toBe(before);
+  } finally {
+    proxy.fault = 'none';
+    await api.close();
+  }
+}, 30_000);
