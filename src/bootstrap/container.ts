@@ -26,9 +26,11 @@ import { SsmServiceApiKeys } from '../adapters/auth/ssm-service-api-keys.js';
 import { publicKeyFromPem, StaticTokenKeys } from '../adapters/auth/static-token-keys.js';
 import { SystemClock } from '../adapters/clock/system-clock.js';
 import { CryptoFeedKeyCodec } from '../adapters/secrets/crypto-feed-key-codec.js';
+import { HmacFeedCursorCodec } from '../adapters/secrets/hmac-feed-cursor-codec.js';
 import { AstronomyEngineEphemeris } from '../adapters/ephemeris/astronomy-engine-ephemeris.js';
 import { EphemerisToken, type Ephemeris } from '../application/ports/ephemeris.port.js';
 import { Sky, SkySettingsToken, SkyToken, type SkySettings } from '../application/sky.js';
+import { FeedCursorCodecToken } from '../application/ports/feed-cursors.port.js';
 import { FeedKeyCodecToken, FeedKeyStoreToken } from '../application/ports/feed-keys.port.js';
 import { EnvSiteProxySecrets } from '../adapters/secrets/env-site-proxy-secrets.js';
 import { SsmSiteProxySecrets } from '../adapters/secrets/ssm-site-proxy-secrets.js';
@@ -54,7 +56,7 @@ const USE_CASE_DEPENDENCIES: { readonly [K in UseCaseName]: Dependencies<(typeof
   deleteReservation: [ReservationStoreToken, ClockToken],
   eventHistory: [ReservationStoreToken],
   restoreEvent: [ReservationStoreToken, ClockToken],
-  listChanges: [ReservationStoreToken, ClockToken, HistorySettingsToken],
+  listChanges: [ReservationStoreToken, ClockToken, HistorySettingsToken, FeedCursorCodecToken],
   purgeHistory: [ReservationStoreToken, ClockToken, HistorySettingsToken],
   siteCalendarFeed: [ReservationStoreToken, ClockToken, CalendarFeedSettingsToken],
   userCalendarFeed: [ReservationStoreToken, FeedKeyStoreToken, FeedKeyCodecToken, ClockToken, CalendarFeedSettingsToken],
@@ -122,6 +124,8 @@ function bindAdapters(container: Container): void {
   container.bind(ScheduleTrackingStoreToken).toResolvedValue((storage: Storage) => storage.tracking, [StorageToken]).inSingletonScope();
   container.bind(FeedKeyStoreToken).toResolvedValue((storage: Storage) => storage.feedKeys, [StorageToken]).inSingletonScope();
   container.bind(FeedKeyCodecToken).toConstantValue(new CryptoFeedKeyCodec());
+  container.bind(FeedCursorCodecToken).toResolvedValue((storage: Storage) => new HmacFeedCursorCodec(() => storage.cursorSecret()), [StorageToken])
+    .inSingletonScope();
   /** The projects service over HTTP; `retries` of a failed call (the read-through route makes none: see below). */
   const httpProjects = (baseUrl: string, logger: Logger, retries?: number): ProjectsGateway =>
     new LazyProjectsGateway(async () => new (await import('../adapters/projects/http-projects-gateway.js')).HttpProjectsGateway({

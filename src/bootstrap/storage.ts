@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ProjectsGateway } from '../application/ports/projects-gateway.port.js';
 import type { ReservationStore } from '../application/ports/reservation-store.port.js';
 import type { ScheduleTrackingStore } from '../application/ports/schedule-tracking-store.port.js';
@@ -19,6 +20,8 @@ import { openSqliteDatabase, schemaVersion } from '../adapters/sqlite/database.j
 import { SqliteProjectsGateway } from '../adapters/sqlite/sqlite-projects-gateway.js';
 import { SqliteReservationStore } from '../adapters/sqlite/sqlite-reservation-store.js';
 import { SqliteScheduleTrackingStore } from '../adapters/sqlite/sqlite-schedule-tracking-store.js';
+import { loadOrCreateDynamoDbSecret } from '../adapters/dynamodb/dynamodb-secret.js';
+import { cursorSecretPath, loadOrCreateFileSecret, SECRET_BYTES } from '../adapters/secrets/file-secret.js';
 import type { AppConfig } from './config.js';
 import { dynamoDbFailure, sqliteFailure } from './startup-error.js';
 
@@ -27,6 +30,12 @@ export interface Storage {
   readonly tracking: ScheduleTrackingStore;
   /** The private calendar-feed keys, in the same store, so every process and instance resolves them. */
   readonly feedKeys: FeedKeyStore;
+  /**
+   * The secret that seals change-feed cursors (HmacFeedCursorCodec), kept beside the data so that
+   * every process shares it and a restart keeps cursors good: a file next to the SQLite database, an
+   * item of the DynamoDB table; random per process for a database in memory.
+   */
+  cursorSecret(): Promise<Uint8Array>;
   /**
    * Changes with every commit from any process, where the store can tell so exactly (a SQLite file):
    * the read cache is kept only then. DynamoDB cannot (its reads are eventually consistent, and
@@ -68,6 +77,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
         ...(version ? { version } : {}),
         tracking: new SqliteScheduleTrackingStore(db),
         feedKeys: new SqliteFeedKeyStore(db),
+        cursorSecret: config.sqlitePath === ':memory:' ? processSecret : async () => loadOrCreateFileSecret(cursorSecretPath(config.sqlitePath)),
         embeddedProjects: new SqliteProjectsGateway(db),
         migrate: async () => ({ storage: 'sqlite', path: config.sqlitePath, schemaVersion: schemaVersion(db) }),
         check: () => probe(store),
@@ -94,6 +104,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
         store,
         tracking: new DynamoDbScheduleTrackingStore(doc, names.scheduleTracking),
         feedKeys: new DynamoDbFeedKeyStore(doc, names.calendar),
+        cursorSecret: () => loadOrCreateDynamoDbSecret(doc, names.calendar, 'feed-cursor'),
         embeddedProjects: new InMemoryProjectsGateway(),
         migrate: async () => ({ storage: 'dynamodb', table: names.calendar, ...(await new DynamoDbMigration(doc, names.calendar).run()) }),
         check: () => probe(store),
@@ -106,6 +117,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
         store,
         tracking: new InMemoryScheduleTrackingStore(),
         feedKeys: new InMemoryFeedKeyStore(),
+        cursorSecret: processSecret,
         embeddedProjects: new InMemoryProjectsGateway(),
         migrate: async () => ({ storage: 'memory' }),
         check: () => probe(store),
@@ -114,6 +126,9 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
     }
   }
 }
+
+/** A secret of this process alone, for storage that does not outlive it either. */
+const processSecret = async (): Promise<Uint8Array> => randomBytes(SECRET_BYTES);
 
 /** A read of an id no event has: it exercises the connection, the table and the credentials. */
 async function probe(store: ReservationStore): Promise<void> {

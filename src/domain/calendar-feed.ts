@@ -53,8 +53,11 @@ export function calendarText(value: unknown): string {
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
-/** The feed's entry of an event. The owner's own feed also carries the event's note. */
-export function calendarEntry(event: Reservation, options: { withNote: boolean }): CalendarEntry {
+/**
+ * The feed's entry of an event, its note included when it has one: a site's public feed gives it
+ * the event's publicView (no note), the owner's own feed the event itself.
+ */
+export function calendarEntry(event: Reservation): CalendarEntry {
   const categories: FeedCategory[] = [];
   if (event.reservation_type === 'realtime' || event.reservation_type === 'project') categories.push(event.reservation_type);
   const lco = event.origin.toUpperCase() === 'LCO';
@@ -65,7 +68,7 @@ export function calendarEntry(event: Reservation, options: { withNote: boolean }
     ...(event.project_id && event.project_id !== NO_PROJECT ? [`Project: ${event.project_id}`] : []),
     `Origin: ${lco ? 'LCO (imported from the LCO scheduler)' : event.origin}`,
     `Site: ${event.site}`,
-    ...(options.withNote && event.reservation_note ? ['', event.reservation_note] : []),
+    ...(event.reservation_note ? ['', event.reservation_note] : []),
   ];
   return {
     id: event.event_id,

@@ -4,8 +4,8 @@
  * atomic step, and answers only numbers it knows are committed with every lower one, so a cursor
  * already handed out never has a change appear behind it.
  */
-import { InvalidInputError } from './errors.js';
 import { isRemoval, type HistoryAction } from './history.js';
+import { publicView } from './public-view.js';
 import type { Reservation } from './reservation.js';
 
 export interface FeedEntry {
@@ -29,27 +29,16 @@ export interface FeedPage {
   readonly purgedThrough: number;
 }
 
-/** What a cursor says: the site, the last seq its reader has seen, and when it was handed out. */
+/**
+ * What a cursor says: the site, the last seq its reader has seen, and when it was handed out. A
+ * reader never sees these: the cursor handed out is sealed (FeedCursorCodec), so it neither shows
+ * the seq (on SQLite a count of every write at every site) nor can be made or altered outside.
+ */
 export interface FeedCursor {
   readonly site: string;
   readonly seq: number;
   /** Unix seconds. */
   readonly issuedAt: number;
-}
-
-const CURSOR = /^c1\.([a-z0-9]{1,16})\.(\d{1,15})\.(\d{1,12})$/;
-
-/** Readable on purpose (clients treat it as opaque): `c1.<site>.<seq>.<issued unix seconds>`. */
-export function encodeCursor(cursor: FeedCursor): string {
-  return `c1.${cursor.site}.${cursor.seq}.${cursor.issuedAt}`;
-}
-
-/** The cursor a feed of `site` handed out; InvalidInputError for anything else. */
-export function decodeCursor(text: string, site: string): FeedCursor {
-  const match = CURSOR.exec(text);
-  if (!match) throw new InvalidInputError('Invalid since: it is not a cursor this feed handed out (use the "next" of an answer).');
-  if (match[1] !== site) throw new InvalidInputError(`Invalid since: the cursor belongs to the feed of site ${match[1]}, not ${site}.`);
-  return { site, seq: Number(match[2]), issuedAt: Number(match[3]) };
 }
 
 /** A feed entry before its store numbers it, with the site whose feed it goes to. */
@@ -67,4 +56,19 @@ export function feedEntries(event: Reservation, action: HistoryAction, at: strin
   const entries: UnnumberedEntry[] = [{ ...base, site: event.site, event: isRemoval(action) ? null : event }];
   if (previousSite !== undefined && previousSite !== event.site) entries.push({ ...base, site: previousSite, event: null });
   return entries;
+}
+
+/** A feed entry as anyone may read it: the change, and the event as it is now. */
+export type PublicChange = Omit<FeedEntry, 'seq'>;
+
+/**
+ * What the change feed shows anyone of an entry: the change itself (id, version, action, time), and
+ * the event as it is now (`current`, read after the entries), in its public view, when it is still
+ * at the feed's `site`; null when it is not (deleted, or moved away). An entry therefore never shows
+ * a superseded version (a note since blanked, a title since changed) nor anything of an event
+ * deleted since but its id and that it left. Full versions are for the owner: /event-history.
+ */
+export function publicChange(entry: FeedEntry, current: Reservation | undefined, site: string): PublicChange {
+  const { event_id, version, action, at } = entry;
+  return { event_id, version, action, at, event: current !== undefined && current.site === site ? publicView(current) : null };
 }

@@ -1,16 +1,20 @@
 /**
  * ListChanges and PurgeHistory over the in-memory and SQLite stores, with a clock the test moves:
  * cursors age out after the retention, a purge behind a cursor makes it 410, and the purge forgets
- * only what is older than the retention.
+ * only what is older than the retention. What the feed shows anyone (the public view of each event
+ * as it is now), and that its cursors are sealed: not readable, not forgeable, bound to their site.
  */
+import { randomBytes } from 'node:crypto';
 import type { ReservationStore } from '../../src/application/ports/reservation-store.port.js';
 import { CreateReservation } from '../../src/application/use-cases/create-reservation.js';
 import { DeleteReservation } from '../../src/application/use-cases/delete-reservation.js';
 import { ListChanges } from '../../src/application/use-cases/list-changes.js';
+import { ModifyReservation } from '../../src/application/use-cases/modify-reservation.js';
 import { PurgeHistory } from '../../src/application/use-cases/purge-history.js';
 import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
 import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
 import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
+import { HmacFeedCursorCodec } from '../../src/adapters/secrets/hmac-feed-cursor-codec.js';
 import type { Actor } from '../../src/domain/actor.js';
 import { CursorExpiredError, InvalidInputError } from '../../src/domain/errors.js';
 import { aNewEventBody } from '../support/builders.js';
@@ -29,21 +33,27 @@ describe.each(stores)('the change feed over %s', (_name, makeStore) => {
   let purge: PurgeHistory;
   let create: CreateReservation;
   let remove: DeleteReservation;
+  let modify: ModifyReservation;
+  let store: ReservationStore;
+  const secret = randomBytes(32);
   let hour = 0;
-  const book = async (title: string) => {
+  const book = async (title: string, extra: Record<string, unknown> = {}) => {
     hour += 2;
     const start = new Date(Date.UTC(2031, 0, 1, hour)).toISOString().replace('.000', '');
     const end = new Date(Date.UTC(2031, 0, 1, hour + 1)).toISOString().replace('.000', '');
-    return create.execute({ actor: alice, event: aNewEventBody({ site: 'saf', start, end, title }) });
+    return create.execute({ actor: alice, event: aNewEventBody({ site: 'saf', start, end, title, ...extra }) });
   };
+  /** The feed as a process started anew sees it: a codec of its own over the same stored secret. */
+  const restarted = () => new ListChanges(store, clock, { retentionDays }, new HmacFeedCursorCodec(async () => secret));
 
   beforeEach(() => {
-    const store = makeStore();
+    store = makeStore();
     clock = new FixedClock(Date.parse('2030-01-01T00:00:00Z'));
-    changes = new ListChanges(store, clock, { retentionDays });
+    changes = new ListChanges(store, clock, { retentionDays }, new HmacFeedCursorCodec(async () => secret));
     purge = new PurgeHistory(store, clock, { retentionDays });
     create = new CreateReservation(store, clock, { maxDurationSeconds: 86_400 });
     remove = new DeleteReservation(store, clock);
+    modify = new ModifyReservation(store, clock, { maxDurationSeconds: 86_400 });
   });
 
   it('answers pages of at most limit changes, and a next that goes on after the last one (or stays put when none came)', async () => {
@@ -54,7 +64,11 @@ describe.each(stores)('the change feed over %s', (_name, makeStore) => {
     expect(page2.changes.map((c) => c.event?.title)).toEqual(['c']);
     const page3 = await changes.execute({ site: 'saf', since: page2.next });
     expect(page3.changes).toEqual([]);
-    expect(page3.next.split('.').slice(0, 3)).toEqual(page2.next.split('.').slice(0, 3));
+    clock.set('2030-01-02T00:00:00Z');
+    const page4 = await changes.execute({ site: 'saf', since: page3.next });
+    expect(page4.changes).toEqual([]);
+    await book('d');
+    expect((await changes.execute({ site: 'saf', since: page4.next })).changes.map((c) => c.event?.title)).toEqual(['d']);
     expect(Object.keys(page1.changes[0]!).sort()).toEqual(['action', 'at', 'event', 'event_id', 'version']);
   });
 
@@ -98,7 +112,44 @@ describe.each(stores)('the change feed over %s', (_name, makeStore) => {
   it('refuses a malformed cursor, a cursor of another site, and a bad site', async () => {
     const { next } = await changes.execute({ site: 'saf' });
     await expect(changes.execute({ site: 'saf', since: 'c1.saf.x.1' })).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(changes.execute({ site: 'mrc1', since: next })).rejects.toThrow(/belongs to the feed of site saf/);
+    await expect(changes.execute({ site: 'mrc1', since: next })).rejects.toThrow('Invalid since: it is not a cursor the feed of site mrc1 handed out');
     await expect(changes.execute({ site: 'NOT A SITE' })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('shows anyone each event as it is now, without its note: no version since superseded, nothing of a deleted event but its id', async () => {
+    const kept = await book('kept', { reservation_note: 'door code 4711' });
+    const gone = await book('gone', { reservation_note: 'key under the mat' });
+    await modify.execute({ actor: alice, originalEvent: { event_id: kept.event_id }, modifiedEvent: { title: 'kept, renamed', reservation_note: '' } });
+    await remove.execute({ actor: alice, eventId: gone.event_id });
+    const { changes: feed } = await changes.execute({ site: 'saf' });
+    const text = JSON.stringify(feed);
+    for (const secretText of ['door code 4711', 'key under the mat', '"kept"', '"gone"']) expect(text).not.toContain(secretText);
+    expect(feed.map((c) => [c.event_id, c.version, c.action, c.event?.title ?? null, c.event?.version ?? null])).toEqual([
+      [kept.event_id, 1, 'created', 'kept, renamed', 2],
+      [gone.event_id, 1, 'created', null, null],
+      [kept.event_id, 2, 'modified', 'kept, renamed', 2],
+      [gone.event_id, 1, 'deleted', null, null],
+    ]);
+    // A note kept to this day is the owner's too: the public view leaves it out.
+    const noted = await book('noted', { reservation_note: 'private remark' });
+    const { changes: later } = await changes.execute({ site: 'saf' });
+    expect(later.at(-1)).toMatchObject({ event_id: noted.event_id, event: { title: 'noted', reservation_note: '' } });
+    expect(JSON.stringify(later)).not.toContain('private remark');
+  });
+
+  it('hands out cursors that show no count and open only here, for their own site, as handed out, also after a restart', async () => {
+    for (const title of ['a', 'b', 'c']) await book(title);
+    const { next } = await changes.execute({ site: 'saf', limit: 2 });
+    // Nothing in it reads as the seq (2 or 3 here) or the time it was handed out.
+    expect(next).toMatch(/^c2\.[A-Za-z0-9_-]{38}$/);
+    expect(next).not.toContain(String(Math.floor(clock.now() / 1000)));
+    expect((await restarted().execute({ site: 'saf', since: next })).changes.map((c) => c.event?.title)).toEqual(['c']);
+    // The readable cursor of before, made up to never expire, and every one-character change of a real one: 400.
+    const forged = ['c1.saf.0.9999999999', 'c1.saf.1.4102444800', ...[...next.slice(3)].map((ch, i) =>
+      `${next.slice(0, 3 + i)}${ch === 'A' ? 'B' : 'A'}${next.slice(4 + i)}`)];
+    for (const since of forged) await expect(changes.execute({ site: 'saf', since })).rejects.toBeInstanceOf(InvalidInputError);
+    // Sealed under another deployment's secret: 400 too.
+    const elsewhere = new ListChanges(store, clock, { retentionDays }, new HmacFeedCursorCodec(async () => randomBytes(32)));
+    await expect(changes.execute({ site: 'saf', since: (await elsewhere.execute({ site: 'saf' })).next })).rejects.toBeInstanceOf(InvalidInputError);
   });
 });

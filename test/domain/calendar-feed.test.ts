@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { calendarEntry, calendarText, feedWindow, latestTime, windowMovedAt } from '../../src/domain/calendar-feed.js';
+import { publicView } from '../../src/domain/public-view.js';
 import { aReservation } from '../support/builders.js';
 
 describe('feedWindow', () => {
@@ -38,25 +39,25 @@ describe('calendarText', () => {
 
 describe('calendarEntry', () => {
   it('says type, creator, project, origin and site; the categories apps filter by; SEQUENCE is the version', () => {
-    const entry = calendarEntry(aReservation({
+    const entry = calendarEntry(publicView(aReservation({
       event_id: 'e1', title: 'M31', reservation_type: 'project', project_id: 'M31#2031-01-01T00:00:00Z', version: 4, reservation_note: 'private',
-    }), { withNote: false });
+    })));
     expect(entry).toMatchObject({ id: 'e1', summary: 'M31', sequence: 4, categories: ['project'] });
     expect(entry.description).toBe('Type: project\nBooked by: Alice Example\nProject: M31#2031-01-01T00:00:00Z\nOrigin: PTR\nSite: saf');
-    const lco = calendarEntry(aReservation({ origin: 'lco', reservation_type: 'realtime' }), { withNote: false });
+    const lco = calendarEntry(aReservation({ origin: 'lco', reservation_type: 'realtime' }));
     expect(lco.categories).toEqual(['realtime', 'LCO']);
     expect(lco.description).toContain('Origin: LCO (imported from the LCO scheduler)');
   });
 
   it("carries the note only in the owner's feed", () => {
     const event = aReservation({ reservation_note: 'bring the red filter' });
-    expect(calendarEntry(event, { withNote: false }).description).not.toContain('red filter');
-    expect(calendarEntry(event, { withNote: true }).description.endsWith('\n\nbring the red filter')).toBe(true);
+    expect(calendarEntry(publicView(event)).description).not.toContain('red filter');
+    expect(calendarEntry(event).description.endsWith('\n\nbring the red filter')).toBe(true);
   });
 
   it('an event with a last_modified that is not a time is stamped with its start', () => {
-    expect(calendarEntry(aReservation({ last_modified: 'yesterday' }), { withNote: false }).modified).toBe('2025-06-20T03:00:00Z');
-    expect(calendarEntry(aReservation({ last_modified: '2025-06-01T02:00:00+02:00' }), { withNote: false }).modified).toBe('2025-06-01T00:00:00Z');
+    expect(calendarEntry(aReservation({ last_modified: 'yesterday' })).modified).toBe('2025-06-20T03:00:00Z');
+    expect(calendarEntry(aReservation({ last_modified: '2025-06-01T02:00:00+02:00' })).modified).toBe('2025-06-01T00:00:00Z');
   });
 
   it('latestTime picks the latest canonical time', () => {

@@ -6,7 +6,7 @@ import { parseFeed } from '../support/ical.js';
 const options = { domain: 'calendar.test', description: 'test', cache: 'public' as const };
 const feedOf = (titles: string[]) => ({
   name: 'saf', lastModified: '2031-06-20T00:00:00Z',
-  entries: titles.map((title, i) => calendarEntry(aReservation({ event_id: `w${i}`, title, version: i + 1 }), { withNote: false })),
+  entries: titles.map((title, i) => calendarEntry(aReservation({ event_id: `w${i}`, title, version: i + 1 }))),
 });
 
 it('writes long multi-byte lines folded at 75 octets with every character whole, which ical.js reads back', () => {

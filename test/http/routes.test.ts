@@ -10,6 +10,10 @@ import { IdentityProvider } from '../support/identity-provider.js';
 import { ProjectsStandIn } from '../support/projects-stand-in.js';
 import { aNewEventBody } from '../support/builders.js';
 import { stopAll } from '../support/teardown.js';
+import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
+import { loadOrCreateDynamoDbSecret } from '../../src/adapters/dynamodb/dynamodb-secret.js';
+import { cursorSecretPath, loadOrCreateFileSecret } from '../../src/adapters/secrets/file-secret.js';
+import { HmacFeedCursorCodec } from '../../src/adapters/secrets/hmac-feed-cursor-codec.js';
 
 const CORS_REQUEST_HEADERS = 'Content-Type, Authorization, X-Amz-Date, X-Api-Key, X-Amz-Security-Token, X-Amz-User-Agent, If-Match';
 const ROUTES = [
@@ -40,6 +44,18 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
   let alice: Record<string, string>;
   let bob: Record<string, string>;
   let admin: Record<string, string>;
+  /** The main calendar's DynamoDB table, named here so the test can read the cursor secret stored in it. */
+  const calendarTable = `routes-${driver}-${process.pid}`;
+  /** The deployment's own cursor sealer, over the secret it stored (a file beside the database, or an item of its table). */
+  const deploymentCursors = (): HmacFeedCursorCodec => new HmacFeedCursorCodec(async () => {
+    if (storage === 'sqlite') return loadOrCreateFileSecret(cursorSecretPath(api.sqlitePath));
+    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
+    try {
+      return await loadOrCreateDynamoDbSecret(doc, calendarTable, 'feed-cursor');
+    } finally {
+      raw.destroy();
+    }
+  });
 
   const start = (env: Record<string, string> = {}): Promise<CalendarUnderTest> =>
     startCalendar(idp, projects, { ...targetEnv(), ...env }, driver);
@@ -47,7 +63,7 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
   beforeAll(async () => {
     idp = await new IdentityProvider().start();
     projects = await new ProjectsStandIn().start();
-    api = await start();
+    api = await start(storage === 'dynamodb' ? { DYNAMODB_CALENDAR: calendarTable } : {});
     alice = bearer(idp.token({ sub: 'google-oauth2|alice', name: 'Alice' }));
     bob = bearer(idp.token({ sub: 'google-oauth2|bob', name: 'Bob' }));
     admin = bearer(idp.token({ sub: 'google-oauth2|root', name: 'Root', roles: ['admin'] }));
@@ -442,17 +458,18 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
       }
     };
 
-    it("follows a site's changes in commit order, page by page, anonymously; a delete and a move away carry no event", async () => {
+    it("follows a site's changes in commit order, page by page, anonymously; each with the event as it is now, none once it left the site", async () => {
       const first = await book(alice, { site: 'chg1', title: 'one' });
       const second = await book(bob, { site: 'chg1', title: 'two' });
       expect((await api.post('/modifyevent', { originalEvent: { event_id: first.event_id }, modifiedEvent: { title: 'one, renamed' } }, alice)).status).toBe(200);
       expect((await api.post('/delete', { event_id: second.event_id }, bob)).status).toBe(200);
       expect((await api.post('/modifyevent', { originalEvent: { event_id: first.event_id }, modifiedEvent: { site: 'chg2' } }, alice)).status).toBe(200);
       const { changes, next } = await follow('chg1', 2);
+      // One event was deleted, the other moved to chg2: at chg1 neither is anything now.
       expect(changes.map((c) => [c.event_id, c.version, c.action, c.event?.title ?? null])).toEqual([
-        [first.event_id, 1, 'created', 'one'],
-        [second.event_id, 1, 'created', 'two'],
-        [first.event_id, 2, 'modified', 'one, renamed'],
+        [first.event_id, 1, 'created', null],
+        [second.event_id, 1, 'created', null],
+        [first.event_id, 2, 'modified', null],
         [second.event_id, 1, 'deleted', null],
         [first.event_id, 3, 'modified', null],
       ]);
@@ -472,10 +489,41 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
         expect(res.status).toBe(400);
         expectPlainText(res);
       }
-      // A cursor handed out in 1970: the feed keeps 400 days by default.
-      const stale = await api.post('/changes', { site: 'chg3', since: 'c1.chg3.0.1000' });
+      // A cursor this deployment handed out in 1970: the feed keeps 400 days by default.
+      const stale = await api.post('/changes', { site: 'chg3', since: await deploymentCursors().seal({ site: 'chg3', seq: 0, issuedAt: 1000 }) });
       expect([stale.status, stale.text]).toEqual([410, expect.stringContaining('Start again without "since"')]);
       expectPlainText(stale);
+    });
+
+    it("shows anyone no more than each event's public view as it is now: no blanked note, no deleted event's last state", async () => {
+      const kept = await book(alice, { site: 'chg5', title: 'kept', reservation_note: 'door code 4711' });
+      const gone = await book(bob, { site: 'chg5', title: 'gone', reservation_note: 'key under the mat' });
+      expect((await api.post('/modifyevent', { originalEvent: { event_id: kept.event_id }, modifiedEvent: { title: 'kept, renamed', reservation_note: '' } }, alice)).status).toBe(200);
+      expect((await api.post('/delete', { event_id: gone.event_id }, bob)).status).toBe(200);
+      const res = await api.post('/changes', { site: 'chg5' });
+      expect(res.status).toBe(200);
+      for (const removed of ['door code 4711', 'key under the mat', '"kept"', '"gone"']) expect(res.text).not.toContain(removed);
+      expect((res.json() as ChangeAnswer).changes.map((c) => [c.event_id, c.version, c.action, c.event?.title ?? null])).toEqual([
+        [kept.event_id, 1, 'created', 'kept, renamed'],
+        [gone.event_id, 1, 'created', null],
+        [kept.event_id, 2, 'modified', 'kept, renamed'],
+        [gone.event_id, 1, 'deleted', null],
+      ]);
+      // The owner keeps every version, notes included.
+      const history = await api.post('/event-history', { event_id: kept.event_id }, alice);
+      expect(history.text).toContain('door code 4711');
+    });
+
+    it('hands out opaque cursors: no count in them, and one made up or altered is a 400, never a cursor that does not expire', async () => {
+      await book(alice, { site: 'chg6' });
+      const { next } = await follow('chg6', 5);
+      expect(next).toMatch(/^c2\.[A-Za-z0-9_-]{38}$/);
+      // Today's readable form, made to be handed out in 2286, and a real cursor with one character changed.
+      const altered = `${next.slice(0, 10)}${next[10] === 'A' ? 'B' : 'A'}${next.slice(11)}`;
+      for (const since of ['c1.chg6.0.9999999999', 'c1.chg6.1.9999999999', altered]) {
+        const res = await api.post('/changes', { site: 'chg6', since });
+        expect([res.status, res.text]).toEqual([400, expect.stringContaining('Invalid since: it is not a cursor the feed of site chg6 handed out')]);
+      }
     });
   });
 

@@ -139,3 +139,45 @@ it('configured as on AWS (no DYNAMODB_ENDPOINT), the bundled SDK finds its endpo
     other.stop();
   }
 }, 60_000);
+
+it("the bundle's change feed shows anyone each event as it is now, and its cursors are sealed under one secret every instance shares", async () => {
+  const names = await freshTables(dynamo.endpoint);
+  const env = {
+    STORAGE: 'dynamodb', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_CALENDAR: names.calendar,
+    SCHEDULE_TRACKING_TABLE: names.scheduleTracking, AUTH_JWKS_URI: idp.jwksUri, AUTH_ISSUER: 'https://photonranch.test.auth0.example/', LOG_LEVEL: 'silent',
+  };
+  const post = async (url: string, path: string, body: unknown, sub?: string) => {
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST', body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...(sub ? { authorization: `Bearer ${idp.token({ sub })}` } : {}) },
+    });
+    return { status: res.status, text: await res.text() };
+  };
+  // Two instances of the function: the second has never seen the first's cursors.
+  const [one, two] = await Promise.all([lambdaHost(env), lambdaHost(env)]);
+  try {
+    const alice = 'google-oauth2|alice';
+    const kept = { event_id: 'pub-kept', site: 'pub', start: '2031-04-01T01:00:00Z', end: '2031-04-01T02:00:00Z', title: 'kept', reservation_note: 'door code 4711' };
+    const gone = { event_id: 'pub-gone', site: 'pub', start: '2031-04-01T03:00:00Z', end: '2031-04-01T04:00:00Z', title: 'gone', reservation_note: 'key under the mat' };
+    for (const event of [kept, gone]) expect((await post(one.url, '/newevent', event, alice)).status).toBe(200);
+    expect((await post(one.url, '/modifyevent', { originalEvent: { event_id: kept.event_id }, modifiedEvent: { title: 'kept, renamed', reservation_note: '' } }, alice)).status).toBe(200);
+    expect((await post(one.url, '/delete', { event_id: gone.event_id }, alice)).status).toBe(200);
+
+    const first = await post(one.url, '/changes', { site: 'pub', limit: 2 });
+    expect(first.status).toBe(200);
+    const page = JSON.parse(first.text) as { changes: Array<{ event_id: string; action: string; event: { title: string } | null }>; next: string };
+    expect(page.changes.map((c) => [c.event_id, c.action, c.event?.title ?? null])).toEqual([['pub-kept', 'created', 'kept, renamed'], ['pub-gone', 'created', null]]);
+    expect(page.next).toMatch(/^c2\.[A-Za-z0-9_-]{38}$/);
+    const rest = await post(two.url, '/changes', { site: 'pub', since: page.next });
+    expect(rest.status).toBe(200);
+    expect((JSON.parse(rest.text) as typeof page).changes.map((c) => [c.event_id, c.action, c.event?.title ?? null]))
+      .toEqual([['pub-kept', 'modified', 'kept, renamed'], ['pub-gone', 'deleted', null]]);
+    for (const removed of ['door code 4711', 'key under the mat', '"kept"', '"gone"']) expect(first.text + rest.text).not.toContain(removed);
+    // The readable cursor of before, made up to be handed out in 2286: refused.
+    const forged = await post(two.url, '/changes', { site: 'pub', since: 'c1.pub.0.9999999999' });
+    expect([forged.status, forged.text]).toEqual([400, expect.stringContaining('Invalid since')]);
+  } finally {
+    one.stop();
+    two.stop();
+  }
+});

@@ -3,7 +3,8 @@
  * through three server processes sharing one store (a SQLite file, or DynamoDB Local tables: three
  * Lambda instances), while a reader follows each site's feed through the same processes. What the
  * reader collected, and what a reader starting afterwards collects, must each be exactly the set of
- * changes that were answered 200: no duplicate, no gap, each event's versions in order.
+ * changes that were answered 200: no duplicate, no gap, each event's versions in order. Each entry
+ * shows its event as it was when read (at the site, or nothing): read afterwards, as it ended.
  */
 import { formatUtcTime } from '../../src/domain/time.js';
 import { killSpawnedServers, onSqliteFile, spawnServer } from '../support/child-server.js';
@@ -35,6 +36,8 @@ async function feedRace(env: Record<string, string>): Promise<string> {
 
   // What was answered 200, per site: the changes the feed must hold.
   const committed = new Map<string, Set<string>>(SITES.map((s) => [s, new Set()]));
+  /** Where each event ended: its site, or null once deleted. */
+  const finalSite = new Map<string, string | null>();
   const statuses: number[] = [];
   const writer = async (user: number): Promise<void> => {
     const site = SITES[user % SITES.length]!;
@@ -45,16 +48,21 @@ async function feedRace(env: Record<string, string>): Promise<string> {
     statuses.push(created.status);
     if (created.status !== 200) return;
     committed.get(site)!.add(key({ event_id: id, version: 1, action: 'created' }));
+    finalSite.set(id, site);
     // Odd users move to the other site, so both feeds get an entry (the one left, with no event).
     const moved = await post('/modifyevent', { originalEvent: { event_id: id }, modifiedEvent: { start: at(3), end: at(4), ...(user % 2 ? { site: other } : {}) } }, user);
     statuses.push(moved.status);
     if (moved.status !== 200) return;
     const now = user % 2 ? other : site;
     for (const s of new Set([site, now])) committed.get(s)!.add(key({ event_id: id, version: 2, action: 'modified' }));
+    finalSite.set(id, now);
     if (user % 3 === 0) {
       const deleted = await post('/delete', { event_id: id }, user);
       statuses.push(deleted.status);
-      if (deleted.status === 200) committed.get(now)!.add(key({ event_id: id, version: 2, action: 'deleted' }));
+      if (deleted.status === 200) {
+        committed.get(now)!.add(key({ event_id: id, version: 2, action: 'deleted' }));
+        finalSite.set(id, null);
+      }
     }
   };
 
@@ -95,9 +103,12 @@ async function feedRace(env: Record<string, string>): Promise<string> {
         const heads = entries.map((c) => c.version);
         expect(heads).toEqual([...heads].sort((a, b) => a - b));
       }
-      for (const c of read) expect(c.event === null ? null : c.event.site).toBe(c.action === 'deleted' || (c.action === 'modified' && c.event === null) ? null : site);
+      // Each entry shows the event as it was when read, and only while it was at this site.
+      for (const c of read) expect(c.event === null ? site : c.event.site).toBe(site);
     }
-    expect(afterwards[i]).toEqual(live[i]);
+    expect(afterwards[i]!.map(key)).toEqual(live[i]!.map(key));
+    // Read after the writes, every entry carries the event as it ended: here, or nothing.
+    for (const c of afterwards[i]!) expect(c.event?.site ?? null).toBe(finalSite.get(c.event_id) === site ? site : null);
   });
   const total = [...committed.values()].reduce((n, s) => n + s.size, 0);
   return `${statuses.length} writes through 3 processes, ${total} feed entries at ${SITES.length} sites, ` +

@@ -151,11 +151,11 @@ export const ChangesRequest = named('ChangesRequest', "A page of a site's change
   z.looseObject({
     site: SiteCode,
     since: z.string({ error: EXPECTED_STRING }).max(64, { error: 'not a cursor this feed handed out' }).optional()
-      .meta({ description: 'The next of the previous answer; leave it out to start from the oldest change kept.' }),
+      .meta({ description: 'The next of the previous answer (opaque, and good only for this site); leave it out to start from the oldest change kept.' }),
     limit: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' })
       .min(1, { error: 'expected a whole number from 1 to 1000' }).max(1000, { error: 'expected a whole number from 1 to 1000' }).optional()
       .meta({ description: 'The most changes in one answer (default 100).' }),
-  }).meta({ examples: [{ site: 'saf' }, { site: 'saf', since: 'c1.saf.42.1781234567', limit: 500 }] }));
+  }).meta({ examples: [{ site: 'saf' }, { site: 'saf', since: 'c2.q5Vbh0MT3yVZJIk4j0F9BgQ2VLoxNEf3TmDkPfce', limit: 500 }] }));
 
 export const FeedKeyRequest = named('FeedKeyRequest', 'Whether to replace an existing private feed address.',
   z.looseObject({ rotate: z.boolean({ error: 'expected true or false' }).optional().meta({ description: 'Replace the address you have; the old one stops working.' }) })
@@ -212,9 +212,10 @@ export const ChangePage = answer('ChangePage', "A page of a site's changes, in t
       version: z.number().int().min(1),
       action: z.enum(HISTORY_ACTIONS),
       at: UtcTime,
-      event: Event.nullable().meta({ description: 'The event after the change; null when it left the site (deleted, or moved to another site).' }),
+      event: Event.nullable().meta({ description: "The event as it is now, without its note (the owner's, in /event-history); " +
+        'null when it is no longer at the site (deleted, or moved to another site). Never a version since superseded.' }),
     })),
-    next: z.string().meta({ description: 'Ask again with this as since: the changes after these, or none yet.' }),
+    next: z.string().meta({ description: 'Ask again with this as since: the changes after these, or none yet. Opaque: it is sealed, and a changed one is a 400.' }),
   }));
 
 export const EventList = answer('EventList', 'Events ordered by start.', z.array(Event));

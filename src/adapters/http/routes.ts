@@ -230,9 +230,11 @@ export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[]
     (answer) => (answer as { version?: number }).version),
     post('/changes', 'none', {
       tag: 'Queries', summary: "A site's change feed", request: ChangesRequest, response: ChangePage, errors: [410],
-      description: "The site's changes in the order they were committed, each with the event after it (null when it left the site). " +
+      description: "The site's changes in the order they were committed, each with the event as it is now, without its note " +
+        "(null when it is no longer at the site): what anyone may see. Every version of an event, notes included, is its owner's: /event-history. " +
         'Start without since and ask again with each answer\'s next: every change comes exactly once, also under concurrent writers. ' +
-        'A cursor older than the history retention (HISTORY_RETENTION_DAYS) answers 410: start again without since.',
+        'A cursor that is not one this site\'s feed handed out answers 400; one older than the history retention (HISTORY_RETENTION_DAYS) ' +
+        'answers 410: start again without since.',
     }, async ({ site, since, limit }) => u.listChanges.execute({ site, ...(since === undefined ? {} : { since }), ...(limit === undefined ? {} : { limit }) })),
     change('/add-projects-to-events', 'link', {
       tag: 'Projects', summary: 'Link events to a project', request: AddProjectRequest, response: ProjectLinkAnswer, errors: [403], description: LINK,

@@ -1,4 +1,5 @@
 import { calendarEntry, feedWindow, latestTime, windowMovedAt, type CalendarEntry } from '../../domain/calendar-feed.js';
+import { publicView } from '../../domain/public-view.js';
 import { parseSiteCode, type Reservation } from '../../domain/reservation.js';
 import { formatUtcTime } from '../../domain/time.js';
 import type { Clock } from '../ports/clock.port.js';
@@ -52,7 +53,7 @@ export class SiteCalendarFeed {
       windowEvents(async (window, limit) => (await this.store.findOverlapping(code, window, limit)).items, nowSeconds, this.settings, now),
       this.store.lastChangeAt(code),
     ]);
-    const entries = events.map((e) => calendarEntry(e, { withNote: false }));
+    const entries = events.map((e) => calendarEntry(publicView(e)));
     return {
       name: code,
       entries,

@@ -31,7 +31,7 @@ export class UserCalendarFeed {
     const window = feedWindow(nowSeconds, this.settings.pastDays, this.settings.futureDays);
     const events = (await this.store.findByCreatorEndingAfter(owner.sub, window.start, this.settings.maxEvents)).items
       .filter((e) => e.start < window.end);
-    const entries = events.map((e) => calendarEntry(e, { withNote: true }));
+    const entries = events.map((e) => calendarEntry(e));
     return {
       name: 'My Photon Ranch reservations',
       entries,
