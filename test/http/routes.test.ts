@@ -524,6 +524,7 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
         const res = await api.post('/changes', { site: 'chg6', since });
         expect([res.status, res.text]).toEqual([400, expect.stringContaining('Invalid since: it is not a cursor the feed of site chg6 handed out')]);
       }
+      process.stderr.write(`feed cursors (${_name}): 2 forged never to expire and 1 altered: all 400\n`);
     });
   });
 
