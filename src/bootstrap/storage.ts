@@ -77,7 +77,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
         ...(version ? { version } : {}),
         tracking: new SqliteScheduleTrackingStore(db),
         feedKeys: new SqliteFeedKeyStore(db),
-        cursorSecret: config.sqlitePath === ':memory:' ? processSecret : async () => loadOrCreateFileSecret(cursorSecretPath(config.sqlitePath)),
+        cursorSecret: config.sqlitePath === ':memory:' ? processSecret() : async () => loadOrCreateFileSecret(cursorSecretPath(config.sqlitePath)),
         embeddedProjects: new SqliteProjectsGateway(db),
         migrate: async () => ({ storage: 'sqlite', path: config.sqlitePath, schemaVersion: schemaVersion(db) }),
         check: () => probe(store),
@@ -117,7 +117,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
         store,
         tracking: new InMemoryScheduleTrackingStore(),
         feedKeys: new InMemoryFeedKeyStore(),
-        cursorSecret: processSecret,
+        cursorSecret: processSecret(),
         embeddedProjects: new InMemoryProjectsGateway(),
         migrate: async () => ({ storage: 'memory' }),
         check: () => probe(store),
@@ -127,8 +127,11 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
   }
 }
 
-/** A secret of this process alone, for storage that does not outlive it either. */
-const processSecret = async (): Promise<Uint8Array> => randomBytes(SECRET_BYTES);
+/** A secret of this process alone (the same at every call), for storage that does not outlive it either. */
+function processSecret(): () => Promise<Uint8Array> {
+  const secret = randomBytes(SECRET_BYTES);
+  return async () => secret;
+}
 
 /** A read of an id no event has: it exercises the connection, the table and the credentials. */
 async function probe(store: ReservationStore): Promise<void> {
