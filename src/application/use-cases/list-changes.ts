@@ -16,8 +16,11 @@ export interface ChangePage {
 }
 
 export const DEFAULT_CHANGES_LIMIT = 100;
-/** How many of a page's events are read at once. */
-const EVENT_READ_CONCURRENCY = 16;
+/**
+ * How many of a page's events are read at once: one consistent read each on DynamoDB, so a page of
+ * 100 took 350 ms at 16 and 135 ms at 32 on DynamoDB Local; 32 leaves the SDK's 50 sockets room.
+ */
+const EVENT_READ_CONCURRENCY = 32;
 
 /**
  * POST /changes: a site's changes in commit order, page by page, for anyone. A reader that starts
