@@ -60,12 +60,17 @@ export class HmacFeedCursorCodec implements FeedCursorCodec {
   }
 
   private derived(): Promise<Keys> {
-    this.keys ??= this.secret().then((secret) => {
+    if (this.keys) return this.keys;
+    const keys = this.secret().then((secret) => {
       if (secret.length < 32) throw new Error('The feed-cursor secret is shorter than 32 bytes.');
       return { mac: subkey(secret, 'feed cursor tag'), enc: subkey(secret, 'feed cursor encryption') };
     });
-    this.keys.catch(() => { this.keys = undefined; });
-    return this.keys;
+    this.keys = keys;
+    // A failed read (the store not answering) is tried again by the next request.
+    keys.catch(() => {
+      if (this.keys === keys) this.keys = undefined;
+    });
+    return keys;
   }
 }
 
