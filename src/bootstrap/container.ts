@@ -26,7 +26,7 @@ import { SsmServiceApiKeys } from '../adapters/auth/ssm-service-api-keys.js';
 import { publicKeyFromPem, StaticTokenKeys } from '../adapters/auth/static-token-keys.js';
 import { SystemClock } from '../adapters/clock/system-clock.js';
 import { CryptoFeedKeyCodec } from '../adapters/secrets/crypto-feed-key-codec.js';
-import { HmacFeedCursorCodec } from '../adapters/secrets/hmac-feed-cursor-codec.js';
+import { AesGcmFeedCursorCodec } from '../adapters/secrets/aes-gcm-feed-cursor-codec.js';
 import { AstronomyEngineEphemeris } from '../adapters/ephemeris/astronomy-engine-ephemeris.js';
 import { EphemerisToken, type Ephemeris } from '../application/ports/ephemeris.port.js';
 import { Sky, SkySettingsToken, SkyToken, type SkySettings } from '../application/sky.js';
@@ -124,7 +124,7 @@ function bindAdapters(container: Container): void {
   container.bind(ScheduleTrackingStoreToken).toResolvedValue((storage: Storage) => storage.tracking, [StorageToken]).inSingletonScope();
   container.bind(FeedKeyStoreToken).toResolvedValue((storage: Storage) => storage.feedKeys, [StorageToken]).inSingletonScope();
   container.bind(FeedKeyCodecToken).toConstantValue(new CryptoFeedKeyCodec());
-  container.bind(FeedCursorCodecToken).toResolvedValue((storage: Storage) => new HmacFeedCursorCodec(() => storage.cursorSecret()), [StorageToken])
+  container.bind(FeedCursorCodecToken).toResolvedValue((storage: Storage) => new AesGcmFeedCursorCodec(() => storage.cursorSecret()), [StorageToken])
     .inSingletonScope();
   /** The projects service over HTTP; `retries` of a failed call (the read-through route makes none: see below). */
   const httpProjects = (baseUrl: string, logger: Logger, retries?: number): ProjectsGateway =>

@@ -31,7 +31,7 @@ export interface Storage {
   /** The private calendar-feed keys, in the same store, so every process and instance resolves them. */
   readonly feedKeys: FeedKeyStore;
   /**
-   * The secret that seals change-feed cursors (HmacFeedCursorCodec), kept beside the data so that
+   * The secret that seals change-feed cursors (AesGcmFeedCursorCodec), kept beside the data so that
    * every process shares it and a restart keeps cursors good: a file next to the SQLite database, an
    * item of the DynamoDB table; random per process for a database in memory.
    */

@@ -14,7 +14,7 @@ import { PurgeHistory } from '../../src/application/use-cases/purge-history.js';
 import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
 import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
 import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
-import { HmacFeedCursorCodec } from '../../src/adapters/secrets/hmac-feed-cursor-codec.js';
+import { AesGcmFeedCursorCodec } from '../../src/adapters/secrets/aes-gcm-feed-cursor-codec.js';
 import type { Actor } from '../../src/domain/actor.js';
 import { CursorExpiredError, InvalidInputError } from '../../src/domain/errors.js';
 import { aNewEventBody } from '../support/builders.js';
@@ -44,12 +44,12 @@ describe.each(stores)('the change feed over %s', (_name, makeStore) => {
     return create.execute({ actor: alice, event: aNewEventBody({ site: 'saf', start, end, title, ...extra }) });
   };
   /** The feed as a process started anew sees it: a codec of its own over the same stored secret. */
-  const restarted = () => new ListChanges(store, clock, { retentionDays }, new HmacFeedCursorCodec(async () => secret));
+  const restarted = () => new ListChanges(store, clock, { retentionDays }, new AesGcmFeedCursorCodec(async () => secret));
 
   beforeEach(() => {
     store = makeStore();
     clock = new FixedClock(Date.parse('2030-01-01T00:00:00Z'));
-    changes = new ListChanges(store, clock, { retentionDays }, new HmacFeedCursorCodec(async () => secret));
+    changes = new ListChanges(store, clock, { retentionDays }, new AesGcmFeedCursorCodec(async () => secret));
     purge = new PurgeHistory(store, clock, { retentionDays });
     create = new CreateReservation(store, clock, { maxDurationSeconds: 86_400 });
     remove = new DeleteReservation(store, clock);
@@ -142,7 +142,7 @@ describe.each(stores)('the change feed over %s', (_name, makeStore) => {
     for (const title of ['a', 'b', 'c']) await book(title);
     const { next } = await changes.execute({ site: 'saf', limit: 2 });
     // Nothing in it reads as the seq (2 or 3 here) or the time it was handed out.
-    expect(next).toMatch(/^c2\.[A-Za-z0-9_-]{38}$/);
+    expect(next).toMatch(/^c2\.[A-Za-z0-9_-]{54}$/);
     expect(next).not.toContain(String(Math.floor(clock.now() / 1000)));
     expect((await restarted().execute({ site: 'saf', since: next })).changes.map((c) => c.event?.title)).toEqual(['c']);
     // The readable cursor of before, made up to never expire, and every one-character change of a real one: 400.
@@ -150,7 +150,7 @@ describe.each(stores)('the change feed over %s', (_name, makeStore) => {
       `${next.slice(0, 3 + i)}${ch === 'A' ? 'B' : 'A'}${next.slice(4 + i)}`)];
     for (const since of forged) await expect(changes.execute({ site: 'saf', since })).rejects.toBeInstanceOf(InvalidInputError);
     // Sealed under another deployment's secret: 400 too.
-    const elsewhere = new ListChanges(store, clock, { retentionDays }, new HmacFeedCursorCodec(async () => randomBytes(32)));
+    const elsewhere = new ListChanges(store, clock, { retentionDays }, new AesGcmFeedCursorCodec(async () => randomBytes(32)));
     await expect(changes.execute({ site: 'saf', since: (await elsewhere.execute({ site: 'saf' })).next })).rejects.toBeInstanceOf(InvalidInputError);
     process.stderr.write(`feed cursors (${_name}): ${forged.length + 1} made up, altered or sealed under another secret: all 400; a restart's codec opens a real one\n`);
   });

@@ -13,7 +13,7 @@ import { stopAll } from '../support/teardown.js';
 import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
 import { loadOrCreateDynamoDbSecret } from '../../src/adapters/dynamodb/dynamodb-secret.js';
 import { cursorSecretPath, loadOrCreateFileSecret } from '../../src/adapters/secrets/file-secret.js';
-import { HmacFeedCursorCodec } from '../../src/adapters/secrets/hmac-feed-cursor-codec.js';
+import { AesGcmFeedCursorCodec } from '../../src/adapters/secrets/aes-gcm-feed-cursor-codec.js';
 
 const CORS_REQUEST_HEADERS = 'Content-Type, Authorization, X-Amz-Date, X-Api-Key, X-Amz-Security-Token, X-Amz-User-Agent, If-Match';
 const ROUTES = [
@@ -47,7 +47,7 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
   /** The main calendar's DynamoDB table, named here so the test can read the cursor secret stored in it. */
   const calendarTable = `routes-${driver}-${process.pid}`;
   /** The deployment's own cursor sealer, over the secret it stored (a file beside the database, or an item of its table). */
-  const deploymentCursors = (): HmacFeedCursorCodec => new HmacFeedCursorCodec(async () => {
+  const deploymentCursors = (): AesGcmFeedCursorCodec => new AesGcmFeedCursorCodec(async () => {
     if (storage === 'sqlite') return loadOrCreateFileSecret(cursorSecretPath(api.sqlitePath));
     const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
     try {
@@ -517,7 +517,7 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
     it('hands out opaque cursors: no count in them, and one made up or altered is a 400, never a cursor that does not expire', async () => {
       await book(alice, { site: 'chg6' });
       const { next } = await follow('chg6', 5);
-      expect(next).toMatch(/^c2\.[A-Za-z0-9_-]{38}$/);
+      expect(next).toMatch(/^c2\.[A-Za-z0-9_-]{54}$/);
       // Today's readable form, made to be handed out in 2286, and a real cursor with one character changed.
       const altered = `${next.slice(0, 10)}${next[10] === 'A' ? 'B' : 'A'}${next.slice(11)}`;
       for (const since of ['c1.chg6.0.9999999999', 'c1.chg6.1.9999999999', altered]) {

@@ -155,7 +155,7 @@ export const ChangesRequest = named('ChangesRequest', "A page of a site's change
     limit: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' })
       .min(1, { error: 'expected a whole number from 1 to 1000' }).max(1000, { error: 'expected a whole number from 1 to 1000' }).optional()
       .meta({ description: 'The most changes in one answer (default 100).' }),
-  }).meta({ examples: [{ site: 'saf' }, { site: 'saf', since: 'c2.q5Vbh0MT3yVZJIk4j0F9BgQ2VLoxNEf3TmDkPfce', limit: 500 }] }));
+  }).meta({ examples: [{ site: 'saf' }, { site: 'saf', since: 'c2.scg_tLsTJOJKVQyiiZyOls56T5rMKP6Ksqd3oy2YqpIJUpATcgZ3Aw', limit: 500 }] }));
 
 export const FeedKeyRequest = named('FeedKeyRequest', 'Whether to replace an existing private feed address.',
   z.looseObject({ rotate: z.boolean({ error: 'expected true or false' }).optional().meta({ description: 'Replace the address you have; the old one stops working.' }) })
