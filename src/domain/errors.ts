@@ -75,8 +75,12 @@ export class ReservationConflictError extends DomainError {
 export class ReservationExistsError extends DomainError {
   readonly code = 'RESERVATION_EXISTS';
 
-  constructor(readonly eventId: string) {
-    super(`An event with event_id ${eventId} already exists.`);
+  /** `deleted`: the id is a deleted event's, which keeps it (see history.ts, arrivalVersion). */
+  constructor(readonly eventId: string, options: { deleted?: boolean } = {}) {
+    super(options.deleted
+      ? `The event_id ${eventId} belongs to a deleted event, and an event_id is never given to another event: ` +
+        'restore that event (POST /restore-event) if it is yours, or create with a new event_id.'
+      : `An event with event_id ${eventId} already exists.`);
   }
 }
 

@@ -4,7 +4,7 @@
  * atomic step, and answers only numbers it knows are committed with every lower one, so a cursor
  * already handed out never has a change appear behind it.
  */
-import { isRemoval, type HistoryAction } from './history.js';
+import { entryVersion, isRemoval, type HistoryAction } from './history.js';
 import { publicView } from './public-view.js';
 import type { Reservation } from './reservation.js';
 
@@ -52,7 +52,7 @@ export interface UnnumberedEntry extends Omit<FeedEntry, 'seq'> {
  * when the change moved it (`previousSite`).
  */
 export function feedEntries(event: Reservation, action: HistoryAction, at: string, previousSite?: string): UnnumberedEntry[] {
-  const base = { event_id: event.event_id, version: event.version, action, at };
+  const base = { event_id: event.event_id, version: entryVersion(event, action), action, at };
   const entries: UnnumberedEntry[] = [{ ...base, site: event.site, event: isRemoval(action) ? null : event }];
   if (previousSite !== undefined && previousSite !== event.site) entries.push({ ...base, site: previousSite, event: null });
   return entries;

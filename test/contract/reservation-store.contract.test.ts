@@ -164,7 +164,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
         [2, '2025-06-02T00:00:00Z', 'google-oauth2|root', 'modified'],
         [3, '2025-06-03T00:00:00Z', 'service', 'project-linked'],
         [4, '2025-06-04T00:00:00Z', 'google-oauth2|alice', 'project-unlinked'],
-        [4, '2025-06-05T00:00:00Z', 'google-oauth2|alice', 'deleted'],
+        [5, '2025-06-05T00:00:00Z', 'google-oauth2|alice', 'deleted'],
       ]);
       expect(history.map((h) => h.event.title)).toEqual(['Alice Example', 'moved', 'moved', 'moved', 'moved']);
       expect(history[2]!.event).toMatchObject({ project_id: 'M31#2025-01-01T00:00:00Z', version: 3 });
@@ -175,25 +175,73 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       await store.putImported(aReservation({ event_id: 'lco-h', origin: 'LCO', title: 'rescheduled', last_modified: '2025-06-07T00:00:00Z' }));
       await store.delete('lco-h', { by: 'lco-import', at: '2025-06-08T00:00:00Z' });
       expect((await store.history('lco-h')).map((h) => [h.version, h.by, h.action])).toEqual([
-        [1, 'lco-import', 'imported'], [2, 'lco-import', 'import-updated'], [2, 'lco-import', 'import-removed'],
+        [1, 'lco-import', 'imported'], [2, 'lco-import', 'import-updated'], [3, 'lco-import', 'import-removed'],
       ]);
     });
 
-    it('a restore recreates a deleted event at the version it is given, under the conflict rule, and records it as restored', async () => {
+    it('a restore recreates a deleted event one past its last version, under the conflict rule, and records it as restored', async () => {
       const event = aReservation({ event_id: 'phoenix' });
       await store.createUnlessConflict(event);
       await store.replaceUnlessConflict({ ...event, title: 'second' });
       await store.delete('phoenix');
       const blocker = aReservation({ event_id: 'in-the-way', creator_id: 'bob' });
       await store.createUnlessConflict(blocker);
-      await expect(store.restoreUnlessConflict({ ...event, title: 'second' }, 3)).rejects.toBeInstanceOf(ReservationConflictError);
+      await expect(store.restoreUnlessConflict({ ...event, title: 'second' })).rejects.toBeInstanceOf(ReservationConflictError);
       await store.delete('in-the-way');
-      expect(await store.restoreUnlessConflict({ ...event, title: 'second' }, 3, { by: 'google-oauth2|alice', at: '2025-06-09T00:00:00Z' }))
-        .toEqual({ ...event, title: 'second', version: 3 });
-      expect(await store.get('phoenix')).toEqual({ ...event, title: 'second', version: 3 });
-      await expect(store.restoreUnlessConflict(event, 4)).rejects.toBeInstanceOf(ReservationExistsError);
-      expect((await store.history('phoenix')).map((h) => [h.version, h.action])).toEqual([[1, 'created'], [2, 'modified'], [2, 'deleted'], [3, 'restored']]);
-      expect((await store.replaceUnlessConflict({ ...event, title: 'after' })).version).toBe(4);
+      expect(await store.restoreUnlessConflict({ ...event, title: 'second', version: 9 }, { by: 'google-oauth2|alice', at: '2025-06-09T00:00:00Z' }))
+        .toEqual({ ...event, title: 'second', version: 4 });
+      expect(await store.get('phoenix')).toEqual({ ...event, title: 'second', version: 4 });
+      await expect(store.restoreUnlessConflict(event)).rejects.toBeInstanceOf(ReservationExistsError);
+      await expect(store.restoreUnlessConflict(aReservation({ event_id: 'never-stored' }))).rejects.toBeInstanceOf(ReservationNotFoundError);
+      expect((await store.history('phoenix')).map((h) => [h.version, h.action])).toEqual([[1, 'created'], [2, 'modified'], [3, 'deleted'], [4, 'restored']]);
+      expect((await store.replaceUnlessConflict({ ...event, title: 'after' })).version).toBe(5);
+    });
+
+    it("an event id belongs to one event for ever: a create with a deleted event's id is refused at once, saying so, and takes nothing of it", async () => {
+      const alice = aReservation({ event_id: 'taken', reservation_note: 'door code 4711' });
+      await store.createUnlessConflict(alice, { by: 'google-oauth2|alice', at: '2025-06-01T00:00:00Z' });
+      await store.replaceUnlessConflict({ ...alice, reservation_note: '' }, { by: 'google-oauth2|alice', at: '2025-06-02T00:00:00Z' });
+      await store.delete('taken', { by: 'google-oauth2|alice', at: '2025-06-03T00:00:00Z' });
+      const before = { history: await store.history('taken'), feed: (await store.changes('saf', 0, 100)).entries };
+      const mallory = aReservation({ event_id: 'taken', creator_id: 'google-oauth2|mallory', start: '2025-07-01T03:00:00Z', end: '2025-07-01T04:00:00Z' });
+      const refusal = await store.createUnlessConflict(mallory, { by: 'google-oauth2|mallory', at: '2025-06-04T00:00:00Z' }).catch((e: unknown) => e);
+      // A refusal of its own, not the DynamoDB store's 503 after its retries ran out.
+      expect(refusal).toBeInstanceOf(ReservationExistsError);
+      expect((refusal as Error).message).toMatch(/deleted.*restore.*new event_id/s);
+      expect(await store.get('taken')).toBeUndefined();
+      expect(await store.history('taken')).toEqual(before.history);
+      expect((await store.changes('saf', 0, 100)).entries).toEqual(before.feed);
+      expect(ids(await store.findOverlapping('saf', { start: '2025-07-01T00:00:00Z', end: '2025-07-02T00:00:00Z' }))).toEqual([]);
+      // The owner may still restore it, and then it is live: a create is refused as for any live id.
+      expect(await store.restoreUnlessConflict({ ...alice, reservation_note: '' })).toMatchObject({ version: 4, creator_id: 'google-oauth2|alice' });
+      await expect(store.createUnlessConflict(mallory)).rejects.toBeInstanceOf(ReservationExistsError);
+    });
+
+    it('the import may bring back an observation it removed (LCO scheduled it again): its history goes on, never starting again at 1', async () => {
+      const lco = aReservation({ event_id: 'lco-again', origin: 'LCO', creator_id: 'tbeccue#LCO', last_modified: '2025-06-01T00:00:00Z' });
+      await store.putImported(lco);
+      await store.delete('lco-again', { by: 'lco-import', at: '2025-06-02T00:00:00Z' });
+      await expect(store.createUnlessConflict({ ...lco, creator_id: 'google-oauth2|mallory', origin: 'PTR' })).rejects.toBeInstanceOf(ReservationExistsError);
+      await store.putImported({ ...lco, title: 'scheduled again', last_modified: '2025-06-03T00:00:00Z' });
+      expect(await store.get('lco-again')).toEqual({ ...lco, title: 'scheduled again', last_modified: '2025-06-03T00:00:00Z', version: 3 });
+      expect((await store.history('lco-again')).map((h) => [h.version, h.action])).toEqual([[1, 'imported'], [2, 'import-removed'], [3, 'imported']]);
+      expect((await store.changes('saf', 0, 100)).entries.map((f) => [f.version, f.action])).toEqual([[1, 'imported'], [2, 'import-removed'], [3, 'imported']]);
+    });
+
+    it('a deletion is a version of its own, one past the one it deleted, in the history and the feed', async () => {
+      const event = aReservation({ event_id: 'counted' });
+      await store.createUnlessConflict(event);
+      await store.replaceUnlessConflict({ ...event, title: 'second' });
+      expect(await store.delete('counted')).toEqual({ ...event, title: 'second', version: 2 });
+      expect((await store.history('counted')).map((h) => [h.version, h.action])).toEqual([[1, 'created'], [2, 'modified'], [3, 'deleted']]);
+      expect((await store.changes('saf', 0, 100)).entries.map((f) => [f.version, f.action, f.event])).toEqual([[1, 'created', expect.anything()], [2, 'modified', expect.anything()], [3, 'deleted', null]]);
+      await store.restoreUnlessConflict({ ...event, title: 'second' });
+      await store.delete('counted');
+      const versions = [[1, 'created'], [2, 'modified'], [3, 'deleted'], [4, 'restored'], [5, 'deleted']];
+      expect((await store.history('counted')).map((h) => [h.version, h.action])).toEqual(versions);
+      expect((await store.changes('saf', 0, 100)).entries.map((f) => [f.version, f.action])).toEqual(versions);
+      // The deletion's entry holds the event as it was: the version it deleted.
+      expect((await store.history('counted'))[2]!.event).toEqual({ ...event, title: 'second', version: 2 });
     });
 
     it('a refused write (a conflict, a failed precondition, a taken id) appends nothing', async () => {
@@ -257,7 +305,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
         ['fed', 3, 'project-linked', 'renamed'],
         ['lco-f', 1, 'imported', 'Alice Example'],
         ['fed', 4, 'modified', null],
-        ['lco-f', 1, 'import-removed', null],
+        ['lco-f', 2, 'import-removed', null],
       ]);
       expect(saf[0]).toMatchObject({ at: '2025-06-01T00:00:00Z', event: { ...event, version: 1 } });
       expect(saf.map((f) => f.seq)).toEqual([...saf.map((f) => f.seq)].sort((a, b) => a - b));
@@ -305,7 +353,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       const phoenix = aReservation({ event_id: 'phoenix', start: '2025-06-20T07:00:00Z', end: '2025-06-20T08:00:00Z' });
       await store.createUnlessConflict(phoenix, at('01-06'));
       await store.delete('phoenix', at('01-07'));
-      await store.restoreUnlessConflict(phoenix, 2, at('01-08'));
+      await store.restoreUnlessConflict(phoenix, at('01-08'));
       const recent = aReservation({ event_id: 'recent', start: '2025-06-20T09:00:00Z', end: '2025-06-20T10:00:00Z' });
       await store.createUnlessConflict(recent, at('01-09'));
       await store.delete('recent', at('05-01'));
@@ -536,7 +584,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
     });
   });
 
-  it('agrees with a brute-force model over random create/modify/delete/restore sequences, conditional ones, versions, history and feeds included', async () => {
+  it('agrees with a brute-force model over random create/modify/delete/restore/reuse sequences, conditional ones, versions, history and feeds included', async () => {
     const base = Date.parse('2025-06-20T00:00:00Z') / 1000;
     const slot = fc.record({
       creator: fc.constantFrom('alice', 'bob', 'carol'),
@@ -551,6 +599,8 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       fc.record({ kind: fc.constant('modify' as const), pick: fc.nat(), slot, offset: precondition }),
       fc.record({ kind: fc.constant('delete' as const), pick: fc.nat(), offset: precondition }),
       fc.record({ kind: fc.constant('restore' as const), pick: fc.nat() }),
+      // A create with an id already used, live or deleted, by anyone.
+      fc.record({ kind: fc.constant('reuse' as const), pick: fc.nat(), slot }),
     );
     const mismatch = (err: unknown): false => {
       if (err instanceof VersionMismatchError) return false;
@@ -591,8 +641,10 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
               const done = await subjectForRun.store.delete(id, { expectedVersion }).then(() => true, mismatch);
               expect(done).toBe(expectedVersion === undefined || expectedVersion === model.get(id)!.version);
               if (done) {
-                record(id, model.get(id)!, 'deleted');
-                deleted.set(id, model.get(id)!);
+                // A deletion is a version of its own, one past the one it deleted.
+                const removal = { ...model.get(id)!, version: model.get(id)!.version + 1 };
+                record(id, removal, 'deleted');
+                deleted.set(id, removal);
                 model.delete(id);
               }
               continue;
@@ -602,8 +654,11 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
               if (gone.length === 0) continue;
               const id = gone[step.pick % gone.length] as string;
               const candidate = { ...deleted.get(id)!, version: deleted.get(id)!.version + 1 };
-              const outcome = await subjectForRun.store.restoreUnlessConflict(eventOf(id, candidate), candidate.version)
-                .then(() => 'written', (err: unknown) => {
+              const outcome = await subjectForRun.store.restoreUnlessConflict(eventOf(id, candidate))
+                .then((stored) => {
+                  expect(stored.version).toBe(candidate.version);
+                  return 'written';
+                }, (err: unknown) => {
                   if (err instanceof ReservationConflictError) return 'conflict';
                   throw err;
                 });
@@ -613,6 +668,15 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
                 deleted.delete(id);
                 model.set(id, candidate);
               }
+              continue;
+            }
+            if (step.kind === 'reuse') {
+              const used = [...live, ...deleted.keys()];
+              if (used.length === 0) continue;
+              const id = used[step.pick % used.length] as string;
+              const { creator, site, startMin } = step.slot;
+              const taker = eventOf(id, { creator, site, s: base + startMin * 60, e: base + startMin * 60 + 60, version: 1 });
+              await expect(subjectForRun.store.createUnlessConflict(taker)).rejects.toBeInstanceOf(ReservationExistsError);
               continue;
             }
             const { creator, site, startMin, lengthMin } = step.slot;

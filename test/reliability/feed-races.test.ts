@@ -60,7 +60,7 @@ async function feedRace(env: Record<string, string>): Promise<string> {
       const deleted = await post('/delete', { event_id: id }, user);
       statuses.push(deleted.status);
       if (deleted.status === 200) {
-        committed.get(now)!.add(key({ event_id: id, version: 2, action: 'deleted' }));
+        committed.get(now)!.add(key({ event_id: id, version: 3, action: 'deleted' }));
         finalSite.set(id, null);
       }
     }

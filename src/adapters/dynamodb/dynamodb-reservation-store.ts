@@ -10,7 +10,9 @@ import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
 import type { FeedPage } from '../../domain/feed.js';
-import { LCO_IMPORT, projectAction, removalAction, type Change, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
+import {
+  arrivalVersion, LCO_IMPORT, projectAction, removalAction, type Arrival, type Change, type HistoryAction, type HistoryEntry,
+} from '../../domain/history.js';
 import { checkVersion, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
 import { reservationFromStored, storedVersion } from '../../domain/stored-reservation.js';
 import {
@@ -18,7 +20,7 @@ import {
 } from './day-guards.js';
 import { getEventItem, querySorted, windowQuery } from './event-reads.js';
 import { isFeedNumbering, journalWrites, lastEntryAt, purgeRemovals, readFeed, type JournalCommand } from './feed-items.js';
-import { readHistory } from './history-items.js';
+import { lastHistoryEntry, readHistory } from './history-items.js';
 import { SiteRegistry } from './site-registry.js';
 import { Retry, withRetries } from './optimistic.js';
 import { CREATOR_END_INDEX } from './tables.js';
@@ -74,24 +76,31 @@ export class DynamoDbReservationStore implements ReservationStore {
   }
 
   async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.create({ ...reservation, version: 1 }, 'created', change);
+    return this.create(reservation, 'created', change);
   }
 
-  async restoreUnlessConflict(reservation: Reservation, version: number, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.create({ ...reservation, version }, 'restored', change);
+  async restoreUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
+    return this.create(reservation, 'restored', change);
   }
 
-  private async create(stored: Reservation, action: HistoryAction, change: Partial<Change>): Promise<Reservation> {
-    const reservation = stored;
-    await this.retrying(async () => {
-      if (await this.getItem(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
+  /**
+   * The arrival rule (arrivalVersion) holds at the commit because the history item of the version
+   * it gives is put only if absent: a write that changed the id's history since the read takes
+   * that version (or version 1) first, and this write then re-reads.
+   */
+  private async create(reservation: Reservation, action: Arrival, change: Partial<Change>): Promise<Reservation> {
+    const stored = await this.retrying(async () => {
+      const [item, last] = await Promise.all([this.getItem(reservation.event_id), this.lastEntry(reservation.event_id)]);
+      if (item) throw new ReservationExistsError(reservation.event_id);
+      const stored = { ...reservation, version: arrivalVersion(reservation.event_id, last, action) };
       // The feed heads are read beside the guards: the transaction's conditions check both.
       const [guards, journal] = await Promise.all([
-        this.guards(reservation.site, guardDays(reservation.start, reservation.end)), this.journal(stored, action, change),
+        this.guards(stored.site, guardDays(stored.start, stored.end)), this.journal(stored, action, change),
       ]);
-      if (guards.some((g) => g.intervals.some(([id]) => id === reservation.event_id))) throw new ReservationExistsError(reservation.event_id);
-      assertNoConflict(reservation, guards);
+      if (guards.some((g) => g.intervals.some(([id]) => id === stored.event_id))) throw new ReservationExistsError(stored.event_id);
+      assertNoConflict(stored, guards);
       await this.transact(this.replacement(undefined, stored, { fresh: guards, stale: [] }), journal);
+      return stored;
     });
     await this.registry.add([stored.site]);
     return stored;
@@ -116,7 +125,9 @@ export class DynamoDbReservationStore implements ReservationStore {
   async putImported(reservation: Reservation): Promise<void> {
     await this.retrying(async () => {
       const current = await this.getItem(reservation.event_id);
-      const stored = { ...reservation, version: current ? storedVersion(current.version) + 1 : 1 };
+      // An observation the import removed comes back with its history going on (see create).
+      const version = current ? storedVersion(current.version) + 1 : arrivalVersion(reservation.event_id, await this.lastEntry(reservation.event_id), 'imported');
+      const stored = { ...reservation, version };
       // No conflict check (LCO is authoritative for its observations), but the guards record it,
       // so users' bookings over it are refused.
       const [guards, journal] = await Promise.all([
@@ -236,6 +247,10 @@ export class DynamoDbReservationStore implements ReservationStore {
 
   private querySorted(input: QueryCommandInput, keep: (r: Reservation) => boolean, limit?: number): Promise<Reservation[]> {
     return querySorted((command) => this.send(command), input, keep, limit);
+  }
+
+  private lastEntry(eventId: string): Promise<{ version: number } | undefined> {
+    return lastHistoryEntry((command) => this.send(command), this.table, eventId);
   }
 
   private getItem(eventId: string): Promise<Item | undefined> {

@@ -1,6 +1,7 @@
 /**
  * Event history on DynamoDB. Each entry is an item in the event table under its own partition
- * (`history#<event_id>`, sorted by version, a removal after the change it removes), written in the
+ * (`history#<event_id>`, sorted by version; a removal is one past the version it removes, or, in
+ * entries written before that rule, at that version and sorted after it), written in the
  * change's own TransactWriteItems. It carries no site, end or creator_id attribute, so no GSI and no
  * event query ever sees it.
  */
@@ -50,4 +51,27 @@ export async function readHistory(
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return entries;
+}
+
+/**
+ * The id's last history entry (its version), read consistently, newest first: an event whose own id
+ * is `history#<id>` shares the partition, and is skipped like every other kind of item.
+ */
+export async function lastHistoryEntry(
+  send: (command: QueryCommand) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>,
+  table: string,
+  eventId: string,
+): Promise<{ version: number } | undefined> {
+  let startKey: Item | undefined;
+  do {
+    const page = await send(new QueryCommand({
+      TableName: table, KeyConditionExpression: 'event_id = :h', ExpressionAttributeValues: { ':h': historyKey(eventId) },
+      ProjectionExpression: '#s, #v', ExpressionAttributeNames: { '#s': 'start', '#v': 'version' },
+      ScanIndexForward: false, Limit: 2, ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    }));
+    const last = (page.Items ?? []).find(sortKeyMatches(HISTORY_SORT_KEY));
+    if (last) return { version: Number(last.version) };
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return undefined;
 }

@@ -4,7 +4,9 @@ import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
 import { feedEntries, type FeedEntry, type FeedPage } from '../../domain/feed.js';
-import { historyEntry, LCO_IMPORT, projectAction, removalAction, type Change, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
+import {
+  arrivalVersion, historyEntry, LCO_IMPORT, projectAction, removalAction, type Arrival, type Change, type HistoryAction, type HistoryEntry,
+} from '../../domain/history.js';
 import { checkVersion, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
 
 const byStart = (a: Reservation, b: Reservation): number =>
@@ -23,17 +25,22 @@ export class InMemoryReservationStore implements ReservationStore {
   private seq = 0;
 
   async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.create({ ...reservation, version: 1 }, 'created', change);
+    return this.create(reservation, 'created', change);
   }
 
-  async restoreUnlessConflict(reservation: Reservation, version: number, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.create({ ...reservation, version }, 'restored', change);
+  async restoreUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
+    return this.create(reservation, 'restored', change);
   }
 
-  private create(reservation: Reservation, action: HistoryAction, change: Partial<Change>): Reservation {
+  private create(reservation: Reservation, action: Arrival, change: Partial<Change>): Reservation {
     if (this.events.has(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
+    const version = this.arrivalVersion(reservation.event_id, action);
     this.assertNoConflict(reservation);
-    return this.store(reservation, action, change);
+    return this.store({ ...reservation, version }, action, change);
+  }
+
+  private arrivalVersion(eventId: string, arrival: Arrival): number {
+    return arrivalVersion(eventId, this.entries.get(eventId)?.at(-1), arrival);
   }
 
   async replaceUnlessConflict(reservation: Reservation, options: WriteOptions = {}): Promise<Reservation> {
@@ -46,7 +53,8 @@ export class InMemoryReservationStore implements ReservationStore {
 
   async putImported(reservation: Reservation): Promise<void> {
     const current = this.events.get(reservation.event_id);
-    this.store({ ...reservation, version: (current?.version ?? 0) + 1 }, current ? 'import-updated' : 'imported', { by: LCO_IMPORT }, current?.site);
+    const version = current ? current.version + 1 : this.arrivalVersion(reservation.event_id, 'imported');
+    this.store({ ...reservation, version }, current ? 'import-updated' : 'imported', { by: LCO_IMPORT }, current?.site);
   }
 
   async delete(eventId: string, options: WriteOptions = {}): Promise<Reservation | undefined> {

@@ -8,7 +8,8 @@ import {
 import { type Interval } from '../../domain/interval.js';
 import type { FeedEntry, FeedPage } from '../../domain/feed.js';
 import {
-  historyEntry, isRemoval, LCO_IMPORT, projectAction, removalAction, type Change, type HistoryAction, type HistoryEntry,
+  arrivalVersion, historyEntry, isRemoval, LCO_IMPORT, projectAction, removalAction, type Arrival, type Change, type HistoryAction,
+  type HistoryEntry,
 } from '../../domain/history.js';
 import { canonicalOrigin, checkVersion, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
 import type { SqliteDatabase } from './database.js';
@@ -173,23 +174,26 @@ export class SqliteReservationStore implements ReservationStore {
          ON CONFLICT (site) DO UPDATE SET purged_through = max(purged_through, excluded.purged_through)`,
       ),
       forget: db.prepare<[string]>('DELETE FROM event_history WHERE event_id = ?'),
+      // The id's last history entry, through the (event_id, seq) index.
+      lastEntry: db.prepare<[string], { version: number }>('SELECT version FROM event_history WHERE event_id = ? ORDER BY seq DESC LIMIT 1'),
       history: db.prepare<[string], { version: number; at: string; author: string; action: HistoryAction; body: string }>(
         'SELECT version, at, author, action, body FROM event_history WHERE event_id = ? ORDER BY seq',
       ),
     };
 
     // The version is read and written inside the same BEGIN IMMEDIATE transaction as the change.
-    this.createTx = db.transaction((reservation: Reservation, action: HistoryAction, change: Partial<Change>): Reservation => {
+    this.createTx = db.transaction((reservation: Reservation, action: Arrival, change: Partial<Change>): Reservation => {
       if (this.statements.exists.get(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
-      this.assertNoConflict(reservation);
-      const inserted = row(reservation);
+      const stored = { ...reservation, version: this.arrivalVersion(reservation.event_id, action) };
+      this.assertNoConflict(stored);
+      const inserted = row(stored);
       this.statements.insert.run(inserted);
-      this.record(reservation, action, change, undefined, inserted.body);
-      return reservation;
+      this.record(stored, action, change, undefined, inserted.body);
+      return stored;
     });
     this.importTx = db.transaction((reservation: Reservation) => {
       const current = this.statements.current.get(reservation.event_id);
-      const stored = { ...reservation, version: (current?.version ?? 0) + 1 };
+      const stored = { ...reservation, version: current ? current.version + 1 : this.arrivalVersion(reservation.event_id, 'imported') };
       const written = row(stored);
       if (current !== undefined) this.statements.update.run(written);
       else this.statements.insert.run(written);
@@ -251,11 +255,11 @@ export class SqliteReservationStore implements ReservationStore {
   }
 
   async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.enqueue(() => this.createTx({ ...reservation, version: 1 }, 'created', change));
+    return this.enqueue(() => this.createTx(reservation, 'created', change));
   }
 
-  async restoreUnlessConflict(reservation: Reservation, version: number, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.enqueue(() => this.createTx({ ...reservation, version }, 'restored', change));
+  async restoreUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
+    return this.enqueue(() => this.createTx(reservation, 'restored', change));
   }
 
   async replaceUnlessConflict(reservation: Reservation, options: WriteOptions = {}): Promise<Reservation> {
@@ -302,6 +306,11 @@ export class SqliteReservationStore implements ReservationStore {
     const entry = historyEntry(event, action, change);
     const leftSite = previousSite !== undefined && previousSite !== event.site ? previousSite : null;
     this.statements.record.run({ ...entry, site: event.site, left_site: leftSite, body });
+  }
+
+  /** The domain's rule for an id with no event now, on its history as this transaction reads it. */
+  private arrivalVersion(eventId: string, arrival: Arrival): number {
+    return arrivalVersion(eventId, this.statements.lastEntry.get(eventId), arrival);
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {

@@ -17,7 +17,10 @@ export interface WriteOptions extends Partial<Change> {
 export interface ReservationStore {
   /*
    * Every write sets the stored event's `version` in the same atomic step: 1 on create, one more
-   * than the stored one on every change, whatever `version` the argument carries. A write given an
+   * than the stored one on every change, whatever `version` the argument carries; a delete is a
+   * version too (its history and feed entries are one past the version deleted: entryVersion). An
+   * event id belongs to one event for ever: a write that puts an event under an id with no event
+   * now applies arrivalVersion (domain/history.ts) to the id's history in that same step. A write given an
    * `expectedVersion` changes nothing, and throws VersionMismatchError, when the stored version is
    * another one. Every write also appends its history entry (see history()) in that same step; the
    * `change` says who made it and when (by default, for tools and tests: the event's creator, at its
@@ -26,16 +29,18 @@ export interface ReservationStore {
 
   /**
    * Stores a new reservation (version 1) unless it conflicts, and returns it as stored. Throws
-   * ReservationExistsError when the event_id is taken, ReservationConflictError (naming the
-   * conflicting ids) when it overlaps, at its site, an event of a different creator.
+   * ReservationExistsError when the event_id is taken, by a live event or a deleted one (its
+   * history keeps it), ReservationConflictError (naming the conflicting ids) when it overlaps, at
+   * its site, an event of a different creator.
    */
   createUnlessConflict(reservation: Reservation, change?: Partial<Change>): Promise<Reservation>;
 
   /**
-   * Recreates a deleted event, as `version` (one past its history's last), under the same rules as
-   * createUnlessConflict; its history entry is `restored`.
+   * Recreates a deleted event, as the version one past its history's last, under the same conflict
+   * rule as createUnlessConflict; its history entry is `restored`. Throws ReservationExistsError
+   * when the event exists, ReservationNotFoundError when the id has no history.
    */
-  restoreUnlessConflict(reservation: Reservation, version: number, change?: Partial<Change>): Promise<Reservation>;
+  restoreUnlessConflict(reservation: Reservation, change?: Partial<Change>): Promise<Reservation>;
 
   /**
    * Replaces the stored reservation with the same event_id, in one atomic step, unless the new
@@ -46,7 +51,9 @@ export interface ReservationStore {
 
   /**
    * Creates or replaces an event imported from the LCO scheduler, without the conflict check: LCO's
-   * schedule is authoritative for its own observations. It still blocks users' bookings after.
+   * schedule is authoritative for its own observations. It still blocks users' bookings after. An
+   * observation the import removed and LCO scheduled again comes back under its id, its history
+   * going on (arrivalVersion).
    */
   putImported(reservation: Reservation): Promise<void>;
 

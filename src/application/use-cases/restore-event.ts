@@ -1,5 +1,6 @@
-import { assertMayManage, authorOf, type Actor } from '../../domain/actor.js';
+import { assertMayManage, assertMayUseOrigin, authorOf, type Actor } from '../../domain/actor.js';
 import { ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
+import { historyOwner, isRemoval } from '../../domain/history.js';
 import type { Reservation } from '../../domain/reservation.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
 import type { Clock } from '../ports/clock.port.js';
@@ -15,7 +16,8 @@ export interface RestoreEventInput {
 /**
  * POST /restore-event: recreates a deleted event as it stood at one of its versions, under the
  * conflict rule like any create, as a new version (one past the last) with action `restored`. To
- * the owner or an admin.
+ * the event's owner (whoever first created the id: historyOwner) or an admin; an LCO observation
+ * only to an admin (the import brings back its own through putImported), as for a create.
  */
 export class RestoreEvent {
   constructor(
@@ -25,13 +27,15 @@ export class RestoreEvent {
 
   async execute({ actor, eventId, version }: RestoreEventInput): Promise<Reservation> {
     const history = await this.store.history(eventId);
+    const owner = historyOwner(history);
     const latest = history.at(-1);
-    if (!latest) throw new ReservationNotFoundError(eventId);
-    assertMayManage(actor, latest.event);
-    if (latest.action !== 'deleted' && latest.action !== 'import-removed') throw new ReservationExistsError(eventId);
-    const wanted = version === undefined ? latest : history.find((entry) => entry.version === version && entry.action !== 'deleted');
+    if (!owner || !latest) throw new ReservationNotFoundError(eventId);
+    assertMayManage(actor, owner);
+    if (!isRemoval(latest.action)) throw new ReservationExistsError(eventId);
+    const wanted = version === undefined ? latest : history.find((entry) => entry.version === version && !isRemoval(entry.action));
     if (!wanted) throw new ReservationNotFoundError(`${eventId} at version ${version}`);
+    assertMayUseOrigin(actor, wanted.event.origin);
     const now = utcTimeFromMillis(this.clock.now());
-    return this.store.restoreUnlessConflict({ ...wanted.event, last_modified: now }, latest.version + 1, { by: authorOf(actor), at: now });
+    return this.store.restoreUnlessConflict({ ...wanted.event, last_modified: now }, { by: authorOf(actor), at: now });
   }
 }
