@@ -3,12 +3,14 @@ import { AddProjectToReservations } from '../../src/application/use-cases/add-pr
 import { CreateReservation } from '../../src/application/use-cases/create-reservation.js';
 import { DeleteReservation } from '../../src/application/use-cases/delete-reservation.js';
 import { DoesConflictingReservationExist } from '../../src/application/use-cases/does-conflicting-reservation-exist.js';
+import { GetEventHistory } from '../../src/application/use-cases/get-event-history.js';
 import { IsUserScheduled } from '../../src/application/use-cases/is-user-scheduled.js';
 import { ListReservationsAtTime } from '../../src/application/use-cases/list-reservations-at-time.js';
 import { ListSiteReservations, PROJECT_NOT_FOUND } from '../../src/application/use-cases/list-site-reservations.js';
 import { ListUserReservationsEndingAfter } from '../../src/application/use-cases/list-user-reservations.js';
 import { ModifyReservation } from '../../src/application/use-cases/modify-reservation.js';
 import { RemoveProjectFromReservations } from '../../src/application/use-cases/remove-project-from-reservations.js';
+import { RestoreEvent } from '../../src/application/use-cases/restore-event.js';
 import { InMemoryProjectsGateway } from '../../src/adapters/memory/in-memory-projects-gateway.js';
 import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
 import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
@@ -163,6 +165,43 @@ describe('DeleteReservation', () => {
     await expect(s.remove.execute({ actor: bob, eventId: 'e1' })).rejects.toBeInstanceOf(NotReservationOwnerError);
     await expect(s.remove.execute({ actor: alice, eventId: 'e1' })).resolves.toEqual(event);
     await expect(s.remove.execute({ actor: alice, eventId: 'e1' })).rejects.toBeInstanceOf(ReservationNotFoundError);
+  });
+});
+
+describe('event history and restore: an id belongs to one event for ever', () => {
+  it("a create with a deleted event's id is refused, saying so, while the owner's retry of a lost answer still works for a live event", async () => {
+    const s = setUp();
+    const body = aNewEventBody({ event_id: 'kept', reservation_note: 'door code 4711' });
+    const created = await s.create.execute({ actor: alice, event: body });
+    await expect(s.create.execute({ actor: alice, event: body })).resolves.toEqual(created);
+    await s.remove.execute({ actor: alice, eventId: 'kept' });
+    for (const [actor, event] of [[bob, aNewEventBody({ event_id: 'kept' })], [alice, body]] as const) {
+      await expect(s.create.execute({ actor, event })).rejects.toThrow(/belongs to a deleted event.*restore.*new event_id/);
+    }
+    expect(await s.store.get('kept')).toBeUndefined();
+  });
+
+  it('history and restore are the first creator\'s, whatever later writes did; an LCO observation is restored only by an admin', async () => {
+    const s = setUp();
+    const history = new GetEventHistory(s.store);
+    const restore = new RestoreEvent(s.store, s.clock);
+    // Alice booked an id that LCO later gives an observation: the import takes it over, then removes it.
+    await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'obs-7', title: "Alice's" }) });
+    const stored = (await s.store.get('obs-7'))!;
+    await s.store.putImported({ ...stored, origin: 'LCO', creator_id: 'tbeccue#LCO', title: 'M31 (via LCO)' });
+    await s.store.delete('obs-7', { by: 'lco-import' });
+    const lcoUser: Actor = { kind: 'user', sub: 'tbeccue#LCO', isAdmin: false };
+    await expect(history.execute({ actor: lcoUser, eventId: 'obs-7' })).rejects.toBeInstanceOf(NotReservationOwnerError);
+    await expect(restore.execute({ actor: lcoUser, eventId: 'obs-7', version: 1 })).rejects.toBeInstanceOf(NotReservationOwnerError);
+    expect((await history.execute({ actor: alice, eventId: 'obs-7' })).map((h) => [h.version, h.by, h.action])).toEqual([
+      [1, 'alice', 'created'], [2, 'lco-import', 'import-updated'], [3, 'lco-import', 'import-removed'],
+    ]);
+    // Alice may not bring back the observation (an LCO event), only her own booking.
+    await expect(restore.execute({ actor: alice, eventId: 'obs-7' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(restore.execute({ actor: alice, eventId: 'obs-7', version: 3 })).rejects.toBeInstanceOf(ReservationNotFoundError);
+    await expect(restore.execute({ actor: admin, eventId: 'obs-7' })).resolves.toMatchObject({ origin: 'LCO', version: 4 });
+    await s.store.delete('obs-7');
+    await expect(restore.execute({ actor: alice, eventId: 'obs-7', version: 1 })).resolves.toMatchObject({ title: "Alice's", creator_id: 'alice', version: 6 });
   });
 });
 

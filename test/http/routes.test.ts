@@ -409,7 +409,7 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
       expect(res.status).toBe(200);
       const entries = res.json() as Array<{ version: number; by: string; action: string; event: { title: string; version: number } }>;
       expect(entries.map((e) => [e.version, e.by, e.action])).toEqual([
-        [1, 'google-oauth2|alice', 'created'], [2, 'google-oauth2|root', 'modified'], [3, 'service', 'project-linked'], [3, 'google-oauth2|alice', 'deleted'],
+        [1, 'google-oauth2|alice', 'created'], [2, 'google-oauth2|root', 'modified'], [3, 'service', 'project-linked'], [4, 'google-oauth2|alice', 'deleted'],
       ]);
       expect(entries.map((e) => e.event.version)).toEqual([1, 2, 3, 3]);
       expect((await api.post('/event-history', { event_id: event.event_id }, admin)).status).toBe(200);
@@ -427,11 +427,51 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
       expect((await api.post('/delete', { event_id: `${String(event.event_id)}-b` }, bob)).status).toBe(200);
       expect((await api.post('/restore-event', { event_id: event.event_id }, bob)).status).toBe(403);
       const restored = await api.post('/restore-event', { event_id: event.event_id, version: 1 }, alice);
-      expect([restored.status, restored.headers.get('etag')]).toEqual([200, '"3"']);
-      expect(restored.json()).toMatchObject({ event_id: event.event_id, title: 'first', version: 3, creator_id: 'google-oauth2|alice' });
+      expect([restored.status, restored.headers.get('etag')]).toEqual([200, '"4"']);
+      expect(restored.json()).toMatchObject({ event_id: event.event_id, title: 'first', version: 4, creator_id: 'google-oauth2|alice' });
       const history = (await api.post('/event-history', { event_id: event.event_id }, alice)).json() as Array<{ action: string; version: number }>;
-      expect(history.map((h) => [h.version, h.action])).toEqual([[1, 'created'], [2, 'modified'], [2, 'deleted'], [3, 'restored']]);
+      expect(history.map((h) => [h.version, h.action])).toEqual([[1, 'created'], [2, 'modified'], [3, 'deleted'], [4, 'restored']]);
       expect((await api.post('/restore-event', { event_id: 'never-booked-here' }, alice)).status).toBe(404);
+    });
+
+    it("an event id is never taken over after its delete: a create with it is refused at once, saying so, and the history and restore stay the owner's", async () => {
+      const event = await book(alice, { title: 'door', reservation_note: 'door code 4711' });
+      const eventId = String(event.event_id);
+      expect((await api.post('/modifyevent', { originalEvent: { event_id: eventId }, modifiedEvent: { reservation_note: '' } }, alice)).status).toBe(200);
+      expect((await api.post('/delete', { event_id: eventId }, alice)).status).toBe(200);
+      const asked = performance.now();
+      const taken = await api.post('/newevent', aNewEventBody({ ...nextSlot(), event_id: eventId }), bob);
+      const tookMs = performance.now() - asked;
+      expect([taken.status, taken.text]).toEqual([409, expect.stringMatching(/deleted event.*\/restore-event.*new event_id/)]);
+      const refusals = [taken.status];
+      const refused = async (path: string, body: Record<string, unknown>, who: Record<string, string>, status: number) => {
+        const res = await api.post(path, body, who);
+        expect([path, res.status]).toEqual([path, status]);
+        refusals.push(res.status);
+        return res;
+      };
+      await refused('/event-history', { event_id: eventId }, bob, 403);
+      await refused('/restore-event', { event_id: eventId, version: 1 }, bob, 403);
+      const history = (await api.post('/event-history', { event_id: eventId }, alice)).json() as Array<{ version: number; by: string; action: string }>;
+      expect(history.map((h) => [h.version, h.by, h.action])).toEqual([
+        [1, 'google-oauth2|alice', 'created'], [2, 'google-oauth2|alice', 'modified'], [3, 'google-oauth2|alice', 'deleted'],
+      ]);
+
+      // A deleted LCO observation: no user takes its id, nor restores it; an admin may.
+      const lco = await book(admin, { origin: 'LCO', creator_id: 'tbeccue#LCO', title: 'M31 (via LCO)' });
+      expect((await api.post('/delete', { event_id: lco.event_id }, admin)).status).toBe(200);
+      await refused('/newevent', aNewEventBody({ ...nextSlot(), event_id: lco.event_id }), bob, 409);
+      await refused('/restore-event', { event_id: lco.event_id }, bob, 403);
+      // One booked by an admin in a user's name: that user may delete it, but bringing it back is an admin's.
+      const lcoOfAlice = await book(admin, { origin: 'LCO', creator_id: 'google-oauth2|alice' });
+      expect((await api.post('/delete', { event_id: lcoOfAlice.event_id }, alice)).status).toBe(200);
+      expect((await refused('/restore-event', { event_id: lcoOfAlice.event_id }, alice, 403)).text).toContain('origin LCO');
+      const restored = await api.post('/restore-event', { event_id: lcoOfAlice.event_id }, admin);
+      expect([restored.status, (restored.json() as { version: number }).version]).toEqual([200, 3]);
+      const lcoHistory = (await api.post('/event-history', { event_id: lcoOfAlice.event_id }, alice)).json() as Array<{ version: number; action: string }>;
+      expect(lcoHistory.map((h) => [h.version, h.action])).toEqual([[1, 'created'], [2, 'deleted'], [3, 'restored']]);
+      process.stderr.write(`id takeover (${_name}): the create with a deleted event's id answered ${taken.status} in ${tookMs.toFixed(0)} ms; ` +
+        `${refusals.length} attempts refused (${refusals.join(', ')}); the owner's history unchanged\n`);
     });
 
     it('401 without a token, 403 for another user, 404 for an id never booked', async () => {
