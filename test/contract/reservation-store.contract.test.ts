@@ -379,6 +379,24 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       expect(await store.history('recent')).toEqual([]);
       expect((await store.changes('saf', 0, 1)).purgedThrough).toBe(seqOf('saf', 'recent'));
     });
+
+    it('the purge forgets what a deleted event was, never that its id was used: a create is still refused, the import goes on from its last version', async () => {
+      const at = (day: string) => ({ at: `2025-${day}T00:00:00Z` });
+      await store.createUnlessConflict(aReservation({ event_id: 'gone', reservation_note: 'door code 4711' }), at('01-01'));
+      await store.delete('gone', at('01-02'));
+      const lco = aReservation({ event_id: 'lco-gone', origin: 'LCO', creator_id: 'tbeccue#LCO', start: '2025-06-21T03:00:00Z', end: '2025-06-21T04:00:00Z' });
+      await store.putImported({ ...lco, last_modified: '2025-01-03T00:00:00Z' });
+      await store.delete('lco-gone', { by: 'lco-import', ...at('01-04') });
+      expect(await store.purgeHistory('2025-03-01T00:00:00Z')).toBe(2);
+      expect(await store.history('gone')).toEqual([]);
+      const refusal = await store.createUnlessConflict(aReservation({ event_id: 'gone', creator_id: 'google-oauth2|mallory' })).catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(ReservationExistsError);
+      expect(await store.get('gone')).toBeUndefined();
+      expect(await store.history('gone')).toEqual([]);
+      await store.putImported({ ...lco, title: 'scheduled again', last_modified: '2025-06-01T00:00:00Z' });
+      expect((await store.history('lco-gone')).map((h) => [h.version, h.action])).toEqual([[3, 'imported']]);
+      expect(await store.purgeHistory('2025-12-01T00:00:00Z')).toBe(0);
+    });
   });
 
   describe('replaceUnlessConflict', () => {

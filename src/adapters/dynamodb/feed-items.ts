@@ -19,7 +19,7 @@ import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type QueryComma
 import { feedEntries, type FeedEntry, type FeedPage } from '../../domain/feed.js';
 import { isRemoval, type Change, type HistoryAction } from '../../domain/history.js';
 import type { Reservation } from '../../domain/reservation.js';
-import { historyKey, historyPut } from './history-items.js';
+import { historyKey, historyPut, retiredUpdate } from './history-items.js';
 import { FEED_SORT_KEY, HISTORY_SORT_KEY, sortKeyMatches } from './item-kinds.js';
 
 type Item = Record<string, unknown>;
@@ -146,7 +146,7 @@ async function queryAll(send: JournalSend, input: QueryCommandInput): Promise<It
 /**
  * The retention purge: for each tombstone older than `before`, removes the event's history and feed
  * entries when the event is still gone and nothing changed it since (a later removal leaves its own
- * tombstone). Idempotent: a purge cut short leaves the tombstone, and the next one finishes it.
+ * tombstone), keeping its last version (history-items.ts: retiredUpdate). Idempotent: a purge cut short leaves the tombstone, and the next one finishes it.
  */
 export async function purgeRemovals(
   send: JournalSend, table: string, before: string, exists: (eventId: string) => Promise<boolean>,
@@ -169,6 +169,8 @@ export async function purgeRemovals(
           const [site, seq] = ref.split('#') as [string, string];
           return send(new DeleteCommand({ TableName: table, Key: { event_id: feedKey(site), start: seqKey(Number(seq)) } }));
         }));
+        // The id stays used (arrivalVersion): its last version is kept before its entries go.
+        await send(new UpdateCommand(retiredUpdate(table, eventId, Number(last.version))));
         await Promise.all(history.map((item) => send(new DeleteCommand({ TableName: table, Key: { event_id: item.event_id, start: item.start } }))));
         purged += 1;
       }

@@ -8,7 +8,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { historyEntry, isRemoval, type Change, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
 import type { Reservation } from '../../domain/reservation.js';
-import { HISTORY_SORT_KEY, sortKeyMatches } from './item-kinds.js';
+import { HISTORY_SORT_KEY, RETIRED_SORT_KEY, sortKeyMatches } from './item-kinds.js';
 
 type Item = Record<string, unknown>;
 
@@ -54,24 +54,40 @@ export async function readHistory(
 }
 
 /**
- * The id's last history entry (its version), read consistently, newest first: an event whose own id
- * is `history#<id>` shares the partition, and is skipped like every other kind of item.
+ * The item the purge leaves in place of an event's history entries: the id and its last version, so
+ * the id stays used (arrivalVersion).
+ */
+export function retiredUpdate(table: string, eventId: string, version: number) {
+  return {
+    TableName: table, Key: { event_id: historyKey(eventId), start: RETIRED_SORT_KEY },
+    UpdateExpression: 'SET version = :v', ExpressionAttributeValues: { ':v': version },
+  };
+}
+
+/**
+ * The id's last version, read consistently, newest first: its last history entry's, or once the
+ * purge removed them, the one it kept (which sorts after them). An event whose own id is
+ * `history#<id>` shares the partition, and is skipped like every other kind of item.
  */
 export async function lastHistoryEntry(
   send: (command: QueryCommand) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>,
   table: string,
   eventId: string,
 ): Promise<{ version: number } | undefined> {
+  let retired: number | undefined;
   let startKey: Item | undefined;
   do {
     const page = await send(new QueryCommand({
       TableName: table, KeyConditionExpression: 'event_id = :h', ExpressionAttributeValues: { ':h': historyKey(eventId) },
       ProjectionExpression: '#s, #v', ExpressionAttributeNames: { '#s': 'start', '#v': 'version' },
-      ScanIndexForward: false, Limit: 2, ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      ScanIndexForward: false, Limit: 3, ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     }));
-    const last = (page.Items ?? []).find(sortKeyMatches(HISTORY_SORT_KEY));
+    const items = page.Items ?? [];
+    const last = items.find(sortKeyMatches(HISTORY_SORT_KEY));
     if (last) return { version: Number(last.version) };
+    const kept = items.find((item) => item.start === RETIRED_SORT_KEY);
+    if (kept) retired = Number(kept.version);
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  return undefined;
+  return retired === undefined ? undefined : { version: retired };
 }

@@ -9,6 +9,8 @@ type Item = Record<string, unknown>;
 
 /** A history entry: `<version, 12 digits>#a` for a change, `#z` for the removal after it. */
 export const HISTORY_SORT_KEY = /^\d{12}#[az]$/;
+/** In a history partition, once the purge removed the entries: the event's last version (its id stays used). */
+export const RETIRED_SORT_KEY = 'retired#';
 /** A feed entry: its seq, 12 digits. */
 export const FEED_SORT_KEY = /^\d{12}$/;
 

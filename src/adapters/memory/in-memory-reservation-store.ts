@@ -22,6 +22,8 @@ export class InMemoryReservationStore implements ReservationStore {
   /** Every feed entry of every site, in the order written (seq is one counter for all sites). */
   private readonly feed: { site: string; entry: FeedEntry }[] = [];
   private readonly purged = new Map<string, number>();
+  /** The last version of each event whose history the purge removed: its id stays used. */
+  private readonly retired = new Map<string, number>();
   private seq = 0;
 
   async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
@@ -40,7 +42,8 @@ export class InMemoryReservationStore implements ReservationStore {
   }
 
   private arrivalVersion(eventId: string, arrival: Arrival): number {
-    return arrivalVersion(eventId, this.entries.get(eventId)?.at(-1), arrival);
+    const retired = this.retired.get(eventId);
+    return arrivalVersion(eventId, this.entries.get(eventId)?.at(-1) ?? (retired === undefined ? undefined : { version: retired }), arrival);
   }
 
   async replaceUnlessConflict(reservation: Reservation, options: WriteOptions = {}): Promise<Reservation> {
@@ -91,6 +94,7 @@ export class InMemoryReservationStore implements ReservationStore {
         this.purged.set(site, Math.max(this.purged.get(site) ?? 0, entry.seq));
       }
       this.feed.splice(0, this.feed.length, ...this.feed.filter((f) => f.entry.event_id !== eventId));
+      this.retired.set(eventId, list.at(-1)!.version);
       this.entries.delete(eventId);
       purged += 1;
     }

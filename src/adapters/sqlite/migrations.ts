@@ -153,6 +153,18 @@ CREATE TABLE feed_keys (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * The ids of deleted events whose history the retention purge removed, with their last version: an
+ * event id belongs to one event for ever (domain/history.ts, arrivalVersion), and the purge forgets
+ * the event, not that its id was used.
+ */
+const V8_RETIRED_IDS = `
+CREATE TABLE retired_ids (
+  event_id TEXT PRIMARY KEY,
+  version  INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly string[] = [
-  V1_EVENTS, V2_SCHEDULE_TRACKING, V3_CLUSTERED_EVENTS, V4_EVENT_VERSIONS, V5_EVENT_HISTORY, V6_CHANGE_FEED, V7_FEED_KEYS,
+  V1_EVENTS, V2_SCHEDULE_TRACKING, V3_CLUSTERED_EVENTS, V4_EVENT_VERSIONS, V5_EVENT_HISTORY, V6_CHANGE_FEED, V7_FEED_KEYS, V8_RETIRED_IDS,
 ];

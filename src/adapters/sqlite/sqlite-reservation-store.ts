@@ -174,8 +174,14 @@ export class SqliteReservationStore implements ReservationStore {
          ON CONFLICT (site) DO UPDATE SET purged_through = max(purged_through, excluded.purged_through)`,
       ),
       forget: db.prepare<[string]>('DELETE FROM event_history WHERE event_id = ?'),
-      // The id's last history entry, through the (event_id, seq) index.
-      lastEntry: db.prepare<[string], { version: number }>('SELECT version FROM event_history WHERE event_id = ? ORDER BY seq DESC LIMIT 1'),
+      // The id's last version: its last history entry's (through the (event_id, seq) index), or, once
+      // the purge removed its history, the one kept in retired_ids; null for an id never used.
+      lastVersion: db.prepare<[{ id: string }], number | null>(`SELECT coalesce(
+          (SELECT version FROM event_history WHERE event_id = @id ORDER BY seq DESC LIMIT 1),
+          (SELECT version FROM retired_ids WHERE event_id = @id))`).pluck(),
+      retire: db.prepare<[{ id: string }]>(`INSERT INTO retired_ids (event_id, version)
+          SELECT event_id, version FROM event_history WHERE event_id = @id ORDER BY seq DESC LIMIT 1
+          ON CONFLICT (event_id) DO UPDATE SET version = max(version, excluded.version)`),
       history: db.prepare<[string], { version: number; at: string; author: string; action: HistoryAction; body: string }>(
         'SELECT version, at, author, action, body FROM event_history WHERE event_id = ? ORDER BY seq',
       ),
@@ -236,6 +242,7 @@ export class SqliteReservationStore implements ReservationStore {
           this.statements.advancePurged.run({ site, seq });
           if (left_site !== null) this.statements.advancePurged.run({ site: left_site, seq });
         }
+        this.statements.retire.run({ id: eventId });
         this.statements.forget.run(eventId);
       }
       return expired.length;
@@ -310,7 +317,8 @@ export class SqliteReservationStore implements ReservationStore {
 
   /** The domain's rule for an id with no event now, on its history as this transaction reads it. */
   private arrivalVersion(eventId: string, arrival: Arrival): number {
-    return arrivalVersion(eventId, this.statements.lastEntry.get(eventId), arrival);
+    const version = this.statements.lastVersion.get({ id: eventId });
+    return arrivalVersion(eventId, version === null || version === undefined ? undefined : { version }, arrival);
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {

@@ -90,7 +90,8 @@ export interface ReservationStore {
   /**
    * The retention purge: removes the history, and the feed entries, of every event deleted before
    * `before` and not restored since. A feed's purged seq (FeedPage.purgedThrough) is advanced before
-   * any of its entries goes. Returns how many events' histories were removed.
+   * any of its entries goes. The event's id and last version are kept, so the id stays used
+   * (arrivalVersion). Returns how many events' histories were removed.
    */
   purgeHistory(before: string): Promise<number>;
 
