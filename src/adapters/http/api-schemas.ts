@@ -198,7 +198,7 @@ export const Event = answer('Event', 'A reservation as stored. Keys the client a
 export const HistoryList = answer('HistoryList', "The event's changes, oldest first.",
   z.array(z.object({
     event_id: z.string(),
-    version: z.number().int().min(1),
+    version: z.number().int().min(1).meta({ description: "The event's version after the change; a delete is a version too, one past the one it deleted." }),
     at: UtcTime,
     by: z.string().meta({ description: "A user's sub, service, anonymous, or lco-import." }),
     action: z.enum(HISTORY_ACTIONS),

@@ -200,7 +200,8 @@ export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[]
     withEtag(change('/newevent', 'user', {
       tag: 'Reservations', summary: 'Book a reservation', request: NewEventRequest, response: NewEventAnswer, errors: [403, 409],
       description: "Refused with 409, naming the events in the way, when it overlaps another user's reservation at the site or its " +
-        'event_id exists. The check and the write are one atomic step. A non-admin may only book for themselves. ' +
+        'event_id is taken: by an event, or by a deleted one (an event_id is never given to another event; restore it, or use a new ' +
+        'event_id). The check and the write are one atomic step. A non-admin may only book for themselves. ' +
         'Sending the same event again (same creator, same content) answers 200 with the stored one: a lost answer can be retried.',
     }, async (_event, { body, actor }) => ({
       // The domain reads the body as sent (unknown keys kept); the schema has checked its known keys.
@@ -220,12 +221,13 @@ export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[]
     post('/event-history', 'user', {
       tag: 'Reservations', summary: "An event's history", request: EventHistoryRequest, response: HistoryList, errors: [403, 404],
       description: 'Every change of the event, oldest first: its version, when, who and what, and the event as it stood after it ' +
-        '(before it, for a delete). To the owner or an admin; 404 for an id never booked.',
+        '(before it, for a delete, which is a version of its own). To the owner (who first booked the id) or an admin; 404 for an id never booked.',
     }, async ({ event_id }, { actor }) => u.eventHistory.execute({ actor, eventId: event_id })),
     withEtag(change('/restore-event', 'user', {
       tag: 'Reservations', summary: 'Bring back a deleted reservation', request: RestoreEventRequest, response: Event, errors: [403, 404, 409],
       description: 'Recreates a deleted event as it stood at a version (default: when deleted), under the conflict rule like any ' +
-        'booking (409 naming what is in the way now, or when the event exists), as a new version. To the owner or an admin.',
+        'booking (409 naming what is in the way now, or when the event exists), as a new version. To the owner (who first booked ' +
+        'the id) or an admin; an LCO observation to an admin only.',
     }, async ({ event_id, version }, { actor }) => u.restoreEvent.execute({ actor, eventId: event_id, ...(version === undefined ? {} : { version }) })),
     (answer) => (answer as { version?: number }).version),
     post('/changes', 'none', {
