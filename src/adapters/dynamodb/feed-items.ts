@@ -146,7 +146,8 @@ async function queryAll(send: JournalSend, input: QueryCommandInput): Promise<It
 /**
  * The retention purge: for each tombstone older than `before`, removes the event's history and feed
  * entries when the event is still gone and nothing changed it since (a later removal leaves its own
- * tombstone), keeping its last version (history-items.ts: retiredUpdate). Idempotent: a purge cut short leaves the tombstone, and the next one finishes it.
+ * tombstone), keeping its last version (history-items.ts: retiredUpdate). Idempotent: a purge cut
+ * short leaves the tombstone, and the next one finishes it.
  */
 export async function purgeRemovals(
   send: JournalSend, table: string, before: string, exists: (eventId: string) => Promise<boolean>,

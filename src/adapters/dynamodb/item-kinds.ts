@@ -7,7 +7,7 @@
  */
 type Item = Record<string, unknown>;
 
-/** A history entry: `<version, 12 digits>#a` for a change, `#z` for the removal after it. */
+/** A history entry: `<version, 12 digits>#a` for a change, `#z` for a removal (one past the change it removed; in older entries, at its version). */
 export const HISTORY_SORT_KEY = /^\d{12}#[az]$/;
 /** In a history partition, once the purge removed the entries: the event's last version (its id stays used). */
 export const RETIRED_SORT_KEY = 'retired#';
