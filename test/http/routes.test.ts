@@ -547,7 +547,7 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
         [kept.event_id, 1, 'created', 'kept, renamed'],
         [gone.event_id, 1, 'created', null],
         [kept.event_id, 2, 'modified', 'kept, renamed'],
-        [gone.event_id, 1, 'deleted', null],
+        [gone.event_id, 2, 'deleted', null],
       ]);
       // The owner keeps every version, notes included.
       const history = await api.post('/event-history', { event_id: kept.event_id }, alice);
