@@ -38,11 +38,17 @@ export function describeApi(config: Config, routes: readonly Route[], version = 
   return { tokenHint, document: openApiDocument(routes, { version, anonymousProjectLinks: config.allowAnonymousProjectLinks, tokenHint }) };
 }
 
+/** The feeds' UID domain: ICAL_DOMAIN, else PUBLIC_URL's host name, else the routes' default (never a request's). */
+function icalDomainOf(config: Config): { icalDomain?: string } {
+  const domain = config.icalDomain ?? (config.publicUrl ? new URL(config.publicUrl).hostname : undefined);
+  return domain ? { icalDomain: domain } : {};
+}
+
 /** The Koa application of the calendar API, wired from the container. */
 export function createHttpApp({ container, logger, useCases, checkStore, storeVersion }: AppContainer): Koa {
   const config = resolve(container, ConfigToken);
   const metrics = resolve(container, MetricsToken);
-  const routes = buildRoutes(useCases, { ...(config.icalDomain ? { icalDomain: config.icalDomain } : {}), ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) });
+  const routes = buildRoutes(useCases, { ...icalDomainOf(config), ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) });
   const version = serviceVersion();
   const { tokenHint, document: openApi } = describeApi(config, routes, version);
   return buildKoaApp({

@@ -27,7 +27,7 @@ export function windowMovedAt(nowSeconds: number): string {
 export type FeedCategory = 'realtime' | 'project' | 'LCO';
 
 export interface CalendarEntry {
-  /** The event_id; the writer makes it `<event_id>@<domain>`. */
+  /** The event_id as calendarId writes it; the writer makes it `<id>@<domain>`. */
   readonly id: string;
   readonly start: string;
   readonly end: string;
@@ -53,6 +53,24 @@ export function calendarText(value: unknown): string {
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
+// A control character, `%`, or a lone UTF-16 surrogate (a pair is one character, and stays).
+// eslint-disable-next-line no-control-regex
+const NOT_IN_ID = /[%\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * An event id as iCalendar text can carry it, one to one, so that a UID names one event and says
+ * nothing else: each control character, lone surrogate and `%` is written `%XX` (`%uXXXX` for a
+ * surrogate), in uppercase hexadecimal. `%` itself being written so, no two ids are written alike,
+ * and the id reads back from its UID. A new id (EVENT_ID) without `%` is written as it is; only
+ * data stored before ids were checked can hold the others.
+ */
+export function calendarId(eventId: string): string {
+  return eventId.replace(NOT_IN_ID, (c) => {
+    const code = c.charCodeAt(0);
+    return code > 0xff ? `%u${code.toString(16).toUpperCase()}` : `%${code.toString(16).toUpperCase().padStart(2, '0')}`;
+  });
+}
+
 /**
  * The feed's entry of an event, its note included when it has one: a site's public feed gives it
  * the event's publicView (no note), the owner's own feed the event itself.
@@ -71,7 +89,7 @@ export function calendarEntry(event: Reservation): CalendarEntry {
     ...(event.reservation_note ? ['', event.reservation_note] : []),
   ];
   return {
-    id: event.event_id,
+    id: calendarId(event.event_id),
     start: event.start,
     end: event.end,
     // An event stored before last_modified was kept canonical falls back to its start.

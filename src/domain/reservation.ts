@@ -29,6 +29,13 @@ export interface Reservation {
 }
 
 export const NO_PROJECT = 'none';
+/**
+ * What a new event's id may be: an identifier, printable ASCII without spaces (the frontend sends
+ * UUIDs). Ids stored before the rule may hold anything; they are still read, changed and looked up
+ * (every writer of an output encodes them), only new ones are held to it.
+ */
+export const EVENT_ID = /^[!-~]{1,128}$/;
+export const EVENT_ID_EXPECTED = 'expected 1 to 128 printable ASCII characters without spaces, such as a UUID';
 export const SITE_CODE = /^[a-z0-9]{1,16}$/;
 export const SITE_CODE_EXPECTED = 'expected a site code of 1 to 16 lowercase letters and digits';
 
@@ -214,6 +221,11 @@ export function buildReservation(raw: RawRecord, server: ServerFields, rules: Re
   const bytes = utf8Length(JSON.stringify(reservation));
   if (bytes > LIMITS.eventBytes) throw new EventTooLargeError(bytes, LIMITS.eventBytes);
   return reservation;
+}
+
+/** Throws unless `eventId` may name a new event (EVENT_ID). */
+export function checkNewEventId(eventId: string): void {
+  if (!EVENT_ID.test(eventId)) throw new InvalidInputError(`Invalid event_id: ${EVENT_ID_EXPECTED}`);
 }
 
 /**

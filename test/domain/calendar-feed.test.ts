@@ -1,7 +1,26 @@
 import fc from 'fast-check';
-import { calendarEntry, calendarText, feedWindow, latestTime, windowMovedAt } from '../../src/domain/calendar-feed.js';
+import { calendarEntry, calendarId, calendarText, feedWindow, latestTime, windowMovedAt } from '../../src/domain/calendar-feed.js';
 import { publicView } from '../../src/domain/public-view.js';
 import { aReservation } from '../support/builders.js';
+
+describe('calendarId', () => {
+  it('keeps an identifier, and writes control characters, lone surrogates and % as %XX (%uXXXX)', () => {
+    expect(calendarId('0f1e4c52-7c0e-4b8e-9d38-2f6a1c7e9b41')).toBe('0f1e4c52-7c0e-4b8e-9d38-2f6a1c7e9b41');
+    expect(calendarId('a,b;c\\d 🔭 é')).toBe('a,b;c\\d 🔭 é');
+    expect(calendarId('x\r\nUID:fake')).toBe('x%0D%0AUID:fake');
+    expect(calendarId('100%\u0000\u007f\t')).toBe('100%25%00%7F%09');
+    expect(calendarId('\ud800a\udc00')).toBe('%uD800a%uDC00');
+  });
+
+  it('is one to one, and leaves nothing iCalendar text cannot carry', () => {
+    const decode = (text: string) => text.replace(/%u([0-9A-F]{4})|%([0-9A-F]{2})/g, (_, w?: string, n?: string) => String.fromCharCode(parseInt(w ?? n!, 16)));
+    fc.assert(fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }), (id) => {
+      const written = calendarId(id);
+      expect(decode(written)).toBe(id);
+      expect(written).toBe(calendarText(written)); // no control character, no lone surrogate
+    }), { numRuns: 2000 });
+  });
+});
 
 describe('feedWindow', () => {
   it('runs from UTC midnight pastDays ago to UTC midnight futureDays ahead, the same all day', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { EventTooLargeError, InvalidInputError } from '../../src/domain/errors.js';
-import { buildReservation, LIMITS, normaliseProjectId, utf8Length, type RawRecord } from '../../src/domain/reservation.js';
+import { buildReservation, checkNewEventId, LIMITS, normaliseProjectId, utf8Length, type RawRecord } from '../../src/domain/reservation.js';
 import { reservationFromStored } from '../../src/domain/stored-reservation.js';
 
 const server = { creator_id: 'alice', last_modified: '2025-06-01T00:00:00Z', defaultCreator: 'Alice' };
@@ -120,6 +120,15 @@ describe('buildReservation', () => {
     const r = buildReservation(body({ end: '2025-06-21T03:00:00Z', origin: 'ptr' }), server, rules);
     expect(r.end).toBe('2025-06-21T03:00:00Z');
     expect(r.origin).toBe('ptr');
+  });
+});
+
+describe('checkNewEventId', () => {
+  it('takes identifiers: printable ASCII without whitespace, 1 to 128 characters', () => {
+    for (const id of ['0f1e4c52-7c0e-4b8e-9d38-2f6a1c7e9b41', 'e1', '!', '~', 'a,b;c\\d%25', 'x'.repeat(128)]) expect(() => checkNewEventId(id)).not.toThrow();
+    for (const id of ['', 'x'.repeat(129), 'a b', 'a\tb', 'a\r\nb', 'a\u0000', 'a\u007f', 'é', '🔭', '\u00a0', '\ud800']) {
+      expect(() => checkNewEventId(id)).toThrow(new InvalidInputError('Invalid event_id: expected 1 to 128 printable ASCII characters without spaces, such as a UUID'));
+    }
   });
 });
 

@@ -3,6 +3,12 @@
  * Lambda bundle with API Gateway v1 and v2 events). Every feed fetched is read by ical.js after the
  * strict RFC 5545 checks of support/ical.ts, and compared with /siteevents for the same window.
  */
+import { request as httpRequest } from 'node:http';
+import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
+import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-reservation-store.js';
+import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
+import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
+import type { Reservation } from '../../src/domain/reservation.js';
 import { bearer, startCalendar, type CalendarUnderTest, type Driver } from '../support/calendar-server.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { parseFeed, type ParsedFeed } from '../support/ical.js';
@@ -11,7 +17,7 @@ import { aNewEventBody } from '../support/builders.js';
 import { stopAll } from '../support/teardown.js';
 
 const TARGETS: Array<[string, Driver, 'sqlite' | 'dynamodb', string | undefined]> = [
-  ['koa on sqlite (UIDs on the request\'s host name)', 'koa', 'sqlite', undefined],
+  ['koa on sqlite (UIDs on the default domain)', 'koa', 'sqlite', undefined],
   ['koa on dynamodb', 'koa', 'dynamodb', 'calendar.test'],
   ['lambda (API Gateway v1) on dynamodb', 'lambda-v1', 'dynamodb', 'calendar.test'],
   ['lambda (API Gateway v2) on dynamodb', 'lambda-v2', 'dynamodb', 'calendar.test'],
@@ -25,6 +31,35 @@ const HOSTILE = [
 ];
 /** What the feed must say for a text: control characters but tab and newline dropped, CR LF as a newline. */
 const asSent = (text: string): string => text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+
+/**
+ * Event ids of data stored before new ids were checked: the two of issue 28 (a 35-character id that
+ * made ical.js refuse the whole feed, a 104-character one that added a "SITE CLOSED" event for every
+ * subscriber), and others no new event may have.
+ */
+const STORED_IDS = [
+  'x\r\nBEGIN:VALARM\r\nTRIGGER:garbage\r\n:',
+  'x\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:fake\r\nDTSTART:20300101T000000Z\r\nDURATION:P9D\r\nSUMMARY:SITE CLOSED\r\nX-A:',
+  'with space, comma; and \\ backslash', 'nul\u0000bell\u0007', '100%25 real', '🔭 é',
+];
+/** New ids /newevent refuses: an identifier is printable, without whitespace or control characters. */
+const REFUSED_IDS = ['a\r\nb', 'tab\there', 'two words', 'nul\u0000', 'del\u007f', 'é', '🔭', ' ', '\u00a0nbsp'];
+/** The event id a UID names (calendarId's writing undone). */
+const idOfUid = (uid: string): string => uid.slice(0, uid.lastIndexOf('@'))
+  .replace(/%u([0-9A-F]{4})|%([0-9A-F]{2})/g, (_, wide: string | undefined, narrow: string | undefined) => String.fromCharCode(parseInt(wide ?? narrow!, 16)));
+
+/** A GET with the Host header given (fetch always sends the address's). */
+function getWithHost(url: string, path: string, host: string, headers: Record<string, string> = {}): Promise<{ status: number; etag: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}${path}`, { headers: { ...headers, host } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, etag: String(res.headers.etag), body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** The feeds' window (ICAL_PAST_DAYS 30, ICAL_FUTURE_DAYS 90 by default), from UTC midnight. */
 function feedWindow(): { start: string; end: string } {
@@ -44,12 +79,13 @@ describe.each(TARGETS)('%s', (_name, driver, storage, domain) => {
   let api: CalendarUnderTest;
   let alice: Record<string, string>;
   let bob: Record<string, string>;
-  const uidDomain = domain ?? '127.0.0.1';
+  const uidDomain = domain ?? 'calendar.photonranch.org';
+  const table = `ical-${process.pid}-${driver}`;
 
   beforeAll(async () => {
     idp = await new IdentityProvider().start();
     const env = {
-      ...(storage === 'dynamodb' ? { STORAGE: 'dynamodb', DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1' } : {}),
+      ...(storage === 'dynamodb' ? { STORAGE: 'dynamodb', DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1', DYNAMODB_CALENDAR: table } : {}),
       ...(domain ? { ICAL_DOMAIN: domain } : {}),
     };
     api = await startCalendar(idp, undefined, env, driver);
@@ -86,10 +122,10 @@ describe.each(TARGETS)('%s', (_name, driver, storage, domain) => {
     }));
     return [...new Map(halves.flat().map((e) => [e.event_id, e])).values()];
   };
-  /** The feed and /siteevents agree: same events, times, sequence, title. */
+  /** The feed and /siteevents agree: same events (the UIDs naming their ids), times, sequence, title. */
   const expectSameAsSiteEvents = (feed: ParsedFeed, events: Array<Record<string, string | number>>): void => {
     const byUid = (a: { uid: string }, b: { uid: string }) => (a.uid < b.uid ? -1 : 1);
-    expect(feed.events.map((e) => ({ uid: e.uid, start: e.start, end: e.end, sequence: e.sequence, summary: e.summary })).sort(byUid))
+    expect(feed.events.map((e) => ({ uid: `${idOfUid(e.uid)}${e.uid.slice(e.uid.lastIndexOf('@'))}`, start: e.start, end: e.end, sequence: e.sequence, summary: e.summary })).sort(byUid))
       .toEqual(events.map((e) => ({ uid: `${String(e.event_id)}@${uidDomain}`, start: e.start, end: e.end, sequence: e.version, summary: asSent(String(e.title)) })).sort(byUid));
   };
 
@@ -112,6 +148,69 @@ describe.each(TARGETS)('%s', (_name, driver, storage, domain) => {
     // Notes are the owner's: the public feed has none.
     for (const { note } of HOSTILE) expect(res.text).not.toContain(note.slice(0, 12));
     expect(res.text).toMatch(/^DTSTART:\d{8}T\d{6}Z\r$/m);
+  });
+
+  /** Writes events into the server's own store as older data holds them, bypassing the routes' checks. */
+  const storeDirectly = async (events: Reservation[]): Promise<void> => {
+    if (storage === 'sqlite') {
+      const db = openSqliteDatabase(api.sqlitePath);
+      try {
+        for (const event of events) await new SqliteReservationStore(db).createUnlessConflict(event);
+      } finally {
+        db.close();
+      }
+      return;
+    }
+    const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
+    try {
+      for (const event of events) await new DynamoDbReservationStore(doc, { tableName: table }).createUnlessConflict(event);
+    } finally {
+      raw.destroy();
+    }
+  };
+
+  it('event ids: a new one must be printable without whitespace (400 otherwise); stored odd ones are read, encoded in the feed and found', async () => {
+    for (const eventId of REFUSED_IDS) {
+      const res = await api.post('/newevent', aNewEventBody({ ...slot(), site: 'ics4', event_id: eventId }), alice);
+      expect([eventId, res.status, res.text]).toEqual([eventId, 400, expect.stringMatching(/^Invalid event_id: expected 1 to 128 printable ASCII characters without spaces/)]);
+    }
+    await book(alice, { site: 'ics4', event_id: '0f1e4c52-7c0e-4b8e-9d38-2f6a1c7e9b41', title: 'a uuid' });
+    // Older data: written straight into the store, as no route now accepts them.
+    const stored = STORED_IDS.map((eventId, i) => ({
+      event_id: eventId, ...slot(), creator: 'Alice', creator_id: 'google-oauth2|alice', site: 'ics4', resourceId: 'ics4', title: `stored ${i}`,
+      reservation_type: 'realtime', origin: 'PTR', project_id: 'none', reservation_note: '', last_modified: '2026-01-01T00:00:00Z', version: 1,
+    }));
+    await storeDirectly(stored);
+    const res = await fetchFeed('/ical/ics4.ics');
+    expect(res.status).toBe(200);
+    // Exactly the stored events, each with its own id: no event refused, none forged.
+    const read = res.feed!.events.map((e) => ({ id: idOfUid(e.uid), summary: e.summary, start: e.start, end: e.end, domain: e.uid.slice(e.uid.lastIndexOf('@') + 1) }));
+    // In time order: the booking first (it took the earlier slot).
+    expect(read.sort((a, b) => (a.start < b.start ? -1 : 1))).toEqual([
+      expect.objectContaining({ id: '0f1e4c52-7c0e-4b8e-9d38-2f6a1c7e9b41', summary: 'a uuid', domain: uidDomain }),
+      ...stored.map((e, i) => ({ id: e.event_id, summary: `stored ${i}`, start: e.start, end: e.end, domain: uidDomain })),
+    ]);
+    expect(res.feed!.events.map((e) => e.summary)).not.toContain('SITE CLOSED');
+    expectSameAsSiteEvents(res.feed!, await siteEvents('ics4'));
+    // Other routes look ids up: an old id is found (and can be changed and deleted), a made-up one is not.
+    expect((await api.post('/event-history', { event_id: STORED_IDS[0] }, alice)).status).toBe(200);
+    expect((await api.post('/modifyevent', { originalEvent: { event_id: STORED_IDS[2] }, modifiedEvent: { title: 'renamed' } }, alice)).status).toBe(200);
+    expect((await api.post('/delete', { event_id: STORED_IDS[1] }, alice)).status).toBe(200);
+    expect((await api.post('/delete', { event_id: 'no\r\nsuch' }, alice)).status).toBe(404);
+    const after = (await fetchFeed('/ical/ics4.ics')).feed!;
+    expect(after.events.map((e) => idOfUid(e.uid))).not.toContain(STORED_IDS[1]);
+    expect(after.events.find((e) => idOfUid(e.uid) === STORED_IDS[2])).toMatchObject({ summary: 'renamed', sequence: 2 });
+  });
+
+  it('the Host header selects nothing: every host gets the same feed, bytes and ETag, and its 304', async () => {
+    await book(alice, { site: 'ics5', title: 'hosted' });
+    const hosts = ['127.0.0.1', 'evil.example', 'a.b.c.example:8443', 'xn--e1afmkfd.example', 'localhost'];
+    const answers = await Promise.all(hosts.map((host) => getWithHost(api.url, '/ical/ics5.ics', host)));
+    expect(answers.map((a) => a.status)).toEqual(hosts.map(() => 200));
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    expect(new Set(answers.map((a) => a.etag)).size).toBe(1);
+    expect(parseFeed(answers[0]!.body).events.map((e) => e.uid)).toEqual([expect.stringMatching(new RegExp(`@${uidDomain.replace(/\./g, '\\.')}$`))]);
+    expect((await getWithHost(api.url, '/ical/ics5.ics', 'another.example', { 'if-none-match': answers[1]!.etag })).status).toBe(304);
   });
 
   it('a modify raises SEQUENCE, a delete removes the VEVENT, and an unknown site is an empty calendar', async () => {

@@ -5,7 +5,7 @@
  * client sees the same reason whichever layer refused it.
  */
 import * as z from 'zod';
-import { LIMITS, SITE_CODE, SITE_CODE_EXPECTED } from '../../domain/reservation.js';
+import { EVENT_ID, EVENT_ID_EXPECTED, LIMITS, SITE_CODE, SITE_CODE_EXPECTED } from '../../domain/reservation.js';
 import { CANONICAL_TIME, ISO_8601_TIME, TIME_EXPECTED } from '../../domain/time.js';
 import { DARKNESS_LEVELS } from '../../domain/night.js';
 
@@ -79,7 +79,8 @@ const FRONTEND_EVENT = {
 export const NewEventRequest = named('NewEventRequest',
   'The event to book. Keys the calendar does not know (the frontend sends `rendering`, for one) are kept as given, up to 64 of them.',
   z.looseObject({
-    event_id: eventId.meta({ description: 'Chosen by the client (a UUID); unique.' }),
+    event_id: eventId.regex(EVENT_ID, { error: EVENT_ID_EXPECTED })
+      .meta({ description: 'Chosen by the client (a UUID); unique. Printable ASCII without spaces. Other routes look up any id, also one stored before this rule.' }),
     site: SiteCode,
     start: InputTime,
     end: InputTime.meta({ description: 'After start; [start, end) is the booked interval.' }),

@@ -4,47 +4,79 @@
  * CRLF line ends. Every time is written in UTC (no floating times). What is said about each event
  * comes from the domain (calendar-feed.ts); this module only writes it out, and answers the
  * conditional requests calendar apps poll with.
+ *
+ * ical-generator writes a few properties as it gets them (UID, NAME, X-WR-CALNAME, X-WR-CALDESC):
+ * those are given to it escaped here, with its own `escape`, like everything it escapes itself.
  */
 import { createHash } from 'node:crypto';
-import ical, { ICalCalendarMethod } from 'ical-generator';
+import ical, { escape, foldLines, ICalCalendarMethod, ICalEvent, type ICalCalendar } from 'ical-generator';
+import { calendarText, type CalendarEntry } from '../../domain/calendar-feed.js';
 import type { CalendarFeed } from '../../application/use-cases/site-calendar-feed.js';
 import { RawAnswer } from './raw-answer.js';
 
 /** How often a client should poll: the LCO import's period. Also the answers' cache lifetime. */
 export const FEED_REFRESH_SECONDS = 300;
 
+/**
+ * The UIDs' domain when the deployment names none (ICAL_DOMAIN, or PUBLIC_URL's host name). Never
+ * the request's host: a client must not be able to choose what the feed says, nor make it new.
+ */
+export const DEFAULT_ICAL_DOMAIN = 'calendar.photonranch.org';
+
 export interface FeedOptions {
-  /** UIDs are `<event_id>@<domain>`. */
-  readonly domain: string;
   readonly description: string;
   /** `public` for a site's feed, `private` for a user's (a shared cache must not keep it). */
   readonly cache: 'public' | 'private';
 }
 
-export function renderCalendar(feed: CalendarFeed, options: FeedOptions): string {
-  const calendar = ical({
+/** A text value as iCalendar writes it: made safe by the domain, then escaped. */
+const text = (value: string): string => escape(calendarText(value), false);
+
+const END = 'END:VCALENDAR';
+
+/** The calendar's lines before its events. */
+function calendarHead(name: string, description: string): string {
+  const empty = ical({
     prodId: { company: 'Photon Ranch', product: 'Telescope Calendar', language: 'EN' },
     method: ICalCalendarMethod.PUBLISH,
-    name: feed.name,
-    description: options.description,
+    name: text(name),
+    description: text(description),
     ttl: FEED_REFRESH_SECONDS,
-  });
-  for (const entry of feed.entries) {
-    calendar.createEvent({
-      id: `${entry.id}@${options.domain}`,
-      start: new Date(entry.start),
-      end: new Date(entry.end),
-      stamp: new Date(entry.modified),
-      lastModified: new Date(entry.modified),
-      sequence: entry.sequence,
-      summary: entry.summary,
-      description: entry.description,
-      categories: entry.categories.map((name) => ({ name })),
-    });
-  }
-  // RFC 5545 ends every content line with CRLF, the last one too.
-  return `${calendar.toString()}\r\n`;
+  }).toString();
+  return empty.slice(0, -END.length);
 }
+
+/** The calendar every event is made in: it has no time zone, so every time is written in UTC. */
+let scratch: ICalCalendar | undefined;
+
+/**
+ * One event's VEVENT, folded: whole lines, so the feed is its head, its events' parts and its end,
+ * byte for byte what ical-generator writes for the whole calendar at once.
+ */
+export function renderEvent(entry: CalendarEntry, domain: string): string {
+  scratch ??= ical();
+  const event = new ICalEvent({
+    id: `${escape(entry.id, false)}@${escape(domain, false)}`,
+    start: new Date(entry.start),
+    end: new Date(entry.end),
+    stamp: new Date(entry.modified),
+    lastModified: new Date(entry.modified),
+    sequence: entry.sequence,
+    summary: entry.summary,
+    description: entry.description,
+    categories: entry.categories.map((name) => ({ name })),
+  }, scratch);
+  return foldLines(event.toString());
+}
+
+/** The whole feed, every event written anew (FeedCache.render writes only what changed). */
+export function renderCalendar(feed: CalendarFeed, options: FeedOptions, domain: string): string {
+  return assemble(feed, options, feed.entries.map((entry) => renderEvent(entry, domain)));
+}
+
+// RFC 5545 ends every content line with CRLF, the last one too.
+const assemble = (feed: CalendarFeed, options: FeedOptions, parts: readonly string[]): string =>
+  `${calendarHead(feed.name, options.description)}${parts.join('')}${END}\r\n`;
 
 /** The request's conditional headers, as RFC 9110 reads them. */
 export interface Conditions {
@@ -52,43 +84,116 @@ export interface Conditions {
   readonly ifModifiedSince?: string;
 }
 
-interface Rendered {
+export interface Rendered {
   readonly body: string;
   readonly etag: string;
 }
 
-/**
- * Rendered feeds, by a digest of everything a rendering depends on (the entries, the name, the
- * options): the same inputs always give the same bytes, so a hit is exact, never stale. Writing a
- * feed costs about a quarter of a millisecond an event (ical-generator makes a TextEncoder for
- * every character it folds), against under 10 µs an event to read and digest it (`npm run bench --
- * --only ical`), so a feed is rendered once per change of its content, not once per poll. Bounded
- * in entries and in bytes; the least recently used goes first.
- */
-export class FeedCache {
-  private readonly entries = new Map<string, Rendered>();
+/** A map that forgets its least recently used values past a count or a total size. */
+class Lru<V extends { readonly size: number }> {
+  private readonly values = new Map<string, V>();
   private bytes = 0;
 
-  constructor(private readonly maxEntries = 64, private readonly maxBytes = 32 * 1024 * 1024) {}
+  constructor(private readonly maxEntries: number, private readonly maxBytes: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.values.get(key);
+    if (value !== undefined) {
+      this.values.delete(key);
+      this.values.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    const old = this.values.get(key);
+    if (old !== undefined) {
+      this.values.delete(key);
+      this.bytes -= old.size;
+    }
+    this.values.set(key, value);
+    this.bytes += value.size;
+    for (const [oldest, dropped] of this.values) {
+      if (this.values.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
+      this.values.delete(oldest);
+      this.bytes -= dropped.size;
+    }
+  }
+}
+
+export interface FeedCacheLimits {
+  /** Whole feeds kept, and their total size in UTF-16 units. */
+  readonly feeds?: number;
+  readonly feedBytes?: number;
+  /** Events' written parts kept, and their total size. */
+  readonly events?: number;
+  readonly eventBytes?: number;
+}
+
+/**
+ * Writing feeds, and what was written, for one process. Writing an event costs about a quarter of a
+ * millisecond (ical-generator makes a TextEncoder for every character it folds), so:
+ * - each event's part is kept by its feed's kind and its id, with the entry it was written from
+ *   (its version and all it says): a feed after a change writes the changed events only, and puts
+ *   the others' parts together;
+ * - whole feeds are kept by a digest of everything they depend on (the entries, the name, the
+ *   description): the same inputs always give the same bytes, so a hit is exact, never stale;
+ * - a feed being read and written is shared by every request for it meanwhile (`load`).
+ * The UIDs' domain is the deployment's, fixed here: nothing a request sends selects another
+ * writing. Bounded in entries and in size; the least recently used go first.
+ */
+export class FeedCache {
+  /** What has been written: events (parts) and whole feeds. Read by tests and the benchmark. */
+  readonly written = { events: 0, feeds: 0 };
+  private readonly feeds: Lru<Rendered & { size: number }>;
+  private readonly parts: Lru<{ entry: string; text: string; size: number }>;
+  private readonly inFlight = new Map<string, Promise<{ feed: CalendarFeed; rendered: Rendered }>>();
+
+  constructor(readonly domain: string, limits: FeedCacheLimits = {}) {
+    this.feeds = new Lru(limits.feeds ?? 64, limits.feedBytes ?? 32 * 1024 * 1024);
+    this.parts = new Lru(limits.events ?? 50_000, limits.eventBytes ?? 64 * 1024 * 1024);
+  }
 
   render(feed: CalendarFeed, options: FeedOptions): Rendered {
-    const key = createHash('sha256').update(JSON.stringify([feed.name, feed.entries, options.domain, options.description])).digest('base64url');
-    const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
-    const body = renderCalendar(feed, options);
-    const rendered = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` };
-    this.entries.set(key, rendered);
-    this.bytes += body.length;
-    for (const [oldest, value] of this.entries) {
-      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
-      this.entries.delete(oldest);
-      this.bytes -= value.body.length;
-    }
+    const entries = feed.entries.map((entry) => JSON.stringify(entry));
+    // Entries' JSON has no raw newline: one between them keeps the digest's input unambiguous.
+    const digest = createHash('sha256').update(JSON.stringify([feed.name, options.description, this.domain]));
+    for (const entry of entries) digest.update('\n').update(entry);
+    const key = digest.digest('base64url');
+    const hit = this.feeds.get(key);
+    if (hit) return hit;
+    const body = assemble(feed, options, feed.entries.map((entry, i) => this.part(options.cache, entry, entries[i]!)));
+    this.written.feeds += 1;
+    const rendered = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`, size: body.length };
+    this.feeds.set(key, rendered);
     return rendered;
+  }
+
+  /**
+   * The feed `read` gives, written: every request with the same `key` while one is under way gets
+   * that one's. A request joining it may so get a feed read up to that read's time before it came,
+   * which no client polling every few minutes can tell from its own poll coming a moment earlier.
+   */
+  load(key: string, read: () => Promise<CalendarFeed>, options: FeedOptions): Promise<{ feed: CalendarFeed; rendered: Rendered }> {
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const started = (async () => {
+      const feed = await read();
+      return { feed, rendered: this.render(feed, options) };
+    })().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, started);
+    return started;
+  }
+
+  private part(kind: FeedOptions['cache'], entry: CalendarEntry, json: string): string {
+    // calendarId leaves no control character in an id: the newline cannot be part of one.
+    const key = `${kind}\n${entry.id}`;
+    const kept = this.parts.get(key);
+    if (kept && kept.entry === json) return kept.text;
+    const written = renderEvent(entry, this.domain);
+    this.written.events += 1;
+    this.parts.set(key, { entry: json, text: written, size: json.length + written.length });
+    return written;
   }
 }
 
@@ -98,9 +203,8 @@ export class FeedCache {
  * feed's Last-Modified, unless `exactLastModified` is false (then only the ETag can say "unchanged").
  */
 export function feedAnswer(
-  feed: CalendarFeed, options: FeedOptions, conditions: Conditions, exactLastModified: boolean, cache = new FeedCache(1),
+  feed: CalendarFeed, { body, etag }: Rendered, options: FeedOptions, conditions: Conditions, exactLastModified: boolean,
 ): RawAnswer {
-  const { body, etag } = cache.render(feed, options);
   const lastModified = new Date(feed.lastModified).toUTCString();
   const headers = {
     ETag: etag,

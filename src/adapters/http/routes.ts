@@ -9,7 +9,7 @@ import type { Actor } from '../../domain/actor.js';
 import { JsonText } from '../../application/json-text.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import type { CalendarFeed } from '../../application/use-cases/site-calendar-feed.js';
-import { FeedCache, feedAnswer, type Conditions } from './ical.js';
+import { DEFAULT_ICAL_DOMAIN, FeedCache, feedAnswer, type Conditions } from './ical.js';
 import {
   AddProjectRequest, ChangePage, ChangesRequest, YesNo, DeleteEventRequest, EventHistoryRequest, HistoryList, RestoreEventRequest, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
   NewEventRequest, ProjectLinkAnswer, RemoveProjectRequest, SchedulerObservationList, SiteEventList, SiteEventsRequest,
@@ -28,15 +28,16 @@ export interface RouteRequest {
   readonly ifMatch?: string;
   /** If-None-Match and If-Modified-Since, for the routes that answer 304. */
   readonly conditions?: Conditions;
-  /** The request's scheme and host (`https://calendar.example.org`), and its host name alone. */
+  /** The request's scheme and host (`https://calendar.example.org`), for the feed addresses handed out. */
   readonly origin?: string;
-  readonly hostname?: string;
 }
 
 /** What the route table needs to know of the deployment. */
 export interface RouteOptions {
-  /** The UID domain of the iCalendar feeds (ICAL_DOMAIN); the request's host name when undefined. */
+  /** The UID domain of the iCalendar feeds (ICAL_DOMAIN); DEFAULT_ICAL_DOMAIN when undefined, never the request's. */
   readonly icalDomain?: string;
+  /** Where the feeds are written and kept; one of its own by default (a test may count what it writes). */
+  readonly feedCache?: FeedCache;
   /** The public address for the feed URLs handed out (PUBLIC_URL); the request's origin when undefined. */
   readonly publicUrl?: string;
 }
@@ -177,8 +178,11 @@ export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[]
     handle: (request) => handle(parseBody(doc.request, request.body), request),
   });
   const change: typeof post = (path, auth, doc, handle) => post(path, auth, doc, handle, 'changes');
-  const feeds = new FeedCache();
-  /** A GET route answering an iCalendar feed, conditionally (ical.ts), rendered through the shared cache. */
+  const feeds = deployment.feedCache ?? new FeedCache(deployment.icalDomain ?? DEFAULT_ICAL_DOMAIN);
+  /**
+   * A GET route answering an iCalendar feed, conditionally (ical.ts), read and written through the
+   * shared cache: one reading for all who ask for the same feed at once (by route and parameters).
+   */
   const feed = (
     path: string,
     doc: Pick<RouteDoc, 'summary' | 'description' | 'errors'>,
@@ -187,10 +191,11 @@ export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[]
   ): Route => ({
     method: 'GET', path, auth: 'none', hasBody: false,
     doc: { tag: 'Feeds', response: ICalendar, media: 'text/calendar', cached: true, ...doc },
-    handle: async ({ params, conditions, hostname }) => {
+    handle: async ({ params, conditions }) => {
       const { description, cache, exactLastModified } = how(params);
-      const options = { domain: deployment.icalDomain ?? hostname ?? 'localhost', description, cache };
-      return feedAnswer(await load(params), options, conditions ?? {}, exactLastModified, feeds);
+      const options = { description, cache };
+      const { feed: loaded, rendered } = await feeds.load(JSON.stringify([path, params]), () => load(params), options);
+      return feedAnswer(loaded, rendered, options, conditions ?? {}, exactLastModified);
     },
   });
   const USER = 'Needs a bearer token; only the owner or an admin may change an event.';

@@ -1,7 +1,7 @@
 import { assertMayUseOrigin, authorOf, ownerOfNewEvent, type Actor } from '../../domain/actor.js';
 import { ReservationExistsError } from '../../domain/errors.js';
 import {
-  buildReservation, contentFingerprint, LIMITS, optionalString, REQUIRED_EVENT_KEYS, requireKeys, type RawRecord, type Reservation,
+  buildReservation, checkNewEventId, contentFingerprint, LIMITS, optionalString, REQUIRED_EVENT_KEYS, requireKeys, type RawRecord, type Reservation,
   type ReservationRules,
 } from '../../domain/reservation.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
@@ -36,6 +36,8 @@ export class CreateReservation {
       },
       this.rules,
     );
+    // Only here: a modify or a lookup may name an event stored before ids were checked.
+    checkNewEventId(reservation.event_id);
     assertMayUseOrigin(actor, reservation.origin);
     this.sky?.assertBookable(actor, reservation);
     try {

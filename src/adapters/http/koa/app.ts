@@ -263,7 +263,7 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
       const result = await route.handle({
         body: ctx.state.body ?? {}, actor: ctx.state.actor ?? { kind: 'anonymous' }, params, ...(ifMatch ? { ifMatch } : {}),
         conditions: { ...(ifNoneMatch ? { ifNoneMatch } : {}), ...(ifModifiedSince ? { ifModifiedSince } : {}) },
-        origin: `${ctx.protocol}://${ctx.host}`, hostname: ctx.hostname,
+        origin: `${ctx.protocol}://${ctx.host}`,
       });
       if (result instanceof RawAnswer) {
         ctx.set(result.headers);
