@@ -48,7 +48,9 @@ function icalDomainOf(config: Config): { icalDomain?: string } {
 export function createHttpApp({ container, logger, useCases, checkStore, storeVersion }: AppContainer): Koa {
   const config = resolve(container, ConfigToken);
   const metrics = resolve(container, MetricsToken);
-  const routes = buildRoutes(useCases, { ...icalDomainOf(config), ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) });
+  const routes = buildRoutes(useCases, {
+    ...icalDomainOf(config), ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), ...(storeVersion ? { storeVersion } : {}),
+  });
   const version = serviceVersion();
   const { tokenHint, document: openApi } = describeApi(config, routes, version);
   return buildKoaApp({

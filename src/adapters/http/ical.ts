@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import ical, { escape, foldLines, ICalCalendarMethod, ICalEvent, type ICalCalendar } from 'ical-generator';
+import type { StoreVersion } from '../../application/ports/store-version.port.js';
 import { calendarText, type CalendarEntry } from '../../domain/calendar-feed.js';
 import type { CalendarFeed } from '../../application/use-cases/site-calendar-feed.js';
 import { RawAnswer } from './raw-answer.js';
@@ -86,6 +87,8 @@ export interface Conditions {
 
 export interface Rendered {
   readonly body: string;
+  /** The body encoded, once: what is sent. */
+  readonly bytes: Buffer;
   readonly etag: string;
 }
 
@@ -128,7 +131,12 @@ export interface FeedCacheLimits {
   /** Events' written parts kept, and their total size. */
   readonly events?: number;
   readonly eventBytes?: number;
+  /** Feeds kept as last read, by route and parameters (with a StoreVersion), and their total size. */
+  readonly latest?: number;
+  readonly latestBytes?: number;
 }
+
+type Loaded = { readonly feed: CalendarFeed; readonly rendered: Rendered };
 
 /**
  * Writing feeds, and what was written, for one process. Writing an event costs about a quarter of a
@@ -138,7 +146,10 @@ export interface FeedCacheLimits {
  *   the others' parts together;
  * - whole feeds are kept by a digest of everything they depend on (the entries, the name, the
  *   description): the same inputs always give the same bytes, so a hit is exact, never stale;
- * - a feed being read and written is shared by every request for it meanwhile (`load`).
+ * - a feed being read and written is shared by every request for it meanwhile (`load`);
+ * - with the store's version (SQLite), a feed read is answered again without reading the store
+ *   until anything is committed, by any process, or the UTC day (and so the feed's window) changes:
+ *   the cost of a poll is then that of sending the bytes.
  * The UIDs' domain is the deployment's, fixed here: nothing a request sends selects another
  * writing. Bounded in entries and in size; the least recently used go first.
  */
@@ -147,11 +158,13 @@ export class FeedCache {
   readonly written = { events: 0, feeds: 0 };
   private readonly feeds: Lru<Rendered & { size: number }>;
   private readonly parts: Lru<{ entry: string; text: string; size: number }>;
-  private readonly inFlight = new Map<string, Promise<{ feed: CalendarFeed; rendered: Rendered }>>();
+  private readonly latest: Lru<{ loaded: Loaded; version: number; day: number; size: number }>;
+  private readonly inFlight = new Map<string, Promise<Loaded>>();
 
-  constructor(readonly domain: string, limits: FeedCacheLimits = {}) {
+  constructor(readonly domain: string, limits: FeedCacheLimits = {}, private readonly storeVersion?: StoreVersion) {
     this.feeds = new Lru(limits.feeds ?? 64, limits.feedBytes ?? 32 * 1024 * 1024);
     this.parts = new Lru(limits.events ?? 50_000, limits.eventBytes ?? 64 * 1024 * 1024);
+    this.latest = new Lru(limits.latest ?? 256, limits.latestBytes ?? 32 * 1024 * 1024);
   }
 
   render(feed: CalendarFeed, options: FeedOptions): Rendered {
@@ -164,7 +177,8 @@ export class FeedCache {
     if (hit) return hit;
     const body = assemble(feed, options, feed.entries.map((entry, i) => this.part(options.cache, entry, entries[i]!)));
     this.written.feeds += 1;
-    const rendered = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`, size: body.length };
+    const bytes = Buffer.from(body, 'utf8');
+    const rendered = { body, bytes, etag: `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 32)}"`, size: body.length + bytes.length };
     this.feeds.set(key, rendered);
     return rendered;
   }
@@ -174,12 +188,20 @@ export class FeedCache {
    * that one's. A request joining it may so get a feed read up to that read's time before it came,
    * which no client polling every few minutes can tell from its own poll coming a moment earlier.
    */
-  load(key: string, read: () => Promise<CalendarFeed>, options: FeedOptions): Promise<{ feed: CalendarFeed; rendered: Rendered }> {
+  load(key: string, read: () => Promise<CalendarFeed>, options: FeedOptions): Promise<Loaded> {
+    // Asked before reading: a commit during the read leaves the feed kept under the version before
+    // it, which the next request no longer finds current.
+    const version = this.storeVersion?.current();
+    const day = Math.floor(Date.now() / 86_400_000);
+    const kept = version === undefined ? undefined : this.latest.get(key);
+    if (kept && kept.version === version && kept.day === day) return Promise.resolve(kept.loaded);
     const running = this.inFlight.get(key);
     if (running) return running;
     const started = (async () => {
       const feed = await read();
-      return { feed, rendered: this.render(feed, options) };
+      const loaded = { feed, rendered: this.render(feed, options) };
+      if (version !== undefined) this.latest.set(key, { loaded, version, day, size: loaded.rendered.bytes.length });
+      return loaded;
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
@@ -203,7 +225,7 @@ export class FeedCache {
  * feed's Last-Modified, unless `exactLastModified` is false (then only the ETag can say "unchanged").
  */
 export function feedAnswer(
-  feed: CalendarFeed, { body, etag }: Rendered, options: FeedOptions, conditions: Conditions, exactLastModified: boolean,
+  feed: CalendarFeed, { bytes, etag }: Rendered, options: FeedOptions, conditions: Conditions, exactLastModified: boolean,
 ): RawAnswer {
   const lastModified = new Date(feed.lastModified).toUTCString();
   const headers = {
@@ -212,7 +234,7 @@ export function feedAnswer(
     'Cache-Control': `${options.cache}, max-age=${FEED_REFRESH_SECONDS}`,
   };
   if (notModified(etag, feed.lastModified, conditions, exactLastModified)) return new RawAnswer(304, '', 'text/calendar; charset=utf-8', headers);
-  return new RawAnswer(200, body, 'text/calendar; charset=utf-8', headers);
+  return new RawAnswer(200, bytes, 'text/calendar; charset=utf-8', headers);
 }
 
 function notModified(etag: string, lastModified: string, conditions: Conditions, exactLastModified: boolean): boolean {

@@ -2,7 +2,8 @@
 export class RawAnswer {
   constructor(
     readonly status: number,
-    readonly body: string,
+    /** Text, or bytes already encoded (UTF-8) when the same answer is sent many times. */
+    readonly body: string | Buffer,
     readonly contentType: string,
     readonly headers: Readonly<Record<string, string>>,
   ) {}

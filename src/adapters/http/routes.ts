@@ -9,6 +9,7 @@ import type { Actor } from '../../domain/actor.js';
 import { JsonText } from '../../application/json-text.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import type { CalendarFeed } from '../../application/use-cases/site-calendar-feed.js';
+import type { StoreVersion } from '../../application/ports/store-version.port.js';
 import { DEFAULT_ICAL_DOMAIN, FeedCache, feedAnswer, type Conditions } from './ical.js';
 import {
   AddProjectRequest, ChangePage, ChangesRequest, YesNo, DeleteEventRequest, EventHistoryRequest, HistoryList, RestoreEventRequest, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
@@ -38,6 +39,8 @@ export interface RouteOptions {
   readonly icalDomain?: string;
   /** Where the feeds are written and kept; one of its own by default (a test may count what it writes). */
   readonly feedCache?: FeedCache;
+  /** The store's version, where it has one (SQLite): a feed is read again only after a commit. */
+  readonly storeVersion?: StoreVersion;
   /** The public address for the feed URLs handed out (PUBLIC_URL); the request's origin when undefined. */
   readonly publicUrl?: string;
 }
@@ -178,7 +181,7 @@ export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[]
     handle: (request) => handle(parseBody(doc.request, request.body), request),
   });
   const change: typeof post = (path, auth, doc, handle) => post(path, auth, doc, handle, 'changes');
-  const feeds = deployment.feedCache ?? new FeedCache(deployment.icalDomain ?? DEFAULT_ICAL_DOMAIN);
+  const feeds = deployment.feedCache ?? new FeedCache(deployment.icalDomain ?? DEFAULT_ICAL_DOMAIN, {}, deployment.storeVersion);
   /**
    * A GET route answering an iCalendar feed, conditionally (ical.ts), read and written through the
    * shared cache: one reading for all who ask for the same feed at once (by route and parameters).
