@@ -49,8 +49,12 @@ export function printTables(results: BenchResults): void {
   }
   if (results.ical) {
     const i = results.ical;
-    console.log('\n| site feed, a busy month | events | bytes | gzipped | ms to make | µs an event | ms, unchanged (cached) | same events as list JSON: bytes, ms |\n|---|---|---|---|---|---|---|---|');
-    console.log(`| /ical/{site}.ics | ${i.events} | ${i.feed_bytes} | ${i.feed_gzip_bytes} | ${i.feed_ms} | ${i.feed_us_per_event} | ${i.cached_ms} | ${i.json_bytes}, ${i.json_ms} |`);
+    console.log('\n| site feed, a busy month | events | bytes | gzipped | ms to make | µs an event | ms, unchanged (cached) | ms, after one change | same events as list JSON: bytes, ms |\n|---|---|---|---|---|---|---|---|---|');
+    console.log(`| /ical/{site}.ics | ${i.events} | ${i.feed_bytes} | ${i.feed_gzip_bytes} | ${i.feed_ms} | ${i.feed_us_per_event} | ${i.cached_ms} | ${i.after_change_ms} | ${i.json_bytes}, ${i.json_ms} |`);
+    const a = i.attacks;
+    console.log(`\nAn honest /siteevents reader: p50 ${a.honest_alone.p50_ms} ms alone; ${a.host_rotation.p50_ms} ms (${a.host_rotation.p50_ratio}×) while 2 connections ask for the feed ` +
+      `under a new Host each time; ${a.edit_between_fetches.p50_ms} ms (${a.edit_between_fetches.p50_ratio}×) while 2 users edit an event before every fetch. ` +
+      `Server CPU a request: ${a.cpu_us.feed_new_host} µs for the feed under a new Host, ${a.cpu_us.honest_week} µs for a week of /siteevents`);
     console.log(`\nUnknown feed key refused in ${i.refusal.random_us} µs (random) and ${i.refusal.near_miss_us} µs (all but the last character right): ratio ${i.refusal.ratio}; the key check ${i.refusal.lookup_known_us} µs for a real key, ${i.refusal.lookup_unknown_us} µs for a near miss`);
   }
   if (results.sky) {
