@@ -149,7 +149,9 @@ type Loaded = { readonly feed: CalendarFeed; readonly rendered: Rendered };
  * - a feed being read and written is shared by every request for it meanwhile (`load`);
  * - with the store's version (SQLite), a feed read is answered again without reading the store
  *   until anything is committed, by any process, or the UTC day (and so the feed's window) changes:
- *   the cost of a poll is then that of sending the bytes.
+ *   the cost of a poll is then that of sending the bytes. (A site whose window holds more than
+ *   ICAL_MAX_EVENTS events keeps those ahead of now, which moves with the time: its choice is then
+ *   made again at the next commit, at the latest the next LCO import.)
  * The UIDs' domain is the deployment's, fixed here: nothing a request sends selects another
  * writing. Bounded in entries and in size; the least recently used go first.
  */
