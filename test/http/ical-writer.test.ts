@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import ical, { escape, ICalCalendarMethod } from 'ical-generator';
 import { FeedCache, feedAnswer, renderCalendar, type FeedOptions } from '../../src/adapters/http/ical.js';
 import { calendarEntry } from '../../src/domain/calendar-feed.js';
+import { publicView } from '../../src/domain/public-view.js';
 import type { Reservation } from '../../src/domain/reservation.js';
 import { aReservation } from '../support/builders.js';
 import { parseFeed } from '../support/ical.js';
@@ -13,7 +14,7 @@ const feedOf = (titles: string[]) => ({
   entries: titles.map((title, i) => calendarEntry(aReservation({ event_id: `w${i}`, title, version: i + 1 }))),
 });
 const feedOfEvents = (events: Reservation[], withNote = false) => ({
-  name: 'saf', lastModified: '2031-06-20T00:00:00Z', entries: events.map((e) => calendarEntry(e, { withNote })),
+  name: 'saf', lastModified: '2031-06-20T00:00:00Z', entries: events.map((e) => calendarEntry(withNote ? e : publicView(e))),
 });
 
 it('writes long multi-byte lines folded at 75 octets with every character whole, which ical.js reads back', () => {
