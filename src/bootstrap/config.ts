@@ -62,8 +62,12 @@ export interface AppConfig {
   readonly lcoCacheSeconds: number;
   /** How long a service the read-through routes use is not asked after failing 3 times in a row. */
   readonly upstreamPauseSeconds: number;
-  /** Who may read GET /metrics: local (this machine, not through a proxy), public, or off. */
-  readonly metrics: 'local' | 'public' | 'off';
+  /**
+   * Who may read GET /metrics: local (this machine, not through a proxy; never in production),
+   * token (whoever sends metricsToken as a bearer token), public, or off.
+   */
+  readonly metrics: 'local' | 'token' | 'public' | 'off';
+  readonly metricsToken?: string;
   /** The longest a client may take to send a whole request (headers: at most 20 s). */
   readonly requestTimeoutSeconds: number;
   /** Import triggers (`GET /import-schedules`) a client may send per minute; 0 turns the limit off. */
@@ -205,7 +209,9 @@ const schema = z.object({
   UPSTREAM_MAX_IN_FLIGHT: optional(integer(1, 10_000)),
   LCO_CACHE_SECONDS: optional(integer(0, 3600)),
   UPSTREAM_PAUSE_SECONDS: optional(integer(1, 3600)),
-  METRICS: optional(z.enum(['local', 'public', 'off'], { error: 'must be local, public or off' })),
+  METRICS: optional(z.enum(['local', 'token', 'public', 'off'], { error: 'must be local, token, public or off' })),
+  // A secret: checked below, where the message does not repeat the value.
+  METRICS_TOKEN: optional(z.string()),
   REQUEST_TIMEOUT_SECONDS: optional(integer(1, 300)),
   IMPORT_TRIGGERS_PER_MINUTE: optional(integer(0, 10_000)),
   BODY_TIMEOUT_SECONDS: optional(integer(1, 300)),
@@ -310,6 +316,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('Invalid configuration: PROJECTS_API_URL is required with STORAGE=dynamodb in production');
   }
 
+  // Production runs behind a proxy, and a proxy on the same machine that adds no header of its own
+  // makes every client look local (adapters/http/koa/this-machine.ts): there /metrics is off unless
+  // it needs a token or is public by choice.
+  const metrics = e.METRICS ?? (e.METRICS_TOKEN ? 'token' : nodeEnv === 'production' || onLambda ? 'off' : 'local');
+  if (e.METRICS_TOKEN !== undefined && !/^[\x21-\x7e]{16,200}$/.test(e.METRICS_TOKEN)) {
+    throw new ConfigError('Invalid configuration: METRICS_TOKEN must be 16 to 200 visible characters');
+  }
+  if (metrics === 'token' && !e.METRICS_TOKEN) throw new ConfigError('Invalid configuration: METRICS=token needs METRICS_TOKEN, the bearer token a scraper sends');
+  if (metrics !== 'token' && e.METRICS_TOKEN) throw new ConfigError(`Invalid configuration: METRICS_TOKEN is set but METRICS=${metrics} does not use it; unset one`);
+  if (metrics === 'local' && nodeEnv === 'production') {
+    throw new ConfigError('Invalid configuration: METRICS=local cannot tell a client on this machine from one forwarded by a proxy on it; with NODE_ENV=production set METRICS_TOKEN (or METRICS=public or off)');
+  }
+
   return {
     nodeEnv,
     port: e.PORT ?? 3000,
@@ -349,8 +368,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     upstreamMaxInFlight: e.UPSTREAM_MAX_IN_FLIGHT ?? 16,
     lcoCacheSeconds: e.LCO_CACHE_SECONDS ?? 30,
     upstreamPauseSeconds: e.UPSTREAM_PAUSE_SECONDS ?? 15,
-    // A Lambda instance's counters describe one instance of many: CloudWatch has the real figures.
-    metrics: e.METRICS ?? (onLambda ? 'off' : 'local'),
+    // Off on Lambda by default too: an instance's counters describe one instance of many, and
+    // CloudWatch has the real figures.
+    metrics,
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS ?? 30,
     importTriggersPerMinute: e.IMPORT_TRIGGERS_PER_MINUTE ?? 6,
     bodyTimeoutSeconds: e.BODY_TIMEOUT_SECONDS ?? 10,

@@ -73,7 +73,7 @@ export function createHttpApp({ container, logger, useCases, checkStore, storeVe
     readinessCheck: checkStore,
     ...(storeVersion && config.readCacheMb > 0 ? { readCache: new ReadCache(storeVersion, { maxBytes: config.readCacheMb * 1024 * 1024 }) } : {}),
     ...(metrics instanceof PrometheusMetrics ? { metrics } : {}),
-    metricsAccess: config.metrics,
+    metricsAccess: config.metrics === 'token' ? { token: config.metricsToken! } : config.metrics,
     page: { oidc: config.uiOidc ?? null, localSignIn: config.auth.mode === 'local' },
     ...(localSignIn(config) ? { localSignIn: localSignIn(config)! } : {}),
     about: {

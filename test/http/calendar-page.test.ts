@@ -15,6 +15,19 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-loca
 
 const manifest = JSON.parse(readFileSync('dist/web/manifest.json', 'utf8')) as { script: string; style: string };
 const LOCAL = { AUTH_JWKS_URI: '', AUTH_ISSUER: '', AUTH_AUDIENCE: '' };
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** A POST with headers fetch will not send as given (Host, Origin), on a connection of its own. */
+async function rawPost(url: string, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    request(`${url}${path}`, { method: 'POST', headers, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
+    }).on('error', reject).end(body);
+  });
+}
 
 let idp: IdentityProvider;
 let jwks: CalendarUnderTest;
@@ -138,13 +151,13 @@ it('a setting that cannot sign anyone in stops the start, naming the variable', 
 
 describe('POST /dev/token ("sign in as")', () => {
   it('in local auth mode, mints a token that the API takes as that user (admin when asked)', async () => {
-    const minted = await local.post('/dev/token', { name: 'alice' });
+    const minted = await local.post('/dev/token', { name: 'alice' }, JSON_TYPE);
     expect(minted.status).toBe(200);
     expect(minted.headers.get('cache-control')).toBe('no-store');
     const { access_token: token, expires_in: expiresIn } = minted.json() as { access_token: string; expires_in: number };
     expect(expiresIn).toBe(12 * 3600);
     expect((await local.request('GET', '/me', { headers: bearer(token) })).json()).toEqual({ user_id: 'alice', name: 'alice', admin: false });
-    const admin = (await local.post('/dev/token', { name: 'Root User', admin: true })).json() as { access_token: string };
+    const admin = (await local.post('/dev/token', { name: 'Root User', admin: true }, JSON_TYPE)).json() as { access_token: string };
     expect((await local.request('GET', '/me', { headers: bearer(admin.access_token) })).json()).toEqual({ user_id: 'Root User', name: 'Root User', admin: true });
     expect((await local.request('GET', '/about')).json()).toMatchObject({ routes: expect.arrayContaining(['POST /dev/token']) });
   });
@@ -154,16 +167,48 @@ describe('POST /dev/token ("sign in as")', () => {
       [{}, 'missing required key name'], [{ name: '' }, 'must not be empty'], [{ name: 'x'.repeat(65) }, 'longer than 64'],
       [{ name: '<script>' }, 'letters, digits'], [{ name: 'bob', admin: 'yes' }, 'true or false'], [{ name: 'bob', extra: 1 }, 'extra'],
     ] as const) {
-      const answer = await local.post('/dev/token', body);
+      const answer = await local.post('/dev/token', body, JSON_TYPE);
       expect([answer.status, answer.text]).toEqual([400, expect.stringContaining(reason)]);
     }
-    const proxied = await local.post('/dev/token', { name: 'mallory', admin: true }, { 'x-forwarded-for': '203.0.113.9' });
+    const proxied = await local.post('/dev/token', { name: 'mallory', admin: true }, { ...JSON_TYPE, 'x-forwarded-for': '203.0.113.9' });
     expect([proxied.status, proxied.text]).toEqual([404, 'Not found.']);
+  });
+
+  it("answers only a JSON request of its own page's origin to a loopback name, with no CORS header, its preflight included", async () => {
+    const { host } = new URL(local.url);
+    const mallory = JSON.stringify({ name: 'mallory', admin: true });
+    const refusals: [string, Record<string, string>, number, string][] = [
+      ['text/plain (no preflight in a browser)', { 'content-type': 'text/plain' }, 415, 'Content-Type: application/json'],
+      ['a form', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'Content-Type: application/json'],
+      ['another origin on this machine', { ...JSON_TYPE, origin: 'http://127.0.0.1:5173' }, 403, 'page of another origin'],
+      ['another name for this origin', { ...JSON_TYPE, origin: `http://localhost:${new URL(local.url).port}` }, 403, 'page of another origin'],
+      ['a sandboxed page', { ...JSON_TYPE, origin: 'null' }, 403, 'page of another origin'],
+      ['a cross-site fetch', { ...JSON_TYPE, 'sec-fetch-site': 'same-site' }, 403, 'page of another origin'],
+      // DNS rebinding: a name of the attacker's resolved to 127.0.0.1; the page is then "same-origin".
+      ['a name that is not loopback', { ...JSON_TYPE, host: 'rebound.example.org:80', origin: 'http://rebound.example.org:80' }, 404, 'Not found.'],
+      ['a proxy that says so', { ...JSON_TYPE, 'x-real-ip': '203.0.113.9' }, 404, 'Not found.'],
+    ];
+    for (const [what, headers, status, reason] of refusals) {
+      const answer = await rawPost(local.url, '/dev/token', mallory, headers);
+      expect([what, answer.status, answer.text]).toEqual([what, status, expect.stringContaining(reason)]);
+      expect([what, answer.headers['access-control-allow-origin']]).toEqual([what, undefined]);
+    }
+    // Its own page: the Origin and Sec-Fetch-Site a browser sends for it.
+    const own = await rawPost(local.url, '/dev/token', mallory, { ...JSON_TYPE, origin: `http://${host}`, 'sec-fetch-site': 'same-origin' });
+    expect(own.status).toBe(200);
+    expect(own.headers['access-control-allow-origin']).toBeUndefined();
+    for (const path of ['/dev/token', '/DEV/Token/']) {
+      const preflight = await local.request('OPTIONS', path, { headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST' } });
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+      expect(preflight.headers.get('access-control-allow-headers')).toBeNull();
+    }
+    // Every other route keeps the contract's CORS.
+    expect((await local.request('OPTIONS', '/newevent')).headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('does not exist in JWKS mode, nor with NODE_ENV=production (which refuses local auth mode at start)', async () => {
     for (const api of [jwks, production]) {
-      const answer = await api.post('/dev/token', { name: 'mallory', admin: true });
+      const answer = await api.post('/dev/token', { name: 'mallory', admin: true }, JSON_TYPE);
       expect([answer.status, answer.text]).toEqual([404, 'Not found.']);
       expect((await api.request('GET', '/about')).json()).toMatchObject({ routes: expect.not.arrayContaining(['POST /dev/token']) });
     }

@@ -4,16 +4,22 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { ClaimsIdentityResolver } from '../../src/adapters/auth/claims-identity-resolver.js';
 import { StaticTokenKeys } from '../../src/adapters/auth/static-token-keys.js';
 import { buildKoaApp } from '../../src/adapters/http/koa/app.js';
-import { isLoopback, mayReadMetrics, type MetricsAccess } from '../../src/adapters/http/koa/metrics-route.js';
+import { type MetricsAccess } from '../../src/adapters/http/koa/metrics-route.js';
+import { isLoopback, isLoopbackHost } from '../../src/adapters/http/koa/this-machine.js';
 import { PrometheusMetrics } from '../../src/adapters/http/prometheus-metrics.js';
 import { A_ROUTE_DOC } from '../support/builders.js';
 import type { Route } from '../../src/adapters/http/routes.js';
 import { StoreUnavailableError } from '../../src/domain/errors.js';
+import { loadConfig } from '../../src/bootstrap/config.js';
+import { startServer } from '../../src/bootstrap/server.js';
+import { startPlainProxy } from '../support/plain-proxy.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const ok: Route = { method: 'POST', path: '/ok', auth: 'none', hasBody: true, doc: A_ROUTE_DOC, handle: async () => ({ ok: true }) };
 const byName: Route = { method: 'GET', path: '/things/{name}', auth: 'none', hasBody: false, doc: A_ROUTE_DOC, handle: async () => ({ ok: true }) };
@@ -120,14 +126,39 @@ it('import runs are counted by subsite and outcome', async () => {
 });
 
 describe('who may read /metrics', () => {
-  it('by default only a client on this machine that is not behind a proxy', async () => {
+  it('by default only a client on this machine that came straight to the server by a loopback name', async () => {
     const s = await serve();
     try {
       expect((await fetch(`${s.url}/metrics`)).status).toBe(200);
       const proxied = await fetch(`${s.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
       expect(proxied.status).toBe(404);
       expect(await proxied.text()).toBe('Not found.');
-      expect((await fetch(`${s.url}/metrics`, { headers: { forwarded: 'for=203.0.113.9' } })).status).toBe(404);
+      // Any header by which a proxy says it forwards, or the public name a proxy passes on in Host
+      // (nginx's `proxy_set_header Host $host`): before, only the first two were refused.
+      const refused: Record<string, string>[] = [
+        { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }, { 'x-forwarded-host': 'calendar.example.org' },
+        { 'x-forwarded-proto': 'https' }, { via: '1.1 nginx' }, { host: 'calendar.example.org' },
+      ];
+      const statuses = await Promise.all(refused.map(async (headers) => (await rawGet(s.url, '/metrics', headers)).status));
+      process.stderr.write(`metrics, local: ${refused.length} proxied requests, statuses ${JSON.stringify(statuses)}\n`);
+      expect(statuses).toEqual(refused.map(() => 404));
+      expect((await rawGet(s.url, '/metrics', { host: 'localhost' })).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a token: whoever sends it as a bearer token, from anywhere; anyone else gets the 404 of a path that does not exist', async () => {
+    const token = 'scraper-secret-0123456789';
+    const s = await serve({ access: { token } });
+    try {
+      const statuses = await Promise.all(([
+        {}, { authorization: `Bearer ${token}x` }, { authorization: token }, { authorization: 'Bearer ' },
+      ] as Record<string, string>[]).map(async (headers) => (await fetch(`${s.url}/metrics`, { headers })).status));
+      expect(statuses).toEqual([404, 404, 404, 404]);
+      const read = await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': '203.0.113.9' } });
+      expect(read.status).toBe(200);
+      expect(await read.text()).toContain('calendar_http_requests_total');
     } finally {
       await s.close();
     }
@@ -149,9 +180,84 @@ describe('who may read /metrics', () => {
     ['10.0.0.5', false], ['192.168.1.2', false], ['::ffff:10.0.0.5', false], ['2001:db8::1', false], [undefined, false],
   ])('%s is loopback: %s', (address, loopback) => {
     expect(isLoopback(address)).toBe(loopback);
-    expect(mayReadMetrics('local', address, false)).toBe(loopback);
-    expect(mayReadMetrics('local', address, true)).toBe(false);
-    expect(mayReadMetrics('public', address, true)).toBe(true);
-    expect(mayReadMetrics('off', address, false)).toBe(false);
+  });
+
+  it.each([
+    ['127.0.0.1:3000', true], ['localhost', true], ['LOCALHOST:80', true], ['[::1]:3000', true], ['127.9.9.9', true],
+    ['calendar.example.org', false], ['localhost.example.org', false], ['127.0.0.1.nip.io:3000', false], ['[2001:db8::1]:80', false],
+    ['', false], [undefined, false], ['127.0.0.1:3000:1', false],
+  ])('Host %s is a loopback name: %s', (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback);
+  });
+});
+
+/** A GET with headers fetch will not send as given (Host), on a connection of its own. */
+async function rawGet(url: string, path: string, headers: Record<string, string>): Promise<{ status: number }> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    request(`${url}${path}`, { headers, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+    }).on('error', reject).end();
+  });
+}
+
+describe('in production, behind a plain proxy on this machine', () => {
+  const publicKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const dir = tempDir('metrics-production-');
+  afterAll(() => dir.remove());
+  const production = (env: Record<string, string>) => startServer(loadConfig({
+    NODE_ENV: 'production', PORT: '0', AUTH_PUBLIC_KEY: publicKey, AUTH_ISSUER: 'https://issuer.example.org/', IMPORT_ENABLED: 'false',
+    SQLITE_PATH: join(dir.path, `${Object.keys(env).join('-') || 'default'}.db`), LOG_LEVEL: 'silent', ...env,
+  }));
+
+  it('/metrics is off by default: every client of the proxy comes from loopback with a loopback Host, and no header says so', async () => {
+    const server = await production({});
+    const proxy = await startPlainProxy(server.url);
+    try {
+      // The proxy really is invisible: its requests look like this machine's own.
+      expect((await fetch(`${proxy.url}/healthz`)).status).toBe(200);
+      const [proxied, direct] = [await fetch(`${proxy.url}/metrics`), await fetch(`${server.url}/metrics`)];
+      process.stderr.write(`metrics, production default: through a plain proxy ${proxied.status}, straight ${direct.status}\n`);
+      expect([proxied.status, await proxied.text()]).toEqual([404, 'Not found.']);
+      expect(direct.status).toBe(404);
+    } finally {
+      await proxy.close();
+      await server.stop();
+    }
+  });
+
+  it('with METRICS_TOKEN, a scraper that sends it reads /metrics, through the proxy too; nobody else does', async () => {
+    const token = 'scraper-secret-0123456789';
+    const server = await production({ METRICS_TOKEN: token });
+    const proxy = await startPlainProxy(server.url);
+    try {
+      expect((await fetch(`${proxy.url}/metrics`)).status).toBe(404);
+      expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+      expect((await fetch(`${proxy.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    } finally {
+      await proxy.close();
+      await server.stop();
+    }
+  });
+
+  it('the configuration: off in production and on Lambda unless chosen; local refused in production; the token checked without echoing it', () => {
+    const jwks = { AUTH_JWKS_URI: 'https://idp.example.org/.well-known/jwks.json', AUTH_ISSUER: 'https://idp.example.org/' };
+    expect(loadConfig({ ...jwks, NODE_ENV: 'production' }).metrics).toBe('off');
+    expect(loadConfig({ ...jwks, AWS_LAMBDA_FUNCTION_NAME: 'f' }).metrics).toBe('off');
+    expect(loadConfig({ ...jwks }).metrics).toBe('local');
+    expect(loadConfig({ ...jwks, NODE_ENV: 'production', METRICS: 'public' }).metrics).toBe('public');
+    expect(loadConfig({ ...jwks, NODE_ENV: 'production', METRICS_TOKEN: 'a-long-enough-secret' })).toMatchObject({ metrics: 'token', metricsToken: 'a-long-enough-secret' });
+    expect(() => loadConfig({ ...jwks, NODE_ENV: 'production', METRICS: 'local' })).toThrow(/METRICS=local cannot tell a client on this machine from one forwarded by a proxy/);
+    expect(() => loadConfig({ ...jwks, METRICS: 'token' })).toThrow(/METRICS=token needs METRICS_TOKEN/);
+    expect(() => loadConfig({ ...jwks, METRICS: 'public', METRICS_TOKEN: 'a-long-enough-secret' })).toThrow(/METRICS_TOKEN is set but METRICS=public/);
+    let message = '';
+    try {
+      loadConfig({ ...jwks, METRICS_TOKEN: 'short secret' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/METRICS_TOKEN must be 16 to 200 visible characters/);
+    expect(message).not.toContain('short secret');
   });
 });

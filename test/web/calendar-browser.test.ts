@@ -35,7 +35,7 @@ let browser: Browser;
 const tokens: Record<string, string> = {};
 
 async function tokenFor(name: string, admin = false): Promise<string> {
-  const answer = await api.post('/dev/token', { name, admin });
+  const answer = await api.post('/dev/token', { name, admin }, { 'content-type': 'application/json' });
   expect(answer.status).toBe(200);
   return (answer.json() as { access_token: string }).access_token;
 }

@@ -21,3 +21,8 @@ export const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   ...CORS_HEADERS,
   'X-Content-Type-Options': 'nosniff',
 };
+
+/** The headers of a response no other origin may read (POST /dev/token): no CORS at all. */
+export const SAME_ORIGIN_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+};

@@ -4,7 +4,7 @@ import Koa, { type Next } from 'koa';
 import type { Logger } from 'pino';
 import { JsonText } from '../../../application/json-text.js';
 import { DomainError } from '../../../domain/errors.js';
-import { RESPONSE_HEADERS } from '../cors.js';
+import { RESPONSE_HEADERS, SAME_ORIGIN_RESPONSE_HEADERS } from '../cors.js';
 import { errorResponse, HttpProblem } from '../errors.js';
 import { BODY_LIMIT_BYTES, parseJsonObject } from '../json-body.js';
 import type { HttpMetrics } from '../prometheus-metrics.js';
@@ -18,7 +18,7 @@ import type { CalendarContext } from './context.js';
 import { metricsHandler, type MetricsAccess } from './metrics-route.js';
 import { SERVICE_OPERATIONS } from '../openapi.js';
 import { registerDocs, type DocsOptions } from './docs-route.js';
-import { DEV_TOKEN_PATH, registerDevToken, type LocalTokenMinter } from './dev-token-route.js';
+import { DEV_TOKEN_PATH, isDevTokenPath, registerDevToken, type LocalTokenMinter } from './dev-token-route.js';
 import { registerPage, type PageSettings } from './page-route.js';
 
 export interface KoaAppOptions extends AuthenticatorOptions {
@@ -88,13 +88,15 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
   app.silent = true;
 
   let shedTotal = 0;
+  // "Sign in as" answers its own page only: no CORS on it, its preflight included (dev-token-route.ts).
+  const sameOriginOnly = (path: string): boolean => options.localSignIn !== undefined && isDevTokenPath(path);
 
   app.use(async (ctx: CalendarContext, next: Next) => {
     const started = performance.now();
     const offered = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(offered) ? offered : nextRequestId();
     ctx.state.requestId = requestId;
-    ctx.set(RESPONSE_HEADERS);
+    ctx.set(sameOriginOnly(ctx.path) ? SAME_ORIGIN_RESPONSE_HEADERS : RESPONSE_HEADERS);
     ctx.set('X-Request-Id', requestId);
     try {
       if (ctx.method === 'OPTIONS') {

@@ -1,31 +1,35 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import { HttpProblem } from '../errors.js';
 import type { HttpMetrics } from '../prometheus-metrics.js';
+import { straightFromThisMachine } from './this-machine.js';
 
 /**
- * Who may read GET /metrics: `local` (the default) only a client on this machine that came straight
- * to the server, not through a proxy (a reverse proxy on the same host connects from loopback too,
- * but says whom it forwards in X-Forwarded-For); `public` anyone; `off` nobody.
+ * Who may read GET /metrics: `local` only a client on this machine that came straight to the server
+ * (this-machine.ts: behind a proxy that adds no header, that is every client, so production refuses
+ * it); `{ token }` whoever sends `Authorization: Bearer <token>`; `public` anyone; `off` nobody.
  */
-export type MetricsAccess = 'local' | 'public' | 'off';
+export type MetricsAccess = 'local' | 'public' | 'off' | { readonly token: string };
 
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/** The request's bearer token is `token`, compared in constant time (over digests of equal length). */
+function bearerIs(authorization: string, token: string): boolean {
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
+  return match !== null && timingSafeEqual(digest(match[1]!), digest(token));
 }
 
-export function mayReadMetrics(access: MetricsAccess, remoteAddress: string | undefined, forwarded: boolean): boolean {
+export function mayReadMetrics(access: MetricsAccess, req: Context['req']): boolean {
   if (access === 'public') return true;
   if (access === 'off') return false;
-  return isLoopback(remoteAddress) && !forwarded;
+  if (access === 'local') return straightFromThisMachine(req);
+  return bearerIs(req.headers.authorization ?? '', access.token);
 }
 
 /** The handler of GET /metrics: the text format, or the same 404 as any unknown path. */
 export function metricsHandler(metrics: HttpMetrics | undefined, access: MetricsAccess) {
   return async (ctx: Context): Promise<void> => {
-    const forwarded = ctx.get('x-forwarded-for') !== '' || ctx.get('forwarded') !== '';
-    if (!metrics || !mayReadMetrics(access, ctx.req.socket.remoteAddress, forwarded)) throw new HttpProblem(404, 'Not found.');
+    if (!metrics || !mayReadMetrics(access, ctx.req)) throw new HttpProblem(404, 'Not found.');
     const { contentType, text } = await metrics.render();
     ctx.type = contentType;
     ctx.body = text;
