@@ -183,3 +183,96 @@ it('a client stalling in its headers gets 408 with CORS and a reason', async () 
   expect(answer).toMatch(/access-control-allow-origin: \*/i);
   expect(answer.endsWith('The request took too long to arrive.')).toBe(true);
 }, 20_000);
+
+it('48 creates in flight at once through Node fetch from one address, 384 in all, contested: none refused for too many connections', async () => {
+  // The default cap (64). Before: fetch opened up to 96 connections for 48 requests in flight, every
+  // open one was counted, and about one create in five got 503 "Too many connections".
+  const server = await serve({ MAX_IN_FLIGHT: '256', RATE_LIMIT_PER_MINUTE: '0' });
+  const total = 384;
+  const inFlight = 48;
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const year = new Date().getUTCFullYear() + 2;
+  const create = async (): Promise<void> => {
+    while (next < total) {
+      const i = next++;
+      // 24 slots, 16 users each: one creator wins a slot (200), the others get 409.
+      const slot = i % 24;
+      const start = new Date(Date.UTC(year, 0, 1 + slot, 3)).toISOString().replace('.000', '');
+      const end = new Date(Date.UTC(year, 0, 1 + slot, 5)).toISOString().replace('.000', '');
+      const res = await fetch(`${server.url}/newevent`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${idp.token({ sub: `user-${Math.floor(i / 24)}` })}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ event_id: `contested-${i}`, site: 'saf', start, end, creator: `user ${Math.floor(i / 24)}`, title: 'contested' }),
+      });
+      await res.text();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, create));
+  const refused = (server.output().match(/connection refused: too many from one address/g) ?? []).length;
+  process.stderr.write(`connection cap, fetch: ${total} creates, ${inFlight} in flight from one address: ${JSON.stringify(Object.fromEntries(statuses))}, ${refused} connections refused\n`);
+  expect(statuses.get(503) ?? 0).toBe(0);
+  expect(refused).toBe(0);
+  expect([...statuses.keys()].sort()).toEqual([200, 409]);
+  expect(statuses.get(200)).toBe(24);
+}, 60_000);
+
+/** A kept-alive connection from `localAddress` that sends one whole request, reads its answer, then (if asked) begins the next and trickles it. */
+function answeredThenIdle(url: string, localAddress: string, trickleNext: boolean): Promise<{ socket: Socket; answers: () => string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port), localAddress });
+    let text = '';
+    let timer: NodeJS.Timeout | undefined;
+    socket.on('connect', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'));
+    socket.on('data', (chunk) => {
+      text += chunk.toString();
+      if (!text.endsWith('"ok"}') || timer) return;
+      if (trickleNext) {
+        socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+        timer = setInterval(() => socket.write('a'), 500);
+      } else timer = setTimeout(() => undefined, 0);
+      resolve({ socket, answers: () => text });
+    });
+    socket.on('close', () => clearInterval(timer));
+    socket.on('error', reject);
+  });
+}
+
+it('kept-alive connections count only while a request on them is incomplete: idle ones never shut a client out, ones trickling their next request do', async () => {
+  const server = await serve({ MAX_CONNECTIONS_PER_CLIENT: '20' });
+  const newConnections = async (address: string, count: number): Promise<number> => {
+    const answers: string[] = [];
+    const handles = Array.from({ length: count }, () => trickle(server.url, address, 1000, (a) => answers.push(a)));
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const h of handles) h.stop();
+    return answers.filter((a) => a.startsWith('HTTP/1.1 503')).length;
+  };
+  // One after another (30 new ones at once would be over the cap themselves).
+  const opened = async (address: string, trickleNext: boolean, count: number): Promise<Socket[]> => {
+    const sockets: Socket[] = [];
+    for (let i = 0; i < count; i++) sockets.push((await answeredThenIdle(server.url, address, trickleNext)).socket);
+    return sockets;
+  };
+  // 30 connections from one address, each answered and now idle: 10 trickling newcomers all get in.
+  const idle = await opened('127.0.0.11', false, 30);
+  const refusedBesideIdle = await newConnections('127.0.0.11', 10);
+  // 20 that each began a next request and trickle it: they fill the cap, newcomers are refused.
+  const slow = await opened('127.0.0.12', true, 20);
+  const refusedBesideSlow = await newConnections('127.0.0.12', 10);
+  for (const socket of [...idle, ...slow]) socket.destroy();
+  process.stderr.write(`connection cap, kept alive (cap 20): beside 30 idle connections ${refusedBesideIdle} of 10 newcomers refused; beside 20 trickling their next request ${refusedBesideSlow} of 10\n`);
+  expect(refusedBesideIdle).toBe(0);
+  expect(refusedBesideSlow).toBe(10);
+});
+
+it('a burst of whole requests on new connections from one address, as a proxy opening one per request sends them', async () => {
+  const server = await serve({ MAX_CONNECTIONS_PER_CLIENT: '64' });
+  const WEEK_REQUEST = `POST /siteevents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(WEEK)}\r\nConnection: close\r\n\r\n${WEEK}`;
+  const answers = await Promise.all(Array.from({ length: 200 }, () => rawExchange(server.url, WEEK_REQUEST)));
+  const statuses = answers.map((a) => a.slice(9, 12));
+  const counts = Object.fromEntries([...new Set(statuses)].map((s) => [s, statuses.filter((x) => x === s).length]));
+  process.stderr.write(`connection cap, burst: 200 new connections each with a whole request from one address at once (cap 64): ${JSON.stringify(counts)}\n`);
+  expect(counts).toEqual({ 200: 200 });
+});
