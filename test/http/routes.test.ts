@@ -378,6 +378,10 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
         [{ 'if-match': 'W/"1"' }, undefined, /^Invalid If-Match: expected the ETag of the event/],
         [{ 'if-match': 'one' }, undefined, /^Invalid If-Match/],
         [{ 'if-match': '"1"' }, 2, /^Invalid version: 2 in the body, but If-Match says 1$/],
+        // Past 2^53: before, read as 9007199254740992 and answered 412 naming that number.
+        [{ 'if-match': '"9007199254740993"' }, undefined, /^Invalid If-Match: 9007199254740993 is larger than any version$/],
+        [{ 'if-match': '"9999999999999999"' }, undefined, /^Invalid If-Match: 9999999999999999 is larger than any version$/],
+        [{}, 2 ** 53, /^Invalid originalEvent\.version: expected a whole number$/],
       ] as const) {
         const res = await modify(event, { title: 'x' }, headers, version);
         expect([res.status, res.text]).toEqual([400, expect.stringMatching(reason)]);

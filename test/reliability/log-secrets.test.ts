@@ -84,6 +84,17 @@ it('userinfo 500 and timeout, JWKS down, projects service down, LCO down: no tok
     const made = (await (await fetch(`${url}/ical-feed`, { method: 'POST', body: '{}', headers: owner })).json()) as { url: string };
     const feedKey = /\/ical\/users\/([^/]+)\.ics$/.exec(made.url)![1]!;
     expect((await fetch(`${url}/ical/users/${feedKey}.ics`)).status).toBe(200);
+    // Other spellings of it, as sent (fetch would tidy some): before, the access line held the key
+    // for all but the first. The router serves the first three.
+    const escaped = [...`users/${feedKey}`].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
+    const spellings = [
+      `/ical/users/${feedKey}.ics/`, `/ICAL/Users/${feedKey}.ics`, `/ical/users/${feedKey}.ics/?x=1`, `//ical/users/${feedKey}.ics`,
+      `/ical/%75sers/${feedKey}.ics`, `/ical/${escaped}.ics`, `/ical/x/../users/${feedKey}.ics`, `/ical/users/${feedKey}.ics/more`,
+      `/ical/users%2F${feedKey}.ics`, `/ical/users/${feedKey}%zz`,
+    ];
+    const spelled = await Promise.all(spellings.map((path) => rawGetStatus(url, path)));
+    process.stderr.write(`log secrets: a private feed's key in ${spellings.length} other spellings of its path, answered ${JSON.stringify(spelled)}\n`);
+    expect(spelled.slice(0, 3)).toEqual([200, 200, 200]);
 
     const log = lines.join('');
     expect(log).not.toContain(feedKey);
@@ -106,6 +117,17 @@ it('userinfo 500 and timeout, JWKS down, projects service down, LCO down: no tok
     await stopAll(server, idp, projects, () => dir.remove());
   }
 }, 30_000);
+
+/** The status of a GET of `path` exactly as written (no normalisation on the way). */
+async function rawGetStatus(url: string, path: string): Promise<number> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    request(url, { path, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    }).on('error', reject).end();
+  });
+}
 
 it('the logger redacts credential headers wherever an object carries them, and logs errors as their summary', () => {
   const lines: string[] = [];

@@ -154,6 +154,8 @@ export function expected(ifMatch: string | undefined, bodyVersion: number | unde
     const match = IF_MATCH.exec(ifMatch.trim());
     if (!match) throw new InvalidInputError('Invalid If-Match: expected the ETag of the event, such as "3" (its version in double quotes)');
     header = Number(match[1]);
+    // Past 2^53 a number is not the one sent (the 412 would name another version): no version gets there.
+    if (!Number.isSafeInteger(header)) throw new InvalidInputError(`Invalid If-Match: ${match[1]!} is larger than any version`);
   }
   if (header !== undefined && bodyVersion !== undefined && header !== bodyVersion) {
     throw new InvalidInputError(`Invalid version: ${bodyVersion} in the body, but If-Match says ${header}`);

@@ -72,9 +72,24 @@ function requestIds(): () => string {
   return () => `${prefix}-${(count += 1).toString(36)}`;
 }
 
-/** A private feed's path holds its key, a credential: the access line shows the route instead. */
-const PRIVATE_FEED = /^\/ical\/users\/[^/]*$/;
-const loggedPath = (path: string): string => (PRIVATE_FEED.test(path) ? '/ical/users/{key}.ics' : path);
+/**
+ * A private feed's path holds its key, a credential: the access line shows the route instead, in
+ * any spelling of the path (the router ignores case and a final slash, and a path no route took may
+ * hold a key all the same): compared once dot segments are resolved, escapes decoded, repeated
+ * slashes folded and case ignored.
+ */
+const PRIVATE_FEEDS = /^\/ical\/users(?:\/|$)/;
+function loggedPath(path: string): string {
+  if (!/users/i.test(path) && !path.includes('%')) return path; // the common case, at no cost
+  const folded = (text: string): string => text.replace(/\/{2,}/g, '/');
+  let canonical = folded(path);
+  try {
+    canonical = folded(decodeURIComponent(new URL(`http://x${canonical}`).pathname));
+  } catch {
+    // A malformed escape: compared as it came.
+  }
+  return PRIVATE_FEEDS.test(canonical.toLowerCase()) ? '/ical/users/{key}.ics' : path;
+}
 
 
 /** The calendar API as a Koa application; the caller owns the HTTP server around it. */
