@@ -317,7 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
 
   // Production runs behind a proxy, and a proxy on the same machine that adds no header of its own
-  // makes every client look local (adapters/http/koa/this-machine.ts): there /metrics is off unless
+  // makes every client look local (adapters/http/this-machine.ts): there /metrics is off unless
   // it needs a token or is public by choice.
   const metrics = e.METRICS ?? (e.METRICS_TOKEN ? 'token' : nodeEnv === 'production' || onLambda ? 'off' : 'local');
   if (e.METRICS_TOKEN !== undefined && !/^[\x21-\x7e]{16,200}$/.test(e.METRICS_TOKEN)) {

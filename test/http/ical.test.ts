@@ -286,4 +286,39 @@ describe.each(TARGETS)('%s', (_name, driver, storage, domain) => {
       expect((await api.request('GET', unknown)).status).toBe(404);
     }
   });
+
+  it('without PUBLIC_URL, a feed address is never built from a Host that is not this machine; no key is made then', async () => {
+    const carol = bearer(idp.token({ sub: 'google-oauth2|carol', name: 'Carol' }));
+    // Before: 200 with http://attacker.example.org/ical/users/<key>.ics, the key made.
+    const lied = await rawPost(api.url, '/ical-feed', '{}', { ...carol, host: 'attacker.example.org' });
+    process.stderr.write(`ical-feed, Host: attacker.example.org without PUBLIC_URL: ${lied.status} ${lied.text}\n`);
+    expect([lied.status, lied.text]).toEqual([503, expect.stringContaining('PUBLIC_URL is not set')]);
+    const made = await api.post('/ical-feed', {}, carol);
+    expect(made.status).toBe(200); // not 409: the refused request left no key
+    expect(new URL((made.json() as { url: string }).url).hostname).toBe('127.0.0.1');
+  });
 });
+
+it('with PUBLIC_URL, the feed address is on it whatever Host says', async () => {
+  const idp = await new IdentityProvider().start();
+  const api = await startCalendar(idp, undefined, { PUBLIC_URL: 'https://calendar.example.org/api/' });
+  try {
+    const answer = await rawPost(api.url, '/ical-feed', '{}', { ...bearer(idp.token({ sub: 'google-oauth2|dave' })), host: 'attacker.example.org' });
+    expect(answer.status).toBe(200);
+    expect((JSON.parse(answer.text) as { url: string }).url).toMatch(/^https:\/\/calendar\.example\.org\/api\/ical\/users\/[\w-]{43}\.ics$/);
+  } finally {
+    await stopAll(api, idp);
+  }
+});
+
+/** A POST with headers fetch will not send as given (Host), on a connection of its own. */
+async function rawPost(url: string, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    request(`${url}${path}`, { method: 'POST', headers, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    }).on('error', reject).end(body);
+  });
+}

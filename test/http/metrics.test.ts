@@ -11,7 +11,7 @@ import { ClaimsIdentityResolver } from '../../src/adapters/auth/claims-identity-
 import { StaticTokenKeys } from '../../src/adapters/auth/static-token-keys.js';
 import { buildKoaApp } from '../../src/adapters/http/koa/app.js';
 import { type MetricsAccess } from '../../src/adapters/http/koa/metrics-route.js';
-import { isLoopback, isLoopbackHost } from '../../src/adapters/http/koa/this-machine.js';
+import { isLoopback, isLoopbackHost } from '../../src/adapters/http/this-machine.js';
 import { PrometheusMetrics } from '../../src/adapters/http/prometheus-metrics.js';
 import { A_ROUTE_DOC } from '../support/builders.js';
 import type { Route } from '../../src/adapters/http/routes.js';

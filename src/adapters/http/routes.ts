@@ -10,7 +10,9 @@ import { JsonText } from '../../application/json-text.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import type { CalendarFeed } from '../../application/use-cases/site-calendar-feed.js';
 import type { StoreVersion } from '../../application/ports/store-version.port.js';
+import { HttpProblem } from './errors.js';
 import { DEFAULT_ICAL_DOMAIN, FeedCache, feedAnswer, type Conditions } from './ical.js';
+import { isLoopbackHost } from './this-machine.js';
 import {
   AddProjectRequest, ChangePage, ChangesRequest, YesNo, DeleteEventRequest, EventHistoryRequest, HistoryList, RestoreEventRequest, Event, EventList, ImportReport, ModifyEventRequest, NewEventAnswer,
   NewEventRequest, ProjectLinkAnswer, RemoveProjectRequest, SchedulerObservationList, SiteEventList, SiteEventsRequest,
@@ -41,7 +43,7 @@ export interface RouteOptions {
   readonly feedCache?: FeedCache;
   /** The store's version, where it has one (SQLite): a feed is read again only after a commit. */
   readonly storeVersion?: StoreVersion;
-  /** The public address for the feed URLs handed out (PUBLIC_URL); the request's origin when undefined. */
+  /** The public address for the feed URLs handed out (PUBLIC_URL); see feedAddressBase when undefined. */
   readonly publicUrl?: string;
 }
 
@@ -162,6 +164,25 @@ export function expected(ifMatch: string | undefined, bodyVersion: number | unde
   }
   const version = header ?? bodyVersion;
   return version === undefined ? {} : { expectedVersion: version };
+}
+
+/**
+ * Where the private feed addresses handed out point: PUBLIC_URL. Without it, the request's own
+ * origin only when its Host names this machine by a loopback name (a development server): anywhere
+ * else Host is whatever the client or a proxy wrote (behind a plain proxy, the upstream's
+ * 127.0.0.1:3000), and a secret address would be handed out under a name nobody chose. Checked
+ * before a key is made, so a refusal leaves none behind.
+ */
+function feedAddressBase(publicUrl: string | undefined, origin: string | undefined): string {
+  if (publicUrl) return publicUrl;
+  let host: string | undefined;
+  try {
+    host = origin === undefined ? undefined : new URL(origin).host;
+  } catch {
+    host = undefined;
+  }
+  if (origin !== undefined && isLoopbackHost(host)) return origin;
+  throw new HttpProblem(503, 'This server does not know its public address (PUBLIC_URL is not set), so it cannot make a feed address; ask its operator to set it.');
 }
 
 type EventRef = z.infer<typeof AddProjectRequest>['events'][number];
@@ -316,8 +337,9 @@ export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[]
         'It is shown only now: only a digest of its key is kept. 409 when you have one already; {"rotate": true} makes a new one ' +
         'and the old address stops working at once.',
     }, async ({ rotate }, { actor, origin }) => {
+      const base = feedAddressBase(deployment.publicUrl, origin);
       const { key } = await u.issueFeedKey.execute({ actor, rotate: rotate === true });
-      const url = `${deployment.publicUrl ?? origin ?? ''}/ical/users/${key}.ics`;
+      const url = `${base}/ical/users/${key}.ics`;
       return { url, webcal: url.replace(/^https?:/, 'webcal:') };
     }),
     feed('/ical/{site}.ics', {

@@ -18,7 +18,7 @@ import * as z from 'zod';
 import { HttpProblem } from '../errors.js';
 import { parseBody } from '../routes.js';
 import type { CalendarContext } from './context.js';
-import { straightFromThisMachine } from './this-machine.js';
+import { straightFromThisMachine } from '../this-machine.js';
 
 /** Signs a local token for a name; `npm run token` does the same from the command line. */
 export type LocalTokenMinter = (request: { name: string; admin: boolean }) => Promise<{ token: string; expiresInSeconds: number }>;

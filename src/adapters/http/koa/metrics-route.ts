@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import { HttpProblem } from '../errors.js';
 import type { HttpMetrics } from '../prometheus-metrics.js';
-import { straightFromThisMachine } from './this-machine.js';
+import { straightFromThisMachine } from '../this-machine.js';
 
 /**
  * Who may read GET /metrics: `local` only a client on this machine that came straight to the server
