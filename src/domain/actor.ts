@@ -3,7 +3,7 @@
  * live here, so that every driver applies them the same way.
  */
 import { ForbiddenError, NotReservationOwnerError } from './errors.js';
-import { isLcoOrigin, type Reservation } from './reservation.js';
+import { isLcoOrigin, LIMITS, type Reservation } from './reservation.js';
 
 export type Actor =
   /** A signed-in person: `sub` is the Auth0 subject. */
@@ -49,6 +49,17 @@ export function ownerOfNewEvent(actor: Actor, requestedCreatorId: string | undef
   }
   if (actor.isAdmin) return requestedCreatorId;
   throw new ForbiddenError('You may only create events in your own name (creator_id must be your user id).');
+}
+
+/**
+ * The creator (display name) an event owned by `ownerId` is stored with, when the caller is its owner
+ * and the identity provider named them: that name, whatever the body says (the body's `creator` is
+ * kept for an admin booking for someone else, and for a caller the provider gave no name). A name
+ * longer than the field's limit is cut to it.
+ */
+export function creatorNameFor(actor: Actor, ownerId: string): string | undefined {
+  if (actor.kind !== 'user' || actor.sub !== ownerId || !actor.name?.trim()) return undefined;
+  return [...actor.name.trim()].slice(0, LIMITS.creator).join('').slice(0, LIMITS.creator);
 }
 
 /** Only an admin may write an event that claims to come from the LCO scheduler. */

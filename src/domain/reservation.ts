@@ -158,6 +158,8 @@ export interface ServerFields {
   readonly last_modified: string;
   /** Display name used when the record has none. */
   readonly defaultCreator: string;
+  /** The owner's display name from the identity provider (creatorNameFor): it wins over the record's. */
+  readonly creator?: string;
 }
 
 /**
@@ -182,7 +184,8 @@ export function buildReservation(raw: RawRecord, server: ServerFields, rules: Re
   // Type-check every known key, including those the server then overrides.
   optionalString(raw, 'creator_id', LIMITS.creator_id);
   optionalString(raw, 'last_modified', 64);
-  const creator = optionalString(raw, 'creator', LIMITS.creator) ?? server.defaultCreator;
+  const sentCreator = optionalString(raw, 'creator', LIMITS.creator);
+  const creator = server.creator ?? sentCreator ?? server.defaultCreator;
   const title = optionalString(raw, 'title', LIMITS.title);
   const resourceId = optionalString(raw, 'resourceId', LIMITS.resourceId);
   const reservationType = optionalString(raw, 'reservation_type', LIMITS.reservation_type);

@@ -79,6 +79,25 @@ describe('CreateReservation', () => {
     expect(await s.store.get('e1')).toBeUndefined();
   });
 
+  it("stores the provider's display name as the creator of the caller's own events, not the body's; the body's only for an admin booking for another, or a caller with no name", async () => {
+    const s = setUp();
+    // Before: stored as "The Director", a name the body chose.
+    const own = await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'own', creator: 'The Director', title: undefined }) });
+    expect([own.creator, own.title]).toEqual(['Alice', 'Alice']);
+    const moved = await s.modify.execute({ actor: alice, originalEvent: { event_id: 'own' }, modifiedEvent: { creator: 'Somebody Else' } });
+    expect(moved.creator).toBe('Alice');
+    const forBob = await s.create.execute({ actor: admin, event: aNewEventBody({ event_id: 'for-bob', creator_id: 'bob', creator: 'Bob B.', start: '2031-01-01T00:00:00Z', end: '2031-01-01T01:00:00Z' }) });
+    expect(forBob.creator).toBe('Bob B.');
+    const byAdmin = await s.modify.execute({ actor: admin, originalEvent: { event_id: 'for-bob' }, modifiedEvent: { creator: 'Robert B.' } });
+    expect(byAdmin.creator).toBe('Robert B.');
+    const nameless: Actor = { kind: 'user', sub: 'carol', isAdmin: false };
+    const carols = await s.create.execute({ actor: nameless, event: aNewEventBody({ event_id: 'carol', creator: 'Carol', start: '2032-01-01T00:00:00Z', end: '2032-01-01T01:00:00Z' }) });
+    expect(carols.creator).toBe('Carol');
+    const long: Actor = { kind: 'user', sub: 'dan', name: `Dan ${'d'.repeat(400)}`, isAdmin: false };
+    const dans = await s.create.execute({ actor: long, event: aNewEventBody({ event_id: 'dan', start: '2033-01-01T00:00:00Z', end: '2033-01-01T01:00:00Z' }) });
+    expect(dans.creator).toBe(`Dan ${'d'.repeat(252)}`);
+  });
+
   it('lets an admin create for another user', async () => {
     const s = setUp();
     const created = await s.create.execute({ actor: admin, event: aNewEventBody({ creator_id: 'bob', creator: 'Bob' }) });

@@ -97,3 +97,30 @@ it('a user may not create in another user\'s name by any spelling of the creator
     else expect([res.status, event]).toEqual([403, undefined]);
   }
 });
+
+it("the creator of a user's own event is the display name the identity provider gives, from the token or userinfo, never the body's", async () => {
+  const withUserinfo = await startCalendar(idp, projects, { RATE_LIMIT_PER_MINUTE: '0', AUTH_USERINFO_URL: idp.userinfoUrl });
+  try {
+    const book = async (on: CalendarUnderTest, as: Record<string, string>, body: Record<string, unknown>) => {
+      const start = hour();
+      const res = await on.post('/newevent', { event_id: `named-${n}`, site: 'named', start, end: plusMinutes(start, 30), ...body }, as);
+      expect(res.status).toBe(200);
+      return (res.json() as { new_calendar_event: { event_id: string; creator: string } }).new_calendar_event;
+    };
+    // The token names the caller "Other": before, stored as "Owner" (the body's), as if Owner had booked.
+    const spoofed = await book(api, credentials['other user'], { creator: 'Owner' });
+    const modified = await api.post('/modifyevent', { originalEvent: { event_id: spoofed.event_id }, modifiedEvent: { creator: 'Admin' } }, credentials['other user']);
+    // An admin booking for someone else names them as the body says.
+    const forOwner = await book(api, credentials.admin, { creator_id: OWNER, creator: 'Owner O.' });
+    // No name in the token, roles and name from userinfo.
+    idp.userinfoNames.set('google-oauth2|erin', 'Erin from userinfo');
+    const fromUserinfo = await book(withUserinfo, bearer(idp.token({ sub: 'google-oauth2|erin', name: null, roles: null })), { creator: 'Owner' });
+    // No name anywhere: the body's is kept (the frontend sends the name it shows).
+    const nameless = await book(withUserinfo, bearer(idp.token({ sub: 'google-oauth2|frank', name: null, roles: null })), { creator: 'Frank' });
+    const found = [spoofed.creator, (modified.json() as { creator: string }).creator, forOwner.creator, fromUserinfo.creator, nameless.creator];
+    process.stderr.write(`creator names: body "Owner" from "Other", then "Admin" on modify, admin for Owner, userinfo, no name: ${JSON.stringify(found)}\n`);
+    expect(found).toEqual(['Other', 'Other', 'Owner O.', 'Erin from userinfo', 'Frank']);
+  } finally {
+    await withUserinfo.close();
+  }
+});

@@ -8,7 +8,8 @@ export const ROLES_CLAIM = 'https://photonranch.org/user_metadata';
 
 export interface TokenOptions {
   sub?: string;
-  name?: string;
+  /** null: a token with no name claim. */
+  name?: string | null;
   roles?: string[] | null;
   audience?: string;
   issuer?: string;
@@ -40,6 +41,8 @@ export class IdentityProvider {
   private readonly published = new Map<string, KeyObject>();
   /** Roles /userinfo answers with, by bearer token subject. */
   readonly userinfoRoles = new Map<string, string[]>();
+  /** The display names /userinfo answers with, by subject (none when absent). */
+  readonly userinfoNames = new Map<string, string>();
   private server?: LoopbackServer;
 
   constructor() {
@@ -98,7 +101,8 @@ export class IdentityProvider {
         }
         const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
         const sub = (jwt.decode(token) as { sub?: string } | null)?.sub ?? '';
-        sendJson(res, 200, { sub, [ROLES_CLAIM]: { roles: this.userinfoRoles.get(sub) ?? [] } });
+        const name = this.userinfoNames.get(sub);
+        sendJson(res, 200, { sub, ...(name === undefined ? {} : { name }), [ROLES_CLAIM]: { roles: this.userinfoRoles.get(sub) ?? [] } });
         return;
       }
       res.statusCode = 404;
@@ -113,7 +117,7 @@ export class IdentityProvider {
 
   /** An RS256 access token like Auth0's; options make the broken variants. */
   token(options: TokenOptions = {}): string {
-    const payload: Record<string, unknown> = { name: options.name ?? options.sub ?? 'alice' };
+    const payload: Record<string, unknown> = options.name === null ? {} : { name: options.name ?? options.sub ?? 'alice' };
     if (options.roles !== null) payload[ROLES_CLAIM] = { roles: options.roles ?? [] };
     return jwt.sign(payload, options.key ?? this.privateKey, {
       algorithm: 'RS256',

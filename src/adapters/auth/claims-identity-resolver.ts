@@ -33,7 +33,7 @@ const digest = (value: string): Buffer => createHash('sha256').update(value, 'ut
  * Service keys are compared in constant time against every configured key.
  */
 export class ClaimsIdentityResolver implements IdentityResolver {
-  private readonly userinfoCache = new Map<string, { roles: string[]; expiresAt: number }>();
+  private readonly userinfoCache = new Map<string, { roles: string[]; name?: string; expiresAt: number }>();
   /** The digests of the keys, made again only when the source hands over a different set. */
   private digests: { keys: readonly string[]; digests: Buffer[] } = { keys: [], digests: [] };
 
@@ -48,8 +48,12 @@ export class ClaimsIdentityResolver implements IdentityResolver {
     if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) {
       throw new UnauthenticatedError('Unauthorized: the token has no expiry (exp).');
     }
-    const name = typeof claims.name === 'string' ? claims.name : undefined;
-    const roles = rolesFrom(claims[ROLES_CLAIM]) ?? (await this.rolesFromUserinfo(rawToken, claims.exp));
+    const tokenRoles = rolesFrom(claims[ROLES_CLAIM]);
+    const userinfo = tokenRoles === undefined ? await this.userinfo(rawToken, claims.exp) : undefined;
+    const roles = tokenRoles ?? userinfo?.roles ?? [];
+    // The display name the event's creator is stored as (domain/actor.ts creatorNameFor): the
+    // token's, or else the userinfo answer's when it was asked for the roles anyway.
+    const name = typeof claims.name === 'string' ? claims.name : userinfo?.name;
     return { kind: 'user', sub, isAdmin: roles.includes(ADMIN_ROLE), ...(name === undefined ? {} : { name }) };
   }
 
@@ -66,12 +70,12 @@ export class ClaimsIdentityResolver implements IdentityResolver {
     return match ? { kind: 'service', name: 'service-key' } : undefined;
   }
 
-  private async rolesFromUserinfo(rawToken: string, exp: unknown): Promise<string[]> {
+  private async userinfo(rawToken: string, exp: unknown): Promise<{ roles: string[]; name?: string }> {
     const url = this.options.userinfoUrl;
-    if (!url) return [];
+    if (!url) return { roles: [] };
     const now = Date.now();
     const cached = this.userinfoCache.get(rawToken);
-    if (cached && cached.expiresAt > now) return cached.roles;
+    if (cached && cached.expiresAt > now) return cached;
     try {
       // got is loaded on first use: most deployments put the roles in the token and never get here.
       const { default: got } = await import('got');
@@ -83,13 +87,15 @@ export class ClaimsIdentityResolver implements IdentityResolver {
         })
         .json<Record<string, unknown>>();
       const roles = rolesFrom(info[ROLES_CLAIM]) ?? rolesFrom(info) ?? [];
+      const name = typeof info.name === 'string' ? info.name : undefined;
       const expiresAt = typeof exp === 'number' ? exp * 1000 : now + 60_000;
       if (this.userinfoCache.size >= MAX_CACHED_USERINFO) this.evictExpired(now);
-      this.userinfoCache.set(rawToken, { roles, expiresAt });
-      return roles;
+      const entry = { roles, ...(name === undefined ? {} : { name }), expiresAt };
+      this.userinfoCache.set(rawToken, entry);
+      return entry;
     } catch (error) {
       this.options.onUserinfoError?.(error);
-      return [];
+      return { roles: [] };
     }
   }
 

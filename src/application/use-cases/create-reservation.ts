@@ -1,4 +1,4 @@
-import { assertMayUseOrigin, authorOf, ownerOfNewEvent, type Actor } from '../../domain/actor.js';
+import { assertMayUseOrigin, authorOf, creatorNameFor, ownerOfNewEvent, type Actor } from '../../domain/actor.js';
 import { ReservationExistsError } from '../../domain/errors.js';
 import {
   buildReservation, checkNewEventId, contentFingerprint, LIMITS, optionalString, REQUIRED_EVENT_KEYS, requireKeys, type RawRecord, type Reservation,
@@ -27,12 +27,14 @@ export class CreateReservation {
   async execute({ actor, event }: CreateReservationInput): Promise<Reservation> {
     requireKeys(event, REQUIRED_EVENT_KEYS);
     const owner = ownerOfNewEvent(actor, optionalString(event, 'creator_id', LIMITS.creator_id));
+    const creator = creatorNameFor(actor, owner);
     const reservation = buildReservation(
       event,
       {
         creator_id: owner,
         last_modified: utcTimeFromMillis(this.clock.now()),
-        defaultCreator: actor.kind === 'user' && owner === actor.sub ? (actor.name ?? owner) : owner,
+        defaultCreator: owner,
+        ...(creator === undefined ? {} : { creator }),
       },
       this.rules,
     );

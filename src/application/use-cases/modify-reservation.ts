@@ -1,4 +1,4 @@
-import { assertMayManage, assertMayUseOrigin, authorOf, type Actor } from '../../domain/actor.js';
+import { assertMayManage, assertMayUseOrigin, authorOf, creatorNameFor, type Actor } from '../../domain/actor.js';
 import { ReservationNotFoundError } from '../../domain/errors.js';
 import {
   buildReservation, LIMITS, optionalString, requireKeys, type RawRecord, type Reservation, type ReservationRules,
@@ -39,6 +39,7 @@ export class ModifyReservation {
     assertMayManage(actor, current);
 
     const merged: RawRecord = { ...current, ...modifiedEvent, event_id: current.event_id };
+    const creator = creatorNameFor(actor, current.creator_id);
     // The calendar resource follows the site unless the client names one (which must then match).
     if (modifiedEvent.resourceId === undefined) merged.resourceId = undefined;
     const next = buildReservation(
@@ -47,6 +48,7 @@ export class ModifyReservation {
         creator_id: current.creator_id,
         last_modified: utcTimeFromMillis(this.clock.now()),
         defaultCreator: current.creator,
+        ...(creator === undefined ? {} : { creator }),
       },
       this.rules,
     );
