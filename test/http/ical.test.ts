@@ -144,7 +144,8 @@ describe.each(TARGETS)('%s', (_name, driver, storage, domain) => {
     const project = feed.events.find((e) => e.summary === 'a project night')!;
     expect(project.categories).toEqual(['project']);
     expect(project.description).toContain('Project: M31#2026-01-01T00:00:00Z');
-    expect(feed.events.find((e) => e.summary === asSent(HOSTILE[0]!.title))!.description).toBe('Type: realtime\nBooked by: Alice Example\nOrigin: PTR\nSite: ics1');
+    // The creator is the name the identity provider gives (the token's), not the body's "Alice Example".
+    expect(feed.events.find((e) => e.summary === asSent(HOSTILE[0]!.title))!.description).toBe('Type: realtime\nBooked by: Alice\nOrigin: PTR\nSite: ics1');
     // Notes are the owner's: the public feed has none.
     for (const { note } of HOSTILE) expect(res.text).not.toContain(note.slice(0, 12));
     expect(res.text).toMatch(/^DTSTART:\d{8}T\d{6}Z\r$/m);
