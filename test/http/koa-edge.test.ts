@@ -1,31 +1,21 @@
 /** The Koa edge on its own: unknown errors, request ids and logging. */
-import { generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { buildKoaApp } from '../../src/adapters/http/koa/app.js';
 import { A_ROUTE_DOC } from '../support/builders.js';
 import type { Route } from '../../src/adapters/http/routes.js';
-import { StaticTokenKeys } from '../../src/adapters/auth/static-token-keys.js';
-import { ClaimsIdentityResolver } from '../../src/adapters/auth/claims-identity-resolver.js';
 import { StoreUnavailableError } from '../../src/domain/errors.js';
+import { testKoaApp } from '../support/koa-app.js';
 
 async function serve(routes: Route[], maxInFlight = 256, pageFolder?: string) {
   const lines: Array<Record<string, unknown>> = [];
   const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk)) as Record<string, unknown>); done(); } });
-  const app = buildKoaApp({
+  const app = testKoaApp({
     routes,
-    tokenKeys: new StaticTokenKeys(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey),
-    identity: new ClaimsIdentityResolver({ serviceApiKeys: [] }),
-    audience: 'master', issuer: 'test', clockToleranceSeconds: 0, allowAnonymousProjectLinks: false,
-    rateLimitPerMinute: 600, importTriggersPerMinute: 6, maxInFlight, bodyTimeoutSeconds: 10, bodyMinBytesPerSecond: 1024,
+    maxInFlight,
     logger: pino({ level: 'info' }, sink),
     readinessCheck: async () => { throw new StoreUnavailableError('database is locked'); },
-    about: { service: 'test' },
-    openApi: {},
-    docs: { tokenHint: '', version: 'test' },
-    page: { oidc: null, localSignIn: false },
     ...(pageFolder ? { pageFolder } : {}),
   });
   const server = createServer(app.callback());

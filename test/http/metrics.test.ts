@@ -6,10 +6,6 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
-import { ClaimsIdentityResolver } from '../../src/adapters/auth/claims-identity-resolver.js';
-import { StaticTokenKeys } from '../../src/adapters/auth/static-token-keys.js';
-import { buildKoaApp } from '../../src/adapters/http/koa/app.js';
 import { type MetricsAccess } from '../../src/adapters/http/koa/metrics-route.js';
 import { isLoopback, isLoopbackHost } from '../../src/adapters/http/this-machine.js';
 import { PrometheusMetrics } from '../../src/adapters/http/prometheus-metrics.js';
@@ -19,6 +15,7 @@ import { StoreUnavailableError } from '../../src/domain/errors.js';
 import { loadConfig } from '../../src/bootstrap/config.js';
 import { startServer } from '../../src/bootstrap/server.js';
 import { startPlainProxy } from '../support/plain-proxy.js';
+import { testKoaApp } from '../support/koa-app.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const ok: Route = { method: 'POST', path: '/ok', auth: 'none', hasBody: true, doc: A_ROUTE_DOC, handle: async () => ({ ok: true }) };
@@ -29,18 +26,9 @@ const change: Route = { method: 'POST', path: '/change', auth: 'none', hasBody: 
 
 async function serve(options: { access?: MetricsAccess; maxInFlight?: number; routes?: Route[]; metrics?: PrometheusMetrics | null } = {}) {
   const metrics = options.metrics === null ? undefined : options.metrics ?? new PrometheusMetrics();
-  const app = buildKoaApp({
+  const app = testKoaApp({
     routes: options.routes ?? [ok, byName, busy, broken, change],
-    tokenKeys: new StaticTokenKeys(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey),
-    identity: new ClaimsIdentityResolver({ serviceApiKeys: [] }),
-    audience: 'master', issuer: 'test', clockToleranceSeconds: 0, allowAnonymousProjectLinks: false,
-    rateLimitPerMinute: 2, importTriggersPerMinute: 6, maxInFlight: options.maxInFlight ?? 256, bodyTimeoutSeconds: 10, bodyMinBytesPerSecond: 1024,
-    logger: pino({ level: 'silent' }),
-    readinessCheck: async () => undefined,
-    about: { service: 'test' },
-    openApi: {},
-    docs: { tokenHint: '', version: 'test' },
-    page: { oidc: null, localSignIn: false },
+    rateLimitPerMinute: 2, maxInFlight: options.maxInFlight ?? 256,
     ...(metrics ? { metrics } : {}),
     ...(options.access ? { metricsAccess: options.access } : {}),
   });

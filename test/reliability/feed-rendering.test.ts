@@ -6,14 +6,9 @@
  * table over loopback; the honest reader's latency under these attacks is in the benchmark
  * (`npm run bench -- --only ical`).
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
-import { ClaimsIdentityResolver } from '../../src/adapters/auth/claims-identity-resolver.js';
-import { StaticTokenKeys } from '../../src/adapters/auth/static-token-keys.js';
 import { DEFAULT_ICAL_DOMAIN, FeedCache } from '../../src/adapters/http/ical.js';
-import { buildKoaApp } from '../../src/adapters/http/koa/app.js';
 import { buildRoutes } from '../../src/adapters/http/routes.js';
 import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
 import type { UseCases } from '../../src/application/use-cases/index.js';
@@ -21,6 +16,7 @@ import { SiteCalendarFeed } from '../../src/application/use-cases/site-calendar-
 import { formatUtcTime } from '../../src/domain/time.js';
 import { aReservation } from '../support/builders.js';
 import { parseFeed } from '../support/ical.js';
+import { testKoaApp } from '../support/koa-app.js';
 
 const EVENTS = 300;
 const TODAY = Math.floor(Date.now() / 86_400_000) * 86_400;
@@ -72,18 +68,9 @@ beforeAll(async () => {
   // As a deployment without ICAL_DOMAIN (the default): the feed cache the route table makes for itself, but one the test can read.
   feeds = new WatchedFeedCache(DEFAULT_ICAL_DOMAIN, {}, { current: () => version });
   const siteCalendarFeed = new SiteCalendarFeed(counted, { now: () => Date.now() }, { pastDays: 30, futureDays: 90, maxEvents: 5000 });
-  const app = buildKoaApp({
+  const app = testKoaApp({
     routes: buildRoutes({ siteCalendarFeed } as unknown as UseCases, { feedCache: feeds }),
-    tokenKeys: new StaticTokenKeys(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey),
-    identity: new ClaimsIdentityResolver({ serviceApiKeys: [] }),
-    audience: 'master', issuer: 'test', clockToleranceSeconds: 0, allowAnonymousProjectLinks: false,
-    rateLimitPerMinute: 0, importTriggersPerMinute: 0, maxInFlight: 256, bodyTimeoutSeconds: 10, bodyMinBytesPerSecond: 1024,
-    logger: pino({ level: 'silent' }),
-    readinessCheck: async () => undefined,
-    about: { service: 'test' },
-    openApi: {},
-    docs: { tokenHint: '', version: 'test' },
-    page: { oidc: null, localSignIn: false },
+    rateLimitPerMinute: 0, importTriggersPerMinute: 0,
   });
   server = createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
