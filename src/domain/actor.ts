@@ -30,6 +30,18 @@ export function assertMayManage(actor: Actor, event: Pick<Reservation, 'creator_
 }
 
 /**
+ * Moving, changing or deleting an event: owner-or-admin, and an LCO observation only by an admin,
+ * whoever it names as creator (an admin may book one in a user's name). The import keeps it as LCO
+ * scheduled it; a user who could move it or make it a PTR booking would hold a slot LCO planned.
+ */
+export function assertMayChange(actor: Actor, event: Pick<Reservation, 'creator_id' | 'origin'>): void {
+  assertMayManage(actor, event);
+  if (isLcoOrigin(event.origin) && !isAdmin(actor)) {
+    throw new ForbiddenError('Only an admin may modify or delete an LCO observation: the LCO import keeps it as LCO scheduled it.');
+  }
+}
+
+/**
  * Linking an event to a project: a user must own the event (or be an admin); a service key and an
  * anonymous caller (compatibility switch on) are trusted, as the projects service always was.
  */

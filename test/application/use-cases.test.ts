@@ -187,6 +187,20 @@ describe('DeleteReservation', () => {
   });
 });
 
+describe('an LCO observation in a user\'s name', () => {
+  it('is moved, changed, made a PTR booking or deleted by an admin only, never by the user it names', async () => {
+    const s = setUp();
+    const observation = await s.create.execute({ actor: admin, event: aNewEventBody({ event_id: 'obs', origin: 'LCO', creator_id: 'alice', reservation_type: 'observation' }) });
+    for (const modifiedEvent of [{ start: '2025-06-20T07:00:00Z', end: '2025-06-20T08:00:00Z' }, { title: 'mine now' }, { origin: 'PTR' }]) {
+      await expect(s.modify.execute({ actor: alice, originalEvent: { event_id: 'obs' }, modifiedEvent })).rejects.toThrow(/Only an admin may modify or delete an LCO observation/);
+    }
+    await expect(s.remove.execute({ actor: alice, eventId: 'obs' })).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await s.store.get('obs')).toEqual(observation);
+    await expect(s.modify.execute({ actor: admin, originalEvent: { event_id: 'obs' }, modifiedEvent: { title: 'rescheduled' } })).resolves.toMatchObject({ origin: 'LCO', title: 'rescheduled' });
+    await expect(s.remove.execute({ actor: admin, eventId: 'obs' })).resolves.toMatchObject({ event_id: 'obs' });
+  });
+});
+
 describe('event history and restore: an id belongs to one event for ever', () => {
   it("a create with a deleted event's id is refused, saying so, while the owner's retry of a lost answer still works for a live event", async () => {
     const s = setUp();

@@ -1,4 +1,4 @@
-import { assertMayManage, authorOf, type Actor } from '../../domain/actor.js';
+import { assertMayChange, authorOf, type Actor } from '../../domain/actor.js';
 import { ReservationNotFoundError } from '../../domain/errors.js';
 import type { Reservation } from '../../domain/reservation.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
@@ -22,7 +22,7 @@ export class DeleteReservation {
   async execute({ actor, eventId, expectedVersion }: DeleteReservationInput): Promise<Reservation> {
     const current = await this.store.get(eventId);
     if (!current) throw new ReservationNotFoundError(eventId);
-    assertMayManage(actor, current);
+    assertMayChange(actor, current);
     const change = { by: authorOf(actor), at: utcTimeFromMillis(this.clock.now()) };
     const deleted = await this.store.delete(eventId, { ...change, ...(expectedVersion === undefined ? {} : { expectedVersion }) });
     if (!deleted) throw new ReservationNotFoundError(eventId);

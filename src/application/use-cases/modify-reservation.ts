@@ -1,4 +1,4 @@
-import { assertMayManage, assertMayUseOrigin, authorOf, creatorNameFor, type Actor } from '../../domain/actor.js';
+import { assertMayChange, assertMayUseOrigin, authorOf, creatorNameFor, type Actor } from '../../domain/actor.js';
 import { ReservationNotFoundError } from '../../domain/errors.js';
 import {
   buildReservation, LIMITS, optionalString, requireKeys, type RawRecord, type Reservation, type ReservationRules,
@@ -36,7 +36,7 @@ export class ModifyReservation {
     const eventId = optionalString(originalEvent, 'event_id', LIMITS.event_id) ?? '';
     const current = await this.store.get(eventId);
     if (!current) throw new ReservationNotFoundError(eventId);
-    assertMayManage(actor, current);
+    assertMayChange(actor, current);
 
     const merged: RawRecord = { ...current, ...modifiedEvent, event_id: current.event_id };
     const creator = creatorNameFor(actor, current.creator_id);
