@@ -74,17 +74,24 @@ const projectName = (projectId: string): string => (projectId && projectId !== '
 
 interface Place { site?: string; view: 'week' | 'day'; date?: string; badDate?: string }
 
+/** The years a link may name: JavaScript reads years below 100 as 19xx, and the server keeps times only to 9999. */
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 9998;
+
 /**
  * The place a link names. A date that is not a calendar day (2026-13-45) is not passed on:
- * FullCalendar would roll it over into another month (14 Feb 2027) and show that as if asked for.
+ * FullCalendar would roll it over into another month (14 Feb 2027) and show that as if asked for;
+ * nor is one outside FIRST_YEAR to LAST_YEAR (0000-01-01 would show 1900, 9999-12-31 a week the
+ * server refuses).
  */
 function placeFromAddress(query = new URLSearchParams(location.search)): Place {
   const date = query.get('date');
-  const valid = date !== null && /^\d{4}-\d{2}-\d{2}$/.test(date) && DateTime.fromISO(date, { zone: 'utc' }).isValid;
+  const day = date !== null && /^\d{4}-\d{2}-\d{2}$/.test(date) ? DateTime.fromISO(date, { zone: 'utc' }) : undefined;
+  const valid = day !== undefined && day.isValid && day.year >= FIRST_YEAR && day.year <= LAST_YEAR;
   return {
     ...(query.get('site') ? { site: query.get('site')! } : {}),
     view: query.get('view') === 'day' ? 'day' : 'week',
-    ...(valid ? { date } : date ? { badDate: date } : {}),
+    ...(valid && date ? { date } : date ? { badDate: date } : {}),
   };
 }
 
@@ -497,7 +504,7 @@ async function start(): Promise<void> {
   });
   openCalendar(place);
   if (place.badDate !== undefined) {
-    say(`The address names the date ${JSON.stringify(place.badDate)}, which is not a day of the calendar (YYYY-MM-DD): showing today.`, 'error');
+    say(`The address names the date ${JSON.stringify(place.badDate)}, which is not a day of the calendar (YYYY-MM-DD, years ${FIRST_YEAR} to ${LAST_YEAR}): showing today.`, 'error');
     writeAddress();
   }
   document.body.dataset.ready = 'true';

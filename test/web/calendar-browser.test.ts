@@ -449,16 +449,16 @@ async function watchedPage(path: string): Promise<{ context: BrowserContext; pag
   return { context, page, errors, asked };
 }
 
-it('a date in the address that is not a day is refused in words, and today is shown in its place', async () => {
-  const { context, page, errors } = await watchedPage('/?site=mrc1&view=week&date=2026-13-45');
+it.each(['2026-13-45', '0000-01-01', '9999-12-31'])('a date in the address that is not a day the calendar shows (%s) is refused in words, and today is shown in its place', async (bad) => {
+  const { context, page, errors } = await watchedPage(`/?site=mrc1&view=week&date=${bad}`);
   try {
-    await textOnceIt(page.locator('#status'), /"2026-13-45", which is not a day of the calendar .*showing today/);
+    await textOnceIt(page.locator('#status'), new RegExp(`"${bad}", which is not a day of the calendar .*showing today`));
     // Today in the site's zone (not the rolled-over 14 Feb 2027 the date would become), in the address too.
     const today = new Date().toLocaleDateString('en-CA', { timeZone: 'America/Los_Angeles' });
     await page.locator(`td.fc-timegrid-col[data-date="${today}"]`).waitFor();
     await page.waitForURL(new RegExp(`\\?site=mrc1&view=week&date=${today}$`));
     await expect(page.locator('td.fc-timegrid-col[data-date="2027-02-14"]').count()).resolves.toBe(0);
-    await screenshot(page, 'invalid-date');
+    await screenshot(page, `invalid-date-${bad}`);
     expect(errors).toEqual([]);
   } finally {
     await context.close();
