@@ -297,6 +297,12 @@ describe.each(TARGETS)('%s', (_name, driver, storage, domain) => {
     const made = await api.post('/ical-feed', {}, carol);
     expect(made.status).toBe(200); // not 409: the refused request left no key
     expect(new URL((made.json() as { url: string }).url).hostname).toBe('127.0.0.1');
+    // A loopback Host with a query or a fragment tacked on: the address is the URL's own origin and
+    // the key stays in its path (before: http://localhost:3300?x=/ical/users/<key>.ics).
+    for (const [i, host] of ['localhost:3300?x=', 'localhost:3300#'].entries()) {
+      const odd = await rawPost(api.url, '/ical-feed', '{}', { ...bearer(idp.token({ sub: `google-oauth2|odd${i}` })), host });
+      expect([odd.status, (JSON.parse(odd.text) as { url: string }).url]).toEqual([200, expect.stringMatching(/^https?:\/\/localhost:3300\/ical\/users\/[\w-]{43}\.ics$/)]);
+    }
   });
 });
 

@@ -175,13 +175,15 @@ export function expected(ifMatch: string | undefined, bodyVersion: number | unde
  */
 function feedAddressBase(publicUrl: string | undefined, origin: string | undefined): string {
   if (publicUrl) return publicUrl;
-  let host: string | undefined;
+  let parsed: URL | undefined;
   try {
-    host = origin === undefined ? undefined : new URL(origin).host;
+    parsed = origin === undefined ? undefined : new URL(origin);
   } catch {
-    host = undefined;
+    parsed = undefined;
   }
-  if (origin !== undefined && isLoopbackHost(host)) return origin;
+  // The URL's own origin, not the text: a Host of `localhost:3000?x=` or `localhost:3000#` would
+  // otherwise put the key after a `?` or `#` of the address handed out.
+  if (parsed && isLoopbackHost(parsed.host)) return parsed.origin;
   throw new HttpProblem(503, 'This server does not know its public address (PUBLIC_URL is not set), so it cannot make a feed address; ask its operator to set it.');
 }
 
