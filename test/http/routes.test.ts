@@ -466,9 +466,11 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
       expect((await api.post('/delete', { event_id: lco.event_id }, admin)).status).toBe(200);
       await refused('/newevent', aNewEventBody({ ...nextSlot(), event_id: lco.event_id }), bob, 409);
       await refused('/restore-event', { event_id: lco.event_id }, bob, 403);
-      // One booked by an admin in a user's name: that user may delete it, but bringing it back is an admin's.
+      // One booked by an admin in a user's name: moving, deleting and bringing it back are an admin's.
       const lcoOfAlice = await book(admin, { origin: 'LCO', creator_id: 'google-oauth2|alice' });
-      expect((await api.post('/delete', { event_id: lcoOfAlice.event_id }, alice)).status).toBe(200);
+      expect((await refused('/delete', { event_id: lcoOfAlice.event_id }, alice, 403)).text).toContain('Only an admin may modify or delete an LCO observation');
+      expect((await refused('/modifyevent', { originalEvent: { event_id: lcoOfAlice.event_id }, modifiedEvent: { origin: 'PTR' } }, alice, 403)).text).toContain('LCO observation');
+      expect((await api.post('/delete', { event_id: lcoOfAlice.event_id }, admin)).status).toBe(200);
       expect((await refused('/restore-event', { event_id: lcoOfAlice.event_id }, alice, 403)).text).toContain('origin LCO');
       const restored = await api.post('/restore-event', { event_id: lcoOfAlice.event_id }, admin);
       expect([restored.status, (restored.json() as { version: number }).version]).toEqual([200, 3]);
