@@ -82,6 +82,28 @@ describe('with a fake client injecting faults', () => {
     });
   });
 
+  it('60 concurrent writes at one site on different days, half their transactions cancelled at the feed head: all succeed, numbered without a gap, with few transactions each', async () => {
+    await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
+      // What real DynamoDB does to transactions that contend for one item, and DynamoDB Local never does.
+      const { client, stats } = faultyClient(doc, { transactionConflictRate: 0.5, conflictAtFeedHead: true });
+      const store = new DynamoDbReservationStore(client, { tableName: names.calendar });
+      const WRITES = 60;
+      const outcomes = await Promise.all(Array.from({ length: WRITES }, (_, i) => {
+        const day = new Date(Date.UTC(2030, 2, 1 + i)).toISOString().slice(0, 10);
+        return store.createUnlessConflict(aReservation({ event_id: `hot-${i}`, creator_id: `user-${i}`, site: 'hot', start: `${day}T01:00:00Z`, end: `${day}T02:00:00Z` }))
+          .then(() => 'ok', (error: unknown) => (error as Error).constructor.name);
+      }));
+      process.stderr.write(`one busy site (fake TransactionConflict at the head, 50%): ${WRITES} writes, ${stats.transactions} transactions, ${stats.cancelled} cancelled\n`);
+      expect(outcomes.filter((o) => o !== 'ok')).toEqual([]);
+      const { entries } = await new DynamoDbReservationStore(doc, { tableName: names.calendar }).changes('hot', 0, 1000);
+      expect(entries.map((f) => f.seq)).toEqual(entries.map((_, i) => i + 1));
+      expect(entries.map((f) => f.event_id).sort()).toEqual(outcomes.map((_, i) => `hot-${i}`).sort());
+      // The process's writes at the site take turns instead of racing each other on the head: about
+      // two transactions a write at this rate (each has even odds), not one per rival in every round.
+      expect(stats.transactions).toBeLessThanOrEqual(4 * WRITES);
+    });
+  }, 120_000);
+
   it('a transaction cancelled with TransactionConflict is retried and then succeeds', async () => {
     await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const { client, stats } = faultyClient(doc, { transactionConflictsFirst: 3 });
@@ -101,6 +123,48 @@ describe('with a fake client injecting faults', () => {
       await expect(store.createUnlessConflict(event)).rejects.toBeInstanceOf(StoreUnavailableError);
       expect(stats.transactions).toBe(5);
       expect(await store.get(event.event_id)).toBeUndefined();
+    });
+  });
+
+  it('the retry budget is time, not a count: conflicts that never clear go on being retried until it is spent, then 503', async () => {
+    await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
+      const { client, stats } = faultyClient(doc, { transactionConflictRate: 1 });
+      const store = new DynamoDbReservationStore(client, { tableName: names.calendar, retryBudgetMs: 1000, baseBackoffMs: 1 });
+      const event = aReservation({ site: 'tc3' });
+      const started = performance.now();
+      await expect(store.createUnlessConflict(event)).rejects.toBeInstanceOf(StoreUnavailableError);
+      // A lower bound only (a slow machine makes fewer attempts in the time, never gives up sooner).
+      expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
+      expect(stats.transactions).toBeGreaterThanOrEqual(1);
+      expect(await store.get(event.event_id)).toBeUndefined();
+    });
+  });
+
+  it('a write waiting for its site\'s turn behind a write stuck on the database gives up with 503 once the turn has not passed for the stall time', async () => {
+    await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
+      let release: () => void = () => undefined;
+      const stuck = new Promise<void>((resolve) => { release = resolve; });
+      let hung: () => void = () => undefined;
+      const hanging = new Promise<void>((resolve) => { hung = resolve; });
+      const { client } = faultyClient(doc, {
+        // The first write's transaction hangs, as on a database that stopped answering.
+        before: async (command) => {
+          if (command instanceof TransactWriteCommand && JSON.stringify(command.input).includes('"stuck-1"')) {
+            hung();
+            await stuck;
+          }
+        },
+      });
+      const store = new DynamoDbReservationStore(client, { tableName: names.calendar, turnStallMs: 300 });
+      const first = store.createUnlessConflict(aReservation({ event_id: 'stuck-1', site: 'stall', start: '2030-01-02T00:00:00Z', end: '2030-01-02T01:00:00Z' }));
+      await hanging;
+      const second = store.createUnlessConflict(aReservation({ event_id: 'stuck-2', site: 'stall', start: '2030-01-03T00:00:00Z', end: '2030-01-03T01:00:00Z' }));
+      await expect(second).rejects.toBeInstanceOf(StoreUnavailableError);
+      release();
+      await first;
+      // The turn passes on: the next write at the site goes through.
+      await store.createUnlessConflict(aReservation({ event_id: 'stuck-3', site: 'stall', start: '2030-01-04T00:00:00Z', end: '2030-01-04T01:00:00Z' }));
+      expect((await store.changes('stall', 0, 10)).entries.map((f) => f.event_id)).toEqual(['stuck-1', 'stuck-3']);
     });
   });
 

@@ -85,7 +85,8 @@ async function race(storageEnv: () => Promise<Record<string, string>>): Promise<
   const all = [...createResults, ...moveResults, ...intruderResults];
   const statuses = new Map<number, number>();
   for (const r of all) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-  expect([...statuses.keys()].sort()).toEqual([200, 409]);
+  expect({ statuses: [...statuses.keys()].sort(), others: all.filter((r) => r.status !== 200 && r.status !== 409).map((r) => `${r.status} ${r.text}`) })
+    .toEqual({ statuses: [200, 409], others: [] });
   for (const r of all.filter((x) => x.status === 409)) expect(r.text).toMatch(/conflict|overlap/i);
 
   // Exactly one winning creator per contested interval.

@@ -6,6 +6,11 @@ export interface Faults {
   transactionConflictRate: number;
   /** How many TransactWriteItems to cancel first, whatever the rate. */
   transactionConflictsFirst: number;
+  /**
+   * Cancel at the site's feed head (the item every write at a site updates, where DynamoDB's
+   * contending transactions collide) rather than at the first item.
+   */
+  conflictAtFeedHead?: boolean;
   /** GSI queries answer with nothing, as a lagging index may. */
   staleIndexes: boolean;
   /** Forces every Query to answer in pages of this many items (DynamoDB pages at 1 MB). */
@@ -38,9 +43,13 @@ export function faultyClient(real: DynamoDBDocumentClient, faults: Partial<Fault
         if (f.transactionConflictsFirst > 0 || Math.random() < f.transactionConflictRate) {
           f.transactionConflictsFirst = Math.max(0, f.transactionConflictsFirst - 1);
           stats.cancelled += 1;
+          const items = command.input.TransactItems ?? [];
+          const head = f.conflictAtFeedHead ? items.findIndex((item) => item.Update?.Key?.start === '#head') : 0;
           throw new TransactionCanceledException({
             message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
-            CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+            CancellationReasons: f.conflictAtFeedHead
+              ? items.map((_, i) => ({ Code: i === head ? 'TransactionConflict' : 'None' }))
+              : [{ Code: 'TransactionConflict' }, { Code: 'None' }],
             $metadata: { httpStatusCode: 400 },
           });
         }

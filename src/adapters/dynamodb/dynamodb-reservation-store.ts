@@ -19,10 +19,11 @@ import {
   guardDays, guardedBookings, guardInterval, guardPut, readGuards, type Guard,
 } from './day-guards.js';
 import { getEventItem, querySorted, windowQuery } from './event-reads.js';
-import { isFeedNumbering, journalWrites, lastEntryAt, purgeRemovals, readFeed, type JournalCommand } from './feed-items.js';
+import { feedSites, isFeedNumbering, journalWrites, lastEntryAt, purgeRemovals, readFeed, type JournalCommand } from './feed-items.js';
 import { lastHistoryEntry, readHistory } from './history-items.js';
 import { SiteRegistry } from './site-registry.js';
-import { Retry, withRetries } from './optimistic.js';
+import { backoff, Retry, withRetries } from './optimistic.js';
+import { SiteTurns } from './site-turns.js';
 import { CREATOR_END_INDEX } from './tables.js';
 import { unavailableWhenTransient } from './unavailable.js';
 
@@ -33,8 +34,12 @@ interface Journal {
   readonly again: () => Promise<TransactItems>;
 }
 
-/** Renumberings of a journal before the write starts again from its reads (see transact). */
-const HEAD_ATTEMPTS = 40;
+/** How long one write may go on retrying (turn waits aside) before a 503: contention costs this much latency at most. */
+const RETRY_BUDGET_MS = 10_000;
+/** A waiter for a site's turn gives up after the turn has not passed this long (site-turns.ts). */
+const TURN_STALL_MS = 15_000;
+/** The first renumbering backoff's ceiling (doubling up to 64 times this): the head is usually free again within a round trip. */
+const HEAD_BACKOFF_MS = 2;
 
 /** Whether every item that cancelled the transaction numbers a feed entry (another write took the seq). */
 function onlyFeedHeadsFailed(error: TransactionCanceledException, items: TransactItems): boolean {
@@ -44,9 +49,13 @@ function onlyFeedHeadsFailed(error: TransactionCanceledException, items: Transac
 
 export interface DynamoDbStoreOptions {
   readonly tableName: string;
-  /** Attempts of one write before giving up with StoreUnavailableError. */
+  /** How long one write may go on retrying before giving up with StoreUnavailableError (10 s by default). */
+  readonly retryBudgetMs?: number;
+  /** Attempts of one write at most, whatever the time left (no cap by default). */
   readonly maxAttempts?: number;
   readonly baseBackoffMs?: number;
+  /** How long a write waits for its site's turn when the turn does not pass (15 s by default). */
+  readonly turnStallMs?: number;
 }
 
 /**
@@ -55,22 +64,27 @@ export interface DynamoDbStoreOptions {
  * the guards of its days with consistent GetItems, checks overlaps in code, and commits one
  * TransactWriteItems that updates each of those guards on its version and writes the event, with
  * the change's history item and its feed entries (feed-items.ts: the site's feed head is advanced
- * on the seq read, so writes at one site take their turns). A lost race cancels the transaction; the write
- * then re-reads and retries with jittered backoff. A guard only ever holds one day's bookings, so it
+ * on the seq read, so writes at one site take their turns, one at a time per process: site-turns.ts).
+ * A lost race cancels the transaction; the write then re-reads and retries with jittered backoff, for
+ * as long as its budget in time lasts. A guard only ever holds one day's bookings, so it
  * stays far below DynamoDB's 400 KB item limit and each write rewrites little.
  */
 export class DynamoDbReservationStore implements ReservationStore {
   private readonly table: string;
-  private readonly maxAttempts: number;
+  private readonly retryBudgetMs: number;
+  private readonly maxAttempts: number | undefined;
   private readonly baseBackoffMs: number;
   private readonly registry: SiteRegistry;
+  private readonly turns: SiteTurns;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     options: DynamoDbStoreOptions,
   ) {
     this.table = options.tableName;
-    this.maxAttempts = options.maxAttempts ?? 10;
+    this.retryBudgetMs = options.retryBudgetMs ?? RETRY_BUDGET_MS;
+    this.maxAttempts = options.maxAttempts;
+    this.turns = new SiteTurns(options.turnStallMs ?? TURN_STALL_MS);
     this.baseBackoffMs = options.baseBackoffMs ?? 15;
     this.registry = new SiteRegistry((command) => this.send(command), this.table);
   }
@@ -304,33 +318,42 @@ export class DynamoDbReservationStore implements ReservationStore {
   }
 
   /**
-   * Commits the writes and the journal in one transaction. When the only thing in the way is another
-   * write at the same site that took the next seq first (the conditions of the feed head and of the
-   * entry under that seq, or their TransactionConflict), everything else read still holds: the journal is renumbered on fresh heads
-   * and sent again at once, with its own, larger budget. Writes at one site take turns on the head,
-   * so this is their common collision; anything else re-reads from the start (Retry).
+   * Commits the writes and the journal in one transaction, holding the turns of the journal's sites
+   * (site-turns.ts): this process's other writes there wait, so the heads are only contended by
+   * other processes. A write that waited numbers its journal afresh, since the writes before it
+   * advanced the heads. When the only thing in the way is another process's write at the same site
+   * that took the next seq first (the conditions of the feed head and of the entry under that seq,
+   * or their TransactionConflict), everything else read still holds: the journal is renumbered on
+   * fresh heads and sent again after a jittered backoff, within the write's budget. Anything else
+   * re-reads from the start (Retry).
    */
   private async transact(base: TransactItems, journal: Journal): Promise<void> {
-    let tail = journal.items;
-    for (let attempt = 1; ; attempt++) {
-      const items = [...base, ...tail];
-      try {
-        await this.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        if (attempt < HEAD_ATTEMPTS && error instanceof TransactionCanceledException && onlyFeedHeadsFailed(error, items)) {
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(40, 2 * attempt)));
-          tail = await journal.again();
-          continue;
+    await this.turns.run(feedSites(journal.items), async (waitedMs) => {
+      let tail = waitedMs > 0 ? await journal.again() : journal.items;
+      const started = performance.now();
+      for (let n = 0; ; n++) {
+        const items = [...base, ...tail];
+        try {
+          await this.send(new TransactWriteCommand({ TransactItems: items }));
+          return;
+        } catch (error) {
+          const headOnly = error instanceof TransactionCanceledException && onlyFeedHeadsFailed(error, items);
+          if (headOnly && performance.now() - started < this.retryBudgetMs) {
+            await backoff(n, HEAD_BACKOFF_MS);
+            tail = await journal.again();
+            continue;
+          }
+          if (error instanceof TransactionCanceledException || error instanceof TransactionConflictException) throw new Retry(waitedMs);
+          throw error;
         }
-        if (error instanceof TransactionCanceledException || error instanceof TransactionConflictException) throw new Retry();
-        throw error;
       }
-    }
+    });
   }
 
   private retrying<T>(attempt: () => Promise<T>): Promise<T> {
-    return withRetries(attempt, { maxAttempts: this.maxAttempts, baseBackoffMs: this.baseBackoffMs });
+    return withRetries(attempt, {
+      budgetMs: this.retryBudgetMs, baseBackoffMs: this.baseBackoffMs, ...(this.maxAttempts === undefined ? {} : { maxAttempts: this.maxAttempts }),
+    });
   }
 }
 

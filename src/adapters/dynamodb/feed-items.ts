@@ -44,6 +44,14 @@ export function isFeedNumbering(item: unknown): boolean {
   return update ? key.start === HEAD : FEED_SORT_KEY.test(String(key.start));
 }
 
+/** The sites whose feed heads these transaction items advance. */
+export function feedSites(items: readonly unknown[]): string[] {
+  return items.flatMap((item) => {
+    const key = (item as { Update?: { Key?: Item } }).Update?.Key;
+    return key && key.start === HEAD && String(key.event_id).startsWith('feed#') ? [String(key.event_id).slice('feed#'.length)] : [];
+  });
+}
+
 interface Head {
   readonly seq: number;
   readonly purged: number;
