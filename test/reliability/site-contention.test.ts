@@ -18,8 +18,8 @@ const SITE = 'busy';
 const WRITERS = 200;
 /** Of those, how many another user tries to double-book at the same moment (a real conflict). */
 const CONTESTED = 10;
-/** Busy-loop processes beside the test: two per core of this project's 2-core machine. */
-const HOGS = 4;
+/** Busy-loop processes beside the test: four per core of this project's 2-core machine. */
+const HOGS = 8;
 const BASE = Date.parse('2034-01-01T00:00:00Z') / 1000;
 const DAY = 86_400;
 
