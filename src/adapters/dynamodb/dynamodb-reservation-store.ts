@@ -36,6 +36,8 @@ interface Journal {
 
 /** How long one write may go on retrying (turn waits aside) before a 503: contention costs this much latency at most. */
 const RETRY_BUDGET_MS = 10_000;
+/** Attempts one write makes whatever the time they take (the count that was the whole budget before). */
+const MIN_ATTEMPTS = 10;
 /** A waiter for a site's turn gives up after the turn has not passed this long (site-turns.ts). */
 const TURN_STALL_MS = 15_000;
 /** The first renumbering backoff's ceiling (doubling up to 64 times this): the head is usually free again within a round trip. */
@@ -49,7 +51,7 @@ function onlyFeedHeadsFailed(error: TransactionCanceledException, items: Transac
 
 export interface DynamoDbStoreOptions {
   readonly tableName: string;
-  /** How long one write may go on retrying before giving up with StoreUnavailableError (10 s by default). */
+  /** How long one write may go on retrying (after 10 attempts at least) before giving up with StoreUnavailableError (10 s by default). */
   readonly retryBudgetMs?: number;
   /** Attempts of one write at most, whatever the time left (no cap by default). */
   readonly maxAttempts?: number;
@@ -352,7 +354,7 @@ export class DynamoDbReservationStore implements ReservationStore {
 
   private retrying<T>(attempt: () => Promise<T>): Promise<T> {
     return withRetries(attempt, {
-      budgetMs: this.retryBudgetMs, baseBackoffMs: this.baseBackoffMs, ...(this.maxAttempts === undefined ? {} : { maxAttempts: this.maxAttempts }),
+      budgetMs: this.retryBudgetMs, minAttempts: MIN_ATTEMPTS, baseBackoffMs: this.baseBackoffMs, ...(this.maxAttempts === undefined ? {} : { maxAttempts: this.maxAttempts }),
     });
   }
 }

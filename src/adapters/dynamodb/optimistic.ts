@@ -20,6 +20,11 @@ export class Retry extends Error {
 export interface RetryOptions {
   /** How long attempts may go on (not counting waits for a turn) before StoreUnavailableError. */
   readonly budgetMs?: number;
+  /**
+   * Attempts made before the budget in time can end them: on a loaded machine each attempt's reads
+   * are slow, and a few lost races must not spend the budget alone.
+   */
+  readonly minAttempts?: number;
   /** Attempts at most, whatever the time left (no cap by default). */
   readonly maxAttempts?: number;
   /** The first backoff's ceiling; each retry doubles it (to at most 64 times this) and waits a random part of it. */
@@ -42,7 +47,8 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
       if (!(error instanceof Retry)) throw error;
       waited += error.waitedMs;
       const spent = performance.now() - started - waited;
-      if (n + 1 >= (options.maxAttempts ?? Infinity) || spent >= (options.budgetMs ?? Infinity)) {
+      const made = n + 1;
+      if (made >= (options.maxAttempts ?? Infinity) || (spent >= (options.budgetMs ?? Infinity) && made >= (options.minAttempts ?? 0))) {
         throw new StoreUnavailableError('The calendar is busy with other bookings at this site; please retry.');
       }
       await backoff(n, options.baseBackoffMs);
