@@ -3,7 +3,7 @@ import { AddProjectToReservations } from '../../src/application/use-cases/add-pr
 import { CreateReservation } from '../../src/application/use-cases/create-reservation.js';
 import { DeleteReservation } from '../../src/application/use-cases/delete-reservation.js';
 import { DoesConflictingReservationExist } from '../../src/application/use-cases/does-conflicting-reservation-exist.js';
-import { GetEventHistory } from '../../src/application/use-cases/get-event-history.js';
+import { DEFAULT_HISTORY_LIMIT, GetEventHistory, HISTORY_PAGE_CHARS } from '../../src/application/use-cases/get-event-history.js';
 import { IsUserScheduled } from '../../src/application/use-cases/is-user-scheduled.js';
 import { ListReservationsAtTime } from '../../src/application/use-cases/list-reservations-at-time.js';
 import { ListSiteReservations, PROJECT_NOT_FOUND } from '../../src/application/use-cases/list-site-reservations.js';
@@ -235,6 +235,81 @@ describe('event history and restore: an id belongs to one event for ever', () =>
     await expect(restore.execute({ actor: admin, eventId: 'obs-7' })).resolves.toMatchObject({ origin: 'LCO', version: 4 });
     await s.store.delete('obs-7');
     await expect(restore.execute({ actor: alice, eventId: 'obs-7', version: 1 })).resolves.toMatchObject({ title: "Alice's", creator_id: 'alice', version: 6 });
+  });
+});
+
+/** The store, noting how many entries each history read returned. */
+function watchingHistory(store: ReservationStore): { store: ReservationStore; reads: number[] } {
+  const reads: number[] = [];
+  const watched = new Proxy(store, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (key === 'history') {
+        return async (...args: Parameters<ReservationStore['history']>) => {
+          const entries = await target.history(...args);
+          reads.push(entries.length);
+          return entries;
+        };
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: watched, reads };
+}
+
+describe.each(listStores)('a long history of a large event (issue 28, F1), over %s', (_name, makeStore) => {
+  // An event near the 16 KB cap (a 15 000-character extra key), changed 150 times: 2.3 MB of history.
+  const VERSIONS = 150;
+  const bigHistory = async () => {
+    const s = setUp(undefined, DEFAULT_LIMITS, makeStore);
+    await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'big', padding: 'x'.repeat(15_000) }) });
+    for (let i = 2; i <= VERSIONS - 1; i++) {
+      await s.modify.execute({ actor: alice, originalEvent: { event_id: 'big' }, modifiedEvent: { title: `v${i}` } });
+    }
+    await s.remove.execute({ actor: alice, eventId: 'big' });
+    return s;
+  };
+
+  it('is answered in bounded pages (at most limit entries and about 1 MiB), each entry once, the store reading only each page', async () => {
+    const s = await bigHistory();
+    const watched = watchingHistory(s.store);
+    const history = new GetEventHistory(watched.store);
+    for (const limit of [undefined, 1000, 7]) {
+      const versions: number[] = [];
+      const sizes: number[] = [];
+      for (let after = 0; ;) {
+        watched.reads.length = 0;
+        const page = await history.execute({ actor: alice, eventId: 'big', afterVersion: after, ...(limit === undefined ? {} : { limit }) });
+        if (page.length === 0) break;
+        const chars = JSON.stringify(page).length;
+        sizes.push(chars);
+        expect(sizes.length).toBeLessThanOrEqual(VERSIONS);
+        expect(page.length).toBeLessThanOrEqual(limit ?? DEFAULT_HISTORY_LIMIT);
+        // About 1 MiB: the page stops before the entry that would pass it.
+        expect(chars).toBeLessThanOrEqual(HISTORY_PAGE_CHARS + page.length + 1);
+        // The store read the first entry (the owner) and the page in steps, never the whole history.
+        expect(Math.max(...watched.reads)).toBeLessThanOrEqual(33);
+        expect(watched.reads.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1 + page.length + 33);
+        versions.push(...page.map((h) => h.version));
+        after = page.at(-1)!.version;
+      }
+      console.log(`F1: ${VERSIONS} versions of a 15 KB event, limit ${limit ?? 'default'}: ${sizes.length} pages, the largest ${(Math.max(...sizes) / 1024).toFixed(0)} KiB`);
+      expect(versions).toEqual(Array.from({ length: VERSIONS }, (_, i) => i + 1));
+    }
+  });
+
+  it('keeps the owner check and restore, with bounded reads', async () => {
+    const s = await bigHistory();
+    const watched = watchingHistory(s.store);
+    await expect(new GetEventHistory(watched.store).execute({ actor: bob, eventId: 'big' })).rejects.toBeInstanceOf(NotReservationOwnerError);
+    expect(watched.reads).toEqual([1]);
+    expect(await new GetEventHistory(watched.store).execute({ actor: admin, eventId: 'big', afterVersion: VERSIONS - 1 }))
+      .toMatchObject([{ version: VERSIONS, action: 'deleted' }]);
+    watched.reads.length = 0;
+    const restore = new RestoreEvent(watched.store, s.clock);
+    await expect(restore.execute({ actor: bob, eventId: 'big' })).rejects.toBeInstanceOf(NotReservationOwnerError);
+    await expect(restore.execute({ actor: alice, eventId: 'big', version: 77 })).resolves.toMatchObject({ title: 'v77', version: VERSIONS + 1 });
+    expect(Math.max(...watched.reads)).toBeLessThanOrEqual(2);
   });
 });
 

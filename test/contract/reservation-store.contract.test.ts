@@ -16,6 +16,7 @@ import {
 } from '../../src/domain/errors.js';
 import type { Reservation } from '../../src/domain/reservation.js';
 import type { FeedEntry } from '../../src/domain/feed.js';
+import type { HistoryEntry } from '../../src/domain/history.js';
 import { activeAtWindow } from '../../src/domain/interval.js';
 import type { ReservationList } from '../../src/application/reservation-list.js';
 import { formatUtcTime } from '../../src/domain/time.js';
@@ -242,6 +243,35 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       expect((await store.changes('saf', 0, 100)).entries.map((f) => [f.version, f.action])).toEqual(versions);
       // The deletion's entry holds the event as it was: the version it deleted.
       expect((await store.history('counted'))[2]!.event).toEqual({ ...event, title: 'second', version: 2 });
+    });
+
+    it('reads a bounded part of a history: after a version, at most n, oldest or newest first, without the rest', async () => {
+      const event = aReservation({ event_id: 'paged' });
+      await store.createUnlessConflict(event);
+      for (let i = 2; i <= 6; i++) await store.replaceUnlessConflict({ ...event, title: `v${i}` });
+      await store.delete('paged');
+      await store.restoreUnlessConflict(event);
+      // An event whose own id names that history's partition on DynamoDB is no entry of it.
+      await store.createUnlessConflict(aReservation({ event_id: 'history#paged', start: '2025-06-21T03:00:00Z', end: '2025-06-21T04:00:00Z' }));
+      const part = async (range: Parameters<typeof store.history>[1]) => (await store.history('paged', range)).map((h) => [h.version, h.action]);
+      expect(await part({ limit: 1 })).toEqual([[1, 'created']]);
+      expect(await part({ afterVersion: 4, limit: 2 })).toEqual([[5, 'modified'], [6, 'modified']]);
+      expect(await part({ afterVersion: 6, limit: 10 })).toEqual([[7, 'deleted'], [8, 'restored']]);
+      expect(await part({ afterVersion: 8, limit: 10 })).toEqual([]);
+      expect(await part({ newest: true, limit: 1 })).toEqual([[8, 'restored']]);
+      expect(await part({ newest: true, limit: 3 })).toEqual([[8, 'restored'], [7, 'deleted'], [6, 'modified']]);
+      expect((await store.history('paged', { afterVersion: 1, limit: 1 }))[0]!.event).toEqual({ ...event, title: 'v2', version: 2 });
+      expect(await store.history('never-booked', { limit: 5 })).toEqual([]);
+      expect(await store.history('never-booked', { newest: true, limit: 5 })).toEqual([]);
+      // Paged through two at a time, it is the whole history, each entry once.
+      const paged: HistoryEntry[] = [];
+      for (let after = 0; ;) {
+        const page = await store.history('paged', { afterVersion: after, limit: 2 });
+        if (page.length === 0) break;
+        paged.push(...page);
+        after = page.at(-1)!.version;
+      }
+      expect(paged).toEqual(await store.history('paged'));
     });
 
     it('a refused write (a conflict, a failed precondition, a taken id) appends nothing', async () => {
@@ -736,6 +766,8 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
           // Each event's history, and each site's feed read a few entries at a time, match the model.
           for (const [id, entries] of history) {
             expect((await subjectForRun.store.history(id)).map((h) => [h.version, h.action])).toEqual(entries);
+            expect((await subjectForRun.store.history(id, { afterVersion: 1, limit: 2 })).map((h) => [h.version, h.action])).toEqual(entries.slice(1, 3));
+            expect((await subjectForRun.store.history(id, { newest: true, limit: 1 })).map((h) => [h.version, h.action])).toEqual(entries.slice(-1));
           }
           for (const [site, expected] of Object.entries(feeds)) {
             const read: [string, number, string, string | null][] = [];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { addonOption, migrate, openSqliteDatabase, schemaVersion } from '../../src/adapters/sqlite/database.js';
 import { MIGRATIONS } from '../../src/adapters/sqlite/migrations.js';
-import { CREATOR_QUERY, FEED_QUERY, SqliteReservationStore, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY, WINDOW_QUERY, WINDOW_TIMES_QUERY } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
+import { CREATOR_QUERY, FEED_QUERY, HISTORY_NEWEST_QUERY, HISTORY_PAGE_QUERY, SqliteReservationStore, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY, WINDOW_QUERY, WINDOW_TIMES_QUERY } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
 import { aReservation } from '../support/builders.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -142,6 +142,13 @@ it('every query is served by an index range scan', () => {
   const feed = plan(FEED_QUERY, { site: 's', after: 0, limit: 10 });
   expect(feed).toMatch(/SEARCH event_history USING INDEX event_history_site \(site=\? AND seq>\?\)/);
   expect(feed).toMatch(/SEARCH event_history USING INDEX event_history_left_site \(left_site=\? AND seq>\?\)/);
+  // A page of an event's history is a range of its (event_id, version) index, in order, LIMITed:
+  // a page deep in a long history reads its own rows, not every one before it.
+  for (const query of [HISTORY_PAGE_QUERY, HISTORY_NEWEST_QUERY]) {
+    const history = plan(query, { id: 'x', after: 0, limit: 10 });
+    expect(history).toMatch(/SEARCH event_history USING INDEX event_history_event_version \(event_id=\? AND version>\?\)/);
+    expect(history).not.toMatch(/TEMP B-TREE/);
+  }
   db.close();
 });
 

@@ -4,7 +4,7 @@ import {
 import {
   TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { ReservationStore, WriteOptions } from '../../application/ports/reservation-store.port.js';
+import type { HistoryRange, ReservationStore, WriteOptions } from '../../application/ports/reservation-store.port.js';
 import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
@@ -171,8 +171,8 @@ export class DynamoDbReservationStore implements ReservationStore {
     });
   }
 
-  async history(eventId: string): Promise<HistoryEntry[]> {
-    return readHistory((command) => this.send(command), this.table, eventId);
+  async history(eventId: string, range?: HistoryRange): Promise<HistoryEntry[]> {
+    return readHistory((command) => this.send(command), this.table, eventId, range);
   }
 
   async changes(site: string, afterSeq: number, limit: number): Promise<FeedPage> {

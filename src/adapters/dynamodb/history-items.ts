@@ -6,6 +6,7 @@
  * event query ever sees it.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { HistoryRange } from '../../application/ports/reservation-store.port.js';
 import { historyEntry, isRemoval, type Change, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
 import type { Reservation } from '../../domain/reservation.js';
 import { HISTORY_SORT_KEY, RETIRED_SORT_KEY, sortKeyMatches } from './item-kinds.js';
@@ -29,27 +30,41 @@ export function historyPut(table: string, event: Reservation, action: HistoryAct
   };
 }
 
-/** Every entry of an event, oldest first, read consistently page by page. */
-export async function readHistory(
-  send: (command: QueryCommand) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>,
-  table: string,
-  eventId: string,
-): Promise<HistoryEntry[]> {
+type Send = (command: QueryCommand) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>;
+
+const toEntry = (eventId: string, item: Item): HistoryEntry => ({
+  event_id: eventId, version: Number(item.version), at: String(item.at), by: String(item.by),
+  action: item.action as HistoryAction, event: JSON.parse(String(item.body)) as Reservation,
+});
+
+/**
+ * An event's entries, read consistently: every one, oldest first, or with a range (HistoryRange)
+ * only that part, by a key condition on the sort key (the versions above `afterVersion`, up to the
+ * largest twelve-digit one, so no retired item) and a Limit, oldest or newest first. An item of
+ * another kind in that key range (an event whose own id is `history#<id>`) counts against the
+ * Limit but is skipped, and the Query goes on for the entries still wanted.
+ */
+export async function readHistory(send: Send, table: string, eventId: string, range?: HistoryRange): Promise<HistoryEntry[]> {
   const entries: HistoryEntry[] = [];
+  const wanted = range === undefined ? Infinity : Math.max(0, range.limit);
+  const keyRange = range === undefined ? {} : {
+    KeyConditionExpression: 'event_id = :h AND #s BETWEEN :from AND :to', ExpressionAttributeNames: { '#s': 'start' },
+    ExpressionAttributeValues: {
+      ':h': historyKey(eventId), ':from': String((range.afterVersion ?? 0) + 1).padStart(12, '0'), ':to': `${'9'.repeat(12)}#z`,
+    },
+    ScanIndexForward: range.newest !== true,
+  };
   let startKey: Item | undefined;
-  do {
+  while (entries.length < wanted) {
     const page = await send(new QueryCommand({
       TableName: table, KeyConditionExpression: 'event_id = :h', ExpressionAttributeValues: { ':h': historyKey(eventId) },
+      ...keyRange, ...(wanted === Infinity ? {} : { Limit: wanted - entries.length }),
       ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     }));
-    for (const item of (page.Items ?? []).filter(sortKeyMatches(HISTORY_SORT_KEY))) {
-      entries.push({
-        event_id: eventId, version: Number(item.version), at: String(item.at), by: String(item.by),
-        action: item.action as HistoryAction, event: JSON.parse(String(item.body)) as Reservation,
-      });
-    }
+    for (const item of (page.Items ?? []).filter(sortKeyMatches(HISTORY_SORT_KEY))) entries.push(toEntry(eventId, item));
     startKey = page.LastEvaluatedKey;
-  } while (startKey);
+    if (!startKey) break;
+  }
   return entries;
 }
 

@@ -111,8 +111,16 @@ export const DeleteEventRequest = named('DeleteEventRequest', 'The event to dele
 const eventRef = z.union([eventId, z.looseObject({ event_id: eventId })]);
 const eventRefs = z.array(eventRef).max(1000).meta({ description: 'Event ids, or objects with an event_id; at most 1000.' });
 
-export const EventHistoryRequest = named('EventHistoryRequest', 'The event whose history to read.',
-  z.looseObject({ event_id: eventId }).meta({ examples: [{ event_id: FRONTEND_EVENT.event_id }] }));
+export const EventHistoryRequest = named('EventHistoryRequest', 'The event whose history to read, and which page of it.',
+  z.looseObject({
+    event_id: eventId,
+    after_version: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' })
+      .min(0, { error: 'expected a whole number of at least 0' }).optional()
+      .meta({ description: "Answer the changes after this version: the last entry's version of the previous page (default: from the first change)." }),
+    limit: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' })
+      .min(1, { error: 'expected a whole number from 1 to 1000' }).max(1000, { error: 'expected a whole number from 1 to 1000' }).optional()
+      .meta({ description: 'The most changes in one answer (default 100); an answer also stops at about 1 MiB (always at least one change).' }),
+  }).meta({ examples: [{ event_id: FRONTEND_EVENT.event_id }, { event_id: FRONTEND_EVENT.event_id, after_version: 100, limit: 500 }] }));
 
 export const RestoreEventRequest = named('RestoreEventRequest', 'The deleted event to bring back, and which of its versions (default: the last).',
   z.looseObject({ event_id: eventId, version: precondition.meta({ description: 'The version to restore (default: the one it had when deleted).' }) })
@@ -196,7 +204,7 @@ export const Event = answer('Event', 'A reservation as stored. Keys the client a
     version: z.number().int().min(1).meta({ description: '1 when created, one more on every change; also the ETag of an answer holding one event.' }),
   }));
 
-export const HistoryList = answer('HistoryList', "The event's changes, oldest first.",
+export const HistoryList = answer('HistoryList', "A page of the event's changes, oldest first: ask again with after_version set to the last one's version for the next; an empty list is the end.",
   z.array(z.object({
     event_id: z.string(),
     version: z.number().int().min(1).meta({ description: "The event's version after the change; a delete is a version too, one past the one it deleted." }),

@@ -253,9 +253,13 @@ export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[]
     (answer) => (answer as { version?: number }).version),
     post('/event-history', 'user', {
       tag: 'Reservations', summary: "An event's history", request: EventHistoryRequest, response: HistoryList, errors: [403, 404],
-      description: 'Every change of the event, oldest first: its version, when, who and what, and the event as it stood after it ' +
-        '(before it, for a delete, which is a version of its own). To the owner (who first booked the id) or an admin; 404 for an id never booked.',
-    }, async ({ event_id }, { actor }) => u.eventHistory.execute({ actor, eventId: event_id })),
+      description: 'The changes of the event, oldest first: its version, when, who and what, and the event as it stood after it ' +
+        '(before it, for a delete, which is a version of its own). One page at a time: at most limit changes (default 100), and no ' +
+        'more than about 1 MiB of them (always at least one); for the next page ask again with after_version set to the last ' +
+        "change's version, until an answer is empty. To the owner (who first booked the id) or an admin; 404 for an id never booked.",
+    }, async ({ event_id, after_version, limit }, { actor }) => u.eventHistory.execute({
+      actor, eventId: event_id, ...(after_version === undefined ? {} : { afterVersion: after_version }), ...(limit === undefined ? {} : { limit }),
+    })),
     withEtag(change('/restore-event', 'user', {
       tag: 'Reservations', summary: 'Bring back a deleted reservation', request: RestoreEventRequest, response: Event, errors: [403, 404, 409],
       description: 'Recreates a deleted event as it stood at a version (default: when deleted), under the conflict rule like any ' +

@@ -1,4 +1,4 @@
-import type { ReservationStore, WriteOptions } from '../../application/ports/reservation-store.port.js';
+import type { HistoryRange, ReservationStore, WriteOptions } from '../../application/ports/reservation-store.port.js';
 import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts } from '../../domain/conflicts.js';
 import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
@@ -69,8 +69,12 @@ export class InMemoryReservationStore implements ReservationStore {
     return existing;
   }
 
-  async history(eventId: string): Promise<HistoryEntry[]> {
-    return structuredClone(this.entries.get(eventId) ?? []);
+  async history(eventId: string, range?: HistoryRange): Promise<HistoryEntry[]> {
+    const all = this.entries.get(eventId) ?? [];
+    if (range === undefined) return structuredClone(all);
+    const after = all.filter((entry) => entry.version > (range.afterVersion ?? 0));
+    const limit = Math.max(0, range.limit);
+    return structuredClone(range.newest ? after.slice(after.length - limit).reverse() : after.slice(0, limit));
   }
 
   async changes(site: string, afterSeq: number, limit: number): Promise<FeedPage> {

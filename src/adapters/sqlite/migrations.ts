@@ -165,6 +165,16 @@ CREATE TABLE retired_ids (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * A page of an event's history starts after a version (/event-history's after_version): this index
+ * makes it a range of (event_id, version), in the history's order (an id's versions only grow with
+ * seq), so a page deep in a long history reads its own rows only, not every one before it.
+ */
+const V9_HISTORY_BY_VERSION = `
+CREATE INDEX event_history_event_version ON event_history (event_id, version, seq);
+`;
+
 export const MIGRATIONS: readonly string[] = [
   V1_EVENTS, V2_SCHEDULE_TRACKING, V3_CLUSTERED_EVENTS, V4_EVENT_VERSIONS, V5_EVENT_HISTORY, V6_CHANGE_FEED, V7_FEED_KEYS, V8_RETIRED_IDS,
+  V9_HISTORY_BY_VERSION,
 ];

@@ -1,5 +1,5 @@
 import { SqliteError } from 'better-sqlite3';
-import type { ReservationStore, WriteOptions } from '../../application/ports/reservation-store.port.js';
+import type { HistoryRange, ReservationStore, WriteOptions } from '../../application/ports/reservation-store.port.js';
 import { ReservationList } from '../../application/reservation-list.js';
 import { findConflicts, type Booking } from '../../domain/conflicts.js';
 import {
@@ -39,6 +39,15 @@ export const FEED_QUERY = `SELECT * FROM (
 ) ORDER BY seq LIMIT @limit`;
 
 /** Events whose last change is older than @before and that no longer exist: the purge's victims. */
+/**
+ * A part of an event's history (HistoryRange): a range of the (event_id, version, seq) index, oldest
+ * first or newest first, LIMITed, so it reads those rows only however long the history is.
+ */
+const HISTORY_COLUMNS = 'SELECT version, at, author, action, body FROM event_history WHERE event_id = @id AND version > @after';
+type HistoryRow = { version: number; at: string; author: string; action: HistoryAction; body: string };
+export const HISTORY_PAGE_QUERY = `${HISTORY_COLUMNS} ORDER BY version, seq LIMIT @limit`;
+export const HISTORY_NEWEST_QUERY = `${HISTORY_COLUMNS} ORDER BY version DESC, seq DESC LIMIT @limit`;
+
 const EXPIRED_HISTORIES = `SELECT event_id FROM event_history GROUP BY event_id
  HAVING max(at) < @before AND event_id NOT IN (SELECT event_id FROM events)`;
 
@@ -182,9 +191,11 @@ export class SqliteReservationStore implements ReservationStore {
       retire: db.prepare<[{ id: string }]>(`INSERT INTO retired_ids (event_id, version)
           SELECT event_id, version FROM event_history WHERE event_id = @id ORDER BY seq DESC LIMIT 1
           ON CONFLICT (event_id) DO UPDATE SET version = max(version, excluded.version)`),
-      history: db.prepare<[string], { version: number; at: string; author: string; action: HistoryAction; body: string }>(
+      history: db.prepare<[string], HistoryRow>(
         'SELECT version, at, author, action, body FROM event_history WHERE event_id = ? ORDER BY seq',
       ),
+      historyPage: db.prepare<[{ id: string; after: number; limit: number }], HistoryRow>(HISTORY_PAGE_QUERY),
+      historyNewest: db.prepare<[{ id: string; after: number; limit: number }], HistoryRow>(HISTORY_NEWEST_QUERY),
     };
 
     // The version is read and written inside the same BEGIN IMMEDIATE transaction as the change.
@@ -281,8 +292,11 @@ export class SqliteReservationStore implements ReservationStore {
     return this.enqueue(() => this.deleteTx(eventId, options));
   }
 
-  async history(eventId: string): Promise<HistoryEntry[]> {
-    return this.statements.history.all(eventId).map((r) => ({
+  async history(eventId: string, range?: HistoryRange): Promise<HistoryEntry[]> {
+    const rows = range === undefined ? this.statements.history.all(eventId)
+      : (range.newest ? this.statements.historyNewest : this.statements.historyPage)
+        .all({ id: eventId, after: range.afterVersion ?? 0, limit: Math.max(0, range.limit) });
+    return rows.map((r) => ({
       event_id: eventId, version: r.version, at: r.at, by: r.author, action: r.action, event: parseBody(r.body),
     }));
   }

@@ -5,6 +5,18 @@ import type { Reservation } from '../../domain/reservation.js';
 import type { ReservationList } from '../reservation-list.js';
 import { token } from '../token.js';
 
+/**
+ * A bounded part of an event's history (see ReservationStore.history): at most `limit` entries,
+ * oldest first from just after version `afterVersion` (default: from the first), or with `newest`
+ * the last `limit` entries, newest first. Each store reads only those entries (an index range, a
+ * key-conditioned Query), however long the history, so no one read costs the whole of it.
+ */
+export interface HistoryRange {
+  readonly limit: number;
+  readonly afterVersion?: number;
+  readonly newest?: boolean;
+}
+
 /** A write's precondition, and who made the change when (see ReservationStore). */
 export interface WriteOptions extends Partial<Change> {
   readonly expectedVersion?: number;
@@ -65,8 +77,12 @@ export interface ReservationStore {
   /** Sets project_id (times do not move, so no conflict check); undefined when the event is gone. */
   setProject(eventId: string, projectId: string, lastModified: string, by?: string): Promise<Reservation | undefined>;
 
-  /** The event's history entries, oldest first; [] for an id never stored. */
-  history(eventId: string): Promise<HistoryEntry[]>;
+  /**
+   * The event's history entries, oldest first; [] for an id never stored. With a range, only that
+   * part of it (HistoryRange), read without the rest: what the routes use, since an event edited
+   * for months has a history no one answer may carry. Without one, every entry (tools and tests).
+   */
+  history(eventId: string, range?: HistoryRange): Promise<HistoryEntry[]>;
 
   /*
    * Every write also appends, in its same atomic step, the change's entries to the change feed of

@@ -26,13 +26,15 @@ export class RestoreEvent {
   ) {}
 
   async execute({ actor, eventId, version }: RestoreEventInput): Promise<Reservation> {
-    const history = await this.store.history(eventId);
-    const owner = historyOwner(history);
-    const latest = history.at(-1);
+    // Bounded reads of the entries it needs (the first, the last, the one asked for), never the whole history.
+    const owner = historyOwner(await this.store.history(eventId, { limit: 1 }));
+    const [latest] = await this.store.history(eventId, { newest: true, limit: 1 });
     if (!owner || !latest) throw new ReservationNotFoundError(eventId);
     assertMayManage(actor, owner);
     if (!isRemoval(latest.action)) throw new ReservationExistsError(eventId);
-    const wanted = version === undefined ? latest : history.find((entry) => entry.version === version && !isRemoval(entry.action));
+    // Two entries at most share a version (a removal written before it had one of its own).
+    const wanted = version === undefined ? latest
+      : (await this.store.history(eventId, { afterVersion: version - 1, limit: 2 })).find((entry) => entry.version === version && !isRemoval(entry.action));
     if (!wanted) throw new ReservationNotFoundError(`${eventId} at version ${version}`);
     assertMayUseOrigin(actor, wanted.event.origin);
     const now = utcTimeFromMillis(this.clock.now());
