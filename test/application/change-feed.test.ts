@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { ReservationStore } from '../../src/application/ports/reservation-store.port.js';
 import { CreateReservation } from '../../src/application/use-cases/create-reservation.js';
 import { DeleteReservation } from '../../src/application/use-cases/delete-reservation.js';
-import { ListChanges } from '../../src/application/use-cases/list-changes.js';
+import { CHANGES_PAGE_CHARS, ListChanges } from '../../src/application/use-cases/list-changes.js';
 import { ModifyReservation } from '../../src/application/use-cases/modify-reservation.js';
 import { PurgeHistory } from '../../src/application/use-cases/purge-history.js';
 import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
@@ -70,6 +70,42 @@ describe.each(stores)('the change feed over %s', (_name, makeStore) => {
     await book('d');
     expect((await changes.execute({ site: 'saf', since: page4.next })).changes.map((c) => c.event?.title)).toEqual(['d']);
     expect(Object.keys(page1.changes[0]!).sort()).toEqual(['action', 'at', 'event', 'event_id', 'version']);
+  });
+
+  it('a large event changed many times (issue 28, F2): each page carries about 1 MiB of events at most, and following next yields every change once', async () => {
+    // An event near the 16 KB cap (a 15 000-character extra key), changed 150 times, and a small one after it.
+    const big = await book('big', { padding: 'x'.repeat(15_000) });
+    for (let i = 2; i <= 150; i++) await modify.execute({ actor: alice, originalEvent: { event_id: big.event_id }, modifiedEvent: { title: `v${i}` } });
+    const small = await book('small');
+    // The store, noting how many feed entries each page had it read.
+    let read = 0;
+    const counted = new Proxy(store, {
+      get: (target, key) => (key === 'changes'
+        ? async (...args: Parameters<ReservationStore['changes']>) => { const page = await target.changes(...args); read += page.entries.length; return page; }
+        : (Reflect.get(target, key, target) as (...a: unknown[]) => unknown).bind(target)),
+    });
+    const changes = new ListChanges(counted, clock, { retentionDays }, new AesGcmFeedCursorCodec(async () => secret));
+    const seen: Array<[string, number]> = [];
+    const sizes: number[] = [];
+    for (let since: string | undefined; ;) {
+      read = 0;
+      const page = await changes.execute({ site: 'saf', limit: 1000, ...(since === undefined ? {} : { since }) });
+      // Read in steps of 100: not the 1000 asked for, when a page holds far fewer.
+      expect(read).toBeLessThanOrEqual(page.changes.length + 100);
+      if (page.changes.length === 0) break;
+      const chars = JSON.stringify(page).length;
+      sizes.push(chars);
+      expect(sizes.length).toBeLessThanOrEqual(151);
+      // Stops before the change whose event would pass 1 MiB (the rest of the answer is small).
+      expect(chars).toBeLessThanOrEqual(CHANGES_PAGE_CHARS + 200 * page.changes.length);
+      // Every change of the big event carries it as it is now.
+      for (const change of page.changes) expect(change.event).toMatchObject(change.event_id === big.event_id ? { title: 'v150', version: 150 } : { title: 'small' });
+      seen.push(...page.changes.map((c): [string, number] => [c.event_id, c.version]));
+      since = page.next;
+    }
+    console.log(`F2: 150 changes of a 15 KB event, limit 1000: ${sizes.length} pages, the largest ${(Math.max(...sizes) / 1024).toFixed(0)} KiB`);
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(seen).toEqual([...Array.from({ length: 150 }, (_, i): [string, number] => [big.event_id, i + 1]), [small.event_id, 1]]);
   });
 
   it('a cursor is good for the retention after it was handed out, then 410; a fresh one each answer keeps a poller going', async () => {
