@@ -302,12 +302,26 @@ async function modify(stored: StoredEvent, changes: Partial<StoredEvent>): Promi
   });
 }
 
+type HistoryEntry = { version: number; action: string; event: StoredEvent };
+
+/**
+ * The last entry of an event's history: /event-history answers a page at a time, so its pages are
+ * followed from the version this page had (the change made elsewhere is after it) until one is empty.
+ */
+async function lastHistoryEntry(stored: StoredEvent): Promise<HistoryEntry | undefined> {
+  let last: HistoryEntry | undefined;
+  for (let after = stored.version - 1; ;) {
+    const page = await json<HistoryEntry[]>('POST', 'event-history', { token: session?.token, body: { event_id: stored.event_id, after_version: Math.max(0, after) } });
+    if (page.length === 0 || page.at(-1)!.version <= after) return last;
+    last = page.at(-1);
+    after = last!.version;
+  }
+}
+
 /** After a 412: the event as it is now (the last entry of its history), with a message, so the user decides again. */
 async function reloadAfterConflict(stored: StoredEvent): Promise<void> {
   calendar?.refetchEvents();
-  const history = await json<Array<{ action: string; event: StoredEvent }>>('POST', 'event-history', { token: session?.token, body: { event_id: stored.event_id } })
-    .catch(() => []);
-  const last = history.at(-1);
+  const last = await lastHistoryEntry(stored).catch(() => undefined);
   // A delete, or the import taking its observation away, leaves nothing to reload.
   const fresh = last && !['deleted', 'import-removed'].includes(last.action) ? last.event : undefined;
   const message = 'This reservation was changed elsewhere after the calendar loaded it; it has been reloaded. Check it and try again.';
