@@ -419,6 +419,52 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
       expect((await api.post('/event-history', { event_id: event.event_id }, admin)).status).toBe(200);
     });
 
+    it('a large event edited many times (issue 28, F1, F2): /event-history and /changes answer pages of about 1 MiB at most, every entry once', async () => {
+      // A 15 000-character extra key, 75 versions: 1.1 MB of history, and as much in the site's feed.
+      const VERSIONS = 75;
+      const event = await book(alice, { site: 'big28', padding: 'x'.repeat(15_000) });
+      for (let i = 2; i <= VERSIONS; i++) {
+        expect((await api.post('/modifyevent', { originalEvent: { event_id: event.event_id }, modifiedEvent: { title: `v${i}` } }, alice)).status).toBe(200);
+      }
+      const MiB = 1024 * 1024;
+      const historySizes: number[] = [];
+      const versions: number[] = [];
+      for (let after = 0; historySizes.length <= VERSIONS;) {
+        const res = await api.post('/event-history', { event_id: event.event_id, after_version: after, limit: 1000 }, alice);
+        expect(res.status).toBe(200);
+        const page = res.json() as Array<{ version: number }>;
+        if (page.length === 0) break;
+        historySizes.push(res.text.length);
+        expect(res.text.length).toBeLessThanOrEqual(MiB + page.length);
+        versions.push(...page.map((h) => h.version));
+        after = page.at(-1)!.version;
+      }
+      expect(versions).toEqual(Array.from({ length: VERSIONS }, (_, i) => i + 1));
+      expect(historySizes.length).toBe(2);
+      const first = (await api.post('/event-history', { event_id: event.event_id, limit: 10 }, alice)).json() as Array<{ version: number }>;
+      expect(first.map((h) => h.version)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+      for (const bad of [{ limit: 0 }, { limit: 1001 }, { after_version: -1 }, { after_version: 'x' }]) {
+        expect((await api.post('/event-history', { event_id: event.event_id, ...bad }, alice)).status).toBe(400);
+      }
+      // The feed: every change of it once, in order, following next, in pages of about 1 MiB at most.
+      const feedSizes: number[] = [];
+      const seen: number[] = [];
+      for (let since: string | undefined; feedSizes.length <= VERSIONS;) {
+        const res = await api.post('/changes', { site: 'big28', limit: 1000, ...(since === undefined ? {} : { since }) });
+        expect(res.status).toBe(200);
+        const page = res.json() as { changes: Array<{ event_id: string; version: number; event: { title: string } | null }>; next: string };
+        if (page.changes.length === 0) break;
+        feedSizes.push(res.text.length);
+        expect(res.text.length).toBeLessThanOrEqual(MiB + 200 * page.changes.length);
+        expect(page.changes.every((c) => c.event_id === event.event_id && c.event?.title === `v${VERSIONS}`)).toBe(true);
+        seen.push(...page.changes.map((c) => c.version));
+        since = page.next;
+      }
+      expect(seen).toEqual(Array.from({ length: VERSIONS }, (_, i) => i + 1));
+      expect(feedSizes.length).toBe(2);
+      console.log(`${driver}/${storage}: ${VERSIONS} versions of a 15 KB event: /event-history pages of ${historySizes.join(', ')} bytes; /changes pages of ${feedSizes.join(', ')} bytes`);
+    });
+
     it('/restore-event brings a deleted event back as a new version, refusing what is in the way now, another user, and a live event', async () => {
       const event = await book(alice, { title: 'first' });
       expect((await api.post('/modifyevent', { originalEvent: { event_id: event.event_id }, modifiedEvent: { title: 'second' } }, alice)).status).toBe(200);
