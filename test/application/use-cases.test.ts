@@ -15,7 +15,8 @@ import { InMemoryProjectsGateway } from '../../src/adapters/memory/in-memory-pro
 import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
 import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
 import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
-import type { ReservationStore } from '../../src/application/ports/reservation-store.port.js';
+import type { HistoryRange, ReservationStore } from '../../src/application/ports/reservation-store.port.js';
+import type { HistoryEntry } from '../../src/domain/history.js';
 import type { ReservationList } from '../../src/application/reservation-list.js';
 import type { Reservation } from '../../src/domain/reservation.js';
 import type { Actor } from '../../src/domain/actor.js';
@@ -311,6 +312,26 @@ describe.each(listStores)('a long history of a large event (issue 28, F1), over 
     await expect(restore.execute({ actor: alice, eventId: 'big', version: 77 })).resolves.toMatchObject({ title: 'v77', version: VERSIONS + 1 });
     expect(Math.max(...watched.reads)).toBeLessThanOrEqual(2);
   });
+});
+
+it('a history page never ends between two entries of one version (removals written before they had their own), so paging skips none', async () => {
+  const event = { ...aNewEventBody({ event_id: 'old' }), creator_id: 'alice', version: 1 } as unknown as Reservation;
+  const entries: HistoryEntry[] = ([[1, 'created'], [2, 'modified'], [2, 'deleted'], [3, 'restored'], [4, 'deleted']] as const)
+    .map(([version, action]) => ({ event_id: 'old', version, at: '2025-06-01T00:00:00Z', by: 'alice', action, event: { ...event, version } }));
+  // A store holding such a history, answering ranges as every store does.
+  const legacy = { history: async (_id: string, range?: HistoryRange) => {
+    const after = entries.filter((e) => e.version > (range?.afterVersion ?? 0));
+    return range === undefined ? entries : range.newest ? after.slice(-range.limit).reverse() : after.slice(0, range.limit);
+  } } as unknown as ReservationStore;
+  const history = new GetEventHistory(legacy);
+  const pages: Array<Array<[number, string]>> = [];
+  for (let after = 0; ;) {
+    const page = await history.execute({ actor: alice, eventId: 'old', afterVersion: after, limit: 2 });
+    if (page.length === 0) break;
+    pages.push(page.map((h) => [h.version, h.action]));
+    after = page.at(-1)!.version;
+  }
+  expect(pages).toEqual([[[1, 'created'], [2, 'modified'], [2, 'deleted']], [[3, 'restored'], [4, 'deleted']]]);
 });
 
 describe('project links', () => {
