@@ -163,6 +163,31 @@ describe('who may read /metrics', () => {
     }
   });
 
+  it('for scrapers, not pages: no CORS header on it or its preflight, and a browser request from another origin refused (issue 28, F3)', async () => {
+    const s = await serve();
+    try {
+      const { port } = new URL(s.url);
+      const answers = await Promise.all([
+        rawGet(s.url, '/metrics', {}), rawGet(s.url, '/METRICS/', {}), rawGet(s.url, '/metrics', { origin: 'http://evil.example' }),
+        rawGet(s.url, '/metrics', { origin: 'http://127.0.0.1:4455' }), rawGet(s.url, '/metrics', { origin: 'http://localhost:4455', 'sec-fetch-site': 'same-site' }),
+        rawGet(s.url, '/metrics', { 'sec-fetch-site': 'cross-site' }), rawGet(s.url, '/metrics', { origin: 'null' }),
+        rawGet(s.url, '/metrics', { origin: `http://127.0.0.1:${port}`, 'sec-fetch-site': 'same-origin' }),
+        rawGet(s.url, '/metrics', { origin: 'http://evil.example' }, 'OPTIONS'),
+      ]);
+      const cors = answers.map((a) => Object.keys(a.headers).filter((h) => h.startsWith('access-control-')));
+      process.stderr.write(`metrics, pages: statuses ${JSON.stringify(answers.map((a) => a.status))}, ${cors.flat().length} CORS headers\n`);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 403, 403, 403, 403, 403, 200, 204]);
+      expect(answers[2]!.text).toBe('GET /metrics is for scrapers: a page of another origin may not read it.');
+      expect(cors.flat()).toEqual([]);
+      expect(answers.every((a) => a.headers['x-content-type-options'] === 'nosniff')).toBe(true);
+      // The contract's routes keep their CORS headers, preflights included.
+      const contract = await Promise.all([rawGet(s.url, '/things/x', { origin: 'http://evil.example' }), rawGet(s.url, '/ok', { origin: 'http://evil.example' }, 'OPTIONS')]);
+      expect(contract.map((a) => a.headers['access-control-allow-origin'])).toEqual(['*', '*']);
+    } finally {
+      await s.close();
+    }
+  });
+
   it.each([
     ['127.0.0.1', true], ['127.10.0.3', true], ['::1', true], ['::ffff:127.0.0.1', true],
     ['10.0.0.5', false], ['192.168.1.2', false], ['::ffff:10.0.0.5', false], ['2001:db8::1', false], [undefined, false],
@@ -179,13 +204,14 @@ describe('who may read /metrics', () => {
   });
 });
 
-/** A GET with headers fetch will not send as given (Host), on a connection of its own. */
-async function rawGet(url: string, path: string, headers: Record<string, string>): Promise<{ status: number }> {
+/** A GET (or `method`) with headers fetch will not send as given (Host, Origin), on a connection of its own. */
+async function rawGet(url: string, path: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
   const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
-    request(`${url}${path}`, { headers, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+    request(`${url}${path}`, { method, headers, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
     }).on('error', reject).end();
   });
 }

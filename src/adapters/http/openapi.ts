@@ -40,7 +40,7 @@ export const SERVICE_OPERATIONS: readonly ServiceOperation[] = [
   { path: '/about', summary: 'About this deployment', description: 'The service, its version, storage and auth mode, and every route.', media: 'application/json', schema: ServiceIndex, errors: [] },
   { path: '/healthz', summary: 'Liveness', description: 'The process answers; it never asks the store.', media: 'application/json', schema: Health, errors: [] },
   { path: '/readyz', summary: 'Readiness', description: 'The store answers a real query; 503 with the reason when it does not.', media: 'application/json', schema: Readiness, errors: [503] },
-  { path: '/metrics', summary: 'Prometheus metrics', description: 'Text exposition format. Served by default only to a client on the server\'s machine in development, and to nobody in production; with METRICS_TOKEN to a bearer of that token; to anyone with METRICS=public. 404 otherwise.', media: 'text/plain', errors: [404] },
+  { path: '/metrics', summary: 'Prometheus metrics', description: 'Text exposition format. Served by default only to a client on the server\'s machine in development, and to nobody in production; with METRICS_TOKEN to a bearer of that token; to anyone with METRICS=public. 404 otherwise. For scrapers, not pages: no CORS header, and 403 to a browser request from a page of another origin.', media: 'text/plain', errors: [403, 404] },
   { path: '/openapi.json', summary: 'This description', description: 'OpenAPI 3.1, generated from the schemas the routes validate with.', media: 'application/json', schema: OpenApiDocument, errors: [] },
   { path: '/docs', summary: 'Interactive API reference', description: 'A page that reads /openapi.json and can send requests to this server.', media: 'text/html', errors: [] },
 ];

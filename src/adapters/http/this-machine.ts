@@ -38,3 +38,26 @@ export function isLoopbackHost(host: string | undefined): boolean {
   const name = match[1]!.toLowerCase();
   return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
+
+/**
+ * The request comes from a page of the server's own origin, or from a program that is not a page
+ * (one that sends neither Origin nor Sec-Fetch-Site). A browser names the page that sent a request
+ * in Sec-Fetch-Site (and in Origin on a POST or a CORS request): a page of another origin on this
+ * machine passes straightFromThisMachine, so what only this machine may use refuses it by these.
+ */
+export function fromThisOriginOrNoPage(req: Pick<IncomingMessage, 'headers'>): boolean {
+  const header = (name: string): string => {
+    const value = req.headers[name];
+    return typeof value === 'string' ? value : '';
+  };
+  const fetchSite = header('sec-fetch-site');
+  if (fetchSite !== '' && fetchSite !== 'same-origin') return false;
+  const origin = header('origin');
+  if (origin === '') return true;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === header('host').toLowerCase();
+  } catch {
+    return false; // "null" (a sandboxed or file: page) and anything else that is no origin
+  }
+}

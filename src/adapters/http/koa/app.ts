@@ -15,7 +15,7 @@ import { RawAnswer } from '../raw-answer.js';
 import type { ReadCache } from '../read-cache.js';
 import { authenticator, type AuthenticatorOptions } from './authenticator.js';
 import type { CalendarContext } from './context.js';
-import { metricsHandler, type MetricsAccess } from './metrics-route.js';
+import { isMetricsPath, METRICS_PATH, metricsHandler, type MetricsAccess } from './metrics-route.js';
 import { SERVICE_OPERATIONS } from '../openapi.js';
 import { registerDocs, type DocsOptions } from './docs-route.js';
 import { DEV_TOKEN_PATH, isDevTokenPath, registerDevToken, type LocalTokenMinter } from './dev-token-route.js';
@@ -103,8 +103,9 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
   app.silent = true;
 
   let shedTotal = 0;
-  // "Sign in as" answers its own page only: no CORS on it, its preflight included (dev-token-route.ts).
-  const sameOriginOnly = (path: string): boolean => options.localSignIn !== undefined && isDevTokenPath(path);
+  // "Sign in as" answers its own page only, and /metrics scrapers: no CORS on them, their preflights
+  // included (dev-token-route.ts, metrics-route.ts).
+  const sameOriginOnly = (path: string): boolean => isMetricsPath(path) || (options.localSignIn !== undefined && isDevTokenPath(path));
 
   app.use(async (ctx: CalendarContext, next: Next) => {
     const started = performance.now();
@@ -224,7 +225,7 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
     ctx.body = openApi;
   });
   registerDocs(router, options.docs);
-  router.get('/metrics', metricsHandler(options.metrics, options.metricsAccess ?? 'local'));
+  router.get(METRICS_PATH, metricsHandler(options.metrics, options.metricsAccess ?? 'local'));
   router.get('/about', (ctx) => {
     ctx.type = 'application/json';
     ctx.body = index;

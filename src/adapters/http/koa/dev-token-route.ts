@@ -18,7 +18,7 @@ import * as z from 'zod';
 import { HttpProblem } from '../errors.js';
 import { parseBody } from '../routes.js';
 import type { CalendarContext } from './context.js';
-import { straightFromThisMachine } from '../this-machine.js';
+import { fromThisOriginOrNoPage, straightFromThisMachine } from '../this-machine.js';
 
 /** Signs a local token for a name; `npm run token` does the same from the command line. */
 export type LocalTokenMinter = (request: { name: string; admin: boolean }) => Promise<{ token: string; expiresInSeconds: number }>;
@@ -34,22 +34,10 @@ export const DEV_TOKEN_PATH = '/dev/token';
 /** Every spelling of the path the router takes for DEV_TOKEN_PATH (it ignores case and a final slash). */
 export const isDevTokenPath = (path: string): boolean => /^\/dev\/token\/?$/i.test(path);
 
-/** The request comes from a page of the server's own origin, or from a program that is not a page. */
-function fromTheCalendarsOwnPage(origin: string, fetchSite: string, host: string): boolean {
-  if (fetchSite !== '' && fetchSite !== 'same-origin') return false;
-  if (origin === '') return true;
-  try {
-    const url = new URL(origin);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host.toLowerCase();
-  } catch {
-    return false; // "null" (a sandboxed or file: page) and anything else that is no origin
-  }
-}
-
 export function registerDevToken(router: Router, mint: LocalTokenMinter, readJsonBody: (ctx: CalendarContext, next: Next) => Promise<void>): void {
   const fromThisMachine = async (ctx: CalendarContext, next: Next): Promise<void> => {
     if (!straightFromThisMachine(ctx.req)) throw new HttpProblem(404, 'Not found.');
-    if (!fromTheCalendarsOwnPage(ctx.get('origin'), ctx.get('sec-fetch-site'), ctx.get('host'))) {
+    if (!fromThisOriginOrNoPage(ctx.req)) {
       throw new HttpProblem(403, 'Only the calendar page itself may sign in as someone: this request came from a page of another origin.');
     }
     if (!ctx.is('application/json')) throw new HttpProblem(415, 'POST /dev/token takes a JSON body sent as Content-Type: application/json.');

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import { HttpProblem } from '../errors.js';
 import type { HttpMetrics } from '../prometheus-metrics.js';
-import { straightFromThisMachine } from '../this-machine.js';
+import { fromThisOriginOrNoPage, straightFromThisMachine } from '../this-machine.js';
 
 /**
  * Who may read GET /metrics: `local` only a client on this machine that came straight to the server
@@ -26,10 +26,22 @@ export function mayReadMetrics(access: MetricsAccess, req: Context['req']): bool
   return bearerIs(req.headers.authorization ?? '', access.token);
 }
 
-/** The handler of GET /metrics: the text format, or the same 404 as any unknown path. */
+export const METRICS_PATH = '/metrics';
+
+/** Every spelling of the path the router takes for METRICS_PATH (it ignores case and a final slash). */
+export const isMetricsPath = (path: string): boolean => /^\/metrics\/?$/i.test(path);
+
+/**
+ * The handler of GET /metrics: the text format, or the same 404 as any unknown path. The metrics are
+ * for scrapers, not pages: the answer carries no CORS header (app.ts), so a page of another origin
+ * cannot read it, and a browser's request from such a page (its Origin or Sec-Fetch-Site names
+ * another origin) is refused before anything is rendered. In `local` mode this matters: a page of
+ * any origin open in a browser on this machine comes from loopback by a loopback name.
+ */
 export function metricsHandler(metrics: HttpMetrics | undefined, access: MetricsAccess) {
   return async (ctx: Context): Promise<void> => {
     if (!metrics || !mayReadMetrics(access, ctx.req)) throw new HttpProblem(404, 'Not found.');
+    if (!fromThisOriginOrNoPage(ctx.req)) throw new HttpProblem(403, 'GET /metrics is for scrapers: a page of another origin may not read it.');
     const { contentType, text } = await metrics.render();
     ctx.type = contentType;
     ctx.body = text;
