@@ -95,10 +95,24 @@ it('userinfo 500 and timeout, JWKS down, projects service down, LCO down: no tok
     const spelled = await Promise.all(spellings.map((path) => rawGetStatus(url, path)));
     process.stderr.write(`log secrets: a private feed's key in ${spellings.length} other spellings of its path, answered ${JSON.stringify(spelled)}\n`);
     expect(spelled.slice(0, 3)).toEqual([200, 200, 200]);
+    // Misspellings outside /ical/users/ (issue 28, F5): before, the access line held the key for each.
+    const misspelt = [
+      `/ical/${feedKey}.ics`, `/ical/user/${feedKey}.ics`, `/webcal/ical/users/${feedKey}.ics`, `/${feedKey}`, `/ical/users/${feedKey}`,
+      `/calendar/${feedKey}.ics?x=1`, `/ical/${feedKey.slice(0, 21)}/${feedKey.slice(21)}.ics`, `/webcal/${escaped}.ics`,
+      `/ical/users.${feedKey}.ics`, `/ICAL/${feedKey.toUpperCase()}.ICS`,
+    ];
+    const misspeltAnswers = await Promise.all(misspelt.map((path) => rawGetStatus(url, path)));
+    process.stderr.write(`log secrets: the key in ${misspelt.length} misspelt paths outside /ical/users/, answered ${JSON.stringify(misspeltAnswers)}\n`);
+    expect(misspeltAnswers.slice(0, 3)).toEqual([400, 404, 404]);
 
     const log = lines.join('');
     expect(log).not.toContain(feedKey);
+    for (const half of [feedKey.slice(0, 21), feedKey.slice(21), feedKey.toUpperCase()]) expect(log).not.toContain(half);
     expect(log).toContain('"path":"/ical/users/{key}.ics"');
+    // A route that took the request is logged as its pattern, any other path with the key replaced.
+    expect(log).toContain('"path":"/ical/{site}.ics","status":400');
+    expect(log).toContain('"path":"/webcal/ical/users/{redacted}.ics","status":404');
+    expect(log).toContain('"path":"/ical/user/{redacted}.ics","status":404');
     // The failures were logged, with what an operator needs: message, code and URL.
     expect(log).toMatch(/"msg":"userinfo lookup failed; treating the caller as having no roles"/);
     expect(log).toMatch(/"msg":"JWKS fetch failed"/);

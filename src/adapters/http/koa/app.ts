@@ -73,24 +73,26 @@ function requestIds(): () => string {
 }
 
 /**
- * A private feed's path holds its key, a credential: the access line shows the route instead, in
- * any spelling of the path (the router ignores case and a final slash, and a path no route took may
- * hold a key all the same): compared once dot segments are resolved, escapes decoded, repeated
- * slashes folded and case ignored.
+ * The access line's path never holds anything that could be a credential (a private feed's key, 43
+ * base64url characters, is one wherever a user pastes it: `/ical/<key>.ics`, `/webcal/ical/users/...`).
+ * A request a route took is logged as that route's pattern (`/ical/users/{key}.ics`, as the route
+ * table writes it), which is our text, never the client's, and the label /metrics uses too. A path
+ * no route took is logged as sent, except that every run of 16 or more characters a key could be
+ * written in (base64url letters, or escapes) is replaced, whatever segment or spelling it is in;
+ * only runs of lowercase letters, `-` and `_` are kept (a misspelt route name: a random key is one
+ * with a chance under 1e-15).
  */
-const PRIVATE_FEEDS = /^\/ical\/users(?:\/|$)/;
-function loggedPath(path: string): string {
-  if (!/users/i.test(path) && !path.includes('%')) return path; // the common case, at no cost
-  const folded = (text: string): string => text.replace(/\/{2,}/g, '/');
-  let canonical = folded(path);
-  try {
-    canonical = folded(decodeURIComponent(new URL(`http://x${canonical}`).pathname));
-  } catch {
-    // A malformed escape: compared as it came.
-  }
-  return PRIVATE_FEEDS.test(canonical.toLowerCase()) ? '/ical/users/{key}.ics' : path;
+const KEY_LIKE = /[\w%-]{16,}/g;
+function maskedPath(path: string): string {
+  return path.replace(KEY_LIKE, (run) => (/^[a-z_-]+$/.test(run) ? run : '{redacted}'));
 }
-
+const routePatterns = new Map<string, string>();
+function loggedPath(path: string, matchedRoute: string | undefined): string {
+  if (matchedRoute === undefined) return maskedPath(path);
+  let pattern = routePatterns.get(matchedRoute);
+  if (pattern === undefined) routePatterns.set(matchedRoute, (pattern = matchedRoute.replace(/:(\w+)/g, '{$1}')));
+  return pattern;
+}
 
 /** The calendar API as a Koa application; the caller owns the HTTP server around it. */
 export function buildKoaApp(options: KoaAppOptions): Koa {
@@ -135,10 +137,11 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
       if (response.unexpected) logger.error({ err: error, requestId }, 'request failed');
     } finally {
       const seconds = (performance.now() - started) / 1000;
+      const matchedRoute = (ctx as { _matchedRoute?: string })._matchedRoute;
       // The route's pattern, never the path itself: a stranger's random paths must not grow the series.
-      options.metrics?.requestFinished(ctx.method, (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched', ctx.status, seconds);
+      options.metrics?.requestFinished(ctx.method, matchedRoute ?? 'unmatched', ctx.status, seconds);
       if (ctx.state.shed) options.metrics?.shed();
-      const line = { requestId, method: ctx.method, path: loggedPath(ctx.path), status: ctx.status, ms: Math.round(seconds * 1000) };
+      const line = { requestId, method: ctx.method, path: loggedPath(ctx.path, matchedRoute), status: ctx.status, ms: Math.round(seconds * 1000) };
       // A shed request is expected under load: one short warning line with the running count, no stack.
       if (ctx.state.shed) accessLog.warn({ ...line, shedTotal }, 'request shed');
       else accessLog.info(line, 'request');
