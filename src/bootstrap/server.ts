@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { localKeyPath } from '../adapters/auth/local-signing-key.js';
 import { answerClientError } from '../adapters/http/client-error.js';
-import { capConnectionsPerClient } from '../adapters/http/connection-cap.js';
+import { capConnectionsPerClient, throttledRefusals } from '../adapters/http/connection-cap.js';
 import { TokenKeysToken } from '../application/ports/token-keys.port.js';
 import type { AppConfig } from './config.js';
 import type { ImportSchedules } from '../application/use-cases/import-schedules.js';
@@ -44,10 +44,15 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
   }, createHttpApp(app).callback());
   // Malformed requests, oversized headers and timeouts that Node answers itself: with CORS and a reason.
   server.on('clientError', answerClientError);
+  // One line per address at most every 10 s, with how many it refused since its last: a client
+  // reconnecting in a loop is refused tens of thousands of times a second.
   let refusedConnections = 0;
+  const reportRefusals = throttledRefusals((address, refused) => {
+    logger.warn({ address, perClient: config.maxConnectionsPerClient, refused, refusedConnections }, 'connection refused: too many from one address');
+  });
   capConnectionsPerClient(server, config.maxConnectionsPerClient, (address) => {
     refusedConnections += 1;
-    logger.warn({ address, perClient: config.maxConnectionsPerClient, refusedConnections }, 'connection refused: too many from one address');
+    reportRefusals(address);
   });
 
   await new Promise<void>((resolve, reject) => {

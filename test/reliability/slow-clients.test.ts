@@ -276,3 +276,72 @@ it('a burst of whole requests on new connections from one address, as a proxy op
   process.stderr.write(`connection cap, burst: 200 new connections each with a whole request from one address at once (cap 64): ${JSON.stringify(counts)}\n`);
   expect(counts).toEqual({ 200: 200 });
 });
+
+/** A connection from `localAddress` that begins its headers and sends a byte of them every 500 ms (Node cuts it off after 20 s). */
+function stallInHeaders(url: string, localAddress: string): Socket {
+  const { hostname, port } = new URL(url);
+  const socket = connect({ host: hostname, port: Number(port), localAddress });
+  let timer: NodeJS.Timeout | undefined;
+  socket.on('connect', () => {
+    socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+    timer = setInterval(() => socket.write('a'), 500);
+  });
+  socket.on('close', () => clearInterval(timer));
+  socket.on('error', () => undefined);
+  return socket;
+}
+
+/** A new connection from `localAddress` that sends nothing; resolves with what was written on it once it closes (or after `giveUpMs`). */
+function connectOnce(url: string, localAddress: string, giveUpMs = 30_000): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port), localAddress });
+    let answer = '';
+    const timer = setTimeout(() => socket.destroy(), giveUpMs);
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+    socket.on('error', () => undefined);
+  });
+}
+
+it('a flood of refused connections from one address logs a bounded number of lines, each saying how many were refused (issue 28, F6)', async () => {
+  // The red team's attack: 64 unfinished connections (the default cap), then reconnecting in a loop.
+  // Before: one warn line per refused connection, 52 025 lines (10.3 MB) in 5 s.
+  const server = await serve();
+  const address = '127.0.0.21';
+  const held = Array.from({ length: 64 }, () => stallInHeaders(server.url, address));
+  await new Promise((r) => setTimeout(r, 2500)); // past any grace a new connection has
+  let refused = 0;
+  let attempts = 0;
+  const stopAt = Date.now() + 3000;
+  const loop = async (): Promise<void> => {
+    while (Date.now() < stopAt) {
+      attempts += 1;
+      if ((await connectOnce(server.url, address)).startsWith('HTTP/1.1 503')) refused += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, loop));
+  // Another address is not affected, and its refusals are its own lines.
+  const other = await fetch(`${server.url}/siteevents`, { method: 'POST', body: WEEK });
+  expect(other.status).toBe(200);
+  // The count of what the last interval refused comes at its end (10 s after the first line).
+  const summed = (): { lines: Array<Record<string, unknown>>; total: number } => {
+    const lines = server.output().split('\n').filter((l) => l.includes('connection refused: too many from one address')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return { lines, total: lines.reduce((sum, l) => sum + (typeof l.refused === 'number' ? l.refused : 0), 0) };
+  };
+  const deadline = Date.now() + 15_000;
+  while (summed().total < refused && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  for (const socket of held) socket.destroy();
+  const { lines, total } = summed();
+  const bytes = lines.reduce((sum, l) => sum + JSON.stringify(l).length, 0);
+  process.stderr.write(`refused-connection log: ${attempts} connections in 3 s beside 64 held, ${refused} refused; ${lines.length} log lines (${bytes} bytes) ` +
+    `saying ${JSON.stringify(lines.slice(0, 5).map((l) => l.refused))}${lines.length > 5 ? ' ...' : ''}\n`);
+  expect(refused).toBeGreaterThan(100);
+  expect(lines.length).toBeGreaterThanOrEqual(1);
+  expect(lines.length).toBeLessThanOrEqual(3);
+  for (const line of lines) expect(line).toMatchObject({ level: 40, address, perClient: 64, refused: expect.any(Number) });
+  expect(total).toBe(refused);
+}, 60_000);

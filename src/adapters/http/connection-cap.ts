@@ -78,3 +78,32 @@ export function capConnectionsPerClient(server: Server, perClient: number, onRef
   });
   return open;
 }
+
+/**
+ * Reports refused connections without letting one address flood the log: the first refusal of an
+ * address is written at once, then at most one line per address every `intervalMs`, saying how many
+ * it refused since its last line (`refused`). A flood of 16 000 refusals in 3 s is one or two lines.
+ */
+export function throttledRefusals(write: (address: string, refused: number) => void, intervalMs = 10_000): (address: string) => void {
+  /** Refusals since the address's last line, for the addresses refused within the last interval. */
+  const pending = new Map<string, number>();
+  const flush = (address: string): void => {
+    const refused = pending.get(address) ?? 0;
+    if (refused === 0) {
+      pending.delete(address);
+      return;
+    }
+    write(address, refused);
+    pending.set(address, 0);
+    setTimeout(flush, intervalMs, address).unref();
+  };
+  return (address) => {
+    const refused = pending.get(address);
+    if (refused !== undefined) {
+      pending.set(address, refused + 1);
+      return;
+    }
+    pending.set(address, 1);
+    flush(address);
+  };
+}
