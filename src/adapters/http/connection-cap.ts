@@ -8,17 +8,36 @@ interface Connection {
   readonly requests: Set<IncomingMessage>;
   /** The bytes read when its last answer finished; undefined until one has. */
   idleAt: number | undefined;
+  /** New, within its grace, with no request answered yet: it holds no place (see GRACE_MS). */
+  young: boolean;
+  /** The peer's address as it was at the connection's opening (a closed socket forgets it). */
+  readonly address: string;
 }
 
 /**
- * A connection holds a place while it waits for a request to arrive whole: from its opening until
- * its first request is in, a body still arriving, the next request begun on a kept-alive connection.
- * It holds none while every request on it is complete (being answered), or while it is kept alive
- * and idle: a client whose requests are complete is never refused, however many connections it
- * keeps (Node's fetch opens up to twice as many as it has requests in flight, a proxy shares one
- * address among all its clients).
+ * How long a new connection has to send its first request whole before it counts against the cap.
+ * A burst of honest requests on new connections (65 or 200 fetches at once, or a server that was
+ * busy for a moment and then accepts a whole backlog in one go) opens them all before any has been
+ * read: counted at once, the 65th was refused although every one of them was about to send a whole
+ * request. A connection whose request is in within the grace never counts; one still sending after
+ * it counts from then, and past the cap it is closed (the newest first).
+ */
+export const GRACE_MS = 1000;
+
+/** New connections one address may have within their grace at once: a ceiling on a flood of them. */
+export const YOUNG_PER_CAP = 16;
+
+/**
+ * A connection holds a place while it waits for a request to arrive whole: once its grace is over
+ * until its first request is in, a body still arriving, the next request begun on a kept-alive
+ * connection. It holds none while within its grace (young), while every request on it is complete
+ * (being answered), or while it is kept alive and idle: a client whose requests arrive whole within
+ * the grace is never refused, however many connections it keeps (Node's fetch opens up to twice as
+ * many as it has requests in flight, a proxy shares one address among all its clients), up to
+ * YOUNG_PER_CAP times the cap new ones at once.
  */
 function holdsAPlace(socket: Socket, connection: Connection): boolean {
+  if (connection.young) return false;
   if (connection.requests.size > 0) {
     for (const request of connection.requests) if (!request.complete) return true;
     return false;
@@ -28,39 +47,63 @@ function holdsAPlace(socket: Socket, connection: Connection): boolean {
 
 /**
  * Caps the connections of one client address that hold a place without having sent a whole
- * request (holdsAPlace): past `perClient` of those, a new connection is closed before any request
- * on it is read (a short 503 is written first, on a best-effort basis: the close comes at once, so
- * no request on a refused connection ever reaches a route). Together with the body deadline this
- * bounds what one client holding many slow connections can take from others. The count is made
- * only when the address already has `perClient` connections open, and stops at the cap. Returns the
- * open connections per address.
+ * request (holdsAPlace). Past `perClient` of those, a new connection is closed before any request
+ * on it is read, and a connection whose grace ends while it holds a place is closed when that puts
+ * its address over `perClient` (a short 503 is written first, on a best-effort basis: the close
+ * comes at once, so no request on a refused connection ever reaches a route). Together with the
+ * body deadline this bounds what one client holding many slow connections can take from others.
+ * Each refusal is reported to `onRefused`. Returns the open connections per address.
  */
 export function capConnectionsPerClient(server: Server, perClient: number, onRefused?: (address: string) => void): ReadonlyMap<string, ReadonlyMap<Socket, Connection>> {
   const open = new Map<string, Map<Socket, Connection>>();
   if (perClient <= 0) return open;
   const connections = new WeakMap<Socket, Connection>();
-  const placesHeld = (sockets: ReadonlyMap<Socket, Connection>): number => {
+  const youngPerAddress = new Map<string, number>();
+  const placesHeld = (sockets: ReadonlyMap<Socket, Connection>, atMost: number): number => {
     let held = 0;
     for (const [socket, connection] of sockets) {
-      if (holdsAPlace(socket, connection) && ++held >= perClient) break;
+      if (holdsAPlace(socket, connection) && ++held >= atMost) break;
     }
     return held;
+  };
+  const refuse = (socket: Socket, address: string): void => {
+    onRefused?.(address);
+    socket.write(rawAnswer(503, 'Service Unavailable', `Too many connections from one address (at most ${perClient}).`, { 'Retry-After': '5' }));
+    socket.destroy();
+  };
+  const grown = (connection: Connection): void => {
+    if (!connection.young) return;
+    connection.young = false;
+    const young = (youngPerAddress.get(connection.address) ?? 1) - 1;
+    if (young > 0) youngPerAddress.set(connection.address, young);
+    else youngPerAddress.delete(connection.address);
   };
   // Before Node's own listener, which would start parsing requests on the socket.
   server.prependListener('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
     let sockets = open.get(address);
-    if (sockets && sockets.size >= perClient && placesHeld(sockets) >= perClient) {
-      onRefused?.(address);
-      socket.write(rawAnswer(503, 'Service Unavailable', `Too many connections from one address (at most ${perClient}).`, { 'Retry-After': '5' }));
-      socket.destroy();
+    const young = youngPerAddress.get(address) ?? 0;
+    if (sockets && ((sockets.size >= perClient && placesHeld(sockets, perClient) >= perClient) || young >= perClient * YOUNG_PER_CAP)) {
+      refuse(socket, address);
       return;
     }
     if (!sockets) open.set(address, (sockets = new Map()));
-    const connection: Connection = { requests: new Set(), idleAt: undefined };
+    const connection: Connection = { requests: new Set(), idleAt: undefined, young: true, address };
+    youngPerAddress.set(address, young + 1);
     sockets.set(socket, connection);
     connections.set(socket, connection);
+    const grace = setTimeout(() => {
+      grown(connection);
+      // Still sending its first request: it counts now, and is closed if that is one too many.
+      if (!socket.destroyed && holdsAPlace(socket, connection) && placesHeld(sockets, perClient + 1) > perClient) {
+        sockets.delete(socket);
+        refuse(socket, address);
+      }
+    }, GRACE_MS);
+    grace.unref();
     socket.once('close', () => {
+      clearTimeout(grace);
+      grown(connection);
       sockets.delete(socket);
       if (sockets.size === 0 && open.get(address) === sockets) open.delete(address);
     });
@@ -72,6 +115,7 @@ export function capConnectionsPerClient(server: Server, perClient: number, onRef
     const answered = (): void => {
       if (!connection.requests.delete(req)) return;
       connection.idleAt = req.socket.bytesRead;
+      grown(connection);
     };
     res.once('finish', answered);
     res.once('close', answered);
