@@ -5,12 +5,12 @@
  * preflight, the answer carried `Access-Control-Allow-Origin: *`, and the page read an admin token
  * and deleted a booking with it. The calendar's own page still signs in.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import { bearer, startCalendar, type CalendarUnderTest } from '../support/calendar-server.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopback-server.js';
+import { fromOtherOrigins } from '../support/other-origins.js';
 import { startTogether, stopAll } from '../support/teardown.js';
 
 const LOCAL = { AUTH_JWKS_URI: '', AUTH_ISSUER: '', AUTH_AUDIENCE: '' };
@@ -80,33 +80,7 @@ function attack(page: Page, calendar: string): Promise<Attempt[]> {
 }
 
 it('a page of another loopback origin can neither read a token from POST /dev/token nor delete a booking with one', async () => {
-  const port = new URL(elsewhere.url).port;
-  const calendarPort = new URL(api.url).port;
-  // The other page at 127.0.0.1 and at localhost, asking the calendar by either name.
-  const setups = [
-    { page: `http://127.0.0.1:${port}/`, calendar: `http://127.0.0.1:${calendarPort}` },
-    { page: `http://localhost:${port}/`, calendar: `http://localhost:${calendarPort}` },
-    { page: `http://localhost:${port}/`, calendar: `http://127.0.0.1:${calendarPort}` },
-  ];
-  const context = await browser.newContext();
-  const results: Attempt[] = [];
-  // What the server answered, whether or not the browser let the page read it.
-  const answered: string[] = [];
-  const watch = (req: IncomingMessage, res: ServerResponse): void => {
-    if (/^\/dev\/token\/?$/i.test(req.url ?? '')) res.once('finish', () => answered.push(`${req.method} ${res.statusCode}`));
-  };
-  api.server.prependListener('request', watch);
-  try {
-    for (const setup of setups) {
-      const page = await context.newPage();
-      await page.goto(setup.page);
-      results.push(...await attack(page, setup.calendar));
-      await page.close();
-    }
-  } finally {
-    api.server.off('request', watch);
-    await context.close();
-  }
+  const { results, answered, setups } = await fromOtherOrigins(browser, elsewhere.url, api, /^\/dev\/token\/?$/i, attack);
   const minted = results.filter((r) => r.token !== undefined);
   process.stderr.write(`dev token, another origin in Chromium: ${results.length} attempts, ${minted.length} tokens read, ` +
     `deletes ${JSON.stringify(minted.map((r) => r.deleted))}; failures: ${JSON.stringify([...new Set(results.map((r) => r.failure))])}; ` +
@@ -114,7 +88,7 @@ it('a page of another loopback origin can neither read a token from POST /dev/to
   expect(minted).toEqual([]);
   // The server itself refused: no token was made, not merely hidden from the page by the browser.
   expect(answered.filter((a) => a.startsWith('POST 200'))).toEqual([]);
-  expect(results).toHaveLength(setups.length * 4);
+  expect(results).toHaveLength(setups * 4);
   const left = (await api.post('/siteevents', { site: 'saf', start: START, end: END })).json() as { event_id: string }[];
   expect(left.map((e) => e.event_id)).toEqual(['bob-booking']);
 }, 60_000);

@@ -5,12 +5,12 @@
  * what `METRICS=local` lets in. Before: /metrics answered with `Access-Control-Allow-Origin: *`, and
  * such a page read every figure. The calendar's own page (its own origin) still may.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import { startCalendar, type CalendarUnderTest } from '../support/calendar-server.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopback-server.js';
+import { fromOtherOrigins } from '../support/other-origins.js';
 import { startTogether, stopAll } from '../support/teardown.js';
 
 let idp: IdentityProvider;
@@ -60,37 +60,13 @@ function attack(page: Page, calendar: string): Promise<Attempt[]> {
 }
 
 it('a page of another loopback origin cannot read GET /metrics, and the server renders nothing for it', async () => {
-  const port = new URL(elsewhere.url).port;
-  const calendarPort = new URL(api.url).port;
-  const setups = [
-    { page: `http://127.0.0.1:${port}/`, calendar: `http://127.0.0.1:${calendarPort}` },
-    { page: `http://localhost:${port}/`, calendar: `http://localhost:${calendarPort}` },
-    { page: `http://localhost:${port}/`, calendar: `http://127.0.0.1:${calendarPort}` },
-  ];
-  const context = await browser.newContext();
-  const results: Attempt[] = [];
-  const answered: string[] = [];
-  const watch = (req: IncomingMessage, res: ServerResponse): void => {
-    if (/^\/metrics\/?$/i.test(req.url ?? '')) res.once('finish', () => answered.push(`${req.method} ${res.statusCode}`));
-  };
-  api.server.prependListener('request', watch);
-  try {
-    for (const setup of setups) {
-      const page = await context.newPage();
-      await page.goto(setup.page);
-      results.push(...await attack(page, setup.calendar));
-      await page.close();
-    }
-  } finally {
-    api.server.off('request', watch);
-    await context.close();
-  }
+  const { results, answered, setups } = await fromOtherOrigins(browser, elsewhere.url, api, /^\/metrics\/?$/i, attack);
   const read = results.filter((r) => r.read !== undefined);
   process.stderr.write(`metrics, another origin in Chromium: ${results.length} attempts, ${read.length} read ` +
     `(${read.map((r) => `${r.how}: ${r.read} bytes`).join('; ')}); failures: ${JSON.stringify([...new Set(results.map((r) => r.failure))])}; ` +
     `the server answered ${JSON.stringify(answered)}\n`);
   expect(read).toEqual([]);
-  expect(results).toHaveLength(setups.length * 4);
+  expect(results).toHaveLength(setups * 4);
   // The server itself refused: nothing was rendered for a page of another origin, not merely hidden by the browser.
   expect(answered.filter((a) => a.startsWith('GET 200'))).toEqual([]);
 }, 60_000);
