@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { A_ROUTE_DOC } from '../support/builders.js';
-import type { Route } from '../../src/adapters/http/routes.js';
+import type { Route } from '../../src/adapters/http/route.js';
 import { StoreUnavailableError } from '../../src/domain/errors.js';
 import { testKoaApp } from '../support/koa-app.js';
 

@@ -10,7 +10,7 @@ import { type MetricsAccess } from '../../src/adapters/http/koa/metrics-route.js
 import { isLoopback, isLoopbackHost } from '../../src/adapters/http/this-machine.js';
 import { PrometheusMetrics } from '../../src/adapters/http/prometheus-metrics.js';
 import { A_ROUTE_DOC } from '../support/builders.js';
-import type { Route } from '../../src/adapters/http/routes.js';
+import type { Route } from '../../src/adapters/http/route.js';
 import { StoreUnavailableError } from '../../src/domain/errors.js';
 import { loadConfig } from '../../src/bootstrap/config.js';
 import { startServer } from '../../src/bootstrap/server.js';

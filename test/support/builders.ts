@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { RouteDoc } from '../../src/adapters/http/routes.js';
+import type { RouteDoc } from '../../src/adapters/http/route.js';
 import type { Reservation } from '../../src/domain/reservation.js';
 
 let counter = 0;

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { answerSchemas, Health, NAMED_SCHEMAS, OpenApiDocument, Readiness, requestSchemas, ServiceIndex, SiteCode } from './api-schemas.js';
-import type { Route } from './routes.js';
+import type { Route } from './route.js';
 
 /** What every error answer is: a plain-text reason (the frontend shows "<status> error: <body>"). */
 const REASONS: Readonly<Record<number, string>> = {

@@ -10,7 +10,7 @@ import { BODY_LIMIT_BYTES, parseJsonObject } from '../json-body.js';
 import type { HttpMetrics } from '../prometheus-metrics.js';
 import { RateLimiter } from '../rate-limit.js';
 import { readBody } from '../read-body.js';
-import type { Route } from '../routes.js';
+import type { Route } from '../route.js';
 import { RawAnswer } from '../raw-answer.js';
 import type { ReadCache } from '../read-cache.js';
 import { authenticator, type AuthenticatorOptions } from './authenticator.js';

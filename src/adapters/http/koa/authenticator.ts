@@ -4,7 +4,7 @@ import type { IdentityResolver } from '../../../application/ports/identity-resol
 import type { TokenKeys } from '../../../application/ports/token-keys.port.js';
 import type { Actor } from '../../../domain/actor.js';
 import { UnauthenticatedError } from '../../../domain/errors.js';
-import type { AuthMode } from '../routes.js';
+import type { AuthMode } from '../route.js';
 import { tokenKid, VerifiedTokenCache } from '../verified-token-cache.js';
 import type { CalendarContext } from './context.js';
 

@@ -16,7 +16,7 @@ import type Router from '@koa/router';
 import type { Next } from 'koa';
 import * as z from 'zod';
 import { HttpProblem } from '../errors.js';
-import { parseBody } from '../routes.js';
+import { parseBody } from '../route.js';
 import type { CalendarContext } from './context.js';
 import { fromThisOriginOrNoPage, straightFromThisMachine } from '../this-machine.js';
 

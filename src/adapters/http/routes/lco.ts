@@ -1,0 +1,27 @@
+/** The LCO scheduler's routes (tag LCO): its observations read through, and the import triggers. */
+import type { UseCases } from '../../../application/use-cases/index.js';
+import { ImportReport, SchedulerObservationList, SiteWindowRequest } from '../api-schemas.js';
+import { post, readingThrough, type Answer, type Route } from '../route.js';
+
+export function lcoRoutes(u: UseCases): Route[] {
+  return [
+    readingThrough(post('/scheduler-observations', 'none', {
+      tag: 'LCO', summary: 'What the LCO scheduler plans at a site', request: SiteWindowRequest, response: SchedulerObservationList, errors: [502],
+      description: 'Read through from the LCO observation portal (an answer is kept LCO_CACHE_SECONDS); an unknown site is []. ' +
+        '502 when LCO cannot be reached (at once, with Retry-After, while its site proxy is paused after failing 3 times in a row); ' +
+        '503 when too many requests wait on LCO (UPSTREAM_MAX_IN_FLIGHT).',
+    }, async ({ site, start, end }) => u.listSchedulerObservations.execute({ site, start, end })), 'the LCO site proxy'),
+    {
+      method: 'GET', path: '/import-schedules', auth: 'none', hasBody: false, limit: 'imports',
+      doc: { tag: 'LCO', summary: 'Import from LCO now, every subsite', response: ImportReport, errors: [],
+        description: 'Joins the run in progress, if any (the import also runs on its own schedule).' },
+      handle: (): Answer<typeof ImportReport> => u.importSchedules.execute(),
+    },
+    {
+      method: 'GET', path: '/import-schedules/{subsite}', auth: 'none', hasBody: false, limit: 'imports',
+      doc: { tag: 'LCO', summary: 'Import from LCO now, one subsite', response: ImportReport, errors: [404],
+        description: '404 for a subsite the deployment does not know; the message lists those it does.' },
+      handle: ({ params }): Answer<typeof ImportReport> => u.importSchedules.execute({ subsite: params.subsite ?? '' }),
+    },
+  ];
+}
