@@ -56,14 +56,17 @@ export interface RouteDoc {
   readonly conditional?: boolean;
   /** The 200 answer's media type, when not JSON (`response` is then a named string schema). */
   readonly media?: 'text/calendar';
-  /** The route answers If-None-Match and If-Modified-Since with 304, and sends ETag, Last-Modified and Cache-Control. */
+  /**
+   * The route answers If-None-Match and If-Modified-Since with 304, and sends ETag, Last-Modified and
+   * Cache-Control: an anonymous route's only (see SignedInRoute).
+   */
   readonly cached?: boolean;
 }
 
-export interface Route {
+/** What every route has, whoever may call it. */
+interface RouteBase {
   readonly method: 'GET' | 'POST';
   readonly path: string;
-  readonly auth: AuthMode;
   /** Whether the route reads a JSON body. */
   readonly hasBody: boolean;
   /**
@@ -71,12 +74,6 @@ export interface Route {
    * data, `imports` for the import triggers (which take no in-flight slot: they join a shared run).
    */
   readonly limit?: 'changes' | 'imports';
-  readonly doc: RouteDoc;
-  /**
-   * Whether the answer to this body depends on the stored calendar alone, so that the read cache may
-   * keep it until the next commit (see ReadCache): never for an answer that asks another service.
-   */
-  cacheable?(body: Readonly<Record<string, unknown>>): boolean;
   /**
    * The other service the answer to this body waits on ("the LCO site proxy"), if any: such a
    * request takes a slot of that service's own budget (UPSTREAM_MAX_IN_FLIGHT), not one of the slots
@@ -88,6 +85,36 @@ export interface Route {
   /** Resolves to the answer: a JsonText is sent as it is, anything else through JSON.stringify. */
   handle(request: RouteRequest): Promise<unknown>;
 }
+
+/** A route anyone may call: the only kind whose answer may be kept and given to another caller. */
+export interface AnonymousRoute extends RouteBase {
+  readonly auth: 'none';
+  readonly doc: RouteDoc;
+  /**
+   * Whether the answer to this body depends on the stored calendar alone, so that the read cache may
+   * keep it until the next commit (see ReadCache): never for an answer that asks another service.
+   * The read cache answers before authentication runs, hence anonymous routes only.
+   */
+  cacheable?(body: Readonly<Record<string, unknown>>): boolean;
+}
+
+/**
+ * A route that needs a token (or a service key): its answer is its caller's, so by its type it can
+ * be marked neither cacheable (the read cache) nor cached (HTTP caching).
+ */
+export interface SignedInRoute extends RouteBase {
+  readonly auth: 'user' | 'link';
+  readonly doc: SignedInDoc;
+  readonly cacheable?: never;
+}
+
+export type SignedInDoc = Omit<RouteDoc, 'cached'> & { readonly cached?: never };
+
+export type Route = AnonymousRoute | SignedInRoute;
+
+/** The kind of route an auth mode makes: see AnonymousRoute and SignedInRoute. */
+export type RouteFor<A extends AuthMode> = A extends 'none' ? AnonymousRoute : SignedInRoute;
+type DocFor<A extends AuthMode> = A extends 'none' ? RouteDoc : SignedInDoc;
 
 /**
  * Validates a body against a schema; the message names the first offending key. A key that is
@@ -114,17 +141,17 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** A read route whose answer is the store's alone (for the bodies `when` accepts). */
-export function pure(route: Route, when: (body: Readonly<Record<string, unknown>>) => boolean = () => true): Route {
+export function pure(route: AnonymousRoute, when: (body: Readonly<Record<string, unknown>>) => boolean = () => true): AnonymousRoute {
   return { ...route, cacheable: when };
 }
 
 /** A route whose answer, for the bodies `when` accepts, waits on `service`. */
-export function readingThrough(route: Route, service: string, when: (body: Readonly<Record<string, unknown>>) => boolean = () => true): Route {
+export function readingThrough<R extends Route>(route: R, service: string, when: (body: Readonly<Record<string, unknown>>) => boolean = () => true): R {
   return { ...route, readsThrough: (body) => (when(body) ? service : undefined) };
 }
 
 /** A route whose answer holds one event, sent with that event's version as its ETag. */
-export function withEtag(route: Route, versionOf: (answer: unknown) => number | undefined): Route {
+export function withEtag<R extends Route>(route: R, versionOf: (answer: unknown) => number | undefined): R {
   return { ...route, etag: (answer) => {
     const version = versionOf(answer);
     return version === undefined ? undefined : `"${version}"`;
@@ -135,16 +162,16 @@ export function withEtag(route: Route, versionOf: (answer: unknown) => number | 
 export type Answer<S extends z.ZodType> = Promise<z.output<S> | JsonText>;
 
 /** A POST route that reads its body with `request` and answers with `response`. */
-export const post = <Q extends z.ZodType, S extends z.ZodType>(
+export const post = <A extends AuthMode, Q extends z.ZodType, S extends z.ZodType>(
   path: string,
-  auth: AuthMode,
-  doc: Omit<RouteDoc, 'request' | 'response'> & { request: Q; response: S },
+  auth: A,
+  doc: Omit<DocFor<A>, 'request' | 'response'> & { request: Q; response: S },
   handle: (body: z.output<Q>, request: RouteRequest) => Answer<S>,
   limit?: 'changes',
-): Route => ({
+): RouteFor<A> => ({
   method: 'POST', path, auth, hasBody: true, doc, ...(limit ? { limit } : {}),
-  handle: (request) => handle(parseBody(doc.request, request.body), request),
-});
+  handle: (request: RouteRequest) => handle(parseBody(doc.request, request.body), request),
+}) as RouteFor<A>;
 
 /** A POST route that changes stored data: it counts against the per-client `changes` limit. */
 export const change: typeof post = (path, auth, doc, handle) => post(path, auth, doc, handle, 'changes');

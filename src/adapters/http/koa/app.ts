@@ -10,7 +10,7 @@ import { BODY_LIMIT_BYTES, parseJsonObject } from '../json-body.js';
 import type { HttpMetrics } from '../prometheus-metrics.js';
 import { RateLimiter } from '../rate-limit.js';
 import { readBody } from '../read-body.js';
-import type { Route } from '../route.js';
+import type { AnonymousRoute, Route } from '../route.js';
 import { RawAnswer } from '../raw-answer.js';
 import type { ReadCache } from '../read-cache.js';
 import { authenticator, type AuthenticatorOptions } from './authenticator.js';
@@ -257,7 +257,7 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
    * through the rest of the stack (it costs no more than reading the body did). The body as sent is
    * the key: the same text always parses to the same request.
    */
-  const cached = (route: Route, cache: ReadCache, cacheable: NonNullable<Route['cacheable']>) => async (ctx: CalendarContext, next: Next): Promise<void> => {
+  const cached = (route: AnonymousRoute, cache: ReadCache, cacheable: NonNullable<AnonymousRoute['cacheable']>) => async (ctx: CalendarContext, next: Next): Promise<void> => {
     if (!cacheable(ctx.state.body ?? {})) return next();
     const key = `${route.path}\n${ctx.state.bodyText ?? ''}`;
     const kept = cache.get(key);
@@ -276,6 +276,10 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
     }
   };
   for (const route of options.routes) {
+    // The types allow no other (SignedInRoute); this stops a route that got past them by a cast.
+    if (route.auth !== 'none' && (route.cacheable || route.doc.cached)) {
+      throw new Error(`${route.method} ${route.path} needs a token (auth ${route.auth}), so its answer cannot be cached`);
+    }
     const handler = async (ctx: CalendarContext): Promise<void> => {
       const params = (ctx as unknown as { params?: Record<string, string> }).params ?? {};
       const ifMatch = ctx.get('if-match');
@@ -303,7 +307,8 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
     // waits without working, so it takes no slot; its own per-client limit bounds it.
     const stack = [
       ...(route.hasBody ? [body] : []),
-      ...(readCache && route.cacheable ? [cached(route, readCache, route.cacheable)] : []),
+      // Before authentication, so for an anonymous route only (see AnonymousRoute).
+      ...(readCache && route.auth === 'none' && route.cacheable ? [cached(route, readCache, route.cacheable)] : []),
       ...(route.limit === 'imports' ? [] : [slotFor(route)]),
       authenticate(route.auth),
       ...(route.limit ? [limits[route.limit]] : []),
