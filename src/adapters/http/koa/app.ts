@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import { randomBytes } from 'node:crypto';
 import Koa, { type Next } from 'koa';
 import type { Logger } from 'pino';
 import { JsonText } from '../../../application/json-text.js';
@@ -8,11 +7,11 @@ import { RESPONSE_HEADERS, SAME_ORIGIN_RESPONSE_HEADERS } from '../cors.js';
 import { errorResponse, HttpProblem } from '../errors.js';
 import { BODY_LIMIT_BYTES, parseJsonObject } from '../json-body.js';
 import type { HttpMetrics } from '../prometheus-metrics.js';
-import { RateLimiter } from '../rate-limit.js';
 import { readBody } from '../read-body.js';
 import type { AnonymousRoute, Route } from '../route.js';
 import { RawAnswer } from '../raw-answer.js';
 import type { ReadCache } from '../read-cache.js';
+import { loggedPath, REQUEST_ID, requestIds } from './access-log.js';
 import { authenticator, type AuthenticatorOptions } from './authenticator.js';
 import type { CalendarContext } from './context.js';
 import { isMetricsPath, METRICS_PATH, metricsHandler, type MetricsAccess } from './metrics-route.js';
@@ -20,6 +19,8 @@ import { SERVICE_OPERATIONS } from '../openapi.js';
 import { registerDocs, type DocsOptions } from './docs-route.js';
 import { DEV_TOKEN_PATH, isDevTokenPath, registerDevToken, type LocalTokenMinter } from './dev-token-route.js';
 import { registerPage, type PageSettings } from './page-route.js';
+import { rateLimiter } from './rate-limiter.js';
+import { inFlightSlots } from './slots.js';
 
 export interface KoaAppOptions extends AuthenticatorOptions {
   readonly routes: readonly Route[];
@@ -60,51 +61,17 @@ export interface KoaAppOptions extends AuthenticatorOptions {
   readonly bodyMinBytesPerSecond: number;
 }
 
-const REQUEST_ID = /^[\w.:-]{1,64}$/;
-
-/**
- * Request ids: this process's random prefix and a count, unique across processes and instances
- * without random bytes per request.
- */
-function requestIds(): () => string {
-  const prefix = randomBytes(6).toString('base64url');
-  let count = 0;
-  return () => `${prefix}-${(count += 1).toString(36)}`;
-}
-
-/**
- * The access line's path never holds anything that could be a credential (a private feed's key, 43
- * base64url characters, is one wherever a user pastes it: `/ical/<key>.ics`, `/webcal/ical/users/...`).
- * A request a route took is logged as that route's pattern (`/ical/users/{key}.ics`, as the route
- * table writes it), which is our text, never the client's, and the label /metrics uses too. A path
- * no route took is logged as sent, except that every run of 16 or more characters a key could be
- * written in (base64url letters, or escapes) is replaced, whatever segment or spelling it is in;
- * only runs of lowercase letters, `-` and `_` are kept (a misspelt route name: a random key is one
- * with a chance under 1e-15).
- */
-const KEY_LIKE = /[\w%-]{16,}/g;
-function maskedPath(path: string): string {
-  return path.replace(KEY_LIKE, (run) => (/^[a-z_-]+$/.test(run) ? run : '{redacted}'));
-}
-const routePatterns = new Map<string, string>();
-function loggedPath(path: string, matchedRoute: string | undefined): string {
-  if (matchedRoute === undefined) return maskedPath(path);
-  let pattern = routePatterns.get(matchedRoute);
-  if (pattern === undefined) routePatterns.set(matchedRoute, (pattern = matchedRoute.replace(/:(\w+)/g, '{$1}')));
-  return pattern;
-}
-
 /** The calendar API as a Koa application; the caller owns the HTTP server around it. */
 export function buildKoaApp(options: KoaAppOptions): Koa {
   const { logger } = options;
   // The access line holds no header or body, so it skips the redaction of credential headers
-  // (bootstrap/logger.ts): with its 16 wildcard paths, pino took 30 µs a line instead of 5.
+  // (bootstrap/logger.ts): with its 16 paths (12 of them wildcards), pino took 30 µs a line instead of 5.
   const accessLog = logger.child({}, { redact: [] });
   const nextRequestId = requestIds();
   const app = new Koa();
   app.silent = true;
 
-  let shedTotal = 0;
+  const slots = inFlightSlots(options.maxInFlight, options.maxUpstreamInFlight);
   // "Sign in as" answers its own page only, and /metrics scrapers: no CORS on them, their preflights
   // included (dev-token-route.ts, metrics-route.ts).
   const sameOriginOnly = (path: string): boolean => isMetricsPath(path) || (options.localSignIn !== undefined && isDevTokenPath(path));
@@ -143,55 +110,10 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
       if (ctx.state.shed) options.metrics?.shed();
       const line = { requestId, method: ctx.method, path: loggedPath(ctx.path, matchedRoute), status: ctx.status, ms: Math.round(seconds * 1000) };
       // A shed request is expected under load: one short warning line with the running count, no stack.
-      if (ctx.state.shed) accessLog.warn({ ...line, shedTotal }, 'request shed');
+      if (ctx.state.shed) accessLog.warn({ ...line, shedTotal: slots.shedTotal }, 'request shed');
       else accessLog.info(line, 'request');
     }
   });
-
-  /**
-   * The in-flight limit, taken only once a request's body is in: a client trickling its body holds
-   * a connection (capped per address by the server) but never a handler slot.
-   */
-  let inFlight = 0;
-  const slot = async (ctx: CalendarContext, next: Next): Promise<void> => {
-    if (inFlight >= options.maxInFlight) {
-      shedTotal += 1;
-      ctx.state.shed = true;
-      throw new HttpProblem(503, 'The calendar is busy; please retry in a moment.', { 'Retry-After': '1' });
-    }
-    inFlight += 1;
-    try {
-      await next();
-    } finally {
-      inFlight -= 1;
-    }
-  };
-
-  /**
-   * A request whose answer waits on another service takes a slot of that service's budget instead
-   * (past it: 503 at once, naming the service), so that it never waits holding one of the slots above.
-   */
-  const waiting = new Map<string, number>();
-  const upstreamSlot = async (service: string, ctx: CalendarContext, next: Next): Promise<void> => {
-    const held = waiting.get(service) ?? 0;
-    if (held >= (options.maxUpstreamInFlight ?? 16)) {
-      shedTotal += 1;
-      ctx.state.shed = true;
-      throw new HttpProblem(503, `Too many requests are waiting on ${service}; please retry in a moment.`, { 'Retry-After': '1' });
-    }
-    waiting.set(service, held + 1);
-    try {
-      await next();
-    } finally {
-      waiting.set(service, (waiting.get(service) ?? 1) - 1);
-    }
-  };
-  const slotFor = ({ readsThrough }: Route) => (readsThrough
-    ? (ctx: CalendarContext, next: Next): Promise<void> => {
-      const service = readsThrough(ctx.state.body ?? {});
-      return service ? upstreamSlot(service, ctx, next) : slot(ctx, next);
-    }
-    : slot);
 
   const bodyLimits = {
     maxBytes: BODY_LIMIT_BYTES, deadlineMs: options.bodyTimeoutSeconds * 1000, minBytesPerSecond: options.bodyMinBytesPerSecond,
@@ -303,13 +225,13 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
       ctx.type = 'application/json';
       ctx.body = result instanceof JsonText ? result.text : JSON.stringify(result);
     };
-    // The body first, then the slot: see `slot`. An import trigger joins the one shared run and
+    // The body first, then the slot: see inFlightSlots. An import trigger joins the one shared run and
     // waits without working, so it takes no slot; its own per-client limit bounds it.
     const stack = [
       ...(route.hasBody ? [body] : []),
       // Before authentication, so for an anonymous route only (see AnonymousRoute).
       ...(readCache && route.auth === 'none' && route.cacheable ? [cached(route, readCache, route.cacheable)] : []),
-      ...(route.limit === 'imports' ? [] : [slotFor(route)]),
+      ...(route.limit === 'imports' ? [] : [slots.slotFor(route)]),
       authenticate(route.auth),
       ...(route.limit ? [limits[route.limit]] : []),
       handler,
@@ -322,23 +244,3 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
   return app;
 }
 
-/**
- * A per-client limit, after authentication: a signed-in user or a service is one client wherever it
- * calls from; anyone else is counted by address.
- */
-function rateLimiter(perMinute: number, what: string, metrics?: HttpMetrics): (ctx: CalendarContext, next: Next) => Promise<void> {
-  if (perMinute <= 0) return (_ctx, next) => next();
-  const limiter = new RateLimiter(perMinute);
-  return async (ctx, next) => {
-    const actor = ctx.state.actor;
-    const client = actor?.kind === 'user' ? `user:${actor.sub}` : actor?.kind === 'service' ? `service:${actor.name}` : `ip:${ctx.ip}`;
-    const decision = limiter.take(client);
-    if (!decision.allowed) {
-      metrics?.rateLimited(what);
-      throw new HttpProblem(429, `Too many requests: at most ${perMinute} ${what} a minute per client; retry in ${decision.retryAfterSeconds} s.`, {
-        'Retry-After': String(decision.retryAfterSeconds),
-      });
-    }
-    await next();
-  };
-}
