@@ -1,11 +1,12 @@
 /**
  * GET /openapi.json: the API's OpenAPI 3.1 description, generated from the route table and the zod
- * schemas the routes validate and answer with (api-schemas.ts), so that it cannot drift from what
+ * schemas the routes validate and answer with (api-requests.ts, api-answers.ts), so that it cannot drift from what
  * the server does. The statuses an operation may give follow from how the route is served (a body, a
  * token, a rate limit) plus the few it names itself.
  */
 import * as z from 'zod';
-import { answerSchemas, Health, NAMED_SCHEMAS, OpenApiDocument, Readiness, requestSchemas, ServiceIndex, SiteCode } from './api-schemas.js';
+import { Health, OpenApiDocument, Readiness, ServiceIndex } from './api-answers.js';
+import { answerSchemas, NAMED_SCHEMAS, requestSchemas, SiteCode } from './api-schemas.js';
 import type { Route } from './route.js';
 
 /** What every error answer is: a plain-text reason (the frontend shows "<status> error: <body>"). */
@@ -74,7 +75,7 @@ function components(): Record<string, JsonObject> {
 
 function idOf(schema: z.ZodType): string {
   const id = NAMED_SCHEMAS.find((named) => named.schema === schema)?.id;
-  if (!id) throw new Error('a documented schema must be named in api-schemas.ts');
+  if (!id) throw new Error('a documented schema must be named (api-requests.ts, api-answers.ts)');
   return id;
 }
 

@@ -1,7 +1,8 @@
 /** The iCalendar feeds (tag Feeds): a site's, anyone's to read; a user's private one, and the route that makes its address. */
 import type { UseCases } from '../../../application/use-cases/index.js';
 import type { CalendarFeed } from '../../../application/use-cases/site-calendar-feed.js';
-import { FeedAddress, FeedKeyRequest, ICalendar } from '../api-schemas.js';
+import { FeedAddress, ICalendar } from '../api-answers.js';
+import { FeedKeyRequest } from '../api-requests.js';
 import { HttpProblem } from '../errors.js';
 import { DEFAULT_ICAL_DOMAIN, FeedCache, feedAnswer } from '../ical.js';
 import { change, type Route, type RouteDoc, type RouteOptions } from '../route.js';

@@ -1,6 +1,7 @@
 /** The LCO scheduler's routes (tag LCO): its observations read through, and the import triggers. */
 import type { UseCases } from '../../../application/use-cases/index.js';
-import { ImportReport, SchedulerObservationList, SiteWindowRequest } from '../api-schemas.js';
+import { ImportReport, SchedulerObservationList } from '../api-answers.js';
+import { SiteWindowRequest } from '../api-requests.js';
 import { post, readingThrough, type Answer, type Route } from '../route.js';
 
 export function lcoRoutes(u: UseCases): Route[] {

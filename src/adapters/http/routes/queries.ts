@@ -1,10 +1,8 @@
 /** The routes that read the calendar (tag Queries): anyone may ask, except /me. */
 import type { UseCases } from '../../../application/use-cases/index.js';
 import { InvalidInputError } from '../../../domain/errors.js';
-import {
-  Availability, AvailabilityRequest, ChangePage, ChangesRequest, EventList, Me, SiteEventList, SiteEventsRequest, SiteListing, SiteTimeRequest,
-  UserEventsRequest, UserSiteTimeRequest, YesNo,
-} from '../api-schemas.js';
+import { Availability, ChangePage, EventList, Me, SiteEventList, SiteListing, YesNo } from '../api-answers.js';
+import { AvailabilityRequest, ChangesRequest, SiteEventsRequest, SiteTimeRequest, UserEventsRequest, UserSiteTimeRequest } from '../api-requests.js';
 import { post, pure, readingThrough, type Answer, type Route } from '../route.js';
 
 /** Whether a `/siteevents` body asks for project details, as its schema reads the flag (`true` or `"true"`). */

@@ -2,10 +2,10 @@
 import type * as z from 'zod';
 import type { UseCases } from '../../../application/use-cases/index.js';
 import { InvalidInputError } from '../../../domain/errors.js';
+import { Event, HistoryList, NewEventAnswer, ProjectLinkAnswer } from '../api-answers.js';
 import {
-  AddProjectRequest, DeleteEventRequest, Event, EventHistoryRequest, HistoryList, ModifyEventRequest, NewEventAnswer, NewEventRequest,
-  ProjectLinkAnswer, RemoveProjectRequest, RestoreEventRequest,
-} from '../api-schemas.js';
+  AddProjectRequest, DeleteEventRequest, EventHistoryRequest, ModifyEventRequest, NewEventRequest, RemoveProjectRequest, RestoreEventRequest,
+} from '../api-requests.js';
 import { change, post, withEtag, type Route } from '../route.js';
 
 const IF_MATCH = /^"([1-9]\d{0,15})"$/;
