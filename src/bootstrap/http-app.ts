@@ -36,7 +36,8 @@ function tokenHintFor(config: Config): string {
 /** The OpenAPI document of a deployment configured so (GET /openapi.json, npm run openapi). */
 export function describeApi(config: Config, routes: readonly Route[], version = serviceVersion()): { tokenHint: string; document: Record<string, unknown> } {
   const tokenHint = tokenHintFor(config);
-  return { tokenHint, document: openApiDocument(routes, { version, anonymousProjectLinks: config.allowAnonymousProjectLinks, tokenHint }) };
+  // The document states the running settings (window days, rate limits, ...): AppConfig has them by the names it reads.
+  return { tokenHint, document: openApiDocument(routes, { version, anonymousProjectLinks: config.allowAnonymousProjectLinks, tokenHint, settings: config }) };
 }
 
 /** The feeds' UID domain: ICAL_DOMAIN, else PUBLIC_URL's host name, else the routes' default (never a request's). */

@@ -4,7 +4,7 @@ import assertions from 'aws-cdk-lib/assertions';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_ROUTES, CalendarStack, FUNCTION_SETTINGS, gatewayPath, SERVER_ONLY, SET_BY_THE_STACK, type Stage } from '../../infra/calendar-stack.js';
-import { CONFIG_VARIABLES } from '../../src/bootstrap/config.js';
+import { CONFIG_VARIABLES, loadConfig } from '../../src/bootstrap/config.js';
 import { openApiDocument } from '../../src/adapters/http/openapi.js';
 import { buildRoutes } from '../../src/adapters/http/routes.js';
 import type { UseCases } from '../../src/application/use-cases/index.js';
@@ -117,7 +117,7 @@ describe('service keys on the stack', () => {
 });
 
 it('the deployment routes every operation of the OpenAPI document, and the files of the page and of /docs', () => {
-  const document = openApiDocument(buildRoutes({} as UseCases), { version: 'test', anonymousProjectLinks: false, tokenHint: '' }) as {
+  const document = openApiDocument(buildRoutes({} as UseCases), { version: 'test', anonymousProjectLinks: false, tokenHint: '', settings: loadConfig({}) }) as {
     paths: Record<string, Record<string, unknown>>;
   };
   const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${gatewayPath(path)}`));

@@ -20,8 +20,9 @@ const FRONTEND_EVENT = {
   rendering: '',
 };
 
-export const NewEventRequest = named('NewEventRequest',
-  'The event to book. Keys the calendar does not know (the frontend sends `rendering`, for one) are kept as given, up to 64 of them.',
+export const NewEventRequest = named('NewEventRequest', (s) =>
+  `The event to book, at most ${s.maxReservationHours} hours long (MAX_RESERVATION_HOURS). Keys the calendar does not know ` +
+  `(the frontend sends \`rendering\`, for one) are kept as given, up to ${LIMITS.extraKeys} of them.`,
   z.looseObject({
     event_id: eventId.regex(EVENT_ID, { error: EVENT_ID_EXPECTED })
       .meta({ description: 'Chosen by the client (a UUID); unique. Printable ASCII without spaces. Other routes look up any id, also one stored before this rule.' }),
@@ -80,7 +81,8 @@ export const RemoveProjectRequest = named('RemoveProjectRequest', 'Unlinks the l
 
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
-export const SiteEventsRequest = named('SiteEventsRequest', "A site's calendar window [start, end); at most 31 days by default.",
+export const SiteEventsRequest = named('SiteEventsRequest', (s) => `A site's calendar window [start, end): at most ${s.listMaxWindowDays} days ` +
+  `(LIST_MAX_WINDOW_DAYS); a window with more than ${s.listMaxEvents} events (LIST_MAX_EVENTS) is a 400 asking for a shorter one.`,
   z.looseObject({
     site: SiteCode, start: InputTime, end: InputTime,
     full_project_details: flag.optional().meta({ description: 'Attach each linked project from the projects service.' }),
@@ -96,7 +98,7 @@ export const UserSiteTimeRequest = named('UserSiteTimeRequest', 'A user, a site 
   z.looseObject({ user_id: userId, site: SiteCode, time: InputTime })
     .meta({ examples: [{ user_id: FRONTEND_EVENT.creator_id, site: 'saf', time: '2025-06-20T03:30:00Z' }] }));
 
-export const SiteWindowRequest = named('SiteWindowRequest', 'A site and a window [start, end).',
+export const SiteWindowRequest = named('SiteWindowRequest', (s) => `A site and a window [start, end) of at most ${s.listMaxWindowDays} days (LIST_MAX_WINDOW_DAYS).`,
   z.looseObject({ site: SiteCode, start: InputTime, end: InputTime })
     .meta({ examples: [{ site: 'mrc1', start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' }] }));
 

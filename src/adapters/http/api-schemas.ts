@@ -11,9 +11,31 @@ import * as z from 'zod';
 import { LIMITS, SITE_CODE, SITE_CODE_EXPECTED } from '../../domain/reservation.js';
 import { CANONICAL_TIME, ISO_8601_TIME, TIME_EXPECTED } from '../../domain/time.js';
 
+/**
+ * The settings the API document states, as the running service has them (named as AppConfig names
+ * them): the document says what this deployment does, never a default written into its text.
+ */
+export interface DocumentedSettings {
+  readonly listMaxWindowDays: number;
+  readonly listMaxEvents: number;
+  readonly maxReservationHours: number;
+  readonly historyRetentionDays: number;
+  readonly icalPastDays: number;
+  readonly icalFutureDays: number;
+  readonly icalMaxEvents: number;
+  readonly lcoCacheSeconds: number;
+  readonly upstreamPauseSeconds: number;
+  readonly upstreamMaxInFlight: number;
+  readonly rateLimitPerMinute: number;
+  readonly importTriggersPerMinute: number;
+}
+
+/** A description, or one that states settings: written from the running ones when the document is made (openapi.ts). */
+export type Described = string | ((settings: DocumentedSettings) => string);
+
 export interface NamedSchema {
   readonly id: string;
-  readonly description: string;
+  readonly description: Described;
   readonly schema: z.ZodType;
   /** requests as a client may send them (zod's input side), answers as the server gives them (output). */
   readonly side: 'request' | 'answer';
@@ -25,7 +47,7 @@ export const NAMED_SCHEMAS: NamedSchema[] = [];
 export const requestSchemas = z.registry<{ id: string }>();
 export const answerSchemas = z.registry<{ id: string }>();
 
-const namedAs = (side: NamedSchema['side']) => <T extends z.ZodType>(id: string, description: string, schema: T): T => {
+const namedAs = (side: NamedSchema['side']) => <T extends z.ZodType>(id: string, description: Described, schema: T): T => {
   (side === 'request' ? requestSchemas : answerSchemas).add(schema, { id });
   NAMED_SCHEMAS.push({ id, description, schema, side });
   return schema;

@@ -5,8 +5,10 @@
  * token, a rate limit) plus the few it names itself.
  */
 import * as z from 'zod';
+import { LIMITS } from '../../domain/reservation.js';
 import { Health, OpenApiDocument, Readiness, ServiceIndex } from './api-answers.js';
-import { answerSchemas, NAMED_SCHEMAS, requestSchemas, SiteCode } from './api-schemas.js';
+import { answerSchemas, NAMED_SCHEMAS, requestSchemas, SiteCode, type Described, type DocumentedSettings } from './api-schemas.js';
+import { BODY_LIMIT_BYTES } from './json-body.js';
 import type { Route } from './route.js';
 
 /** What every error answer is: a plain-text reason (the frontend shows "<status> error: <body>"). */
@@ -16,15 +18,30 @@ const REASONS: Readonly<Record<number, string>> = {
   403: 'Signed in, but not allowed: the event is another user\'s, or the caller may not act for that user.',
   404: 'Not found (the reason says what).',
   304: 'Not modified: your copy (its ETag, or its Last-Modified where the route says so) is current; no body.',
-  410: 'The cursor is older than the history retention: start again without since.',
   412: 'The precondition failed: the event is at another version now (the reason names it); nothing changed.',
   409: 'Refused: it overlaps another user\'s reservation at the site, or the event_id exists (the reason names the events).',
-  413: 'The body is larger than 1 MiB, or the event larger than 16 KiB.',
-  429: 'Too many requests from this client; Retry-After says when to come back.',
+  413: `The body is larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MiB, or the event larger than ${LIMITS.eventBytes / 1024} KiB.`,
   500: 'A fault of the server; the reason carries the request id to report.',
   502: 'A service the calendar depends on (the LCO observation portal, the projects service) could not be reached or gave a bad answer.',
   503: 'Busy, or the database is not answering just now; Retry-After says when to retry.',
 };
+
+/** The reasons a route's errors are given for, with the settings they depend on: its rate limit, the history kept. */
+function reasonsOf(route: Route, s: DocumentedSettings): Readonly<Record<number, string>> {
+  const [perMinute, what, variable] = route.limit === 'imports'
+    ? [s.importTriggersPerMinute, 'import triggers', 'IMPORT_TRIGGERS_PER_MINUTE']
+    : [s.rateLimitPerMinute, 'changes', 'RATE_LIMIT_PER_MINUTE'];
+  return {
+    ...REASONS,
+    410: `The cursor is older than the history kept, ${s.historyRetentionDays} days (HISTORY_RETENTION_DAYS): start again without since.`,
+    429: perMinute > 0
+      ? `Too many ${what} from this client: at most ${perMinute} a minute (${variable}); Retry-After says when to come back.`
+      : `Not answered here: ${variable} is 0, no limit.`,
+  };
+}
+
+/** A description as the document says it, with the running settings. */
+const described = (text: Described, s: DocumentedSettings): string => (typeof text === 'string' ? text : text(s));
 
 /** A route the service itself answers (not part of the calendar's contract), as documented. */
 interface ServiceOperation {
@@ -52,6 +69,8 @@ export interface OpenApiOptions {
   readonly anonymousProjectLinks: boolean;
   /** Said in the bearer scheme's description: how to get a token for this deployment. */
   readonly tokenHint: string;
+  /** The running settings the document states (window days, rate limits, ...). */
+  readonly settings: DocumentedSettings;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -61,7 +80,7 @@ type JsonObject = Record<string, unknown>;
  * component. A schema's own description and examples are set here: toJSONSchema reads a schema's
  * metadata from zod's global registry only, and not every schema keeps it there (a .meta() result).
  */
-function components(): Record<string, JsonObject> {
+function components(s: DocumentedSettings): Record<string, JsonObject> {
   const generated = {
     request: z.toJSONSchema(requestSchemas, { target: 'draft-2020-12', io: 'input', uri: (id) => `#/components/schemas/${id}` }).schemas,
     answer: z.toJSONSchema(answerSchemas, { target: 'draft-2020-12', io: 'output', uri: (id) => `#/components/schemas/${id}` }).schemas,
@@ -69,7 +88,7 @@ function components(): Record<string, JsonObject> {
   return Object.fromEntries(NAMED_SCHEMAS.map(({ id, side, description, schema }) => {
     const { $schema: _dialect, $id: _id, ...rest } = generated[side][id] as JsonObject;
     const examples = z.globalRegistry.get(schema)?.examples;
-    return [id, { description, ...rest, ...(examples ? { examples } : {}) }];
+    return [id, { description: described(description, s), ...rest, ...(examples ? { examples } : {}) }];
   }));
 }
 
@@ -79,7 +98,7 @@ function idOf(schema: z.ZodType): string {
   return id;
 }
 
-const describe = (schema: z.ZodType): string | undefined => NAMED_SCHEMAS.find((named) => named.schema === schema)?.description;
+const describe = (schema: z.ZodType): Described | undefined => NAMED_SCHEMAS.find((named) => named.schema === schema)?.description;
 
 const ref = (schema: z.ZodType): JsonObject => ({ $ref: `#/components/schemas/${idOf(schema)}` });
 
@@ -89,10 +108,10 @@ const CACHE_HEADERS = {
   'Cache-Control': { description: 'How long to keep it: the refresh interval.', schema: { type: 'string' } },
 };
 
-function errorResponses(statuses: Iterable<number>): JsonObject {
+function errorResponses(statuses: Iterable<number>, reasons: Readonly<Record<number, string>> = REASONS): JsonObject {
   const sorted = [...new Set(statuses)].filter((status) => status !== 304).sort((a, b) => a - b);
   return Object.fromEntries(sorted.map((status) => [String(status), {
-    description: REASONS[status] ?? 'An error.',
+    description: reasons[status] ?? 'An error.',
     content: { 'text/plain': { schema: { type: 'string' } } },
     ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } } } : {}),
   }]));
@@ -141,18 +160,18 @@ export function openApiDocument(routes: readonly Route[], options: OpenApiOption
       operationId: operationId(route.method, route.path),
       tags: [doc.tag],
       summary: doc.summary,
-      ...(doc.description ? { description: doc.description } : {}),
+      ...(doc.description ? { description: described(doc.description, options.settings) } : {}),
       ...(parameters(route).length > 0 ? { parameters: parameters(route) } : {}),
       ...(doc.request ? { requestBody: { required: true, content: { 'application/json': { schema: ref(doc.request) } } } } : {}),
       responses: {
         200: {
-          description: describe(doc.response) ?? 'OK',
+          description: described(describe(doc.response) ?? 'OK', options.settings),
           content: { [doc.media ?? 'application/json']: { schema: ref(doc.response) } },
           ...(route.etag ? { headers: { ETag: { description: 'The event\'s version, in double quotes: the If-Match of a later change.', schema: { type: 'string' } } } } : {}),
           ...(doc.cached ? { headers: CACHE_HEADERS } : {}),
         },
         ...(doc.cached ? { 304: { description: REASONS[304], headers: CACHE_HEADERS } } : {}),
-        ...errorResponses(statusesOf(route)),
+        ...errorResponses(statusesOf(route), reasonsOf(route, options.settings)),
       },
       security: security(route),
     };
@@ -195,7 +214,7 @@ export function openApiDocument(routes: readonly Route[], options: OpenApiOption
     ],
     paths,
     components: {
-      schemas: components(),
+      schemas: components(options.settings),
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: `An RS256 access token. ${options.tokenHint}` },
         serviceKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'A service key of a trusted backend (the projects service).' },

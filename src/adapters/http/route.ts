@@ -6,8 +6,10 @@
 import * as z from 'zod';
 import type { Actor } from '../../domain/actor.js';
 import type { JsonText } from '../../application/json-text.js';
+import { FAILURES_TO_PAUSE } from '../../application/upstream-guard.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import type { StoreVersion } from '../../application/ports/store-version.port.js';
+import type { Described, DocumentedSettings } from './api-schemas.js';
 import type { Conditions, FeedCache } from './ical.js';
 
 /** none: anyone; user: a valid access token; link: a token, a service key, or (switch on) anyone. */
@@ -41,7 +43,7 @@ export interface RouteOptions {
 /** What GET /openapi.json says of a route; the schemas are the ones the route validates and answers with. */
 export interface RouteDoc {
   readonly summary: string;
-  readonly description?: string;
+  readonly description?: Described;
   readonly tag: 'Reservations' | 'Projects' | 'Queries' | 'Feeds' | 'LCO';
   /** The JSON body, when the route reads one. */
   readonly request?: z.ZodType;
@@ -157,6 +159,15 @@ export function withEtag<R extends Route>(route: R, versionOf: (answer: unknown)
     return version === undefined ? undefined : `"${version}"`;
   } };
 }
+
+/**
+ * What a read-through route says of the other service it waits on (`service`, whose `client` is
+ * paused): the 502 of its pause after failures, and the 503 of its budget of waiting requests.
+ */
+export const readThroughLimits = (s: DocumentedSettings, service: string, client: string): string =>
+  `502 when ${service} cannot be reached: at once, with Retry-After, while ${client} is paused for ${s.upstreamPauseSeconds} s ` +
+  `(UPSTREAM_PAUSE_SECONDS) after failing ${FAILURES_TO_PAUSE} times in a row. 503 when ${s.upstreamMaxInFlight} requests ` +
+  `(UPSTREAM_MAX_IN_FLIGHT) wait on it already.`;
 
 /** An answer of the route's documented shape, or the same already serialised. */
 export type Answer<S extends z.ZodType> = Promise<z.output<S> | JsonText>;

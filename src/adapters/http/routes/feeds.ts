@@ -64,8 +64,9 @@ export function feedRoutes(u: UseCases, deployment: RouteOptions): Route[] {
     }),
     feed('/ical/{site}.ics', {
       summary: "A site's calendar feed (iCalendar)", errors: [400],
-      description: "The site's reservations and imported LCO observations from 30 days ago to 90 days ahead (ICAL_PAST_DAYS, " +
-        'ICAL_FUTURE_DAYS), for any calendar app; an unknown site is an empty calendar. Notes are not included. ' +
+      description: (s) => `The site's reservations and imported LCO observations from ${s.icalPastDays} days ago to ${s.icalFutureDays} days ` +
+        `ahead (ICAL_PAST_DAYS, ICAL_FUTURE_DAYS), at most ${s.icalMaxEvents} events (ICAL_MAX_EVENTS: the coming ones first), ` +
+        'for any calendar app; an unknown site is an empty calendar. Notes are not included. ' +
         'Poll with If-None-Match or If-Modified-Since: 304 when unchanged.',
     }, ({ site }) => u.siteCalendarFeed.execute({ site: site ?? '' }),
     (params) => ({ description: `Reservations at the Photon Ranch telescope ${params.site ?? ''}`, cache: 'public', exactLastModified: true })),

@@ -2,15 +2,15 @@
 import type { UseCases } from '../../../application/use-cases/index.js';
 import { ImportReport, SchedulerObservationList } from '../api-answers.js';
 import { SiteWindowRequest } from '../api-requests.js';
-import { post, readingThrough, type Answer, type Route } from '../route.js';
+import { post, readingThrough, readThroughLimits, type Answer, type Route } from '../route.js';
 
 export function lcoRoutes(u: UseCases): Route[] {
   return [
     readingThrough(post('/scheduler-observations', 'none', {
       tag: 'LCO', summary: 'What the LCO scheduler plans at a site', request: SiteWindowRequest, response: SchedulerObservationList, errors: [502],
-      description: 'Read through from the LCO observation portal (an answer is kept LCO_CACHE_SECONDS); an unknown site is []. ' +
-        '502 when LCO cannot be reached (at once, with Retry-After, while its site proxy is paused after failing 3 times in a row); ' +
-        '503 when too many requests wait on LCO (UPSTREAM_MAX_IN_FLIGHT).',
+      description: (s) => 'Read through from the LCO observation portal, ' +
+        (s.lcoCacheSeconds > 0 ? `an answer kept ${s.lcoCacheSeconds} s (LCO_CACHE_SECONDS)` : 'answers not kept (LCO_CACHE_SECONDS is 0)') +
+        `; an unknown site is []. ${readThroughLimits(s, 'LCO', 'its site proxy')}`,
     }, async ({ site, start, end }) => u.listSchedulerObservations.execute({ site, start, end })), 'the LCO site proxy'),
     {
       method: 'GET', path: '/import-schedules', auth: 'none', hasBody: false, limit: 'imports',

@@ -3,7 +3,7 @@ import type { UseCases } from '../../../application/use-cases/index.js';
 import { InvalidInputError } from '../../../domain/errors.js';
 import { Availability, ChangePage, EventList, Me, SiteEventList, SiteListing, YesNo } from '../api-answers.js';
 import { AvailabilityRequest, ChangesRequest, SiteEventsRequest, SiteTimeRequest, UserEventsRequest, UserSiteTimeRequest } from '../api-requests.js';
-import { post, pure, readingThrough, type Answer, type Route } from '../route.js';
+import { post, pure, readingThrough, readThroughLimits, type Answer, type Route } from '../route.js';
 
 /** Whether a `/siteevents` body asks for project details, as its schema reads the flag (`true` or `"true"`). */
 const withProjectDetails = (body: Readonly<Record<string, unknown>>): boolean =>
@@ -13,18 +13,17 @@ export function queryRoutes(u: UseCases): Route[] {
   return [
     post('/changes', 'none', {
       tag: 'Queries', summary: "A site's change feed", request: ChangesRequest, response: ChangePage, errors: [410],
-      description: "The site's changes in the order they were committed, each with the event as it is now, without its note " +
+      description: (s) => "The site's changes in the order they were committed, each with the event as it is now, without its note " +
         "(null when it is no longer at the site): what anyone may see. Every version of an event, notes included, is its owner's: /event-history. " +
         'Start without since and ask again with each answer\'s next: every change comes exactly once, also under concurrent writers. ' +
-        'A cursor that is not one this site\'s feed handed out answers 400; one older than the history retention (HISTORY_RETENTION_DAYS) ' +
-        'answers 410: start again without since.',
+        'A cursor that is not one this site\'s feed handed out answers 400; one older than the history kept, ' +
+        `${s.historyRetentionDays} days (HISTORY_RETENTION_DAYS), answers 410: start again without since.`,
     }, async ({ site, since, limit }) => u.listChanges.execute({ site, ...(since === undefined ? {} : { since }), ...(limit === undefined ? {} : { limit }) })),
     // With project details, the answer holds the projects service's: not cached, and it waits on that service.
     readingThrough(pure(post('/siteevents', 'none', {
       tag: 'Queries', summary: "A site's calendar", request: SiteEventsRequest, response: SiteEventList, errors: [502],
-      description: "The site's events overlapping [start, end), also those that began before it or run past it, ordered by start. " +
-        'With full_project_details, 502 when the projects service cannot be reached (at once, with Retry-After, while it is paused ' +
-        'after failing 3 times in a row), and 503 when too many requests wait on it (UPSTREAM_MAX_IN_FLIGHT).',
+      description: (s) => "The site's events overlapping [start, end), also those that began before it or run past it, ordered by start. " +
+        `With full_project_details: ${readThroughLimits(s, 'the projects service', 'it')}`,
     }, async ({ site, start, end, full_project_details }) =>
       (await u.listSiteReservations.execute({ site, start, end, fullProjectDetails: full_project_details === true })).toJson()),
     (body) => !withProjectDetails(body)), 'the projects service', withProjectDetails),
