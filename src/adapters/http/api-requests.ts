@@ -2,6 +2,8 @@
 import * as z from 'zod';
 import { EVENT_ID, EVENT_ID_EXPECTED, LIMITS } from '../../domain/reservation.js';
 import { DARKNESS_LEVELS } from '../../domain/night.js';
+import { CHANGES_PAGE_CHARS, DEFAULT_CHANGES_LIMIT } from '../../application/use-cases/list-changes.js';
+import { DEFAULT_HISTORY_LIMIT, HISTORY_PAGE_CHARS, MAX_HISTORY_LIMIT } from '../../application/use-cases/get-event-history.js';
 import { EXPECTED_STRING, eventId, InputTime, named, object, optionalText, ownerId, precondition, SiteCode, userId } from './api-schemas.js';
 
 const FRONTEND_EVENT = {
@@ -56,15 +58,24 @@ export const DeleteEventRequest = named('DeleteEventRequest', 'The event to dele
 const eventRef = z.union([eventId, z.looseObject({ event_id: eventId })]);
 const eventRefs = z.array(eventRef).max(1000).meta({ description: 'Event ids, or objects with an event_id; at most 1000.' });
 
+/** The most changes one /changes page may be asked for. */
+const MAX_CHANGES_LIMIT = 1000;
+
+/** A page's `limit`: 1 to `max` changes, `fallback` when not given; the use case also ends a page at about `pageChars`. */
+const pageLimit = (max: number, fallback: number, pageChars: number) => {
+  const expected = `expected a whole number from 1 to ${max}`;
+  return z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' })
+    .min(1, { error: expected }).max(max, { error: expected }).optional()
+    .meta({ description: `The most changes in one answer (default ${fallback}); an answer also stops at about ${pageChars / (1024 * 1024)} MiB (always at least one change).` });
+};
+
 export const EventHistoryRequest = named('EventHistoryRequest', 'The event whose history to read, and which page of it.',
   z.looseObject({
     event_id: eventId,
     after_version: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' })
       .min(0, { error: 'expected a whole number of at least 0' }).optional()
       .meta({ description: "Answer the changes after this version: the last entry's version of the previous page (default: from the first change)." }),
-    limit: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' })
-      .min(1, { error: 'expected a whole number from 1 to 1000' }).max(1000, { error: 'expected a whole number from 1 to 1000' }).optional()
-      .meta({ description: 'The most changes in one answer (default 100); an answer also stops at about 1 MiB (always at least one change).' }),
+    limit: pageLimit(MAX_HISTORY_LIMIT, DEFAULT_HISTORY_LIMIT, HISTORY_PAGE_CHARS),
   }).meta({ examples: [{ event_id: FRONTEND_EVENT.event_id }, { event_id: FRONTEND_EVENT.event_id, after_version: 100, limit: 500 }] }));
 
 export const RestoreEventRequest = named('RestoreEventRequest', 'The deleted event to bring back, and which of its versions (default: the last).',
@@ -107,9 +118,7 @@ export const ChangesRequest = named('ChangesRequest', "A page of a site's change
     site: SiteCode,
     since: z.string({ error: EXPECTED_STRING }).max(64, { error: 'not a cursor this feed handed out' }).optional()
       .meta({ description: 'The next of the previous answer (opaque, and good only for this site); leave it out to start from the oldest change kept.' }),
-    limit: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' })
-      .min(1, { error: 'expected a whole number from 1 to 1000' }).max(1000, { error: 'expected a whole number from 1 to 1000' }).optional()
-      .meta({ description: 'The most changes in one answer (default 100).' }),
+    limit: pageLimit(MAX_CHANGES_LIMIT, DEFAULT_CHANGES_LIMIT, CHANGES_PAGE_CHARS),
   }).meta({ examples: [{ site: 'saf' }, { site: 'saf', since: 'c2.scg_tLsTJOJKVQyiiZyOls56T5rMKP6Ksqd3oy2YqpIJUpATcgZ3Aw', limit: 500 }] }));
 
 export const FeedKeyRequest = named('FeedKeyRequest', 'Whether to replace an existing private feed address.',

@@ -1,8 +1,9 @@
 /**
  * The shapes of the API's bodies, as zod schemas: the routes validate requests with them, their
  * answers are typed by them, and GET /openapi.json is generated from them (openapi.ts). Limits and
- * patterns come from the domain, so a rule is written once; the messages are the domain's too, so a
- * client sees the same reason whichever layer refused it.
+ * patterns come from the domain and the use cases where they have them, so a rule is written once;
+ * the messages are the domain's too, so a client sees the same reason whichever layer refused it.
+ * (What only this edge bounds, such as 1000 event ids per project link, is written here.)
  *
  * This file holds the registry and the shapes both sides share; api-requests.ts the request bodies,
  * api-answers.ts the answers.

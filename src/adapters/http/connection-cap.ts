@@ -24,7 +24,7 @@ interface Connection {
  */
 export const GRACE_MS = 1000;
 
-/** New connections one address may have within their grace at once: a ceiling on a flood of them. */
+/** New connections one address may have within their grace at once, as a multiple of the cap: a ceiling on a flood of them. */
 export const YOUNG_PER_CAP = 16;
 
 /**

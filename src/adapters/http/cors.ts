@@ -1,7 +1,8 @@
 /**
- * The CORS headers every response carries, preflight, errors and 5xx included (see CONTRACT.md).
- * Beyond the contract's request headers, If-Match (a conditional change) is allowed, and a page may
- * read the ETag of an answer (the event's version) and the Retry-After of a 429 or 503.
+ * The CORS headers every response carries, preflight, errors and 5xx included (see CONTRACT.md),
+ * but for the two no other origin may read (SAME_ORIGIN_RESPONSE_HEADERS). Beyond the contract's
+ * request headers, If-Match (a conditional change) is allowed, and a page may read the ETag of an
+ * answer (the event's version), the Retry-After of a 429, 502 or 503, and the X-Request-Id.
  */
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
@@ -22,7 +23,7 @@ export const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-/** The headers of a response no other origin may read (POST /dev/token): no CORS at all. */
+/** The headers of a response no other origin may read (POST /dev/token, GET /metrics): no CORS at all. */
 export const SAME_ORIGIN_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
 };

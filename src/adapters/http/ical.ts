@@ -15,7 +15,7 @@ import { calendarText, type CalendarEntry } from '../../domain/calendar-feed.js'
 import type { CalendarFeed } from '../../application/use-cases/site-calendar-feed.js';
 import { RawAnswer } from './raw-answer.js';
 
-/** How often a client should poll: the LCO import's period. Also the answers' cache lifetime. */
+/** How often a client should poll: the LCO import's default period (IMPORT_INTERVAL_SECONDS). Also the answers' cache lifetime. */
 export const FEED_REFRESH_SECONDS = 300;
 
 /**
@@ -125,7 +125,7 @@ class Lru<V extends { readonly size: number }> {
 }
 
 export interface FeedCacheLimits {
-  /** Whole feeds kept, and their total size in UTF-16 units. */
+  /** Whole feeds kept, and their total size (each the text's UTF-16 units plus its encoded bytes). */
   readonly feeds?: number;
   readonly feedBytes?: number;
   /** Events' written parts kept, and their total size. */
@@ -145,7 +145,7 @@ type Loaded = { readonly feed: CalendarFeed; readonly rendered: Rendered };
  *   (its version and all it says): a feed after a change writes the changed events only, and puts
  *   the others' parts together;
  * - whole feeds are kept by a digest of everything they depend on (the entries, the name, the
- *   description): the same inputs always give the same bytes, so a hit is exact, never stale;
+ *   description, the UIDs' domain): the same inputs always give the same bytes, so a hit is exact, never stale;
  * - a feed being read and written is shared by every request for it meanwhile (`load`);
  * - with the store's version (SQLite), a feed read is answered again without reading the store
  *   until anything is committed, by any process, or the UTC day (and so the feed's window) changes:

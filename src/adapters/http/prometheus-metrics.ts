@@ -1,6 +1,7 @@
 /**
  * The server's metrics in Prometheus text format, with prom-client: request counts and latency per
- * route and status, shed and rate-limited requests, store errors, and import runs by outcome. Each
+ * route and status, shed and rate-limited requests, store errors, read-cache hits and misses, and
+ * import runs by outcome. Each
  * server has its own registry (several can share a process, as in the tests). Recording is a counter
  * increment or a histogram bucket per request; the text is only rendered when scraped.
  */
@@ -31,7 +32,7 @@ export class PrometheusMetrics implements HttpMetrics {
     registers: [this.registry],
   });
   private readonly shedCount = new Counter({
-    name: 'calendar_http_shed_total', help: 'Requests turned away at once because MAX_IN_FLIGHT were being handled.', registers: [this.registry],
+    name: 'calendar_http_shed_total', help: 'Requests turned away at once because MAX_IN_FLIGHT were being handled, or UPSTREAM_MAX_IN_FLIGHT waited on the service they needed.', registers: [this.registry],
   });
   private readonly limited = new Counter({
     name: 'calendar_http_rate_limited_total', help: 'Requests refused with 429 by a per-client limit, by limit.',

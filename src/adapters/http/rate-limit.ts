@@ -1,8 +1,3 @@
-/**
- * A per-client token bucket: each client may spend `perMinute` requests at once, and earns them back
- * at `perMinute` a minute. Memory is bounded: past `maxClients` the least recently seen client is
- * forgotten (it comes back with a full bucket, which only ever errs on the lenient side).
- */
 export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
 
 interface Bucket {
@@ -10,6 +5,11 @@ interface Bucket {
   updatedMs: number;
 }
 
+/**
+ * A per-client token bucket: each client may spend `perMinute` requests at once, and earns them back
+ * at `perMinute` a minute. Memory is bounded: past `maxClients` the least recently seen client is
+ * forgotten (it comes back with a full bucket, which only ever errs on the lenient side).
+ */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly perMs: number;

@@ -30,11 +30,11 @@ export interface RouteRequest {
 
 /** What the route table needs to know of the deployment. */
 export interface RouteOptions {
-  /** The UID domain of the iCalendar feeds (ICAL_DOMAIN); DEFAULT_ICAL_DOMAIN when undefined, never the request's. */
+  /** The UID domain of the iCalendar feeds (ICAL_DOMAIN, else PUBLIC_URL's host name); DEFAULT_ICAL_DOMAIN when undefined, never the request's. */
   readonly icalDomain?: string;
   /** Where the feeds are written and kept; one of its own by default (a test may count what it writes). */
   readonly feedCache?: FeedCache;
-  /** The store's version, where it has one (SQLite): a feed is read again only after a commit. */
+  /** The store's version, where it has one (SQLite): a feed is read again only after a commit, or on a new UTC day. */
   readonly storeVersion?: StoreVersion;
   /** The public address for the feed URLs handed out (PUBLIC_URL); see feedAddressBase when undefined. */
   readonly publicUrl?: string;
@@ -51,7 +51,8 @@ export interface RouteDoc {
   readonly response: z.ZodType;
   /**
    * Statuses this route gives besides those every route of its kind gives (see openapi.ts: a body
-   * route 400 and 413, a signed-in route 401, a limited one 429, every route 500 and 503).
+   * route 400 and 413, a signed-in route 401 (and 403 where a service key is taken), a limited one
+   * 429, every route 500 and 503).
    */
   readonly errors: readonly number[];
   /** The route takes a precondition (If-Match, or a version in the body): 412 when it fails. */
@@ -84,7 +85,7 @@ interface RouteBase {
   readsThrough?(body: Readonly<Record<string, unknown>>): string | undefined;
   /** The ETag of an answer that holds one event: its version. */
   etag?(answer: unknown): string | undefined;
-  /** Resolves to the answer: a JsonText is sent as it is, anything else through JSON.stringify. */
+  /** Resolves to the answer: a RawAnswer (a feed) with its own status and type, a JsonText as it is, anything else through JSON.stringify. */
   handle(request: RouteRequest): Promise<unknown>;
 }
 

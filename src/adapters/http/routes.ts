@@ -1,7 +1,8 @@
 /**
- * Every route of the calendar API (CONTRACT.md) as data: method, path, who may call it, and what it
- * does. The Koa app serves this table, and the Lambda handler runs the same Koa app, so the behaviour
- * exists once.
+ * Every route of the calendar API as data (CONTRACT.md's, and this service's own: /me, /sites,
+ * /availability, history, restore, the change feed, the iCalendar feeds): method, path, who may call
+ * it, and what it does. The Koa app serves this table, and the Lambda handler runs the same Koa app,
+ * so the behaviour exists once.
  */
 import type { UseCases } from '../../application/use-cases/index.js';
 import type { Route, RouteOptions } from './route.js';

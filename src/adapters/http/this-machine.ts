@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
  * Whether a request came from a client on this machine straight to the server, for what only this
  * machine may use (GET /metrics in `local` mode, POST /dev/token). The server sees the connection's
  * peer address and the headers, nothing more. A reverse proxy on this machine connects from loopback
- * too: one that says so (a Forwarded, X-Forwarded-* or X-Real-IP header, a Via, or the public name
+ * too: one that says so (a Forwarded, X-Forwarded-For, -Host or -Proto, X-Real-IP or Via header, or the public name
  * in Host) is recognised, but one that adds nothing (nginx's plain `proxy_pass` sends no forwarding
  * header and sets Host to the upstream's own address) cannot be told from a local client; README,
  * "Behind a reverse proxy".

@@ -1,3 +1,11 @@
+/** A token's verification: its claims, and what verified it. */
+export interface VerifiedToken {
+  readonly claims: Record<string, unknown>;
+  /** The `kid` of the token's header, and the key object that verified it. */
+  readonly kid: string | undefined;
+  readonly key: object;
+}
+
 /**
  * Claims of access tokens that were verified already, so that a browser sending the same token with
  * every request costs one RSA verification, not one per request (it was a fifth of /newevent's CPU).
@@ -7,13 +15,6 @@
  * stopped listing takes its tokens with it). Memory is bounded: past `maxEntries` the oldest entry is
  * dropped.
  */
-export interface VerifiedToken {
-  readonly claims: Record<string, unknown>;
-  /** The `kid` of the token's header, and the key object that verified it. */
-  readonly kid: string | undefined;
-  readonly key: object;
-}
-
 export class VerifiedTokenCache {
   private readonly entries = new Map<string, VerifiedToken & { until: number }>();
 

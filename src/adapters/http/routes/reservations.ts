@@ -1,6 +1,7 @@
 /** The routes that change reservations (tags Reservations and Projects): bookings, their history, project links. */
 import type * as z from 'zod';
 import type { UseCases } from '../../../application/use-cases/index.js';
+import { DEFAULT_HISTORY_LIMIT, HISTORY_PAGE_CHARS } from '../../../application/use-cases/get-event-history.js';
 import { InvalidInputError } from '../../../domain/errors.js';
 import { Event, HistoryList, NewEventAnswer, ProjectLinkAnswer } from '../api-answers.js';
 import {
@@ -62,8 +63,8 @@ export function reservationRoutes(u: UseCases): Route[] {
     post('/event-history', 'user', {
       tag: 'Reservations', summary: "An event's history", request: EventHistoryRequest, response: HistoryList, errors: [403, 404],
       description: 'The changes of the event, oldest first: its version, when, who and what, and the event as it stood after it ' +
-        '(before it, for a delete, which is a version of its own). One page at a time: at most limit changes (default 100), and no ' +
-        'more than about 1 MiB of them (always at least one); for the next page ask again with after_version set to the last ' +
+        `(before it, for a delete, which is a version of its own). One page at a time: at most limit changes (default ${DEFAULT_HISTORY_LIMIT}), and no ` +
+        `more than about ${HISTORY_PAGE_CHARS / (1024 * 1024)} MiB of them (always at least one); for the next page ask again with after_version set to the last ` +
         "change's version, until an answer is empty. To the owner (who first booked the id) or an admin; 404 for an id never booked.",
     }, async ({ event_id, after_version, limit }, { actor }) => u.eventHistory.execute({
       actor, eventId: event_id, ...(after_version === undefined ? {} : { afterVersion: after_version }), ...(limit === undefined ? {} : { limit }),
