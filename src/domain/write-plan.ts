@@ -27,15 +27,13 @@ export type Expectation =
   | { readonly kind: 'gone'; readonly lastVersion: number }
   | { readonly kind: 'unused' };
 
-/** The rules a commit may check; the next ones (allowances, closures) are added here, with no store code. */
-export type ConditionRule = 'no-conflict';
-
 /**
  * A rule the store checks in the write's atomic step, over the bookings at `site` that overlap
  * `window`, as they stand before the write (the event written among them at its old times, if any).
  */
 export interface Condition {
-  readonly rule: ConditionRule;
+  /** The rule's name, for tests and logs ('no-conflict'; the next ones, allowances and closures, need no store code). */
+  readonly rule: string;
   readonly site: string;
   readonly window: Interval;
   /** Throws the rule's domain error when the bookings do not allow the write. */

@@ -3,14 +3,9 @@
  * Local). A behaviour that differs between them is a bug in one of them.
  */
 import fc from 'fast-check';
-import { join } from 'node:path';
 import type { ReservationStore } from '../../src/application/ports/reservation-store.port.js';
-import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
-import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
-import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
-import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
-import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-reservation-store.js';
-import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
+import { storeAdapters, type StoreUnderTest } from '../support/store-adapters.js';
 import {
   ReservationConflictError, ReservationExistsError, ReservationNotFoundError, VersionMismatchError,
 } from '../../src/domain/errors.js';
@@ -25,39 +20,14 @@ import { tempDir } from '../support/temp-dir.js';
 import { stopAll } from '../support/teardown.js';
 import { createUnlessConflict, deleteEvent, putImported, replaceUnlessConflict, restoreUnlessConflict, setProject } from '../support/store-writes.js';
 
-interface StoreUnderTest {
-  store: ReservationStore;
-  close: () => void | Promise<void>;
-}
-
 const dir = tempDir('store-contract-');
-let files = 0;
 let dynamo: DynamoDbLocal;
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal();
 }, 60_000);
 afterAll(() => stopAll(() => dir.remove(), dynamo));
 
-const adapters: Array<[string, () => StoreUnderTest | Promise<StoreUnderTest>]> = [
-  ['in-memory', () => ({ store: new InMemoryReservationStore(), close: () => undefined })],
-  [
-    'sqlite',
-    () => {
-      const db = openSqliteDatabase(join(dir.path, `contract-${++files}.db`));
-      return { store: new SqliteReservationStore(db), close: () => { db.close(); } };
-    },
-  ],
-  [
-    'dynamodb (DynamoDB Local)',
-    async () => {
-      const names = await freshTables(dynamo.endpoint);
-      const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
-      // The clock sits before the test dates, so every booking is inside the guard's retention.
-      const store = new DynamoDbReservationStore(doc, { tableName: names.calendar });
-      return { store, close: () => raw.destroy() };
-    },
-  ],
-];
+const adapters = storeAdapters(dir.path, () => dynamo);
 
 const ids = (list: ReservationList): string[] => list.items.map((e) => e.event_id);
 /** What a route sends for the list: its JSON, parsed back. */
