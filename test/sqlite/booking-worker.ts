@@ -9,7 +9,8 @@ import { formatUtcTime } from '../../src/domain/time.js';
 import { createUnlessConflict } from '../support/store-writes.js';
 
 const [dbPath, creator, attemptsText, startAtText] = process.argv.slice(2) as [string, string, string, string];
-const store = new SqliteReservationStore(openSqliteDatabase(dbPath, { busyTimeoutMs: 10_000 }));
+const db = openSqliteDatabase(dbPath, { busyTimeoutMs: 10_000 });
+const store = new SqliteReservationStore(db);
 const base = Date.UTC(2030, 5, 1) / 1000;
 const tally = { booked: 0, conflicts: 0, busy: 0 };
 
@@ -31,4 +32,4 @@ for (let i = 0; i < Number(attemptsText); i++) {
   }
 }
 process.stdout.write(JSON.stringify(tally));
-store.close();
+db.close();

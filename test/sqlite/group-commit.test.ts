@@ -25,7 +25,9 @@ beforeEach(() => {
   db = openSqliteDatabase(path);
   store = new SqliteReservationStore(db);
 });
-afterEach(() => store.close());
+afterEach(() => {
+  if (db.open) db.close();
+});
 
 const hour = (h: number): string => `2025-06-20T${String(h).padStart(2, '0')}:00:00Z`;
 const booking = (id: string, creator: string, from: number, to: number): Reservation =>
@@ -114,7 +116,7 @@ it('a write that rolls back the whole transaction fails alone too', async () => 
 });
 
 it('when another connection holds the write lock past the busy timeout, the whole group fails with StoreUnavailable and keeps nothing', async () => {
-  store.close();
+  db.close();
   db = openSqliteDatabase(path, { busyTimeoutMs: 50 });
   store = new SqliteReservationStore(db);
   const other = new Database(path, addonOption());

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { addonOption, migrate, openSqliteDatabase, schemaVersion } from '../../src/adapters/sqlite/database.js';
 import { MIGRATIONS } from '../../src/adapters/sqlite/migrations.js';
-import { CREATOR_QUERY, FEED_QUERY, HISTORY_NEWEST_QUERY, HISTORY_PAGE_QUERY, SqliteReservationStore, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY, WINDOW_QUERY, WINDOW_TIMES_QUERY } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
+import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
+import {
+  CREATOR_QUERY, FEED_QUERY, HISTORY_NEWEST_QUERY, HISTORY_PAGE_QUERY, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY, WINDOW_QUERY, WINDOW_TIMES_QUERY,
+} from '../../src/adapters/sqlite/sqlite-queries.js';
 import { aReservation } from '../support/builders.js';
 import { tempDir } from '../support/temp-dir.js';
 import { createUnlessConflict, replaceUnlessConflict } from '../support/store-writes.js';

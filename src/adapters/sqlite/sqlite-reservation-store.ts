@@ -1,9 +1,7 @@
-import { SqliteError } from 'better-sqlite3';
 import type { HistoryRange } from '../../application/ports/event-journal.port.js';
 import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
 import { ReservationList } from '../../application/reservation-list.js';
 import type { Booking } from '../../domain/conflicts.js';
-import { DomainError, ReservationConflictError, StoreUnavailableError } from '../../domain/errors.js';
 import { type Interval } from '../../domain/interval.js';
 import type { FeedEntry, FeedPage } from '../../domain/feed.js';
 import { isRemoval, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
@@ -11,6 +9,11 @@ import { canonicalOrigin, type Reservation } from '../../domain/reservation.js';
 import { storedVersion } from '../../domain/stored-reservation.js';
 import { assertExpected, checkConditions, type EventState, type Expectation, type WritePlan } from '../../domain/write-plan.js';
 import type { SqliteDatabase } from './database.js';
+import { GroupCommit, type GroupCommitStats } from './sqlite-group-commit.js';
+import {
+  CREATOR_QUERY, EXPIRED_HISTORIES, FEED_QUERY, HISTORY_NEWEST_QUERY, HISTORY_PAGE_QUERY, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY, WINDOW_QUERY,
+  WINDOW_TIMES_QUERY, type HistoryRow,
+} from './sqlite-queries.js';
 
 interface BodyRow {
   body: string;
@@ -26,75 +29,6 @@ interface FeedRow {
   away: 0 | 1;
 }
 
-/**
- * A site's feed after a seq: the changes at the site, and those that moved an event away from it,
- * each through its own index, merged in seq order. Exported for the query-plan test.
- */
-export const FEED_QUERY = `SELECT * FROM (
-  SELECT seq, event_id, version, at, action, body, 0 AS away FROM event_history WHERE site = @site AND seq > @after
-  UNION ALL
-  SELECT seq, event_id, version, at, action, body, 1 AS away FROM event_history WHERE left_site = @site AND seq > @after
-) ORDER BY seq LIMIT @limit`;
-
-/** Events whose last change is older than @before and that no longer exist: the purge's victims. */
-/**
- * A part of an event's history (HistoryRange): a range of the (event_id, version, seq) index, oldest
- * first or newest first, LIMITed, so it reads those rows only however long the history is.
- */
-const HISTORY_COLUMNS = 'SELECT version, at, author, action, body FROM event_history WHERE event_id = @id AND version > @after';
-type HistoryRow = { version: number; at: string; author: string; action: HistoryAction; body: string };
-export const HISTORY_PAGE_QUERY = `${HISTORY_COLUMNS} ORDER BY version, seq LIMIT @limit`;
-export const HISTORY_NEWEST_QUERY = `${HISTORY_COLUMNS} ORDER BY version DESC, seq DESC LIMIT @limit`;
-
-const EXPIRED_HISTORIES = `SELECT event_id FROM event_history GROUP BY event_id
- HAVING max(at) < @before AND event_id NOT IN (SELECT event_id FROM events)`;
-
-const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED']);
-
-/** A write waiting for the next group commit, and how its caller learns the outcome. */
-interface PendingWrite {
-  /** The write's own transaction function, called inside the group's (so as a savepoint). */
-  readonly run: () => unknown;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
-/** What the group commits have done since the store was opened: commits, and the writes in them. */
-export interface GroupCommitStats {
-  transactions: number;
-  writes: number;
-}
-
-/**
- * A site's events overlapping [from, to), in one statement (one read transaction): such an event
- * starts before `to`, and at most the site's longest event (site_extent) before `from`; a site with no
- * row has no events. Exported for the query-plan test.
- */
-const WINDOW_CONDITION = `site = @site AND start < @to AND "end" > @from
-   AND start >= strftime('%Y-%m-%dT%H:%M:%SZ',
-         unixepoch(@from) - (SELECT max_seconds FROM site_extent WHERE site = @site), 'unixepoch')`;
-
-/** `@limit` -1 is SQLite's "no limit". */
-export const WINDOW_QUERY = `SELECT body FROM events
- WHERE ${WINDOW_CONDITION}
- ORDER BY start, event_id LIMIT @limit`;
-
-/** The same window, reading only indexed columns (the clustered key and creator_id), never a body. */
-export const WINDOW_CREATORS_QUERY = `SELECT creator_id FROM events WHERE ${WINDOW_CONDITION}`;
-
-/** The same window's bookings as the conflict rule reads them: the columns it needs, no body to parse. */
-export const WINDOW_BOOKINGS_QUERY = `SELECT event_id, site, start, "end", creator_id FROM events WHERE ${WINDOW_CONDITION} ORDER BY start, event_id`;
-
-/**
- * The window's times as one text a row, "start end": for a busy month (1 550 rows) better-sqlite3
- * gave these in 1.0 ms, where two columns as row objects took 2.9 ms and as arrays 2.2 ms.
- */
-export const WINDOW_TIMES_QUERY = `SELECT start || ' ' || "end" FROM events WHERE ${WINDOW_CONDITION} ORDER BY start, event_id LIMIT @limit`;
-
-export const CREATOR_QUERY = 'SELECT body FROM events WHERE creator_id = @creator AND "end" > @time ORDER BY start, event_id LIMIT @limit';
-
 const NO_LIMIT = -1;
 
 /**
@@ -103,27 +37,21 @@ const NO_LIMIT = -1;
  * before reading: a second process or connection waits (busy timeout) and then sees the first
  * one's write. Triggers refuse an
  * overlapping write as a backstop.
- *
- * Group commit: the writes that reach the store in the same event-loop turn run in one such
- * transaction, each inside its own savepoint, and share its COMMIT (under `synchronous = FULL`, its
- * one fsync). Each write sees those before it, so the conflict rule holds between them as between
- * separate transactions. A refusal (a domain error: a condition's, or a stale plan's) rolls back
- * only its own savepoint. Any other failure, of one write or of the COMMIT, leaves nothing of
- * the group; each of its writes then runs again alone, so only the one at fault fails. Every write
- * is answered only after its COMMIT has returned.
+ * The writes of one event-loop turn share one such transaction (sqlite-group-commit.ts), each in
+ * its own savepoint: a refusal (a condition's, or a stale plan's) rolls back only its own.
  */
 export class SqliteReservationStore implements ReservationStore {
   private readonly statements;
   private readonly commitTx;
   private readonly feedTx;
   private readonly purgeTx;
-  private readonly groupTx;
-  private readonly aloneTx;
-  private pending: PendingWrite[] = [];
+  private readonly group: GroupCommit;
   /** For tests and figures: how many writes the group commits have shared among how many commits. */
-  readonly groupCommits: GroupCommitStats = { transactions: 0, writes: 0 };
+  readonly groupCommits: GroupCommitStats;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(db: SqliteDatabase) {
+    this.group = new GroupCommit(db);
+    this.groupCommits = this.group.stats;
     this.statements = {
       get: db.prepare<[string], BodyRow>('SELECT body FROM events WHERE event_id = ?'),
       // pluck(): each row is its body text, with no row object around it.
@@ -216,18 +144,6 @@ export class SqliteReservationStore implements ReservationStore {
       }
       return expired.length;
     });
-    // Each write's own transaction function, called in here, becomes a savepoint: its refusal rolls
-    // back only itself. Anything else aborts the group (see commitPending).
-    this.groupTx = db.transaction((writes: readonly PendingWrite[]): Outcome[] => writes.map((write) => {
-      try {
-        return { ok: true, value: write.run() };
-      } catch (error) {
-        // A statement error such as SQLITE_FULL may have rolled back the whole transaction.
-        if (!isRefusal(error) || !db.inTransaction) throw error;
-        return { ok: false, error };
-      }
-    }));
-    this.aloneTx = db.transaction((write: PendingWrite): unknown => write.run());
   }
 
   async state(eventId: string): Promise<EventState> {
@@ -238,7 +154,7 @@ export class SqliteReservationStore implements ReservationStore {
   }
 
   async commit(plan: WritePlan): Promise<void> {
-    await this.enqueue(() => this.commitTx(plan));
+    await this.group.enqueue(() => this.commitTx(plan));
   }
 
   async history(eventId: string, range?: HistoryRange): Promise<HistoryEntry[]> {
@@ -263,7 +179,7 @@ export class SqliteReservationStore implements ReservationStore {
   }
 
   async purgeHistory(before: string): Promise<number> {
-    return this.write(() => this.purgeTx.immediate(before));
+    return this.group.alone(() => this.purgeTx.immediate(before));
   }
 
   /**
@@ -316,89 +232,6 @@ export class SqliteReservationStore implements ReservationStore {
     return this.statements.overlapping.all({ site, from: window.start, to: window.end, limit });
   }
 
-  /** Queues a write for the group commit at the end of this event-loop turn (see the class). */
-  private enqueue<T>(run: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
-      if (this.pending.length === 1) setImmediate(() => this.commitPending());
-    });
-  }
-
-  /** Commits the queued writes together, then answers each. */
-  private commitPending(): void {
-    const writes = this.pending;
-    this.pending = [];
-    let outcomes: Outcome[];
-    try {
-      outcomes = this.groupTx.immediate(writes);
-      this.groupCommits.transactions += 1;
-      this.groupCommits.writes += writes.length;
-    } catch (error) {
-      // The write lock could not be had (or a lone write failed): every write fails alike, and
-      // running each alone would only wait out the busy timeout again, once per write.
-      if (writes.length === 1 || isBusy(error)) {
-        for (const write of writes) write.reject(storeError(error));
-        return;
-      }
-      // One write failed otherwise, or the COMMIT did: nothing of the group was kept. Alone, each
-      // write succeeds or fails on its own.
-      outcomes = writes.map((write): Outcome => {
-        try {
-          return { ok: true, value: this.aloneTx.immediate(write) };
-        } catch (failure) {
-          return { ok: false, error: failure };
-        }
-      });
-    }
-    outcomes.forEach((outcome, i) => {
-      if (outcome.ok) writes[i]!.resolve(outcome.value);
-      else writes[i]!.reject(storeError(outcome.error));
-    });
-  }
-
-  /** Runs a write outside the group commit (the purge: long, rare, and alone anyway). */
-  private write<T>(operation: () => T): T {
-    try {
-      return operation();
-    } catch (error) {
-      throw storeError(error);
-    }
-  }
-
-  close(): void {
-    if (this.db.open) this.db.close();
-  }
-}
-
-/**
- * The SQLite result code of a better-sqlite3 error. Told by its name and code, not instanceof: the
- * addon keeps the SqliteError class of the first module instance (and JavaScript realm) that loaded
- * it, and a test runner that loads the module again per test file, each in a realm of its own,
- * would otherwise fail to recognise its errors.
- */
-function sqliteCode(error: unknown): string | undefined {
-  if (error instanceof SqliteError) return error.code;
-  const { name, code } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown };
-  return name === 'SqliteError' && typeof code === 'string' ? code : undefined;
-}
-
-function isBusy(error: unknown): boolean {
-  return BUSY_CODES.has(sqliteCode(error) ?? '');
-}
-
-/**
- * A write's own refusal, which rolls back only its savepoint: a domain error, or the overlap
- * triggers' backstop (the schema's only RAISE(ABORT), so this code is always one of them).
- */
-function isRefusal(error: unknown): boolean {
-  return error instanceof DomainError || sqliteCode(error) === 'SQLITE_CONSTRAINT_TRIGGER';
-}
-
-/** SQLite's lock and trigger failures as domain errors; anything else as it is. */
-function storeError(error: unknown): unknown {
-  if (isBusy(error)) return new StoreUnavailableError('The calendar database is busy; please retry.');
-  if (sqliteCode(error) === 'SQLITE_CONSTRAINT_TRIGGER') return new ReservationConflictError([]);
-  return error;
 }
 
 function row(reservation: Reservation): Record<string, string> {
