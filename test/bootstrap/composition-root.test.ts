@@ -10,7 +10,10 @@ import { MetricsToken, NO_METRICS } from '../../src/application/ports/metrics.po
 import { SiteProxySecretsToken } from '../../src/application/ports/site-proxy-secrets.port.js';
 import { StoreVersionToken } from '../../src/application/ports/store-version.port.js';
 import { TokenKeysToken } from '../../src/application/ports/token-keys.port.js';
-import { USE_CASES, type UseCaseName } from '../../src/application/use-cases/index.js';
+import { ClockToken } from '../../src/application/ports/clock.port.js';
+import { ReservationStoreToken } from '../../src/application/ports/reservation-store.port.js';
+import { DeleteReservation } from '../../src/application/use-cases/delete-reservation.js';
+import { useCase, USE_CASES, type UseCaseName } from '../../src/application/use-cases/index.js';
 import { ReadCache } from '../../src/adapters/http/read-cache.js';
 import { PrometheusMetrics } from '../../src/adapters/http/prometheus-metrics.js';
 import { StaticTokenKeys } from '../../src/adapters/auth/static-token-keys.js';
@@ -41,6 +44,15 @@ async function build(env: Record<string, string>, sqlitePath?: string): Promise<
 it('binds every declared use case, each an instance of its class', async () => {
   const { useCases } = await build({});
   for (const name of Object.keys(USE_CASES) as UseCaseName[]) expect(useCases[name]).toBeInstanceOf(USE_CASES[name].Class);
+});
+
+// Checked by `npm run typecheck` (ts-jest only transpiles): each @ts-expect-error fails it if the line compiles.
+it('a use case declared with a token of the wrong type for its parameter, or one short, does not compile', () => {
+  // @ts-expect-error the clock's token where the store's goes
+  expect(useCase(DeleteReservation, [ClockToken, ReservationStoreToken]).needs).toHaveLength(2);
+  // @ts-expect-error one token short
+  expect(useCase(DeleteReservation, [ReservationStoreToken]).Class).toBe(DeleteReservation);
+  expect(useCase(DeleteReservation, [ReservationStoreToken, ClockToken]).needs).toEqual([ReservationStoreToken, ClockToken]);
 });
 
 it('chooses one module per family: token keys, projects, site-proxy secrets, metrics', async () => {

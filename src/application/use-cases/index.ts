@@ -40,7 +40,7 @@ export interface UseCaseDeclaration<C extends Constructor = Constructor> {
   readonly needs: TokensOf<ConstructorParameters<C>>;
 }
 
-const useCase = <C extends Constructor>(Class: C, needs: NoInfer<TokensOf<ConstructorParameters<C>>>): UseCaseDeclaration<C> => ({ Class, needs });
+export const useCase = <C extends Constructor>(Class: C, needs: NoInfer<TokensOf<ConstructorParameters<C>>>): UseCaseDeclaration<C> => ({ Class, needs });
 
 /**
  * Every use case, by the name the drivers call it, with what it needs: the one list of them. The
