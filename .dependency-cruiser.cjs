@@ -1,6 +1,7 @@
 /**
  * The layer direction of ../shared/STYLE.md, enforced on every `npm test`:
- * domain <- application <- adapters <- bootstrap, and nothing in src imports the tests.
+ * domain <- application <- adapters <- bootstrap, and nothing in src imports the tests; the
+ * page (web/) runs the domain and takes only types from the rest of src.
  */
 module.exports = {
   forbidden: [
@@ -50,6 +51,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/' },
       to: { path: '^test/' },
+    },
+    {
+      name: 'the-page-takes-only-types-from-the-server',
+      comment: 'web/ is bundled into the browser: from src it runs the pure domain only (its rules, the same as the server\'s); from the rest of src, and from zod, it takes types alone (import type: the API schemas, in web/wire.ts), which the bundler drops, so nothing of the server or of zod is bundled.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: ['^src/', 'node_modules/zod/'], pathNot: '^src/domain/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'no-circular',

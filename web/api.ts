@@ -2,6 +2,10 @@
  * The page's calls to the calendar API. Paths are relative to the page, so that the page works
  * behind a path prefix (an API Gateway stage) as well as at a server's root.
  */
+import type {
+  AvailabilityAnswer, AvailabilityBody, DeleteEventBody, EventHistoryBody, HistoryEntry, Me, ModifyEventBody, NewEventAnswer, NewEventBody,
+  SiteEventsAnswer, SiteEventsBody, SiteListing, StoredEvent,
+} from './wire.js';
 
 export interface Answer {
   readonly ok: boolean;
@@ -53,3 +57,36 @@ export function newEventId(): string {
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+// ---- the routes the page calls, typed by the server's schemas (wire.ts) ----
+
+/** If-Match with the version the page saw: a change made elsewhere since then answers 412. */
+const precondition = (event: StoredEvent): Record<string, string> => ({ 'if-match': `"${event.version}"` });
+
+export const siteEvents = (body: SiteEventsBody): Promise<SiteEventsAnswer> => json('POST', 'siteevents', { body });
+
+export const availability = (body: AvailabilityBody): Promise<AvailabilityAnswer> => json('POST', 'availability', { body });
+
+export const siteListing = (): Promise<SiteListing> => json('POST', 'sites');
+
+export const newEvent = (token: string, body: NewEventBody): Promise<NewEventAnswer> => json('POST', 'newevent', { token, body });
+
+/** The event with `changes`, the version the page saw as the precondition. */
+export function modifyEvent(token: string | undefined, stored: StoredEvent, changes: Partial<StoredEvent>): Promise<StoredEvent> {
+  const body: ModifyEventBody = { originalEvent: { event_id: stored.event_id, start: stored.start }, modifiedEvent: { ...stored, ...changes } };
+  return json('POST', 'modifyevent', { token, headers: precondition(stored), body });
+}
+
+/** Deletes the event if it is still at the version the page saw; an error answer throws its reason. */
+export async function deleteEvent(token: string | undefined, stored: StoredEvent): Promise<void> {
+  const body: DeleteEventBody = { event_id: stored.event_id };
+  const answer = await call('POST', 'delete', { token, headers: precondition(stored), body });
+  if (!answer.ok) throw new ApiError(answer.status, answer.text.trim());
+}
+
+export const eventHistory = (token: string | undefined, body: EventHistoryBody): Promise<HistoryEntry[]> => json('POST', 'event-history', { token, body });
+
+export const me = (token: string): Promise<Me> => json('GET', 'me', { token });
+
+/** Local auth mode's "sign in as": a development route of the Koa server, outside the route table and so without a schema. */
+export const devToken = (name: string, admin: boolean): Promise<{ access_token: string }> => json('POST', 'dev/token', { body: { name, admin } });

@@ -3,10 +3,9 @@
  * twilight it is in, from the night times POST /availability answers. Pure, so it is tested
  * without a browser.
  */
-import type { NightEvents } from '../src/domain/night.js';
+import type { NightTimes } from './wire.js';
 
-/** One night as POST /availability answers it: the domain's own shape. */
-export type NightTimes = NightEvents;
+export type { NightTimes };
 
 /** From the lightest band (between sunset and civil dusk) to full astronomical night. */
 export const BAND_KINDS = ['civil-twilight', 'nautical-twilight', 'astronomical-twilight', 'night'] as const;

@@ -7,7 +7,7 @@
  * (the same claims rule the API applies to every request), not the token's contents.
  */
 import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
-import { ApiError, json } from './api.js';
+import { ApiError, devToken, me } from './api.js';
 
 export interface PageSettings {
   readonly oidc: { readonly issuer: string; readonly clientId: string; readonly audience: string } | null;
@@ -19,14 +19,8 @@ export interface Session {
   readonly userId: string;
   readonly name: string;
   readonly admin: boolean;
-  /** How the page came by it; an OpenID session is signed out at the provider's store too. */
+  /** How the page came by it; signing out of an OpenID session also forgets oidc-client-ts's copy (not the provider's own sign-in). */
   readonly via: 'oidc' | 'local';
-}
-
-interface Me {
-  readonly user_id: string;
-  readonly name: string;
-  readonly admin: boolean;
 }
 
 const LOCAL_KEY = 'photonranch-calendar.local-session';
@@ -89,7 +83,7 @@ export class SessionKeeper {
   }
 
   async signInAs(name: string, admin: boolean): Promise<Session> {
-    const minted = await json<{ access_token: string }>('POST', 'dev/token', { body: { name, admin } });
+    const minted = await devToken(name, admin);
     const session = await this.describe(minted.access_token, 'local');
     sessionStorage.setItem(LOCAL_KEY, minted.access_token);
     return session;
@@ -102,8 +96,8 @@ export class SessionKeeper {
 
   private async describe(token: string, via: Session['via']): Promise<Session> {
     try {
-      const me = await json<Me>('GET', 'me', { token });
-      return { token, userId: me.user_id, name: me.name, admin: me.admin, via };
+      const caller = await me(token);
+      return { token, userId: caller.user_id, name: caller.name, admin: caller.admin, via };
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) sessionStorage.removeItem(LOCAL_KEY);
       throw error;

@@ -19,6 +19,7 @@ import type { Reservation } from '../../src/domain/reservation.js';
 import { formatUtcTime } from '../../src/domain/time.js';
 import { freshTables, startDynamoDbLocal } from '../../test/support/dynamodb-local.js';
 import { FROM, median, type Harness } from '../harness.js';
+import { createUnlessConflict, replaceUnlessConflict } from '../../test/support/store-writes.js';
 
 const event = (id: string, start: number): Reservation => ({
   event_id: id, start: formatUtcTime(start), end: formatUtcTime(start + 1800), creator: 'b', creator_id: 'b', site: 'hist', resourceId: 'hist',
@@ -31,13 +32,13 @@ async function rates(store: ReservationStore, tag: string, seconds: number): Pro
   const made: Reservation[] = [];
   let deadline = performance.now() + seconds * 1000;
   while (performance.now() < deadline) {
-    made.push(await store.createUnlessConflict(event(`${tag}-${made.length}`, base + made.length * 3600), { by: 'b', at: formatUtcTime(FROM) }));
+    made.push(await createUnlessConflict(store, event(`${tag}-${made.length}`, base + made.length * 3600), { by: 'b', at: formatUtcTime(FROM) }));
   }
   let modified = 0;
   deadline = performance.now() + seconds * 1000;
   while (performance.now() < deadline) {
     const target = made[modified % made.length]!;
-    await store.replaceUnlessConflict({ ...target, title: `t${modified}` }, { by: 'b', at: formatUtcTime(FROM) });
+    await replaceUnlessConflict(store, { ...target, title: `t${modified}` }, { by: 'b', at: formatUtcTime(FROM) });
     modified += 1;
   }
   return { creates: made.length / seconds, modifies: modified / seconds };

@@ -21,6 +21,7 @@ import { IssueFeedKey, UserCalendarFeed } from '../../src/application/use-cases/
 import type { Reservation } from '../../src/domain/reservation.js';
 import { formatUtcTime } from '../../src/domain/time.js';
 import { json, median, timed, type Harness } from '../harness.js';
+import { createUnlessConflict, putImported, setProject } from '../../test/support/store-writes.js';
 
 const NIGHTS = 30;
 const BOOKINGS_PER_NIGHT = 10;
@@ -57,8 +58,8 @@ export async function icalSection(h: Harness) {
   const db = openSqliteDatabase(join(h.dir, 'ical.db'));
   const store = new SqliteReservationStore(db);
   for (const event of busyMonth('busy')) {
-    if (event.origin === 'LCO') await store.putImported(event);
-    else await store.createUnlessConflict(event);
+    if (event.origin === 'LCO') await putImported(store, event);
+    else await createUnlessConflict(store, event);
   }
   const settings = { pastDays: 30, futureDays: 90, maxEvents: 5000 };
   const feed = new SiteCalendarFeed(store, clock, settings);
@@ -95,7 +96,7 @@ export async function icalSection(h: Harness) {
   const writtenBefore = cache.written.events;
   for (let i = 0; i < iterations * 2; i++) {
     const id = `bk-${i % NIGHTS}-${i % BOOKINGS_PER_NIGHT}`;
-    await store.setProject(id, `M${i}#2026-01-01T00:00:00Z`, formatUtcTime(Math.floor(Date.now() / 1000)));
+    await setProject(store, id, `M${i}#2026-01-01T00:00:00Z`, formatUtcTime(Math.floor(Date.now() / 1000)));
     changedMs.push(await timed(makeCached));
   }
   const writtenPerChange = (cache.written.events - writtenBefore) / (iterations * 2);

@@ -15,6 +15,7 @@ import { darkParts } from '../../src/domain/night.js';
 import type { Reservation } from '../../src/domain/reservation.js';
 import { formatUtcTime } from '../../src/domain/time.js';
 import { median, timed, type Harness } from '../harness.js';
+import { createUnlessConflict, putImported } from '../../test/support/store-writes.js';
 
 const NIGHTS = 31;
 const PER_NIGHT = 50;
@@ -43,8 +44,8 @@ export async function skySection(h: Harness) {
         reservation_type: i % 2 ? 'project' : 'realtime', project_id: 'none', title: `booking ${n}`, reservation_note: '',
         last_modified: '2031-05-01T00:00:00Z', version: 1,
       };
-      if (event.origin === 'LCO') await store.putImported(event);
-      else await store.createUnlessConflict(event);
+      if (event.origin === 'LCO') await putImported(store, event);
+      else await createUnlessConflict(store, event);
     }
   }
   const warm = new GetAvailability(store, new Sky(new AstronomyEngineEphemeris(), SETTINGS), LIMITS, CLOCK);

@@ -8,6 +8,7 @@ import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reserva
 import { formatUtcTime } from '../../src/domain/time.js';
 import { freshTables, startDynamoDbLocal } from '../../test/support/dynamodb-local.js';
 import { FROM, type Harness } from '../harness.js';
+import { createUnlessConflict } from '../../test/support/store-writes.js';
 
 async function storeRates(h: Harness, name: string, store: ReservationStore, seconds = 2) {
   let created = 0;
@@ -15,7 +16,7 @@ async function storeRates(h: Harness, name: string, store: ReservationStore, sec
   let deadline = performance.now() + seconds * 1000;
   while (performance.now() < deadline) {
     const start = base + created * 3600;
-    await store.createUnlessConflict({
+    await createUnlessConflict(store, {
       event_id: `rate-${name}-${created}`, start: formatUtcTime(start), end: formatUtcTime(start + 1800), creator: 'b', creator_id: 'b',
       site: 'rate', resourceId: 'rate', title: 'b', reservation_type: 'realtime', origin: 'PTR', project_id: 'none', reservation_note: '', last_modified: formatUtcTime(base), version: 1,
     });

@@ -2,14 +2,14 @@ import type Koa from 'koa';
 import { IdentityResolverToken } from '../application/ports/identity-resolver.port.js';
 import { TokenKeysToken } from '../application/ports/token-keys.port.js';
 import { buildKoaApp } from '../adapters/http/koa/app.js';
-import { ReadCache } from '../adapters/http/read-cache.js';
 import { PrometheusMetrics } from '../adapters/http/prometheus-metrics.js';
 import { MetricsToken } from '../application/ports/metrics.port.js';
+import { StoreVersionToken, type StoreVersion } from '../application/ports/store-version.port.js';
 import { openApiDocument } from '../adapters/http/openapi.js';
 import type { Route } from '../adapters/http/route.js';
 import { buildRoutes } from '../adapters/http/routes.js';
 import type { AppConfig as Config } from './config.js';
-import { ConfigToken, resolve, type AppContainer } from './container.js';
+import { ConfigToken, ReadCacheToken, resolve, type AppContainer } from './container.js';
 import { serviceVersion } from './version.js';
 import { loadOrCreateLocalKeyPair } from '../adapters/auth/local-signing-key.js';
 import type { LocalTokenMinter } from '../adapters/http/koa/dev-token-route.js';
@@ -47,9 +47,12 @@ function icalDomainOf(config: Config): { icalDomain?: string } {
 }
 
 /** The Koa application of the calendar API, wired from the container. */
-export function createHttpApp({ container, logger, useCases, checkStore, storeVersion }: AppContainer): Koa {
+export function createHttpApp({ container, logger, useCases, checkStore }: AppContainer): Koa {
   const config = resolve(container, ConfigToken);
   const metrics = resolve(container, MetricsToken);
+  // Bound only where the store tells its version exactly (a SQLite file): the feeds' cache key.
+  const storeVersion = container.get<StoreVersion>(StoreVersionToken, { optional: true });
+  const readCache = resolve(container, ReadCacheToken);
   const routes = buildRoutes(useCases, {
     ...icalDomainOf(config), ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), ...(storeVersion ? { storeVersion } : {}),
   });
@@ -73,7 +76,7 @@ export function createHttpApp({ container, logger, useCases, checkStore, storeVe
     bodyMinBytesPerSecond: config.bodyMinBytesPerSecond,
     logger,
     readinessCheck: checkStore,
-    ...(storeVersion && config.readCacheMb > 0 ? { readCache: new ReadCache(storeVersion, { maxBytes: config.readCacheMb * 1024 * 1024 }) } : {}),
+    ...(readCache ? { readCache } : {}),
     ...(metrics instanceof PrometheusMetrics ? { metrics } : {}),
     metricsAccess: config.metrics === 'token' ? { token: config.metricsToken! } : config.metrics,
     page: { oidc: config.uiOidc ?? null, localSignIn: config.auth.mode === 'local' },

@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'STORE_UNAVAILABLE'
+  | 'STALE_WRITE'
   | 'IDENTITY_UNAVAILABLE'
   | 'SUBSITE_NOT_FOUND';
 
@@ -162,6 +163,19 @@ export class UpstreamUnavailableError extends DomainError {
 /** Our own storage could not take the request now (lock timeout, throttling); retrying may work. */
 export class StoreUnavailableError extends DomainError {
   readonly code = 'STORE_UNAVAILABLE';
+}
+
+/**
+ * A planned write found, when it came to commit, the event no longer as it was planned on (another
+ * write changed it in between). The writer plans it again on a fresh read (see commitPlanned); only
+ * when that keeps happening does the caller get this, as a 503 to retry.
+ */
+export class StaleWriteError extends DomainError {
+  readonly code = 'STALE_WRITE';
+
+  constructor(readonly eventId: string) {
+    super(`Event ${eventId} kept changing while this write was being made; please retry.`);
+  }
 }
 
 /** The identity provider's keys cannot be fetched now, so no token can be checked; retry later. */

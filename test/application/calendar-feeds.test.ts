@@ -17,6 +17,7 @@ import type { Actor } from '../../src/domain/actor.js';
 import { FeedKeyExistsError, FeedNotFoundError, ForbiddenError } from '../../src/domain/errors.js';
 import { aReservation } from '../support/builders.js';
 import { FixedClock } from '../support/fixed-clock.js';
+import { createUnlessConflict, deleteEvent, putImported, replaceUnlessConflict } from '../support/store-writes.js';
 
 const alice: Actor = { kind: 'user', sub: 'google-oauth2|alice', name: 'Alice', isAdmin: false };
 const settings = { pastDays: 30, futureDays: 90, maxEvents: 50 };
@@ -48,30 +49,30 @@ describe.each(stores)('calendar feeds over %s', (_name, make) => {
   const at = (day: string, hour = 3) => ({ start: `2031-${day}T0${hour}:00:00Z`, end: `2031-${day}T0${hour + 1}:00:00Z` });
 
   it("a site feed holds the window's bookings and imported LCO observations, and nothing outside it", async () => {
-    await store.createUnlessConflict(aReservation({ event_id: 'booked', ...at('06-21') }));
-    await store.putImported(aReservation({ event_id: 'lco-1', origin: 'LCO', creator_id: 'lco', ...at('06-22') }));
-    await store.createUnlessConflict(aReservation({ event_id: 'too-old', ...at('05-01') }));
-    await store.createUnlessConflict(aReservation({ event_id: 'too-far', ...at('09-19') }));
-    await store.createUnlessConflict(aReservation({ event_id: 'elsewhere', site: 'mrc1', ...at('06-21') }));
+    await createUnlessConflict(store, aReservation({ event_id: 'booked', ...at('06-21') }));
+    await putImported(store, aReservation({ event_id: 'lco-1', origin: 'LCO', creator_id: 'lco', ...at('06-22') }));
+    await createUnlessConflict(store, aReservation({ event_id: 'too-old', ...at('05-01') }));
+    await createUnlessConflict(store, aReservation({ event_id: 'too-far', ...at('09-19') }));
+    await createUnlessConflict(store, aReservation({ event_id: 'elsewhere', site: 'mrc1', ...at('06-21') }));
     const feed = await site.execute({ site: 'saf' });
     expect(feed.entries.map((e) => [e.id, e.categories])).toEqual([['booked', ['realtime']], ['lco-1', ['realtime', 'LCO']]]);
     expect(feed.name).toBe('saf');
   });
 
   it("Last-Modified is the site's last change, a delete included, and never before today's midnight", async () => {
-    await store.createUnlessConflict(aReservation({ event_id: 'a', ...at('06-21'), last_modified: '2031-06-01T00:00:00Z' }), { at: '2031-06-01T00:00:00Z' });
+    await createUnlessConflict(store, aReservation({ event_id: 'a', ...at('06-21'), last_modified: '2031-06-01T00:00:00Z' }), { at: '2031-06-01T00:00:00Z' });
     expect((await site.execute({ site: 'saf' })).lastModified).toBe('2031-06-20T00:00:00Z');
-    await store.delete('a', { at: '2031-06-20T11:00:00Z' });
+    await deleteEvent(store, 'a', { at: '2031-06-20T11:00:00Z' });
     expect((await site.execute({ site: 'saf' })).lastModified).toBe('2031-06-20T11:00:00Z');
     // A move away from the site changes the site's feed too.
     const b = aReservation({ event_id: 'b', ...at('06-22') });
-    await store.createUnlessConflict(b, { at: '2031-06-20T11:10:00Z' });
-    await store.replaceUnlessConflict({ ...b, site: 'mrc1', resourceId: 'mrc1' }, { at: '2031-06-20T11:30:00Z' });
+    await createUnlessConflict(store, b, { at: '2031-06-20T11:10:00Z' });
+    await replaceUnlessConflict(store, { ...b, site: 'mrc1', resourceId: 'mrc1' }, { at: '2031-06-20T11:30:00Z' });
     expect((await site.execute({ site: 'saf' })).lastModified).toBe('2031-06-20T11:30:00Z');
   });
 
   it('reads one window query (and the last change), never one query per event', async () => {
-    for (let day = 10; day < 30; day++) await store.createUnlessConflict(aReservation({ event_id: `q${day}`, ...at(`06-${day}`) }));
+    for (let day = 10; day < 30; day++) await createUnlessConflict(store, aReservation({ event_id: `q${day}`, ...at(`06-${day}`) }));
     const calls: string[] = [];
     const counting = new Proxy(store, {
       get: (target, name) => {
@@ -87,15 +88,15 @@ describe.each(stores)('calendar feeds over %s', (_name, make) => {
   it('past the event cap, the coming events stay and past ones fill what room is left', async () => {
     const small = new SiteCalendarFeed(store, clock, { ...settings, maxEvents: 3 });
     for (const [i, day] of ['06-10', '06-12', '06-14', '06-25', '06-27'].entries()) {
-      await store.createUnlessConflict(aReservation({ event_id: `e${i}-${day}`, ...at(day) }));
+      await createUnlessConflict(store, aReservation({ event_id: `e${i}-${day}`, ...at(day) }));
     }
     expect((await small.execute({ site: 'saf' })).entries.map((e) => e.id)).toEqual(['e0-06-10', 'e3-06-25', 'e4-06-27']);
   });
 
   it("a private feed holds its owner's events at every site, with notes; keys: once, then 409, rotate retires the old one", async () => {
-    await store.createUnlessConflict(aReservation({ event_id: 'mine', creator_id: 'google-oauth2|alice', reservation_note: 'n1', ...at('06-21') }));
-    await store.createUnlessConflict(aReservation({ event_id: 'mine-2', creator_id: 'google-oauth2|alice', site: 'mrc1', ...at('06-23') }));
-    await store.createUnlessConflict(aReservation({ event_id: 'theirs', creator_id: 'google-oauth2|bob', ...at('06-24') }));
+    await createUnlessConflict(store, aReservation({ event_id: 'mine', creator_id: 'google-oauth2|alice', reservation_note: 'n1', ...at('06-21') }));
+    await createUnlessConflict(store, aReservation({ event_id: 'mine-2', creator_id: 'google-oauth2|alice', site: 'mrc1', ...at('06-23') }));
+    await createUnlessConflict(store, aReservation({ event_id: 'theirs', creator_id: 'google-oauth2|bob', ...at('06-24') }));
     const { key } = await issue.execute({ actor: alice, rotate: false });
     expect(key).toMatch(/^[\w-]{43}$/);
     const feed = await user.execute({ key });

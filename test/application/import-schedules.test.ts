@@ -93,11 +93,11 @@ it('creates projects several at once, and writes each event only after its own p
     if (project.project_id.startsWith('O7#')) throw new Error('projects service refused it');
     return create(project);
   };
-  const put = store.putImported.bind(store);
-  store.putImported = async (event) => {
-    expect(await projects.getProject(String(event.project_id))).toBeDefined(); // its project exists already
-    written.push(event.event_id);
-    return put(event);
+  const commit = store.commit.bind(store);
+  store.commit = async (plan) => {
+    expect(await projects.getProject(String(plan.after?.project_id))).toBeDefined(); // its project exists already
+    written.push(plan.eventId);
+    return commit(plan);
   };
   lco.observations = Array.from({ length: 20 }, (_, i) => obs(i + 1, `2030-01-02T${String(i).padStart(2, '0')}:00:00Z`, `2030-01-02T${String(i).padStart(2, '0')}:30:00Z`));
   const [report] = await useCase.execute();

@@ -15,6 +15,7 @@ import type { SiteLocation } from '../../src/domain/night.js';
 import { addSeconds } from '../../src/domain/time.js';
 import { aNewEventBody, aReservation } from '../support/builders.js';
 import { FixedClock } from '../support/fixed-clock.js';
+import { createUnlessConflict, putImported } from '../support/store-writes.js';
 
 const alice: Actor = { kind: 'user', sub: 'alice', name: 'Alice', isAdmin: false };
 const admin: Actor = { kind: 'user', sub: 'root', name: 'Root', isAdmin: true };
@@ -59,8 +60,8 @@ describe('availability', () => {
   it('the free time is the dark part of each night minus the bookings; nautical and civil nights are longer; any is the window', async () => {
     const { availability, store } = setUp();
     const booked = { start: addSeconds(NIGHT.astronomical_dusk!, 3600), end: addSeconds(NIGHT.astronomical_dusk!, 7200) };
-    await store.createUnlessConflict(aReservation({ site: 'kpk', ...booked }));
-    await store.putImported(aReservation({ event_id: 'lco-1', site: 'kpk', origin: 'LCO', creator_id: 'tbeccue#LCO', start: NEXT.astronomical_dusk!, end: addSeconds(NEXT.astronomical_dusk!, 600) }));
+    await createUnlessConflict(store, aReservation({ site: 'kpk', ...booked }));
+    await putImported(store, aReservation({ event_id: 'lco-1', site: 'kpk', origin: 'LCO', creator_id: 'tbeccue#LCO', start: NEXT.astronomical_dusk!, end: addSeconds(NEXT.astronomical_dusk!, 600) }));
     const free = async (darkness?: string) => (await availability.execute({ ...window, ...(darkness ? { darkness } : {}) })).free;
     expect(await free()).toEqual([
       { start: NIGHT.astronomical_dusk, end: booked.start }, { start: booked.end, end: NIGHT.astronomical_dawn },
@@ -76,8 +77,8 @@ describe('availability', () => {
   it('min_minutes drops the shorter pieces', async () => {
     const { availability, store } = setUp();
     const gapStart = addSeconds(NIGHT.astronomical_dusk!, 3600);
-    await store.createUnlessConflict(aReservation({ event_id: 'a', site: 'kpk', start: NIGHT.astronomical_dusk!, end: gapStart }));
-    await store.createUnlessConflict(aReservation({ event_id: 'b', site: 'kpk', start: addSeconds(gapStart, 20 * 60), end: addSeconds(gapStart, 3600) }));
+    await createUnlessConflict(store, aReservation({ event_id: 'a', site: 'kpk', start: NIGHT.astronomical_dusk!, end: gapStart }));
+    await createUnlessConflict(store, aReservation({ event_id: 'b', site: 'kpk', start: addSeconds(gapStart, 20 * 60), end: addSeconds(gapStart, 3600) }));
     const pieces = async (min: number) => (await availability.execute({ ...window, minMinutes: min })).free;
     expect(await pieces(20)).toContainEqual({ start: gapStart, end: addSeconds(gapStart, 20 * 60) });
     expect(await pieces(21)).not.toContainEqual({ start: gapStart, end: addSeconds(gapStart, 20 * 60) });
@@ -86,7 +87,7 @@ describe('availability', () => {
 
   it('a site without coordinates says night times are unknown, and its free time is the window but for bookings', async () => {
     const { availability, store } = setUp();
-    await store.createUnlessConflict(aReservation({ site: 'tst', start: '2031-06-21T00:00:00Z', end: '2031-06-21T01:00:00Z' }));
+    await createUnlessConflict(store, aReservation({ site: 'tst', start: '2031-06-21T00:00:00Z', end: '2031-06-21T01:00:00Z' }));
     expect(await availability.execute({ ...window, site: 'tst' })).toEqual({
       site: 'tst', night_times: 'unknown', nights: [],
       free: [{ start: window.start, end: '2031-06-21T00:00:00Z' }, { start: '2031-06-21T01:00:00Z', end: window.end }],
@@ -98,7 +99,7 @@ describe('availability', () => {
     await expect(availability.execute({ ...window, darkness: 'dusk' })).rejects.toThrow(new InvalidInputError('Invalid darkness: expected one of astronomical, nautical, civil, any'));
     await expect(availability.execute({ ...window, end: '2031-09-20T12:00:00Z' })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(availability.execute({ ...window, end: window.start })).rejects.toBeInstanceOf(InvalidInputError);
-    for (const hour of [1, 3]) await store.createUnlessConflict(aReservation({ event_id: `e${hour}`, site: 'kpk', start: `2031-06-21T0${hour}:00:00Z`, end: `2031-06-21T0${hour + 1}:00:00Z` }));
+    for (const hour of [1, 3]) await createUnlessConflict(store, aReservation({ event_id: `e${hour}`, site: 'kpk', start: `2031-06-21T0${hour}:00:00Z`, end: `2031-06-21T0${hour + 1}:00:00Z` }));
     await expect(availability.execute(window)).rejects.toBeInstanceOf(TooManyResultsError);
   });
 
@@ -115,7 +116,7 @@ describe('availability', () => {
 describe('the sites listing', () => {
   it('lists the configured sites in order with their places and rule, and the sites with events', async () => {
     const { sites, store } = setUp({ requireNight: true });
-    await store.createUnlessConflict(aReservation({ site: 'tst' }));
+    await createUnlessConflict(store, aReservation({ site: 'tst' }));
     expect(await sites.execute()).toEqual({
       sites: [
         { site: 'kpk', name: 'Kitt Peak', latitude: 31.96, longitude: -111.6, elevation_m: 2096, timezone: 'America/Phoenix', require_night: true },

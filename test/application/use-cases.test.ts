@@ -15,7 +15,8 @@ import { InMemoryProjectsGateway } from '../../src/adapters/memory/in-memory-pro
 import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
 import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
 import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
-import type { HistoryRange, ReservationStore } from '../../src/application/ports/reservation-store.port.js';
+import type { HistoryRange } from '../../src/application/ports/event-journal.port.js';
+import type { ReservationStore } from '../../src/application/ports/reservation-store.port.js';
 import type { HistoryEntry } from '../../src/domain/history.js';
 import type { ReservationList } from '../../src/application/reservation-list.js';
 import type { Reservation } from '../../src/domain/reservation.js';
@@ -27,6 +28,7 @@ import {
 import type { ListLimits } from '../../src/application/settings.js';
 import { aNewEventBody } from '../support/builders.js';
 import { FixedClock } from '../support/fixed-clock.js';
+import { deleteEvent, putImported } from '../support/store-writes.js';
 
 const alice: Actor = { kind: 'user', sub: 'alice', name: 'Alice', isAdmin: false };
 const bob: Actor = { kind: 'user', sub: 'bob', name: 'Bob', isAdmin: false };
@@ -222,8 +224,8 @@ describe('event history and restore: an id belongs to one event for ever', () =>
     // Alice booked an id that LCO later gives an observation: the import takes it over, then removes it.
     await s.create.execute({ actor: alice, event: aNewEventBody({ event_id: 'obs-7', title: "Alice's" }) });
     const stored = (await s.store.get('obs-7'))!;
-    await s.store.putImported({ ...stored, origin: 'LCO', creator_id: 'tbeccue#LCO', title: 'M31 (via LCO)' });
-    await s.store.delete('obs-7', { by: 'lco-import' });
+    await putImported(s.store, { ...stored, origin: 'LCO', creator_id: 'tbeccue#LCO', title: 'M31 (via LCO)' });
+    await deleteEvent(s.store, 'obs-7', { by: 'lco-import' });
     const lcoUser: Actor = { kind: 'user', sub: 'tbeccue#LCO', isAdmin: false };
     await expect(history.execute({ actor: lcoUser, eventId: 'obs-7' })).rejects.toBeInstanceOf(NotReservationOwnerError);
     await expect(restore.execute({ actor: lcoUser, eventId: 'obs-7', version: 1 })).rejects.toBeInstanceOf(NotReservationOwnerError);
@@ -234,7 +236,7 @@ describe('event history and restore: an id belongs to one event for ever', () =>
     await expect(restore.execute({ actor: alice, eventId: 'obs-7' })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(restore.execute({ actor: alice, eventId: 'obs-7', version: 3 })).rejects.toBeInstanceOf(ReservationNotFoundError);
     await expect(restore.execute({ actor: admin, eventId: 'obs-7' })).resolves.toMatchObject({ origin: 'LCO', version: 4 });
-    await s.store.delete('obs-7');
+    await deleteEvent(s.store, 'obs-7');
     await expect(restore.execute({ actor: alice, eventId: 'obs-7', version: 1 })).resolves.toMatchObject({ title: "Alice's", creator_id: 'alice', version: 6 });
   });
 });

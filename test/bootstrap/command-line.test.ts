@@ -29,6 +29,7 @@ const COMMANDS = [
   ['bench', 'Usage: npm run bench -- [options]'],
   ['bench:profile', 'Usage: npm run bench:profile -- [options]'],
   ['openapi', 'Usage: npm run --silent openapi -- [--out <file>]'],
+  ['docs:config', 'Usage: npm run --silent docs:config -- [--write]'],
 ] as const;
 
 describe.each(COMMANDS)('npm run %s', (script, synopsis) => {

@@ -17,6 +17,7 @@ import { freshTables } from '../support/dynamodb-local.js';
 import { lambdaNode } from '../support/lambda-node.js';
 import { tempDir } from '../support/temp-dir.js';
 import { suiteServices } from '../support/suite-services.js';
+import { createUnlessConflict, deleteEvent } from '../support/store-writes.js';
 
 const run = promisify(execFile);
 const services = suiteServices();
@@ -25,12 +26,12 @@ const ALICE = 'google-oauth2|alice';
 
 /** An event deleted in 2020, one deleted yesterday, and a live one: only the first is past the retention. */
 async function seed(store: ReservationStore): Promise<void> {
-  await store.createUnlessConflict(aReservation({ event_id: 'ancient', site: 'ret' }), { by: ALICE, at: '2020-01-01T00:00:00Z' });
-  await store.delete('ancient', { by: ALICE, at: '2020-01-02T00:00:00Z' });
+  await createUnlessConflict(store, aReservation({ event_id: 'ancient', site: 'ret' }), { by: ALICE, at: '2020-01-01T00:00:00Z' });
+  await deleteEvent(store, 'ancient', { by: ALICE, at: '2020-01-02T00:00:00Z' });
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
-  await store.createUnlessConflict(aReservation({ event_id: 'recent', site: 'ret', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' }), { by: ALICE, at: yesterday });
-  await store.delete('recent', { by: ALICE, at: yesterday });
-  await store.createUnlessConflict(aReservation({ event_id: 'live', site: 'ret', start: '2025-06-20T07:00:00Z', end: '2025-06-20T08:00:00Z' }), { by: ALICE, at: '2020-01-03T00:00:00Z' });
+  await createUnlessConflict(store, aReservation({ event_id: 'recent', site: 'ret', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' }), { by: ALICE, at: yesterday });
+  await deleteEvent(store, 'recent', { by: ALICE, at: yesterday });
+  await createUnlessConflict(store, aReservation({ event_id: 'live', site: 'ret', start: '2025-06-20T07:00:00Z', end: '2025-06-20T08:00:00Z' }), { by: ALICE, at: '2020-01-03T00:00:00Z' });
 }
 
 it('the server purges at start: the ancient delete leaves /event-history (404) and /changes, the rest stay', async () => {

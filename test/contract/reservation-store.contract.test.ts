@@ -3,14 +3,9 @@
  * Local). A behaviour that differs between them is a bug in one of them.
  */
 import fc from 'fast-check';
-import { join } from 'node:path';
 import type { ReservationStore } from '../../src/application/ports/reservation-store.port.js';
-import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
-import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
-import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
-import { createDynamoDbClients } from '../../src/adapters/dynamodb/client.js';
-import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-reservation-store.js';
-import { freshTables, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
+import { storeAdapters, type StoreUnderTest } from '../support/store-adapters.js';
 import {
   ReservationConflictError, ReservationExistsError, ReservationNotFoundError, VersionMismatchError,
 } from '../../src/domain/errors.js';
@@ -23,40 +18,16 @@ import { formatUtcTime } from '../../src/domain/time.js';
 import { aReservation } from '../support/builders.js';
 import { tempDir } from '../support/temp-dir.js';
 import { stopAll } from '../support/teardown.js';
-
-interface StoreUnderTest {
-  store: ReservationStore;
-  close: () => void | Promise<void>;
-}
+import { createUnlessConflict, deleteEvent, putImported, replaceUnlessConflict, restoreUnlessConflict, setProject } from '../support/store-writes.js';
 
 const dir = tempDir('store-contract-');
-let files = 0;
 let dynamo: DynamoDbLocal;
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal();
 }, 60_000);
 afterAll(() => stopAll(() => dir.remove(), dynamo));
 
-const adapters: Array<[string, () => StoreUnderTest | Promise<StoreUnderTest>]> = [
-  ['in-memory', () => ({ store: new InMemoryReservationStore(), close: () => undefined })],
-  [
-    'sqlite',
-    () => {
-      const db = openSqliteDatabase(join(dir.path, `contract-${++files}.db`));
-      return { store: new SqliteReservationStore(db), close: () => { db.close(); } };
-    },
-  ],
-  [
-    'dynamodb (DynamoDB Local)',
-    async () => {
-      const names = await freshTables(dynamo.endpoint);
-      const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
-      // The clock sits before the test dates, so every booking is inside the guard's retention.
-      const store = new DynamoDbReservationStore(doc, { tableName: names.calendar });
-      return { store, close: () => raw.destroy() };
-    },
-  ],
-];
+const adapters = storeAdapters(dir.path, () => dynamo);
 
 const ids = (list: ReservationList): string[] => list.items.map((e) => e.event_id);
 /** What a route sends for the list: its JSON, parsed back. */
@@ -79,38 +50,38 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
   describe('createUnlessConflict', () => {
     it('stores the whole record, unknown keys included', async () => {
       const event = aReservation({ rendering: 'background', project_priority: 'standard' });
-      await store.createUnlessConflict(event);
+      await createUnlessConflict(store, event);
       expect(await store.get(event.event_id)).toEqual(event);
     });
 
     it('refuses an existing event_id and keeps the original', async () => {
       const original = aReservation({ title: 'original' });
-      await store.createUnlessConflict(original);
+      await createUnlessConflict(store, original);
       const again = { ...original, title: 'overwrite', start: '2030-01-01T00:00:00Z', end: '2030-01-01T01:00:00Z' };
-      await expect(store.createUnlessConflict(again)).rejects.toBeInstanceOf(ReservationExistsError);
+      await expect(createUnlessConflict(store, again)).rejects.toBeInstanceOf(ReservationExistsError);
       expect(await store.get(original.event_id)).toEqual(original);
     });
 
     it("refuses an overlap with another creator's event at the site, naming it, and stores nothing", async () => {
       const alice = aReservation({ start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' });
-      await store.createUnlessConflict(alice);
+      await createUnlessConflict(store, alice);
       const bob = aReservation({ creator_id: 'bob', start: '2025-06-20T03:59:59Z', end: '2025-06-20T05:00:00Z' });
-      const refusal = await store.createUnlessConflict(bob).catch((e: unknown) => e);
+      const refusal = await createUnlessConflict(store, bob).catch((e: unknown) => e);
       expect(refusal).toBeInstanceOf(ReservationConflictError);
       expect((refusal as ReservationConflictError).conflictingEventIds).toEqual([alice.event_id]);
       expect(await store.get(bob.event_id)).toBeUndefined();
     });
 
     it('accepts back-to-back events, overlaps of the same creator, and overlaps at other sites', async () => {
-      await store.createUnlessConflict(aReservation({ start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' }));
-      await store.createUnlessConflict(
+      await createUnlessConflict(store, aReservation({ start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' }));
+      await createUnlessConflict(store, 
         aReservation({ creator_id: 'bob', start: '2025-06-20T04:00:00Z', end: '2025-06-20T05:00:00Z' }),
       );
-      await store.createUnlessConflict(
+      await createUnlessConflict(store, 
         aReservation({ creator_id: 'bob', start: '2025-06-20T01:00:00Z', end: '2025-06-20T03:00:00Z' }),
       );
-      await store.createUnlessConflict(aReservation({ start: '2025-06-20T03:30:00Z', end: '2025-06-20T03:45:00Z' }));
-      await store.createUnlessConflict(
+      await createUnlessConflict(store, aReservation({ start: '2025-06-20T03:30:00Z', end: '2025-06-20T03:45:00Z' }));
+      await createUnlessConflict(store, 
         aReservation({ creator_id: 'carol', site: 'mrc1', resourceId: 'mrc1', start: '2025-06-20T03:00:00Z', end: '2025-06-20T06:00:00Z' }),
       );
       const all = await store.findOverlapping('saf', { start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' });
@@ -119,18 +90,18 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
 
     it("refuses a user's booking over an imported LCO observation of another creator", async () => {
       const lco = aReservation({ origin: 'LCO', creator_id: 'tbeccue#LCO', start: '2025-06-20T03:00:00Z', end: '2025-06-20T03:05:00Z' });
-      await store.createUnlessConflict(lco);
+      await createUnlessConflict(store, lco);
       await expect(
-        store.createUnlessConflict(aReservation({ start: '2025-06-20T02:00:00Z', end: '2025-06-20T03:01:00Z' })),
+        createUnlessConflict(store, aReservation({ start: '2025-06-20T02:00:00Z', end: '2025-06-20T03:01:00Z' })),
       ).rejects.toBeInstanceOf(ReservationConflictError);
     });
 
     it('finds a conflict with a long event that began long before', async () => {
       const long = aReservation({ start: '2025-06-18T00:00:00Z', end: '2025-06-21T00:00:00Z' });
-      await store.createUnlessConflict(long);
-      await store.createUnlessConflict(aReservation({ start: '2025-06-01T00:00:00Z', end: '2025-06-01T01:00:00Z' }));
+      await createUnlessConflict(store, long);
+      await createUnlessConflict(store, aReservation({ start: '2025-06-01T00:00:00Z', end: '2025-06-01T01:00:00Z' }));
       await expect(
-        store.createUnlessConflict(aReservation({ creator_id: 'bob', start: '2025-06-20T12:00:00Z', end: '2025-06-20T13:00:00Z' })),
+        createUnlessConflict(store, aReservation({ creator_id: 'bob', start: '2025-06-20T12:00:00Z', end: '2025-06-20T13:00:00Z' })),
       ).rejects.toBeInstanceOf(ReservationConflictError);
     });
   });
@@ -138,27 +109,27 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
   describe('versions and preconditions', () => {
     it('a create is version 1 whatever the argument says, and every change adds exactly one, in the stored event and its answer', async () => {
       const event = aReservation({ version: 7 });
-      expect(await store.createUnlessConflict(event)).toEqual({ ...event, version: 1 });
-      expect((await store.replaceUnlessConflict({ ...event, title: 'a', version: 99 })).version).toBe(2);
-      expect((await store.setProject(event.event_id, 'M31#2025-01-01T00:00:00Z', '2025-06-02T00:00:00Z'))?.version).toBe(3);
-      await store.putImported({ ...event, title: 'b', version: 1 });
+      expect(await createUnlessConflict(store, event)).toEqual({ ...event, version: 1 });
+      expect((await replaceUnlessConflict(store, { ...event, title: 'a', version: 99 })).version).toBe(2);
+      expect((await setProject(store, event.event_id, 'M31#2025-01-01T00:00:00Z', '2025-06-02T00:00:00Z'))?.version).toBe(3);
+      await putImported(store, { ...event, title: 'b', version: 1 });
       expect((await store.get(event.event_id))?.version).toBe(4);
-      expect((await store.replaceUnlessConflict({ ...event, title: 'c' }, { expectedVersion: 4 })).version).toBe(5);
+      expect((await replaceUnlessConflict(store, { ...event, title: 'c' }, { expectedVersion: 4 })).version).toBe(5);
       const day = { start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' };
       expect((await store.findOverlapping('saf', day)).items.map((e) => e.version)).toEqual([5]);
       expect((sent(await store.findOverlapping('saf', day)) as Reservation[]).map((e) => e.version)).toEqual([5]);
-      expect((await store.delete(event.event_id, { expectedVersion: 5 }))?.version).toBe(5);
-      await store.putImported(aReservation({ event_id: 'lco-9', origin: 'LCO' }));
+      expect((await deleteEvent(store, event.event_id, { expectedVersion: 5 }))?.version).toBe(5);
+      await putImported(store, aReservation({ event_id: 'lco-9', origin: 'LCO' }));
       expect((await store.get('lco-9'))?.version).toBe(1);
     });
 
     it('every change appends one history entry, in order: its version, when, who, what, and the event after it (before it, for a delete)', async () => {
       const event = aReservation({ event_id: 'storied', last_modified: '2025-06-01T00:00:00Z' });
-      await store.createUnlessConflict(event, { by: 'google-oauth2|alice', at: '2025-06-01T00:00:00Z' });
-      await store.replaceUnlessConflict({ ...event, title: 'moved', last_modified: '2025-06-02T00:00:00Z' }, { by: 'google-oauth2|root', at: '2025-06-02T00:00:00Z' });
-      await store.setProject('storied', 'M31#2025-01-01T00:00:00Z', '2025-06-03T00:00:00Z', 'service');
-      await store.setProject('storied', 'none', '2025-06-04T00:00:00Z', 'google-oauth2|alice');
-      await store.delete('storied', { by: 'google-oauth2|alice', at: '2025-06-05T00:00:00Z' });
+      await createUnlessConflict(store, event, { by: 'google-oauth2|alice', at: '2025-06-01T00:00:00Z' });
+      await replaceUnlessConflict(store, { ...event, title: 'moved', last_modified: '2025-06-02T00:00:00Z' }, { by: 'google-oauth2|root', at: '2025-06-02T00:00:00Z' });
+      await setProject(store, 'storied', 'M31#2025-01-01T00:00:00Z', '2025-06-03T00:00:00Z', 'service');
+      await setProject(store, 'storied', 'none', '2025-06-04T00:00:00Z', 'google-oauth2|alice');
+      await deleteEvent(store, 'storied', { by: 'google-oauth2|alice', at: '2025-06-05T00:00:00Z' });
       const history = await store.history('storied');
       expect(history.map((h) => [h.version, h.at, h.by, h.action])).toEqual([
         [1, '2025-06-01T00:00:00Z', 'google-oauth2|alice', 'created'],
@@ -172,9 +143,9 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       expect(history[4]!.event).toEqual(history[3]!.event);
       expect(await store.history('never-booked')).toEqual([]);
 
-      await store.putImported(aReservation({ event_id: 'lco-h', origin: 'LCO', last_modified: '2025-06-06T00:00:00Z' }));
-      await store.putImported(aReservation({ event_id: 'lco-h', origin: 'LCO', title: 'rescheduled', last_modified: '2025-06-07T00:00:00Z' }));
-      await store.delete('lco-h', { by: 'lco-import', at: '2025-06-08T00:00:00Z' });
+      await putImported(store, aReservation({ event_id: 'lco-h', origin: 'LCO', last_modified: '2025-06-06T00:00:00Z' }));
+      await putImported(store, aReservation({ event_id: 'lco-h', origin: 'LCO', title: 'rescheduled', last_modified: '2025-06-07T00:00:00Z' }));
+      await deleteEvent(store, 'lco-h', { by: 'lco-import', at: '2025-06-08T00:00:00Z' });
       expect((await store.history('lco-h')).map((h) => [h.version, h.by, h.action])).toEqual([
         [1, 'lco-import', 'imported'], [2, 'lco-import', 'import-updated'], [3, 'lco-import', 'import-removed'],
       ]);
@@ -182,30 +153,30 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
 
     it('a restore recreates a deleted event one past its last version, under the conflict rule, and records it as restored', async () => {
       const event = aReservation({ event_id: 'phoenix' });
-      await store.createUnlessConflict(event);
-      await store.replaceUnlessConflict({ ...event, title: 'second' });
-      await store.delete('phoenix');
+      await createUnlessConflict(store, event);
+      await replaceUnlessConflict(store, { ...event, title: 'second' });
+      await deleteEvent(store, 'phoenix');
       const blocker = aReservation({ event_id: 'in-the-way', creator_id: 'bob' });
-      await store.createUnlessConflict(blocker);
-      await expect(store.restoreUnlessConflict({ ...event, title: 'second' })).rejects.toBeInstanceOf(ReservationConflictError);
-      await store.delete('in-the-way');
-      expect(await store.restoreUnlessConflict({ ...event, title: 'second', version: 9 }, { by: 'google-oauth2|alice', at: '2025-06-09T00:00:00Z' }))
+      await createUnlessConflict(store, blocker);
+      await expect(restoreUnlessConflict(store, { ...event, title: 'second' })).rejects.toBeInstanceOf(ReservationConflictError);
+      await deleteEvent(store, 'in-the-way');
+      expect(await restoreUnlessConflict(store, { ...event, title: 'second', version: 9 }, { by: 'google-oauth2|alice', at: '2025-06-09T00:00:00Z' }))
         .toEqual({ ...event, title: 'second', version: 4 });
       expect(await store.get('phoenix')).toEqual({ ...event, title: 'second', version: 4 });
-      await expect(store.restoreUnlessConflict(event)).rejects.toBeInstanceOf(ReservationExistsError);
-      await expect(store.restoreUnlessConflict(aReservation({ event_id: 'never-stored' }))).rejects.toBeInstanceOf(ReservationNotFoundError);
+      await expect(restoreUnlessConflict(store, event)).rejects.toBeInstanceOf(ReservationExistsError);
+      await expect(restoreUnlessConflict(store, aReservation({ event_id: 'never-stored' }))).rejects.toBeInstanceOf(ReservationNotFoundError);
       expect((await store.history('phoenix')).map((h) => [h.version, h.action])).toEqual([[1, 'created'], [2, 'modified'], [3, 'deleted'], [4, 'restored']]);
-      expect((await store.replaceUnlessConflict({ ...event, title: 'after' })).version).toBe(5);
+      expect((await replaceUnlessConflict(store, { ...event, title: 'after' })).version).toBe(5);
     });
 
     it("an event id belongs to one event for ever: a create with a deleted event's id is refused at once, saying so, and takes nothing of it", async () => {
       const alice = aReservation({ event_id: 'taken', reservation_note: 'door code 4711' });
-      await store.createUnlessConflict(alice, { by: 'google-oauth2|alice', at: '2025-06-01T00:00:00Z' });
-      await store.replaceUnlessConflict({ ...alice, reservation_note: '' }, { by: 'google-oauth2|alice', at: '2025-06-02T00:00:00Z' });
-      await store.delete('taken', { by: 'google-oauth2|alice', at: '2025-06-03T00:00:00Z' });
+      await createUnlessConflict(store, alice, { by: 'google-oauth2|alice', at: '2025-06-01T00:00:00Z' });
+      await replaceUnlessConflict(store, { ...alice, reservation_note: '' }, { by: 'google-oauth2|alice', at: '2025-06-02T00:00:00Z' });
+      await deleteEvent(store, 'taken', { by: 'google-oauth2|alice', at: '2025-06-03T00:00:00Z' });
       const before = { history: await store.history('taken'), feed: (await store.changes('saf', 0, 100)).entries };
       const mallory = aReservation({ event_id: 'taken', creator_id: 'google-oauth2|mallory', start: '2025-07-01T03:00:00Z', end: '2025-07-01T04:00:00Z' });
-      const refusal = await store.createUnlessConflict(mallory, { by: 'google-oauth2|mallory', at: '2025-06-04T00:00:00Z' }).catch((e: unknown) => e);
+      const refusal = await createUnlessConflict(store, mallory, { by: 'google-oauth2|mallory', at: '2025-06-04T00:00:00Z' }).catch((e: unknown) => e);
       // A refusal of its own, not the DynamoDB store's 503 after its retries ran out.
       expect(refusal).toBeInstanceOf(ReservationExistsError);
       expect((refusal as Error).message).toMatch(/deleted.*restore.*new event_id/s);
@@ -214,16 +185,16 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       expect((await store.changes('saf', 0, 100)).entries).toEqual(before.feed);
       expect(ids(await store.findOverlapping('saf', { start: '2025-07-01T00:00:00Z', end: '2025-07-02T00:00:00Z' }))).toEqual([]);
       // The owner may still restore it, and then it is live: a create is refused as for any live id.
-      expect(await store.restoreUnlessConflict({ ...alice, reservation_note: '' })).toMatchObject({ version: 4, creator_id: 'google-oauth2|alice' });
-      await expect(store.createUnlessConflict(mallory)).rejects.toBeInstanceOf(ReservationExistsError);
+      expect(await restoreUnlessConflict(store, { ...alice, reservation_note: '' })).toMatchObject({ version: 4, creator_id: 'google-oauth2|alice' });
+      await expect(createUnlessConflict(store, mallory)).rejects.toBeInstanceOf(ReservationExistsError);
     });
 
     it('the import may bring back an observation it removed (LCO scheduled it again): its history goes on, never starting again at 1', async () => {
       const lco = aReservation({ event_id: 'lco-again', origin: 'LCO', creator_id: 'tbeccue#LCO', last_modified: '2025-06-01T00:00:00Z' });
-      await store.putImported(lco);
-      await store.delete('lco-again', { by: 'lco-import', at: '2025-06-02T00:00:00Z' });
-      await expect(store.createUnlessConflict({ ...lco, creator_id: 'google-oauth2|mallory', origin: 'PTR' })).rejects.toBeInstanceOf(ReservationExistsError);
-      await store.putImported({ ...lco, title: 'scheduled again', last_modified: '2025-06-03T00:00:00Z' });
+      await putImported(store, lco);
+      await deleteEvent(store, 'lco-again', { by: 'lco-import', at: '2025-06-02T00:00:00Z' });
+      await expect(createUnlessConflict(store, { ...lco, creator_id: 'google-oauth2|mallory', origin: 'PTR' })).rejects.toBeInstanceOf(ReservationExistsError);
+      await putImported(store, { ...lco, title: 'scheduled again', last_modified: '2025-06-03T00:00:00Z' });
       expect(await store.get('lco-again')).toEqual({ ...lco, title: 'scheduled again', last_modified: '2025-06-03T00:00:00Z', version: 3 });
       expect((await store.history('lco-again')).map((h) => [h.version, h.action])).toEqual([[1, 'imported'], [2, 'import-removed'], [3, 'imported']]);
       expect((await store.changes('saf', 0, 100)).entries.map((f) => [f.version, f.action])).toEqual([[1, 'imported'], [2, 'import-removed'], [3, 'imported']]);
@@ -231,13 +202,13 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
 
     it('a deletion is a version of its own, one past the one it deleted, in the history and the feed', async () => {
       const event = aReservation({ event_id: 'counted' });
-      await store.createUnlessConflict(event);
-      await store.replaceUnlessConflict({ ...event, title: 'second' });
-      expect(await store.delete('counted')).toEqual({ ...event, title: 'second', version: 2 });
+      await createUnlessConflict(store, event);
+      await replaceUnlessConflict(store, { ...event, title: 'second' });
+      expect(await deleteEvent(store, 'counted')).toEqual({ ...event, title: 'second', version: 2 });
       expect((await store.history('counted')).map((h) => [h.version, h.action])).toEqual([[1, 'created'], [2, 'modified'], [3, 'deleted']]);
       expect((await store.changes('saf', 0, 100)).entries.map((f) => [f.version, f.action, f.event])).toEqual([[1, 'created', expect.anything()], [2, 'modified', expect.anything()], [3, 'deleted', null]]);
-      await store.restoreUnlessConflict({ ...event, title: 'second' });
-      await store.delete('counted');
+      await restoreUnlessConflict(store, { ...event, title: 'second' });
+      await deleteEvent(store, 'counted');
       const versions = [[1, 'created'], [2, 'modified'], [3, 'deleted'], [4, 'restored'], [5, 'deleted']];
       expect((await store.history('counted')).map((h) => [h.version, h.action])).toEqual(versions);
       expect((await store.changes('saf', 0, 100)).entries.map((f) => [f.version, f.action])).toEqual(versions);
@@ -247,12 +218,12 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
 
     it('reads a bounded part of a history: after a version, at most n, oldest or newest first, without the rest', async () => {
       const event = aReservation({ event_id: 'paged' });
-      await store.createUnlessConflict(event);
-      for (let i = 2; i <= 6; i++) await store.replaceUnlessConflict({ ...event, title: `v${i}` });
-      await store.delete('paged');
-      await store.restoreUnlessConflict(event);
+      await createUnlessConflict(store, event);
+      for (let i = 2; i <= 6; i++) await replaceUnlessConflict(store, { ...event, title: `v${i}` });
+      await deleteEvent(store, 'paged');
+      await restoreUnlessConflict(store, event);
       // An event whose own id names that history's partition on DynamoDB is no entry of it.
-      await store.createUnlessConflict(aReservation({ event_id: 'history#paged', start: '2025-06-21T03:00:00Z', end: '2025-06-21T04:00:00Z' }));
+      await createUnlessConflict(store, aReservation({ event_id: 'history#paged', start: '2025-06-21T03:00:00Z', end: '2025-06-21T04:00:00Z' }));
       const part = async (range: Parameters<typeof store.history>[1]) => (await store.history('paged', range)).map((h) => [h.version, h.action]);
       expect(await part({ limit: 1 })).toEqual([[1, 'created']]);
       expect(await part({ afterVersion: 4, limit: 2 })).toEqual([[5, 'modified'], [6, 'modified']]);
@@ -276,29 +247,29 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
 
     it('a refused write (a conflict, a failed precondition, a taken id) appends nothing', async () => {
       const event = aReservation({ event_id: 'quiet' });
-      await store.createUnlessConflict(event);
-      await expect(store.createUnlessConflict(event)).rejects.toBeInstanceOf(ReservationExistsError);
-      await expect(store.replaceUnlessConflict({ ...event, title: 'x' }, { expectedVersion: 2 })).rejects.toBeInstanceOf(VersionMismatchError);
-      await expect(store.delete('quiet', { expectedVersion: 9 })).rejects.toBeInstanceOf(VersionMismatchError);
+      await createUnlessConflict(store, event);
+      await expect(createUnlessConflict(store, event)).rejects.toBeInstanceOf(ReservationExistsError);
+      await expect(replaceUnlessConflict(store, { ...event, title: 'x' }, { expectedVersion: 2 })).rejects.toBeInstanceOf(VersionMismatchError);
+      await expect(deleteEvent(store, 'quiet', { expectedVersion: 9 })).rejects.toBeInstanceOf(VersionMismatchError);
       const other = aReservation({ creator_id: 'bob', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' });
-      await store.createUnlessConflict(other);
-      await expect(store.replaceUnlessConflict({ ...event, end: '2025-06-20T05:30:00Z' })).rejects.toBeInstanceOf(ReservationConflictError);
+      await createUnlessConflict(store, other);
+      await expect(replaceUnlessConflict(store, { ...event, end: '2025-06-20T05:30:00Z' })).rejects.toBeInstanceOf(ReservationConflictError);
       expect((await store.history('quiet')).map((h) => h.action)).toEqual(['created']);
     });
 
     it('a change or delete expecting another version changes nothing and names the current version', async () => {
       const event = aReservation();
-      await store.createUnlessConflict(event);
-      await store.replaceUnlessConflict({ ...event, title: 'second' });
-      const stale = store.replaceUnlessConflict({ ...event, title: 'lost update', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' }, { expectedVersion: 1 });
+      await createUnlessConflict(store, event);
+      await replaceUnlessConflict(store, { ...event, title: 'second' });
+      const stale = replaceUnlessConflict(store, { ...event, title: 'lost update', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' }, { expectedVersion: 1 });
       await expect(stale).rejects.toBeInstanceOf(VersionMismatchError);
       await expect(stale).rejects.toMatchObject({ expected: 1, current: 2 });
-      await expect(store.delete(event.event_id, { expectedVersion: 3 })).rejects.toMatchObject({ code: 'VERSION_MISMATCH', current: 2 });
+      await expect(deleteEvent(store, event.event_id, { expectedVersion: 3 })).rejects.toMatchObject({ code: 'VERSION_MISMATCH', current: 2 });
       expect(await store.get(event.event_id)).toEqual({ ...event, title: 'second', version: 2 });
       // The failed move left the guards (and so the calendar) as they were.
       expect(ids(await activeAt('saf', '2025-06-20T03:30:00Z'))).toEqual([event.event_id]);
       expect(ids(await activeAt('saf', '2025-06-20T05:30:00Z'))).toEqual([]);
-      await expect(store.createUnlessConflict(aReservation({ creator_id: 'bob', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' })))
+      await expect(createUnlessConflict(store, aReservation({ creator_id: 'bob', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' })))
         .resolves.toMatchObject({ version: 1 });
     });
   });
@@ -318,15 +289,15 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
 
     it("lists every change at the site once, in commit order, with the event after it; a delete, or a move away, with no event", async () => {
       const event = aReservation({ event_id: 'fed', last_modified: '2025-06-01T00:00:00Z' });
-      await store.createUnlessConflict(event, { by: 'google-oauth2|alice', at: '2025-06-01T00:00:00Z' });
-      await store.createUnlessConflict(aReservation({ event_id: 'elsewhere', site: 'mrc1' }));
-      await store.replaceUnlessConflict({ ...event, title: 'renamed' }, { at: '2025-06-02T00:00:00Z' });
-      await store.setProject('fed', 'M31#2025-01-01T00:00:00Z', '2025-06-03T00:00:00Z');
-      await store.putImported(aReservation({ event_id: 'lco-f', origin: 'LCO', start: '2025-06-21T03:00:00Z', end: '2025-06-21T04:00:00Z' }));
-      await store.replaceUnlessConflict({ ...event, title: 'moved', site: 'mrc1', resourceId: 'mrc1', project_id: 'M31#2025-01-01T00:00:00Z' });
-      await store.delete('lco-f', { by: 'lco-import' });
-      await store.createUnlessConflict(aReservation({ event_id: 'bob-later', creator_id: 'bob', start: '2025-06-21T03:30:00Z', end: '2025-06-21T05:00:00Z', site: 'mrc1' }));
-      await expect(store.replaceUnlessConflict({ ...event, title: 'x' }, { expectedVersion: 1 })).rejects.toBeInstanceOf(VersionMismatchError);
+      await createUnlessConflict(store, event, { by: 'google-oauth2|alice', at: '2025-06-01T00:00:00Z' });
+      await createUnlessConflict(store, aReservation({ event_id: 'elsewhere', site: 'mrc1' }));
+      await replaceUnlessConflict(store, { ...event, title: 'renamed' }, { at: '2025-06-02T00:00:00Z' });
+      await setProject(store, 'fed', 'M31#2025-01-01T00:00:00Z', '2025-06-03T00:00:00Z');
+      await putImported(store, aReservation({ event_id: 'lco-f', origin: 'LCO', start: '2025-06-21T03:00:00Z', end: '2025-06-21T04:00:00Z' }));
+      await replaceUnlessConflict(store, { ...event, title: 'moved', site: 'mrc1', resourceId: 'mrc1', project_id: 'M31#2025-01-01T00:00:00Z' });
+      await deleteEvent(store, 'lco-f', { by: 'lco-import' });
+      await createUnlessConflict(store, aReservation({ event_id: 'bob-later', creator_id: 'bob', start: '2025-06-21T03:30:00Z', end: '2025-06-21T05:00:00Z', site: 'mrc1' }));
+      await expect(replaceUnlessConflict(store, { ...event, title: 'x' }, { expectedVersion: 1 })).rejects.toBeInstanceOf(VersionMismatchError);
 
       const saf = await readAll('saf');
       expect(summary(saf)).toEqual([
@@ -354,12 +325,12 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
 
     it('an event whose id names another kind of stored record (history, feed, tombstones, keys, guards) is only an event', async () => {
       const x = aReservation({ event_id: 'x' });
-      await store.createUnlessConflict(x, { at: '2025-01-01T00:00:00Z' });
-      await store.delete('x', { at: '2025-01-02T00:00:00Z' });
+      await createUnlessConflict(store, x, { at: '2025-01-01T00:00:00Z' });
+      await deleteEvent(store, 'x', { at: '2025-01-02T00:00:00Z' });
       const hostile = ['history#x', 'feed#saf', 'removals', 'feedkey#abc', 'feeduser#google-oauth2|alice', '#guard#saf#2025-06-20', '#head'];
       for (const [i, id] of hostile.entries()) {
         const event = aReservation({ event_id: id, start: `2025-06-2${i}T10:00:00Z`, end: `2025-06-2${i}T11:00:00Z` });
-        expect(await store.createUnlessConflict(event, { at: '2025-06-01T00:00:00Z' })).toEqual({ ...event, version: 1 });
+        expect(await createUnlessConflict(store, event, { at: '2025-06-01T00:00:00Z' })).toEqual({ ...event, version: 1 });
         expect(await store.get(id)).toEqual({ ...event, version: 1 });
         expect((await store.history(id)).map((h) => h.action)).toEqual(['created']);
       }
@@ -374,21 +345,21 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
     it('the purge forgets events deleted before the horizon (history and feed), raising the purged seq first; live, restored and recent ones stay', async () => {
       const at = (day: string) => ({ at: `2025-${day}T00:00:00Z` });
       const old = aReservation({ event_id: 'old' });
-      await store.createUnlessConflict(old, at('01-01'));
-      await store.delete('old', at('01-02'));
+      await createUnlessConflict(store, old, at('01-01'));
+      await deleteEvent(store, 'old', at('01-02'));
       const wanderer = aReservation({ event_id: 'wanderer', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' });
-      await store.createUnlessConflict(wanderer, at('01-03'));
-      await store.replaceUnlessConflict({ ...wanderer, site: 'mrc1', resourceId: 'mrc1' }, at('01-04'));
-      await store.delete('wanderer', at('01-05'));
+      await createUnlessConflict(store, wanderer, at('01-03'));
+      await replaceUnlessConflict(store, { ...wanderer, site: 'mrc1', resourceId: 'mrc1' }, at('01-04'));
+      await deleteEvent(store, 'wanderer', at('01-05'));
       const phoenix = aReservation({ event_id: 'phoenix', start: '2025-06-20T07:00:00Z', end: '2025-06-20T08:00:00Z' });
-      await store.createUnlessConflict(phoenix, at('01-06'));
-      await store.delete('phoenix', at('01-07'));
-      await store.restoreUnlessConflict(phoenix, at('01-08'));
+      await createUnlessConflict(store, phoenix, at('01-06'));
+      await deleteEvent(store, 'phoenix', at('01-07'));
+      await restoreUnlessConflict(store, phoenix, at('01-08'));
       const recent = aReservation({ event_id: 'recent', start: '2025-06-20T09:00:00Z', end: '2025-06-20T10:00:00Z' });
-      await store.createUnlessConflict(recent, at('01-09'));
-      await store.delete('recent', at('05-01'));
+      await createUnlessConflict(store, recent, at('01-09'));
+      await deleteEvent(store, 'recent', at('05-01'));
       const live = aReservation({ event_id: 'live', start: '2025-06-20T11:00:00Z', end: '2025-06-20T12:00:00Z' });
-      await store.createUnlessConflict(live, at('01-10'));
+      await createUnlessConflict(store, live, at('01-10'));
       const before = { saf: await readAll('saf'), mrc1: await readAll('mrc1') };
       const seqOf = (site: 'saf' | 'mrc1', id: string) => Math.max(...before[site].filter((f) => f.event_id === id).map((f) => f.seq));
 
@@ -412,18 +383,18 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
 
     it('the purge forgets what a deleted event was, never that its id was used: a create is still refused, the import goes on from its last version', async () => {
       const at = (day: string) => ({ at: `2025-${day}T00:00:00Z` });
-      await store.createUnlessConflict(aReservation({ event_id: 'gone', reservation_note: 'door code 4711' }), at('01-01'));
-      await store.delete('gone', at('01-02'));
+      await createUnlessConflict(store, aReservation({ event_id: 'gone', reservation_note: 'door code 4711' }), at('01-01'));
+      await deleteEvent(store, 'gone', at('01-02'));
       const lco = aReservation({ event_id: 'lco-gone', origin: 'LCO', creator_id: 'tbeccue#LCO', start: '2025-06-21T03:00:00Z', end: '2025-06-21T04:00:00Z' });
-      await store.putImported({ ...lco, last_modified: '2025-01-03T00:00:00Z' });
-      await store.delete('lco-gone', { by: 'lco-import', ...at('01-04') });
+      await putImported(store, { ...lco, last_modified: '2025-01-03T00:00:00Z' });
+      await deleteEvent(store, 'lco-gone', { by: 'lco-import', ...at('01-04') });
       expect(await store.purgeHistory('2025-03-01T00:00:00Z')).toBe(2);
       expect(await store.history('gone')).toEqual([]);
-      const refusal = await store.createUnlessConflict(aReservation({ event_id: 'gone', creator_id: 'google-oauth2|mallory' })).catch((e: unknown) => e);
+      const refusal = await createUnlessConflict(store, aReservation({ event_id: 'gone', creator_id: 'google-oauth2|mallory' })).catch((e: unknown) => e);
       expect(refusal).toBeInstanceOf(ReservationExistsError);
       expect(await store.get('gone')).toBeUndefined();
       expect(await store.history('gone')).toEqual([]);
-      await store.putImported({ ...lco, title: 'scheduled again', last_modified: '2025-06-01T00:00:00Z' });
+      await putImported(store, { ...lco, title: 'scheduled again', last_modified: '2025-06-01T00:00:00Z' });
       expect((await store.history('lco-gone')).map((h) => [h.version, h.action])).toEqual([[3, 'imported']]);
       expect(await store.purgeHistory('2025-12-01T00:00:00Z')).toBe(0);
     });
@@ -432,9 +403,9 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
   describe('replaceUnlessConflict', () => {
     it('replaces the stored version, moving its times', async () => {
       const event = aReservation();
-      await store.createUnlessConflict(event);
+      await createUnlessConflict(store, event);
       const moved = { ...event, start: '2025-06-20T03:30:00Z', end: '2025-06-20T05:00:00Z', title: 'moved' };
-      expect(await store.replaceUnlessConflict(moved)).toEqual({ ...moved, version: 2 });
+      expect(await replaceUnlessConflict(store, moved)).toEqual({ ...moved, version: 2 });
       expect(await store.get(event.event_id)).toEqual({ ...moved, version: 2 });
       expect(ids(await activeAt('saf', '2025-06-20T03:15:00Z'))).toEqual([]);
       expect(ids(await activeAt('saf', '2025-06-20T04:30:00Z'))).toEqual([event.event_id]);
@@ -442,17 +413,16 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
 
     it('ignores the event itself when checking conflicts', async () => {
       const event = aReservation();
-      await store.createUnlessConflict(event);
-      await expect(store.replaceUnlessConflict({ ...event, end: '2025-06-20T04:30:00Z' })).resolves.toMatchObject({ version: 2 });
+      await createUnlessConflict(store, event);
+      await expect(replaceUnlessConflict(store, { ...event, end: '2025-06-20T04:30:00Z' })).resolves.toMatchObject({ version: 2 });
     });
 
     it('refuses a conflicting move and keeps the original intact', async () => {
       const alice = aReservation({ start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' });
       const bob = aReservation({ creator_id: 'bob', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' });
-      await store.createUnlessConflict(alice);
-      await store.createUnlessConflict(bob);
-      const refusal = await store
-        .replaceUnlessConflict({ ...bob, start: '2025-06-20T03:30:00Z' })
+      await createUnlessConflict(store, alice);
+      await createUnlessConflict(store, bob);
+      const refusal = await replaceUnlessConflict(store, { ...bob, start: '2025-06-20T03:30:00Z' })
         .catch((e: unknown) => e);
       expect(refusal).toBeInstanceOf(ReservationConflictError);
       expect((refusal as ReservationConflictError).conflictingEventIds).toEqual([alice.event_id]);
@@ -461,7 +431,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
 
     it('refuses to replace an event that does not exist, and does not create it', async () => {
       const ghost = aReservation();
-      await expect(store.replaceUnlessConflict(ghost)).rejects.toBeInstanceOf(ReservationNotFoundError);
+      await expect(replaceUnlessConflict(store, ghost)).rejects.toBeInstanceOf(ReservationNotFoundError);
       expect(await store.get(ghost.event_id)).toBeUndefined();
     });
   });
@@ -472,51 +442,51 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
 
     it('creates and then replaces in place, even over a user booking, which it then blocks for others', async () => {
       const user = aReservation({ start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' });
-      await store.createUnlessConflict(user);
-      await store.putImported(lco({ start: '2025-06-20T03:30:00Z', end: '2025-06-20T03:35:00Z' }));
+      await createUnlessConflict(store, user);
+      await putImported(store, lco({ start: '2025-06-20T03:30:00Z', end: '2025-06-20T03:35:00Z' }));
       const moved = lco({ start: '2025-06-20T05:00:00Z', end: '2025-06-20T05:10:00Z', title: 'moved' });
-      await store.putImported(moved);
+      await putImported(store, moved);
       expect(await store.get('lco-1')).toEqual({ ...moved, version: 2 });
       expect(ids(await activeAt('saf', '2025-06-20T03:31:00Z'))).toEqual([user.event_id]);
-      await expect(store.createUnlessConflict(aReservation({ creator_id: 'bob', start: '2025-06-20T05:05:00Z', end: '2025-06-20T06:00:00Z' })))
+      await expect(createUnlessConflict(store, aReservation({ creator_id: 'bob', start: '2025-06-20T05:05:00Z', end: '2025-06-20T06:00:00Z' })))
         .rejects.toBeInstanceOf(ReservationConflictError);
-      await store.delete('lco-1');
-      await expect(store.createUnlessConflict(aReservation({ creator_id: 'bob', start: '2025-06-20T05:05:00Z', end: '2025-06-20T06:00:00Z' })))
+      await deleteEvent(store, 'lco-1');
+      await expect(createUnlessConflict(store, aReservation({ creator_id: 'bob', start: '2025-06-20T05:05:00Z', end: '2025-06-20T06:00:00Z' })))
         .resolves.toMatchObject({ version: 1 });
     });
 
     it('can move an imported event to another site', async () => {
-      await store.putImported(lco({ site: 'mrc1', resourceId: 'mrc1' }));
-      await store.putImported(lco({ site: 'mrc2', resourceId: 'mrc2' }));
+      await putImported(store, lco({ site: 'mrc1', resourceId: 'mrc1' }));
+      await putImported(store, lco({ site: 'mrc2', resourceId: 'mrc2' }));
       expect(ids(await store.findOverlapping('mrc1', { start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' }))).toEqual([]);
       expect(ids(await store.findOverlapping('mrc2', { start: '2025-06-20T00:00:00Z', end: '2025-06-21T00:00:00Z' }))).toEqual(['lco-1']);
-      await expect(store.createUnlessConflict(aReservation({ site: 'mrc1', resourceId: 'mrc1', creator_id: 'bob' }))).resolves.toMatchObject({ version: 1 });
+      await expect(createUnlessConflict(store, aReservation({ site: 'mrc1', resourceId: 'mrc1', creator_id: 'bob' }))).resolves.toMatchObject({ version: 1 });
     });
   });
 
   describe('delete, get and setProject', () => {
     it('deletes and returns the event; a second delete finds nothing', async () => {
       const event = aReservation();
-      await store.createUnlessConflict(event);
-      expect(await store.delete(event.event_id)).toEqual(event);
-      expect(await store.delete(event.event_id)).toBeUndefined();
+      await createUnlessConflict(store, event);
+      expect(await deleteEvent(store, event.event_id)).toEqual(event);
+      expect(await deleteEvent(store, event.event_id)).toBeUndefined();
       expect(await store.get(event.event_id)).toBeUndefined();
     });
 
     it('a deleted slot can be booked by someone else', async () => {
       const event = aReservation();
-      await store.createUnlessConflict(event);
-      await store.delete(event.event_id);
-      await expect(store.createUnlessConflict(aReservation({ creator_id: 'bob' }))).resolves.toMatchObject({ version: 1 });
+      await createUnlessConflict(store, event);
+      await deleteEvent(store, event.event_id);
+      await expect(createUnlessConflict(store, aReservation({ creator_id: 'bob' }))).resolves.toMatchObject({ version: 1 });
     });
 
     it('sets the project and last_modified, and reports a missing event', async () => {
       const event = aReservation();
-      await store.createUnlessConflict(event);
-      const updated = await store.setProject(event.event_id, 'M31#2025-01-01T00:00:00Z', '2025-06-02T00:00:00Z');
+      await createUnlessConflict(store, event);
+      const updated = await setProject(store, event.event_id, 'M31#2025-01-01T00:00:00Z', '2025-06-02T00:00:00Z');
       expect(updated).toEqual({ ...event, project_id: 'M31#2025-01-01T00:00:00Z', last_modified: '2025-06-02T00:00:00Z', version: 2 });
       expect(await store.get(event.event_id)).toEqual(updated);
-      expect(await store.setProject('nope', 'x', '2025-06-02T00:00:00Z')).toBeUndefined();
+      expect(await setProject(store, 'nope', 'x', '2025-06-02T00:00:00Z')).toBeUndefined();
       expect(await store.get('nope')).toBeUndefined();
     });
   });
@@ -531,7 +501,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       const touchingStart = aReservation({ event_id: 'touch-a', start: '2025-06-19T22:00:00Z', end: '2025-06-19T23:00:00Z' });
       const touchingEnd = aReservation({ event_id: 'touch-b', start: '2025-06-21T00:00:00Z', end: '2025-06-21T01:00:00Z' });
       const otherSite = aReservation({ event_id: 'other', site: 'mrc1', resourceId: 'mrc1', start: '2025-06-20T10:00:00Z', end: '2025-06-20T11:00:00Z' });
-      for (const e of [after, touchingEnd, inside, otherSite, before, touchingStart]) await store.createUnlessConflict(e);
+      for (const e of [after, touchingEnd, inside, otherSite, before, touchingStart]) await createUnlessConflict(store, e);
       expect(ids(await store.findOverlapping('saf', window))).toEqual(['before', 'inside', 'after']);
       expect(ids(await store.findOverlapping('saf', { start: '2025-06-20T00:00:00Z', end: '2025-06-20T00:00:01Z' }))).toEqual(['before']);
       expect(ids(await store.findOverlapping('zzz', window))).toEqual([]);
@@ -539,13 +509,13 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
 
     it('sitesWithEvents lists each site that has had events once, in order: created, imported, moved to, and ones whose events are gone', async () => {
       expect(await store.sitesWithEvents()).toEqual([]);
-      await store.createUnlessConflict(aReservation({ event_id: 'a', site: 'saf' }));
-      await store.createUnlessConflict(aReservation({ event_id: 'b', site: 'saf', start: '2025-06-21T03:00:00Z', end: '2025-06-21T04:00:00Z' }));
-      await store.createUnlessConflict(aReservation({ event_id: 'c', site: 'tst' }));
-      await store.putImported(aReservation({ event_id: 'lco-9', site: 'mrc2', origin: 'LCO', creator_id: 'tbeccue#LCO' }));
-      const moving = await store.createUnlessConflict(aReservation({ event_id: 'd', site: 'saf', start: '2025-06-22T03:00:00Z', end: '2025-06-22T04:00:00Z' }));
-      await store.replaceUnlessConflict({ ...moving, site: 'aaa', resourceId: 'aaa' });
-      await store.delete('c');
+      await createUnlessConflict(store, aReservation({ event_id: 'a', site: 'saf' }));
+      await createUnlessConflict(store, aReservation({ event_id: 'b', site: 'saf', start: '2025-06-21T03:00:00Z', end: '2025-06-21T04:00:00Z' }));
+      await createUnlessConflict(store, aReservation({ event_id: 'c', site: 'tst' }));
+      await putImported(store, aReservation({ event_id: 'lco-9', site: 'mrc2', origin: 'LCO', creator_id: 'tbeccue#LCO' }));
+      const moving = await createUnlessConflict(store, aReservation({ event_id: 'd', site: 'saf', start: '2025-06-22T03:00:00Z', end: '2025-06-22T04:00:00Z' }));
+      await replaceUnlessConflict(store, { ...moving, site: 'aaa', resourceId: 'aaa' });
+      await deleteEvent(store, 'c');
       expect(await store.sitesWithEvents()).toEqual(['aaa', 'mrc2', 'saf', 'tst']);
     });
 
@@ -553,8 +523,8 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       const times = [['2025-06-20T05:00:00Z', '2025-06-20T06:00:00Z'], ['2025-06-19T23:00:00Z', '2025-06-20T01:00:00Z'], ['2025-06-20T05:00:00Z', '2025-06-20T05:30:00Z'],
         ['2025-06-21T00:00:00Z', '2025-06-21T01:00:00Z'], ['2025-06-19T20:00:00Z', '2025-06-20T00:00:00Z']] as const;
       let i = 0;
-      for (const [start, end] of times) await store.createUnlessConflict(aReservation({ event_id: `t${++i}`, creator_id: 'alice', start, end }));
-      await store.createUnlessConflict(aReservation({ event_id: 'elsewhere', site: 'mrc1', start: '2025-06-20T02:00:00Z', end: '2025-06-20T03:00:00Z' }));
+      for (const [start, end] of times) await createUnlessConflict(store, aReservation({ event_id: `t${++i}`, creator_id: 'alice', start, end }));
+      await createUnlessConflict(store, aReservation({ event_id: 'elsewhere', site: 'mrc1', start: '2025-06-20T02:00:00Z', end: '2025-06-20T03:00:00Z' }));
       const expected = (await store.findOverlapping('saf', window)).items.map(({ start, end }) => ({ start, end }));
       expect(expected).toHaveLength(3);
       expect(await store.busyOverlapping('saf', window)).toEqual(expected);
@@ -564,13 +534,13 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
 
     it('findOverlapping finds an event covering the whole window', async () => {
       const covering = aReservation({ start: '2025-06-19T00:00:00Z', end: '2025-06-22T00:00:00Z' });
-      await store.createUnlessConflict(covering);
+      await createUnlessConflict(store, covering);
       expect(ids(await store.findOverlapping('saf', window))).toEqual([covering.event_id]);
     });
 
     it('active at t (the window activeAtWindow(t)) includes the start instant and excludes the end instant', async () => {
       const event = aReservation({ start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' });
-      await store.createUnlessConflict(event);
+      await createUnlessConflict(store, event);
       expect(ids(await activeAt('saf', '2025-06-20T02:59:59Z'))).toEqual([]);
       expect(ids(await activeAt('saf', '2025-06-20T03:00:00Z'))).toEqual([event.event_id]);
       expect(ids(await activeAt('saf', '2025-06-20T03:59:59Z'))).toEqual([event.event_id]);
@@ -579,9 +549,9 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
     });
 
     it('creatorsOverlapping names the creator of each event in the window, with findOverlapping\'s edges', async () => {
-      await store.createUnlessConflict(aReservation({ event_id: 'a1', start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' }));
-      await store.createUnlessConflict(aReservation({ event_id: 'a2', start: '2025-06-20T03:30:00Z', end: '2025-06-20T05:00:00Z' }));
-      await store.putImported(aReservation({ event_id: 'lco-9', creator_id: 'sub#LCO', origin: 'LCO', start: '2025-06-20T03:45:00Z', end: '2025-06-20T06:00:00Z' }));
+      await createUnlessConflict(store, aReservation({ event_id: 'a1', start: '2025-06-20T03:00:00Z', end: '2025-06-20T04:00:00Z' }));
+      await createUnlessConflict(store, aReservation({ event_id: 'a2', start: '2025-06-20T03:30:00Z', end: '2025-06-20T05:00:00Z' }));
+      await putImported(store, aReservation({ event_id: 'lco-9', creator_id: 'sub#LCO', origin: 'LCO', start: '2025-06-20T03:45:00Z', end: '2025-06-20T06:00:00Z' }));
       const at = async (t: string) => (await store.creatorsOverlapping('saf', activeAtWindow(t))).sort();
       expect(await at('2025-06-20T02:59:59Z')).toEqual([]);
       expect(await at('2025-06-20T03:00:00Z')).toEqual(['google-oauth2|alice']);
@@ -592,7 +562,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
 
     it('a limit answers the first events in order, and all of them when it is larger', async () => {
       for (let i = 0; i < 5; i++) {
-        await store.createUnlessConflict(aReservation({ event_id: `l${i}`, start: `2025-06-20T0${i}:00:00Z`, end: '2025-06-20T06:00:00Z' }));
+        await createUnlessConflict(store, aReservation({ event_id: `l${i}`, start: `2025-06-20T0${i}:00:00Z`, end: '2025-06-20T06:00:00Z' }));
       }
       expect(ids(await store.findOverlapping('saf', window, 2))).toEqual(['l0', 'l1']);
       expect((sent(await store.findOverlapping('saf', window, 3)) as Reservation[]).map((e) => e.event_id)).toEqual(['l0', 'l1', 'l2']);
@@ -607,7 +577,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       const early = aReservation({ event_id: 'early', site: 'mrc1', resourceId: 'mrc1', start: '2025-06-21T00:00:00Z', end: '2025-06-21T01:00:00Z' });
       const endsAtT = aReservation({ event_id: 'ends-at-t', start: '2025-06-20T00:00:00Z', end: '2025-06-20T12:00:00Z' });
       const bobs = aReservation({ event_id: 'bobs', creator_id: 'bob', site: 'eco1', resourceId: 'eco1', start: '2025-06-22T00:00:00Z', end: '2025-06-22T01:00:00Z' });
-      for (const e of [late, early, endsAtT, bobs]) await store.createUnlessConflict(e);
+      for (const e of [late, early, endsAtT, bobs]) await createUnlessConflict(store, e);
       expect(ids(await store.findByCreatorEndingAfter('google-oauth2|alice', '2025-06-20T12:00:00Z'))).toEqual(['early', 'late']);
       expect(ids(await store.findByCreatorEndingAfter('google-oauth2|alice', '2025-06-20T11:59:59Z'))).toEqual(['ends-at-t', 'early', 'late']);
     });
@@ -616,11 +586,11 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
       const first = aReservation({ event_id: 'first', start: '2025-06-20T01:00:00Z', end: '2025-06-20T02:00:00Z', reservation_note: 'ünïcode "quoted" \\ ☄' });
       const second = aReservation({ event_id: 'second', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' });
       const imported = aReservation({ event_id: 'lco-1', creator_id: 'x#LCO', origin: 'LCO', start: '2025-06-20T08:00:00Z', end: '2025-06-20T09:00:00Z' });
-      await store.createUnlessConflict(second);
-      await store.createUnlessConflict(first);
-      await store.putImported(imported);
-      await store.setProject('second', 'Moon#2025-06-01T00:00:00Z', '2025-06-19T00:00:00Z'); // body rewritten in place
-      await store.replaceUnlessConflict({ ...first, title: 'moved' });
+      await createUnlessConflict(store, second);
+      await createUnlessConflict(store, first);
+      await putImported(store, imported);
+      await setProject(store, 'second', 'Moon#2025-06-01T00:00:00Z', '2025-06-19T00:00:00Z'); // body rewritten in place
+      await replaceUnlessConflict(store, { ...first, title: 'moved' });
       const expected = [
         { ...first, title: 'moved', version: 2 }, { ...second, project_id: 'Moon#2025-06-01T00:00:00Z', last_modified: '2025-06-19T00:00:00Z', version: 2 }, imported,
       ];
@@ -686,7 +656,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
               if (live.length === 0) continue;
               const id = live[step.pick % live.length] as string;
               const expectedVersion = expectedOf(id, step.offset);
-              const done = await subjectForRun.store.delete(id, { expectedVersion }).then(() => true, mismatch);
+              const done = await deleteEvent(subjectForRun.store, id, { expectedVersion }).then(() => true, mismatch);
               expect(done).toBe(expectedVersion === undefined || expectedVersion === model.get(id)!.version);
               if (done) {
                 // A deletion is a version of its own, one past the one it deleted.
@@ -702,7 +672,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
               if (gone.length === 0) continue;
               const id = gone[step.pick % gone.length] as string;
               const candidate = { ...deleted.get(id)!, version: deleted.get(id)!.version + 1 };
-              const outcome = await subjectForRun.store.restoreUnlessConflict(eventOf(id, candidate))
+              const outcome = await restoreUnlessConflict(subjectForRun.store, eventOf(id, candidate))
                 .then((stored) => {
                   expect(stored.version).toBe(candidate.version);
                   return 'written';
@@ -724,7 +694,7 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
               const id = used[step.pick % used.length] as string;
               const { creator, site, startMin } = step.slot;
               const taker = eventOf(id, { creator, site, s: base + startMin * 60, e: base + startMin * 60 + 60, version: 1 });
-              await expect(subjectForRun.store.createUnlessConflict(taker)).rejects.toBeInstanceOf(ReservationExistsError);
+              await expect(createUnlessConflict(subjectForRun.store, taker)).rejects.toBeInstanceOf(ReservationExistsError);
               continue;
             }
             const { creator, site, startMin, lengthMin } = step.slot;
@@ -748,8 +718,8 @@ describe.each(adapters)('ReservationStore contract: %s', (_name, makeStore) => {
             // A failed precondition is checked before the conflict rule: it refuses whatever the times.
             const versionOk = expectedVersion === undefined || expectedVersion === model.get(id)!.version;
             const write = step.kind === 'create'
-              ? subjectForRun.store.createUnlessConflict(event)
-              : subjectForRun.store.replaceUnlessConflict(event, { expectedVersion });
+              ? createUnlessConflict(subjectForRun.store, event)
+              : replaceUnlessConflict(subjectForRun.store, event, { expectedVersion });
             const outcome = await write.then((stored) => {
               expect(stored.version).toBe(version);
               return 'written';

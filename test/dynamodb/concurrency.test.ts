@@ -10,6 +10,7 @@ import type { Reservation } from '../../src/domain/reservation.js';
 import { aReservation } from '../support/builders.js';
 import { freshTables, startDynamoDbLocal, withFreshTables, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { faultyClient } from '../support/faulty-dynamodb-client.js';
+import { createUnlessConflict, deleteEvent, replaceUnlessConflict } from '../support/store-writes.js';
 
 let dynamo: DynamoDbLocal;
 beforeAll(async () => {
@@ -29,7 +30,7 @@ async function contend(clients: number, makeStore: (i: number) => DynamoDbReserv
   const attempts = Array.from({ length: clients }, (_, i) => {
     const [start, end] = SLOTS[i % SLOTS.length]!;
     const event = aReservation({ event_id: `${site}-c${i}`, creator_id: `user-${i}`, site, resourceId: site, start, end });
-    return makeStore(i).createUnlessConflict(event).then(() => event, (error: unknown) => error);
+    return createUnlessConflict(makeStore(i), event).then(() => event, (error: unknown) => error);
   });
   return Promise.all(attempts);
 }
@@ -71,13 +72,13 @@ describe('with a fake client injecting faults', () => {
     await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const honest = new DynamoDbReservationStore(doc, { tableName: names.calendar });
       const alice = aReservation({ creator_id: 'alice', site: 'gsi', start: '2030-01-02T00:00:00Z', end: '2030-01-02T01:00:00Z' });
-      await honest.createUnlessConflict(alice);
+      await createUnlessConflict(honest, alice);
       const { client, stats } = faultyClient(doc, { staleIndexes: true });
       const lagging = new DynamoDbReservationStore(client, { tableName: names.calendar });
       expect((await lagging.findOverlapping('gsi', alice)).items).toEqual([]); // the index really is stale here
-      await expect(lagging.createUnlessConflict(aReservation({ creator_id: 'bob', site: 'gsi', start: '2030-01-02T00:30:00Z', end: '2030-01-02T02:00:00Z' })))
+      await expect(createUnlessConflict(lagging, aReservation({ creator_id: 'bob', site: 'gsi', start: '2030-01-02T00:30:00Z', end: '2030-01-02T02:00:00Z' })))
         .rejects.toBeInstanceOf(ReservationConflictError);
-      await expect(lagging.replaceUnlessConflict({ ...alice, end: '2030-01-02T02:00:00Z' })).resolves.toMatchObject({ version: 2 });
+      await expect(replaceUnlessConflict(lagging, { ...alice, end: '2030-01-02T02:00:00Z' })).resolves.toMatchObject({ version: 2 });
       expect(stats.staleQueries).toBeGreaterThan(0);
     });
   });
@@ -90,7 +91,7 @@ describe('with a fake client injecting faults', () => {
       const WRITES = 60;
       const outcomes = await Promise.all(Array.from({ length: WRITES }, (_, i) => {
         const day = new Date(Date.UTC(2030, 2, 1 + i)).toISOString().slice(0, 10);
-        return store.createUnlessConflict(aReservation({ event_id: `hot-${i}`, creator_id: `user-${i}`, site: 'hot', start: `${day}T01:00:00Z`, end: `${day}T02:00:00Z` }))
+        return createUnlessConflict(store, aReservation({ event_id: `hot-${i}`, creator_id: `user-${i}`, site: 'hot', start: `${day}T01:00:00Z`, end: `${day}T02:00:00Z` }))
           .then(() => 'ok', (error: unknown) => (error as Error).constructor.name);
       }));
       process.stderr.write(`one busy site (fake TransactionConflict at the head, 50%): ${WRITES} writes, ${stats.transactions} transactions, ${stats.cancelled} cancelled\n`);
@@ -109,7 +110,7 @@ describe('with a fake client injecting faults', () => {
       const { client, stats } = faultyClient(doc, { transactionConflictsFirst: 3 });
       const store = new DynamoDbReservationStore(client, { tableName: names.calendar });
       const event = aReservation({ site: 'tc', start: '2030-01-02T00:00:00Z', end: '2030-01-02T01:00:00Z' });
-      await store.createUnlessConflict(event);
+      await createUnlessConflict(store, event);
       expect(stats).toMatchObject({ cancelled: 3, transactions: 4 });
       expect(await store.get(event.event_id)).toEqual(event);
     });
@@ -120,7 +121,7 @@ describe('with a fake client injecting faults', () => {
       const { client, stats } = faultyClient(doc, { transactionConflictRate: 1 });
       const store = new DynamoDbReservationStore(client, { tableName: names.calendar, maxAttempts: 5, baseBackoffMs: 1 });
       const event = aReservation({ site: 'tc2' });
-      await expect(store.createUnlessConflict(event)).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(createUnlessConflict(store, event)).rejects.toBeInstanceOf(StoreUnavailableError);
       expect(stats.transactions).toBe(5);
       expect(await store.get(event.event_id)).toBeUndefined();
     });
@@ -132,7 +133,7 @@ describe('with a fake client injecting faults', () => {
       const store = new DynamoDbReservationStore(client, { tableName: names.calendar, retryBudgetMs: 1000, baseBackoffMs: 1 });
       const event = aReservation({ site: 'tc3' });
       const started = performance.now();
-      await expect(store.createUnlessConflict(event)).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(createUnlessConflict(store, event)).rejects.toBeInstanceOf(StoreUnavailableError);
       // It gives up only once both the time is spent and 10 attempts are made, however slow each one.
       expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
       expect(stats.transactions).toBeGreaterThanOrEqual(10);
@@ -156,14 +157,14 @@ describe('with a fake client injecting faults', () => {
         },
       });
       const store = new DynamoDbReservationStore(client, { tableName: names.calendar, turnStallMs: 300 });
-      const first = store.createUnlessConflict(aReservation({ event_id: 'stuck-1', site: 'stall', start: '2030-01-02T00:00:00Z', end: '2030-01-02T01:00:00Z' }));
+      const first = createUnlessConflict(store, aReservation({ event_id: 'stuck-1', site: 'stall', start: '2030-01-02T00:00:00Z', end: '2030-01-02T01:00:00Z' }));
       await hanging;
-      const second = store.createUnlessConflict(aReservation({ event_id: 'stuck-2', site: 'stall', start: '2030-01-03T00:00:00Z', end: '2030-01-03T01:00:00Z' }));
+      const second = createUnlessConflict(store, aReservation({ event_id: 'stuck-2', site: 'stall', start: '2030-01-03T00:00:00Z', end: '2030-01-03T01:00:00Z' }));
       await expect(second).rejects.toBeInstanceOf(StoreUnavailableError);
       release();
       await first;
       // The turn passes on: the next write at the site goes through.
-      await store.createUnlessConflict(aReservation({ event_id: 'stuck-3', site: 'stall', start: '2030-01-04T00:00:00Z', end: '2030-01-04T01:00:00Z' }));
+      await createUnlessConflict(store, aReservation({ event_id: 'stuck-3', site: 'stall', start: '2030-01-04T00:00:00Z', end: '2030-01-04T01:00:00Z' }));
       expect((await store.changes('stall', 0, 10)).entries.map((f) => f.event_id)).toEqual(['stuck-1', 'stuck-3']);
     });
   });
@@ -191,12 +192,12 @@ describe('history and the change feed, with a fake client injecting faults', () 
       const done: string[] = [];
       await Promise.all(Array.from({ length: 16 }, async (_, i) => {
         const event = aReservation({ event_id: `fc-${i}`, creator_id: `user-${i}`, site: 'fc', resourceId: 'fc', start: `2030-01-${String(3 + i).padStart(2, '0')}T00:00:00Z`, end: `2030-01-${String(3 + i).padStart(2, '0')}T01:00:00Z` });
-        await store().createUnlessConflict(event);
+        await createUnlessConflict(store(), event);
         done.push(`fc-${i}@1:created`);
-        await store().replaceUnlessConflict({ ...event, title: 'moved' });
+        await replaceUnlessConflict(store(), { ...event, title: 'moved' });
         done.push(`fc-${i}@2:modified`);
         if (i % 2 === 0) {
-          await store().delete(event.event_id);
+          await deleteEvent(store(), event.event_id);
           done.push(`fc-${i}@3:deleted`);
         }
       }));
@@ -223,12 +224,12 @@ describe('history and the change feed, with a fake client injecting faults', () 
           // Just before this writer's first transaction, another write at the site (another day) takes seq 1.
           if (!interleaved && command instanceof TransactWriteCommand) {
             interleaved = true;
-            await other.createUnlessConflict(aReservation({ event_id: 'first', site: 'rn', start: '2030-01-05T00:00:00Z', end: '2030-01-05T01:00:00Z' }));
+            await createUnlessConflict(other, aReservation({ event_id: 'first', site: 'rn', start: '2030-01-05T00:00:00Z', end: '2030-01-05T01:00:00Z' }));
           }
         },
       });
       const writer = new DynamoDbReservationStore(client, { tableName: names.calendar });
-      await writer.createUnlessConflict(aReservation({ event_id: 'second', site: 'rn', start: '2030-01-02T00:00:00Z', end: '2030-01-02T01:00:00Z' }));
+      await createUnlessConflict(writer, aReservation({ event_id: 'second', site: 'rn', start: '2030-01-02T00:00:00Z', end: '2030-01-02T01:00:00Z' }));
       expect(sent.filter((name) => name === 'TransactWriteCommand')).toHaveLength(2);
       // One read of the event id and one of its history (Queries), and of the guards, for both tries: only the head was read again.
       expect(sent.filter((name) => name === 'QueryCommand')).toHaveLength(2);
@@ -239,14 +240,14 @@ describe('history and the change feed, with a fake client injecting faults', () 
   it('a change that commits while a page is read is not answered above the head read first, and comes in the next page', async () => {
     await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const writer = new DynamoDbReservationStore(doc, { tableName: names.calendar });
-      await writer.createUnlessConflict(aReservation({ event_id: 'h1', site: 'hd' }));
+      await createUnlessConflict(writer, aReservation({ event_id: 'h1', site: 'hd' }));
       let interleaved = false;
       const { client } = faultyClient(doc, {
         // Between the reader's head read and its query, another writer commits seq 2.
         before: async (command) => {
           if (!interleaved && command instanceof QueryCommand && String(command.input.ExpressionAttributeValues?.[':f']).startsWith('feed#')) {
             interleaved = true;
-            await writer.createUnlessConflict(aReservation({ event_id: 'h2', site: 'hd', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' }));
+            await createUnlessConflict(writer, aReservation({ event_id: 'h2', site: 'hd', start: '2025-06-20T05:00:00Z', end: '2025-06-20T06:00:00Z' }));
           }
         },
       });
@@ -261,8 +262,8 @@ describe('history and the change feed, with a fake client injecting faults', () 
   it('a purge that removes entries while a page is read shows in the page as purged, so the cursor behind it is refused', async () => {
     await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const writer = new DynamoDbReservationStore(doc, { tableName: names.calendar });
-      await writer.createUnlessConflict(aReservation({ event_id: 'p1', site: 'pg' }), { at: '2020-01-01T00:00:00Z' });
-      await writer.delete('p1', { at: '2020-01-02T00:00:00Z' });
+      await createUnlessConflict(writer, aReservation({ event_id: 'p1', site: 'pg' }), { at: '2020-01-01T00:00:00Z' });
+      await deleteEvent(writer, 'p1', { at: '2020-01-02T00:00:00Z' });
       let purged = 0;
       const { client } = faultyClient(doc, {
         before: async (command) => {
@@ -288,29 +289,29 @@ describe('guard upkeep and paging', () => {
         return item ? (JSON.parse(String(item.intervals)) as string[][]).map((i) => i[0] as string) : [];
       };
       const night = aReservation({ event_id: 'night', site: 'days', creator_id: 'alice', start: '2030-01-01T22:00:00Z', end: '2030-01-02T02:00:00Z' });
-      await store.createUnlessConflict(night);
+      await createUnlessConflict(store, night);
       expect([await guardIds('2030-01-01'), await guardIds('2030-01-02'), await guardIds('2030-01-03')]).toEqual([['night'], ['night'], []]);
       // Found through the second day's guard alone.
-      await expect(store.createUnlessConflict(aReservation({ site: 'days', creator_id: 'bob', start: '2030-01-02T01:00:00Z', end: '2030-01-02T03:00:00Z' })))
+      await expect(createUnlessConflict(store, aReservation({ site: 'days', creator_id: 'bob', start: '2030-01-02T01:00:00Z', end: '2030-01-02T03:00:00Z' })))
         .rejects.toBeInstanceOf(ReservationConflictError);
       // Ending at midnight: not in the next day's guard.
-      await store.createUnlessConflict(aReservation({ event_id: 'to-midnight', site: 'days', creator_id: 'bob', start: '2030-01-03T23:00:00Z', end: '2030-01-04T00:00:00Z' }));
+      await createUnlessConflict(store, aReservation({ event_id: 'to-midnight', site: 'days', creator_id: 'bob', start: '2030-01-03T23:00:00Z', end: '2030-01-04T00:00:00Z' }));
       expect(await guardIds('2030-01-04')).toEqual([]);
 
-      await store.replaceUnlessConflict({ ...night, start: '2030-02-01T10:00:00Z', end: '2030-02-01T11:00:00Z' });
+      await replaceUnlessConflict(store, { ...night, start: '2030-02-01T10:00:00Z', end: '2030-02-01T11:00:00Z' });
       expect([await guardIds('2030-01-01'), await guardIds('2030-01-02'), await guardIds('2030-02-01')]).toEqual([[], [], ['night']]);
-      await store.delete('night');
+      await deleteEvent(store, 'night');
       expect(await guardIds('2030-02-01')).toEqual([]);
 
       // A long calendar: 120 bookings over 60 days, each guard lists only its day's.
       for (let i = 0; i < 120; i++) {
         const start = Date.UTC(2031, 0, 1) / 1000 + i * 12 * 3600;
         const iso = (t: number): string => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
-        await store.createUnlessConflict(aReservation({ event_id: `long-${i}`, site: 'days', creator_id: `user-${i % 7}`, start: iso(start), end: iso(start + 3600) }));
+        await createUnlessConflict(store, aReservation({ event_id: `long-${i}`, site: 'days', creator_id: `user-${i % 7}`, start: iso(start), end: iso(start + 3600) }));
       }
       expect((await guardIds('2031-01-15')).length).toBe(2);
       // Old bookings keep their guards: a booking far in the past is still checked consistently.
-      await expect(store.createUnlessConflict(aReservation({ site: 'days', creator_id: 'mallory', start: '2031-01-01T00:30:00Z', end: '2031-01-01T00:45:00Z' })))
+      await expect(createUnlessConflict(store, aReservation({ site: 'days', creator_id: 'mallory', start: '2031-01-01T00:30:00Z', end: '2031-01-01T00:45:00Z' })))
         .rejects.toBeInstanceOf(ReservationConflictError);
     });
   });
@@ -318,7 +319,7 @@ describe('guard upkeep and paging', () => {
   it('refuses a booking spanning more days than any guard set can hold', async () => {
     await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const store = new DynamoDbReservationStore(doc, { tableName: names.calendar });
-      await expect(store.createUnlessConflict(aReservation({ site: 'days', start: '2030-01-01T00:00:00Z', end: '2030-03-01T00:00:00Z' })))
+      await expect(createUnlessConflict(store, aReservation({ site: 'days', start: '2030-01-01T00:00:00Z', end: '2030-03-01T00:00:00Z' })))
         .rejects.toThrow(/at most 40 days/);
     });
   });
@@ -327,7 +328,7 @@ describe('guard upkeep and paging', () => {
     await withFreshTables(dynamo.endpoint, async ({ names, doc }) => {
       const store = new DynamoDbReservationStore(doc, { tableName: names.calendar });
       for (let i = 0; i < 7; i++) {
-        await store.createUnlessConflict(aReservation({ event_id: `page-${i}`, site: 'pages', creator_id: 'alice', start: `2030-01-02T0${i}:00:00Z`, end: `2030-01-02T0${i}:30:00Z` }));
+        await createUnlessConflict(store, aReservation({ event_id: `page-${i}`, site: 'pages', creator_id: 'alice', start: `2030-01-02T0${i}:00:00Z`, end: `2030-01-02T0${i}:30:00Z` }));
       }
       const { client } = faultyClient(doc, { pageSize: 2 });
       const paged = new DynamoDbReservationStore(client, { tableName: names.calendar });

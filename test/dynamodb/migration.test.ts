@@ -8,6 +8,7 @@ import { DynamoDbReservationStore } from '../../src/adapters/dynamodb/dynamodb-r
 import { ReservationConflictError } from '../../src/domain/errors.js';
 import { aReservation } from '../support/builders.js';
 import { startDynamoDbLocal, withFreshTables, type DynamoDbLocal } from '../support/dynamodb-local.js';
+import { createUnlessConflict } from '../support/store-writes.js';
 
 const run = promisify(execFile);
 let dynamo: DynamoDbLocal;
@@ -58,7 +59,7 @@ it('canonicalises times (re-keying), normalises project ids, builds guards, repo
     const store = new DynamoDbReservationStore(doc, { tableName: names.calendar });
     expect(await store.get('old-minutes')).toMatchObject({ title: 'Alice', resourceId: 'saf', project_id: 'none', reservation_note: '' });
     // The guards now protect the migrated bookings.
-    await expect(store.createUnlessConflict(aReservation({ creator_id: 'dave', site: 'mrc1', start: '2030-03-02T00:30:00Z', end: '2030-03-02T02:00:00Z' })))
+    await expect(createUnlessConflict(store, aReservation({ creator_id: 'dave', site: 'mrc1', start: '2030-03-02T00:30:00Z', end: '2030-03-02T02:00:00Z' })))
       .rejects.toBeInstanceOf(ReservationConflictError);
 
     const second = await new DynamoDbMigration(doc, names.calendar).run();

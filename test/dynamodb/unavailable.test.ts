@@ -21,6 +21,7 @@ import { faultyClient } from '../support/faulty-dynamodb-client.js';
 import { killSpawnedServers, spawnServer } from '../support/child-server.js';
 import { AUDIENCE, IdentityProvider, ISSUER } from '../support/identity-provider.js';
 import { startTogether, stopAll } from '../support/teardown.js';
+import { createUnlessConflict, deleteEvent, putImported, replaceUnlessConflict, setProject } from '../support/store-writes.js';
 
 const metadata = { $metadata: {} };
 const socketError = (code: string): Error => Object.assign(new Error(`socket failure ${code}`), { code });
@@ -47,14 +48,16 @@ const OPERATIONS: Array<[string, (store: DynamoDbReservationStore, tracking: Dyn
   ['findOverlapping', (s) => s.findOverlapping('down', window)],
   ['creatorsOverlapping', (s) => s.creatorsOverlapping('down', window)],
   ['findByCreatorEndingAfter', (s) => s.findByCreatorEndingAfter(event.creator_id, window.start)],
-  ['createUnlessConflict', (s) => s.createUnlessConflict(event)],
-  ['replaceUnlessConflict', (s) => s.replaceUnlessConflict(event)],
-  ['putImported', (s) => s.putImported(event)],
-  ['delete', (s) => s.delete(event.event_id)],
-  ['setProject', (s) => s.setProject(event.event_id, 'p#1', window.start)],
+  ['createUnlessConflict', (s) => createUnlessConflict(s, event)],
+  ['replaceUnlessConflict', (s) => replaceUnlessConflict(s, event)],
+  ['putImported', (s) => putImported(s, event)],
+  ['delete', (s) => deleteEvent(s, event.event_id)],
+  ['setProject', (s) => setProject(s, event.event_id, 'p#1', window.start)],
   ['tracking get', (_s, t) => t.get('mrc1')],
   ['tracking put', (_s, t) => t.put({ ptr_site: 'mrc1', last_schedule_time: window.start, updated_at: window.start })],
 ];
+
+const WRITES = new Set(['createUnlessConflict', 'replaceUnlessConflict', 'putImported', 'delete', 'setProject']);
 
 describe.each(FAILURES)('%s', (_name, failure) => {
   it.each(OPERATIONS)('%s answers StoreUnavailableError, naming the cause', async (op, run) => {
@@ -65,8 +68,8 @@ describe.each(FAILURES)('%s', (_name, failure) => {
     expect(outcome).toBeInstanceOf(StoreUnavailableError);
     expect((outcome as Error).message).toMatch(/not answering just now \(\w+\); please retry/);
     // A passing failure is given back at once: the store does not add its own retries to the SDK's
-    // (a create's first reads, of the event and of its id's history, go out together: each fails once).
-    expect(stats.failed).toBe(op === 'createUnlessConflict' ? 2 : 1);
+    // (a write's first reads, of the event and of its id's history (EventState), go out together: each fails once).
+    expect(stats.failed).toBe(WRITES.has(op) ? 2 : 1);
   });
 });
 

@@ -15,6 +15,7 @@ import { parseFeed, type ParsedFeed } from '../support/ical.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 import { aNewEventBody } from '../support/builders.js';
 import { stopAll } from '../support/teardown.js';
+import { createUnlessConflict } from '../support/store-writes.js';
 
 const TARGETS: Array<[string, Driver, 'sqlite' | 'dynamodb', string | undefined]> = [
   ['koa on sqlite (UIDs on the default domain)', 'koa', 'sqlite', undefined],
@@ -156,7 +157,7 @@ describe.each(TARGETS)('%s', (_name, driver, storage, domain) => {
     if (storage === 'sqlite') {
       const db = openSqliteDatabase(api.sqlitePath);
       try {
-        for (const event of events) await new SqliteReservationStore(db).createUnlessConflict(event);
+        for (const event of events) await createUnlessConflict(new SqliteReservationStore(db), event);
       } finally {
         db.close();
       }
@@ -164,7 +165,7 @@ describe.each(TARGETS)('%s', (_name, driver, storage, domain) => {
     }
     const { raw, doc } = createDynamoDbClients({ region: 'us-east-1', endpoint: dynamo.endpoint });
     try {
-      for (const event of events) await new DynamoDbReservationStore(doc, { tableName: table }).createUnlessConflict(event);
+      for (const event of events) await createUnlessConflict(new DynamoDbReservationStore(doc, { tableName: table }), event);
     } finally {
       raw.destroy();
     }

@@ -17,6 +17,7 @@ import { formatUtcTime } from '../../src/domain/time.js';
 import { aReservation } from '../support/builders.js';
 import { parseFeed } from '../support/ical.js';
 import { testKoaApp } from '../support/koa-app.js';
+import { createUnlessConflict, replaceUnlessConflict } from '../support/store-writes.js';
 
 const EVENTS = 300;
 const TODAY = Math.floor(Date.now() / 86_400_000) * 86_400;
@@ -50,7 +51,7 @@ beforeAll(async () => {
   store = new InMemoryReservationStore();
   for (let i = 0; i < EVENTS; i++) {
     const start = TODAY + (i - EVENTS / 2) * 3600;
-    await store.createUnlessConflict(aReservation({ event_id: `ev-${i}`, site: 'atk', title: `night ${i}`, start: formatUtcTime(start), end: formatUtcTime(start + 1800) }));
+    await createUnlessConflict(store, aReservation({ event_id: `ev-${i}`, site: 'atk', title: `night ${i}`, start: formatUtcTime(start), end: formatUtcTime(start + 1800) }));
   }
   const counted = new Proxy(store, {
     get(target, name, receiver) {
@@ -120,7 +121,7 @@ it('one event changed between fetches is the one event written again, each time'
   for (let round = 1; round <= rounds; round++) {
     const id = `ev-${(round * 7) % EVENTS}`;
     const current = (await store.get(id))!;
-    await store.replaceUnlessConflict({ ...current, title: `changed ${round}` });
+    await replaceUnlessConflict(store, { ...current, title: `changed ${round}` });
     version += 1;
     const { status, body } = await fetchFeed(`editor-${round}.example`);
     expect(status).toBe(200);

@@ -6,9 +6,11 @@ import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
 import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
 import { ReservationConflictError, StoreUnavailableError } from '../../src/domain/errors.js';
 import { formatUtcTime } from '../../src/domain/time.js';
+import { createUnlessConflict } from '../support/store-writes.js';
 
 const [dbPath, creator, attemptsText, startAtText] = process.argv.slice(2) as [string, string, string, string];
-const store = new SqliteReservationStore(openSqliteDatabase(dbPath, { busyTimeoutMs: 10_000 }));
+const db = openSqliteDatabase(dbPath, { busyTimeoutMs: 10_000 });
+const store = new SqliteReservationStore(db);
 const base = Date.UTC(2030, 5, 1) / 1000;
 const tally = { booked: 0, conflicts: 0, busy: 0 };
 
@@ -17,7 +19,7 @@ for (let i = 0; i < Number(attemptsText); i++) {
   const start = base + Math.floor(Math.random() * 7 * 96) * 900; // any quarter hour of a week
   const length = (1 + Math.floor(Math.random() * 4)) * 900; // 15 min to 1 h
   try {
-    await store.createUnlessConflict({
+    await createUnlessConflict(store, {
       event_id: `${creator}-${i}`, start: formatUtcTime(start), end: formatUtcTime(start + length),
       creator: creator, creator_id: creator, site: 'race', resourceId: 'race', title: creator,
       reservation_type: 'realtime', origin: 'PTR', project_id: 'none', reservation_note: '', last_modified: formatUtcTime(base), version: 1,
@@ -30,4 +32,4 @@ for (let i = 0; i < Number(attemptsText); i++) {
   }
 }
 process.stdout.write(JSON.stringify(tally));
-store.close();
+db.close();

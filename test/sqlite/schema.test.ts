@@ -4,9 +4,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { addonOption, migrate, openSqliteDatabase, schemaVersion } from '../../src/adapters/sqlite/database.js';
 import { MIGRATIONS } from '../../src/adapters/sqlite/migrations.js';
-import { CREATOR_QUERY, FEED_QUERY, HISTORY_NEWEST_QUERY, HISTORY_PAGE_QUERY, SqliteReservationStore, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY, WINDOW_QUERY, WINDOW_TIMES_QUERY } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
+import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
+import {
+  CREATOR_QUERY, FEED_QUERY, HISTORY_NEWEST_QUERY, HISTORY_PAGE_QUERY, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY, WINDOW_QUERY, WINDOW_TIMES_QUERY,
+} from '../../src/adapters/sqlite/sqlite-queries.js';
 import { aReservation } from '../support/builders.js';
 import { tempDir } from '../support/temp-dir.js';
+import { createUnlessConflict, replaceUnlessConflict } from '../support/store-writes.js';
 
 const run = promisify(execFile);
 const dir = tempDir('schema-');
@@ -26,7 +30,7 @@ it('migrating again is a no-op, and reopening keeps the data', async () => {
   const path = join(dir.path, 'reopen.db');
   const db = openSqliteDatabase(path);
   const event = aReservation();
-  await new SqliteReservationStore(db).createUnlessConflict(event);
+  await createUnlessConflict(new SqliteReservationStore(db), event);
   migrate(db);
   db.close();
   const again = openSqliteDatabase(path);
@@ -185,7 +189,7 @@ it('migration 4 puts the events of a version 3 database at version 1, and change
   expect(await store.get('before-versions')).toEqual({ ...legacy, version: 1 });
   const listed = await store.findOverlapping(legacy.site, { start: legacy.start, end: legacy.end });
   expect((JSON.parse(listed.toJson().text) as Array<{ version: number }>).map((e) => e.version)).toEqual([1]);
-  expect((await store.replaceUnlessConflict({ ...legacy, version: 1, title: 'moved on' }, { expectedVersion: 1 })).version).toBe(2);
+  expect((await replaceUnlessConflict(store, { ...legacy, version: 1, title: 'moved on' }, { expectedVersion: 1 })).version).toBe(2);
   db.close();
 });
 
@@ -203,7 +207,7 @@ it('migration 6 puts the history of a version 5 database in the change feed, in 
 
   const db = openSqliteDatabase(path);
   const store = new SqliteReservationStore(db);
-  await store.replaceUnlessConflict({ ...event, title: 'after the migration' });
+  await replaceUnlessConflict(store, { ...event, title: 'after the migration' });
   const { entries, purgedThrough } = await store.changes(event.site, 0, 10);
   expect(entries.map((f) => [f.seq, f.version, f.action, f.event?.title])).toEqual([[1, 1, 'created', event.title], [2, 2, 'modified', 'after the migration']]);
   expect(purgedThrough).toBe(0);

@@ -70,6 +70,17 @@ export function serialiseIntervals(intervals: readonly GuardInterval[]): string 
   return JSON.stringify(sorted);
 }
 
+/** The guard's version as read (or its absence), as a transaction's condition: a concurrent writer of the same day makes it fail. */
+export function guardCheck(table: string, guard: Guard) {
+  return { TableName: table, Key: guardKey(guard.site, guard.day), ...conditionOn(guard) };
+}
+
+function conditionOn(guard: Guard): { ConditionExpression: string; ExpressionAttributeValues?: Record<string, number> } {
+  return guard.version === 0
+    ? { ConditionExpression: 'attribute_not_exists(event_id)' }
+    : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': guard.version } };
+}
+
 /**
  * The write that replaces `guard` by one listing `intervals`, conditional on the guard's version being
  * the one read (or on its not existing yet): a concurrent writer of the same day makes it fail.
@@ -78,7 +89,6 @@ export function guardPut(table: string, guard: Guard, intervals: readonly GuardI
   return {
     TableName: table,
     Item: { ...guardKey(guard.site, guard.day), guard_site: guard.site, version: guard.version + 1, intervals: serialiseIntervals(intervals) },
-    ConditionExpression: guard.version === 0 ? 'attribute_not_exists(event_id)' : 'version = :v',
-    ...(guard.version === 0 ? {} : { ExpressionAttributeValues: { ':v': guard.version } }),
+    ...conditionOn(guard),
   };
 }

@@ -4,19 +4,19 @@ import {
 import {
   TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { HistoryRange, ReservationStore, WriteOptions } from '../../application/ports/reservation-store.port.js';
+import type { HistoryRange } from '../../application/ports/event-journal.port.js';
+import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
 import { ReservationList } from '../../application/reservation-list.js';
-import { findConflicts } from '../../domain/conflicts.js';
-import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
 import type { FeedPage } from '../../domain/feed.js';
-import {
-  arrivalVersion, LCO_IMPORT, projectAction, removalAction, type Arrival, type Change, type HistoryAction, type HistoryEntry,
-} from '../../domain/history.js';
-import { checkVersion, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
+import type { HistoryEntry } from '../../domain/history.js';
+import type { Reservation } from '../../domain/reservation.js';
 import { reservationFromStored, storedVersion } from '../../domain/stored-reservation.js';
 import {
-  guardDays, guardedBookings, guardInterval, guardPut, readGuards, type Guard,
+  assertExpected, bookingUnchanged, checkConditions, type EventState, type Expectation, type WritePlan,
+} from '../../domain/write-plan.js';
+import {
+  guardCheck, guardDays, guardedBookings, guardInterval, guardPut, readGuards, serialiseIntervals, type Guard,
 } from './day-guards.js';
 import { getEventItem, querySorted, windowQuery } from './event-reads.js';
 import { feedSites, isFeedNumbering, journalWrites, lastEntryAt, purgeRemovals, readFeed, type JournalCommand } from './feed-items.js';
@@ -91,84 +91,64 @@ export class DynamoDbReservationStore implements ReservationStore {
     this.registry = new SiteRegistry((command) => this.send(command), this.table);
   }
 
-  async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.create(reservation, 'created', change);
-  }
-
-  async restoreUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.create(reservation, 'restored', change);
+  async state(eventId: string): Promise<EventState> {
+    const [item, last] = await Promise.all([this.getItem(eventId), this.lastEntry(eventId)]);
+    if (item) return { kind: 'live', event: reservationFromStored(item) };
+    return last === undefined ? { kind: 'unused' } : { kind: 'gone', lastVersion: last.version };
   }
 
   /**
-   * The arrival rule (arrivalVersion) holds at the commit because the history item of the version
-   * it gives is put only if absent: a write that changed the id's history since the read takes
-   * that version (or version 1) first, and this write then re-reads.
+   * One transaction, conditioned on what the plan expects and on what was read for its conditions.
+   * It trusts the plan's expectation at first, read nothing to check it: the transaction's own
+   * conditions do (the event item at the version expected, or absent; the history item of the
+   * plan's version put only if absent, so no second write planned on the same state commits). When
+   * the transaction is cancelled, the item and the id's last version are read: a stored state other
+   * than the plan's throws StaleWriteError (the writer plans again); otherwise it lost a race for a
+   * guard or a feed head, and is tried again on fresh reads (Retry), keyed by the item as read (an
+   * item written before times were canonical has another sort key than its canonical start).
    */
-  private async create(reservation: Reservation, action: Arrival, change: Partial<Change>): Promise<Reservation> {
-    const stored = await this.retrying(async () => {
-      const [item, last] = await Promise.all([this.getItem(reservation.event_id), this.lastEntry(reservation.event_id)]);
-      if (item) throw new ReservationExistsError(reservation.event_id);
-      const stored = { ...reservation, version: arrivalVersion(reservation.event_id, last, action) };
-      // The feed heads are read beside the guards: the transaction's conditions check both.
-      const [guards, journal] = await Promise.all([
-        this.guards(stored.site, guardDays(stored.start, stored.end)), this.journal(stored, action, change),
-      ]);
-      if (guards.some((g) => g.intervals.some(([id]) => id === stored.event_id))) throw new ReservationExistsError(stored.event_id);
-      assertNoConflict(stored, guards);
-      await this.transact(this.replacement(undefined, stored, { fresh: guards, stale: [] }), journal);
-      return stored;
-    });
-    await this.registry.add([stored.site]);
-    return stored;
-  }
-
-  async replaceUnlessConflict(reservation: Reservation, options: WriteOptions = {}): Promise<Reservation> {
-    const stored = await this.retrying(async () => {
-      const current = await this.getItem(reservation.event_id);
-      if (!current) throw new ReservationNotFoundError(reservation.event_id);
-      const version = storedVersion(current.version);
-      checkVersion({ event_id: reservation.event_id, version }, options.expectedVersion);
-      const stored = { ...reservation, version: version + 1 };
-      const [guards, journal] = await Promise.all([this.guardsForMove(current, stored), this.journal(stored, 'modified', options, String(current.site))]);
-      assertNoConflict(stored, guards.fresh);
-      await this.transact(this.replacement(current, stored, guards), journal);
-      return stored;
-    });
-    await this.registry.add([stored.site]);
-    return stored;
-  }
-
-  async putImported(reservation: Reservation): Promise<void> {
+  async commit(plan: WritePlan): Promise<void> {
+    let item: Item | undefined;
     await this.retrying(async () => {
-      const current = await this.getItem(reservation.event_id);
-      // An observation the import removed comes back with its history going on (see create).
-      const version = current ? storedVersion(current.version) + 1 : arrivalVersion(reservation.event_id, await this.lastEntry(reservation.event_id), 'imported');
-      const stored = { ...reservation, version };
-      // No conflict check (LCO is authoritative for its observations), but the guards record it,
-      // so users' bookings over it are refused.
-      const [guards, journal] = await Promise.all([
-        this.guardsForMove(current, stored), this.journal(stored, current ? 'import-updated' : 'imported', { by: LCO_IMPORT }, current && String(current.site)),
-      ]);
-      await this.transact(this.replacement(current, stored, guards), journal);
+      const [guards, journal] = await Promise.all([this.guardsFor(plan), this.journal(plan)]);
+      checkConditions(plan, (condition) => guardedBookings(guards.filter((g) => g.site === condition.site))
+        .filter((booking) => overlaps(booking, condition.window)));
+      // An arrival at an id the guards list: a write that made it live may have committed since the plan.
+      if (plan.expect.kind !== 'live' && guards.some((g) => g.intervals.some(([id]) => id === plan.eventId))) await this.reread(plan);
+      try {
+        await this.transact([...this.guardItems(plan, guards), ...this.eventItems(plan, item)], journal);
+      } catch (error) {
+        if (error instanceof Retry) item = await this.reread(plan);
+        throw error;
+      }
     });
-    await this.registry.add([reservation.site]);
+    if (plan.after) await this.registry.add([plan.after.site]);
   }
 
-  async delete(eventId: string, options: WriteOptions = {}): Promise<Reservation | undefined> {
-    return this.retrying(async () => {
-      const current = await this.getItem(eventId);
-      if (!current) return undefined;
-      const stored = reservationFromStored(current);
-      checkVersion(stored, options.expectedVersion);
-      const [guards, journal] = await Promise.all([
-        this.guards(stored.site, guardDays(stored.start, stored.end)), this.journal(stored, removalAction(options.by ?? stored.creator_id), options),
-      ]);
-      await this.transact([
-        ...this.guardWrites(guards, eventId),
-        { Delete: { TableName: this.table, Key: { event_id: eventId, start: current.start }, ...unchangedSinceRead(current) } },
-      ], journal);
-      return stored;
-    });
+  /** The event item and the id's last version as stored now; StaleWriteError unless the plan expects them. */
+  private async reread(plan: WritePlan): Promise<Item | undefined> {
+    const [item, last] = await Promise.all([this.getItem(plan.eventId), this.lastEntry(plan.eventId)]);
+    const found: Expectation = item ? { kind: 'live', version: storedVersion(item.version) }
+      : last === undefined ? { kind: 'unused' } : { kind: 'gone', lastVersion: last.version };
+    assertExpected(plan, found);
+    return item;
+  }
+
+  /**
+   * The event item's writes: conditioned on the item being the one the plan was made on (`stored`,
+   * when read; else the plan's own `before`), and moved when its sort key `start` changes.
+   */
+  private eventItems(plan: WritePlan, stored: Item | undefined): TransactItems {
+    const { after, expect } = plan;
+    const items: TransactItems = [];
+    const current = expect.kind !== 'live' ? undefined : stored ?? { ...plan.before!, version: expect.version };
+    const moved = current !== undefined && (after === null || current.start !== after.start);
+    if (moved) items.push({ Delete: { TableName: this.table, Key: { event_id: plan.eventId, start: current.start }, ...unchangedSinceRead(current) } });
+    if (after) {
+      const condition = current !== undefined && !moved ? unchangedSinceRead(current) : { ConditionExpression: 'attribute_not_exists(event_id)' };
+      items.push({ Put: { TableName: this.table, Item: after, ...condition } });
+    }
+    return items;
   }
 
   async history(eventId: string, range?: HistoryRange): Promise<HistoryEntry[]> {
@@ -192,40 +172,17 @@ export class DynamoDbReservationStore implements ReservationStore {
   }
 
   /**
-   * The history, feed and tombstone writes of a change (feed-items.ts), for its transaction, and
+   * The history, feed and tombstone writes of the plan (feed-items.ts), for its transaction, and
    * how to make them again on fresh feed heads.
    */
-  private async journal(event: Reservation, action: HistoryAction, change: Partial<Change>, previousSite?: string): Promise<Journal> {
-    const write = () => journalWrites((command) => this.send(command), this.table, event, action, change, previousSite) as Promise<TransactItems>;
+  private async journal(plan: WritePlan): Promise<Journal> {
+    const write = () => journalWrites((command) => this.send(command), this.table, plan.history, plan.feed) as Promise<TransactItems>;
     return { items: await write(), again: write };
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {
     const item = await this.getItem(eventId);
     return item && reservationFromStored(item);
-  }
-
-  async setProject(eventId: string, projectId: string, lastModified: string, by?: string): Promise<Reservation | undefined> {
-    return this.retrying(async () => {
-      const current = await this.getItem(eventId);
-      if (!current) return undefined;
-      const version = storedVersion(current.version) + 1;
-      const updated = reservationFromStored({ ...current, project_id: projectId, last_modified: lastModified, version });
-      const unchanged = unchangedSinceRead(current);
-      // One transaction: the event's fields (on the version read) and its history entry.
-      await this.transact([
-        {
-          Update: {
-            TableName: this.table,
-            Key: { event_id: eventId, start: current.start },
-            UpdateExpression: 'SET project_id = :p, last_modified = :m, version = :next',
-            ConditionExpression: unchanged.ConditionExpression,
-            ExpressionAttributeValues: { ':p': projectId, ':m': lastModified, ':next': version, ...unchanged.ExpressionAttributeValues },
-          },
-        },
-      ], await this.journal(updated, projectAction(projectId, NO_PROJECT), { at: lastModified, ...(by ? { by } : {}) }));
-      return updated;
-    });
   }
 
   async findOverlapping(site: string, window: Interval, limit?: number): Promise<ReservationList> {
@@ -273,49 +230,43 @@ export class DynamoDbReservationStore implements ReservationStore {
     return getEventItem((command) => this.send(command), this.table, eventId);
   }
 
-  private async guards(site: string, days: readonly string[]): Promise<Guard[]> {
-    return readGuards(this.client, this.table, site, days);
-  }
-
   /** Every other call to DynamoDB goes through here, so no passing failure escapes as a 500. */
   private send<T>(command: JournalCommand | TransactWriteCommand): Promise<T> {
     return unavailableWhenTransient(this.client.send(command as never) as Promise<T>);
   }
 
   /**
-   * For a write that replaces `current` (if any) by `next`: the guards of next's days (`fresh`, which
-   * will list it) and those of current's other days (`stale`, which will not any more).
+   * The guards the plan touches, read consistently: those of its event's days, at its times after
+   * the write and before it (none when its booking is unchanged), and those of each condition's window.
    */
-  private async guardsForMove(current: Item | undefined, next: Reservation): Promise<{ fresh: Guard[]; stale: Guard[] }> {
-    const fresh = await this.guards(next.site, guardDays(next.start, next.end));
-    if (!current) return { fresh, stale: [] };
-    const old = reservationFromStored(current);
-    const freshKeys = new Set(fresh.map((g) => `${g.site}#${g.day}`));
-    const staleDays = old.start < old.end ? guardDays(old.start, old.end).filter((day) => !freshKeys.has(`${old.site}#${day}`)) : [];
-    return { fresh, stale: await this.guards(old.site, staleDays) };
+  private async guardsFor(plan: WritePlan): Promise<Guard[]> {
+    const wanted = new Map<string, { site: string; day: string }>();
+    const add = (site: string, start: string, end: string) => {
+      if (start < end) for (const day of guardDays(start, end)) wanted.set(`${site}#${day}`, { site, day });
+    };
+    if (!bookingUnchanged(plan)) for (const event of [plan.after, plan.before]) if (event) add(event.site, event.start, event.end);
+    for (const { site, window } of plan.conditions) add(site, window.start, window.end);
+    const bySite = new Map<string, string[]>();
+    for (const { site, day } of wanted.values()) bySite.set(site, [...(bySite.get(site) ?? []), day]);
+    return (await Promise.all([...bySite].map(([site, days]) => readGuards(this.client, this.table, site, days)))).flat();
   }
 
   /**
-   * The transaction that replaces `current` (if any) by `next`: the fresh guards list next, the
-   * stale ones no longer do, and the event item is written (moved, when its sort key `start`
-   * changes), each write conditional on what was read.
+   * Each guard read, in the transaction: rewritten on its version where the plan changes what it
+   * lists (the event at its new times, and no longer at its old ones), else checked on its version,
+   * so the bookings a condition read are still the ones stored when it commits. A write that leaves
+   * the event's booking as it was (bookingUnchanged: a project link, a retitle) rewrites no guard.
    */
-  private replacement(current: Item | undefined, next: Reservation, guards: { fresh: Guard[]; stale: Guard[] }): TransactItems {
-    const items = [...this.guardWrites(guards.fresh, next.event_id, next), ...this.guardWrites(guards.stale, next.event_id)];
-    const moved = current !== undefined && current.start !== next.start;
-    if (moved) {
-      items.push({ Delete: { TableName: this.table, Key: { event_id: current.event_id, start: current.start }, ...unchangedSinceRead(current) } });
-    }
-    const inPlace = current !== undefined && !moved;
-    items.push({ Put: { TableName: this.table, Item: next, ...(inPlace ? unchangedSinceRead(current) : { ConditionExpression: 'attribute_not_exists(event_id)' }) } });
-    return items;
-  }
-
-  /** Each guard rewritten on its version: without `eventId`, then with `add` when given. */
-  private guardWrites(guards: readonly Guard[], eventId: string, add?: Reservation): TransactItems {
-    return guards.map((guard) => {
-      const intervals = guard.intervals.filter(([id]) => id !== eventId);
-      return { Put: guardPut(this.table, guard, add ? [...intervals, guardInterval(add)] : intervals) };
+  private guardItems(plan: WritePlan, guards: readonly Guard[]): TransactItems {
+    const unchanged = bookingUnchanged(plan);
+    const conditioned = (guard: Guard) => plan.conditions.some((c) => c.site === guard.site && guardDays(c.window.start, c.window.end).includes(guard.day));
+    return guards.flatMap((guard): TransactItems => {
+      const listed = guard.intervals.filter(([id]) => id !== plan.eventId);
+      const { after } = plan;
+      const lists = after !== null && after.site === guard.site && after.start < after.end && guardDays(after.start, after.end).includes(guard.day);
+      const intervals = lists ? [...listed, guardInterval(after)] : listed;
+      if (!unchanged && serialiseIntervals(intervals) !== serialiseIntervals(guard.intervals)) return [{ Put: guardPut(this.table, guard, intervals) }];
+      return conditioned(guard) ? [{ ConditionCheck: guardCheck(this.table, guard) }] : [];
     });
   }
 
@@ -368,9 +319,4 @@ function unchangedSinceRead(current: Item): { ConditionExpression: string; Expre
   return typeof current.version === 'number'
     ? { ConditionExpression: 'attribute_exists(event_id) AND version = :read', ExpressionAttributeValues: { ':read': current.version } }
     : { ConditionExpression: 'attribute_exists(event_id) AND attribute_not_exists(version)' };
-}
-
-function assertNoConflict(candidate: Reservation, guards: readonly Guard[]): void {
-  const conflicts = findConflicts(candidate, guardedBookings(guards));
-  if (conflicts.length > 0) throw new ReservationConflictError(conflicts.map((c) => c.event_id));
 }

@@ -16,8 +16,8 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { feedEntries, type FeedEntry, type FeedPage } from '../../domain/feed.js';
-import { isRemoval, type Change, type HistoryAction } from '../../domain/history.js';
+import type { FeedEntry, FeedPage, UnnumberedEntry } from '../../domain/feed.js';
+import { isRemoval, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
 import type { Reservation } from '../../domain/reservation.js';
 import { historyKey, historyPut, retiredUpdate } from './history-items.js';
 import { FEED_SORT_KEY, HISTORY_SORT_KEY, sortKeyMatches } from './item-kinds.js';
@@ -63,20 +63,17 @@ async function readHead(send: JournalSend, table: string, site: string): Promise
 }
 
 /**
- * The writes that record a change, for the change's own transaction: its history item, its entry
- * in each feed it belongs to (with the head advanced on the seq read now), and a tombstone for a
+ * The writes that record a change (its plan's history and feed entries), for the change's own
+ * transaction: its history item, its entry in each feed it belongs to (with the head advanced on the seq read now), and a tombstone for a
  * removal. Read inside the write's attempt, so a retry reads the heads again.
  */
-export async function journalWrites(
-  send: JournalSend, table: string, event: Reservation, action: HistoryAction, change: Partial<Change>, previousSite?: string,
-) {
-  const history = historyPut(table, event, action, change);
-  const at = String(history.Put.Item.at);
+export async function journalWrites(send: JournalSend, table: string, entry: HistoryEntry, entries: readonly UnnumberedEntry[]) {
+  const history = historyPut(table, entry);
+  const { at, action, event } = entry;
   const writes: object[] = [];
   const refs: string[] = [];
-  const entries = feedEntries(event, action, at, previousSite);
   const heads = await Promise.all(entries.map((e) => readHead(send, table, e.site)));
-  for (const [i, { site, event: body, ...entry }] of entries.entries()) {
+  for (const [i, { site, event: body, event_id: eid, version, action: entryAction, at: entryAt }] of entries.entries()) {
     const read = heads[i]!.seq;
     const seq = read + 1;
     refs.push(`${site}#${seq}`);
@@ -89,7 +86,7 @@ export async function journalWrites(
     }, {
       Put: {
         TableName: table,
-        Item: { event_id: feedKey(site), start: seqKey(seq), eid: entry.event_id, version: entry.version, action, at, ...(body ? { body: JSON.stringify(body) } : {}) },
+        Item: { event_id: feedKey(site), start: seqKey(seq), eid, version, action: entryAction, at: entryAt, ...(body ? { body: JSON.stringify(body) } : {}) },
         ConditionExpression: 'attribute_not_exists(event_id)',
       },
     });

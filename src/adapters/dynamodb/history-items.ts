@@ -6,8 +6,8 @@
  * event query ever sees it.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { HistoryRange } from '../../application/ports/reservation-store.port.js';
-import { historyEntry, isRemoval, type Change, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
+import type { HistoryRange } from '../../application/ports/event-journal.port.js';
+import { isRemoval, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
 import type { Reservation } from '../../domain/reservation.js';
 import { HISTORY_SORT_KEY, RETIRED_SORT_KEY, sortKeyMatches } from './item-kinds.js';
 
@@ -15,9 +15,12 @@ type Item = Record<string, unknown>;
 
 export const historyKey = (eventId: string): string => `history#${eventId}`;
 
-/** The Put of a change's history item, for the change's transaction. */
-export function historyPut(table: string, event: Reservation, action: HistoryAction, change: Partial<Change>) {
-  const entry = historyEntry(event, action, change);
+/**
+ * The Put of a change's history item, for the change's transaction: only if absent, so that two
+ * writes planned on the same state (which give their entries the same version) cannot both commit.
+ */
+export function historyPut(table: string, entry: HistoryEntry) {
+  const { event, action } = entry;
   return {
     Put: {
       TableName: table,

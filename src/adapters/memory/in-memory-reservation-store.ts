@@ -1,19 +1,17 @@
-import type { HistoryRange, ReservationStore, WriteOptions } from '../../application/ports/reservation-store.port.js';
+import type { HistoryRange } from '../../application/ports/event-journal.port.js';
+import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
 import { ReservationList } from '../../application/reservation-list.js';
-import { findConflicts } from '../../domain/conflicts.js';
-import { ReservationConflictError, ReservationExistsError, ReservationNotFoundError } from '../../domain/errors.js';
 import { overlaps, type Interval } from '../../domain/interval.js';
-import { feedEntries, type FeedEntry, type FeedPage } from '../../domain/feed.js';
-import {
-  arrivalVersion, historyEntry, LCO_IMPORT, projectAction, removalAction, type Arrival, type Change, type HistoryAction, type HistoryEntry,
-} from '../../domain/history.js';
-import { checkVersion, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
+import type { FeedEntry, FeedPage } from '../../domain/feed.js';
+import type { HistoryEntry } from '../../domain/history.js';
+import type { Reservation } from '../../domain/reservation.js';
+import { assertExpected, checkConditions, expectationOf, type EventState, type WritePlan } from '../../domain/write-plan.js';
 
 const byStart = (a: Reservation, b: Reservation): number =>
   a.start < b.start ? -1 : a.start > b.start ? 1 : a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
 
 /**
- * Reservations in a Map: the fake for use-case tests, and `STORAGE=memory`. Each write checks and
+ * Reservations in a Map: the fake for use-case tests, and `STORAGE=memory`. A commit checks and
  * writes with no await in between, which is what makes it atomic on one event loop.
  */
 export class InMemoryReservationStore implements ReservationStore {
@@ -26,47 +24,30 @@ export class InMemoryReservationStore implements ReservationStore {
   private readonly retired = new Map<string, number>();
   private seq = 0;
 
-  async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.create(reservation, 'created', change);
+  async state(eventId: string): Promise<EventState> {
+    return structuredClone(this.stateOf(eventId));
   }
 
-  async restoreUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.create(reservation, 'restored', change);
+  private stateOf(eventId: string): EventState {
+    const event = this.events.get(eventId);
+    if (event) return { kind: 'live', event };
+    const lastVersion = this.entries.get(eventId)?.at(-1)?.version ?? this.retired.get(eventId);
+    return lastVersion === undefined ? { kind: 'unused' } : { kind: 'gone', lastVersion };
   }
 
-  private create(reservation: Reservation, action: Arrival, change: Partial<Change>): Reservation {
-    if (this.events.has(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
-    const version = this.arrivalVersion(reservation.event_id, action);
-    this.assertNoConflict(reservation);
-    return this.store({ ...reservation, version }, action, change);
-  }
-
-  private arrivalVersion(eventId: string, arrival: Arrival): number {
-    const retired = this.retired.get(eventId);
-    return arrivalVersion(eventId, this.entries.get(eventId)?.at(-1) ?? (retired === undefined ? undefined : { version: retired }), arrival);
-  }
-
-  async replaceUnlessConflict(reservation: Reservation, options: WriteOptions = {}): Promise<Reservation> {
-    const current = this.events.get(reservation.event_id);
-    if (!current) throw new ReservationNotFoundError(reservation.event_id);
-    checkVersion(current, options.expectedVersion);
-    this.assertNoConflict(reservation);
-    return this.store({ ...reservation, version: current.version + 1 }, 'modified', options, current.site);
-  }
-
-  async putImported(reservation: Reservation): Promise<void> {
-    const current = this.events.get(reservation.event_id);
-    const version = current ? current.version + 1 : this.arrivalVersion(reservation.event_id, 'imported');
-    this.store({ ...reservation, version }, current ? 'import-updated' : 'imported', { by: LCO_IMPORT }, current?.site);
-  }
-
-  async delete(eventId: string, options: WriteOptions = {}): Promise<Reservation | undefined> {
-    const existing = this.events.get(eventId);
-    if (!existing) return undefined;
-    checkVersion(existing, options.expectedVersion);
-    this.events.delete(eventId);
-    this.record(existing, removalAction(options.by ?? existing.creator_id), options);
-    return existing;
+  /** The whole plan with no await in between: atomic on one event loop. */
+  async commit(plan: WritePlan): Promise<void> {
+    assertExpected(plan, expectationOf(this.stateOf(plan.eventId)));
+    checkConditions(plan, ({ site, window }) => [...this.events.values()].filter((e) => e.site === site && overlaps(e, window)));
+    if (plan.after === null) this.events.delete(plan.eventId);
+    else this.events.set(plan.eventId, structuredClone(plan.after));
+    const list = this.entries.get(plan.eventId) ?? [];
+    list.push(structuredClone(plan.history));
+    this.entries.set(plan.eventId, list);
+    for (const { site, ...unnumbered } of plan.feed) {
+      this.seq += 1;
+      this.feed.push({ site, entry: structuredClone({ seq: this.seq, ...unnumbered }) });
+    }
   }
 
   async history(eventId: string, range?: HistoryRange): Promise<HistoryEntry[]> {
@@ -105,36 +86,9 @@ export class InMemoryReservationStore implements ReservationStore {
     return purged;
   }
 
-  private store(reservation: Reservation, action: HistoryAction, change: Partial<Change>, previousSite?: string): Reservation {
-    this.events.set(reservation.event_id, structuredClone(reservation));
-    this.record(reservation, action, change, previousSite);
-    return structuredClone(reservation);
-  }
-
-  private record(event: Reservation, action: HistoryAction, change: Partial<Change>, previousSite?: string): void {
-    const entry = structuredClone(historyEntry(event, action, change));
-    const list = this.entries.get(event.event_id) ?? [];
-    list.push(entry);
-    this.entries.set(event.event_id, list);
-    for (const { site, ...unnumbered } of feedEntries(entry.event, action, entry.at, previousSite)) {
-      this.seq += 1;
-      this.feed.push({ site, entry: { seq: this.seq, ...unnumbered } });
-    }
-  }
-
   async get(eventId: string): Promise<Reservation | undefined> {
     const existing = this.events.get(eventId);
     return existing && structuredClone(existing);
-  }
-
-  async setProject(eventId: string, projectId: string, lastModified: string, by?: string): Promise<Reservation | undefined> {
-    const existing = this.events.get(eventId);
-    if (!existing) return undefined;
-    existing.project_id = projectId;
-    existing.last_modified = lastModified;
-    existing.version += 1;
-    this.record(existing, projectAction(projectId, NO_PROJECT), { at: lastModified, ...(by ? { by } : {}) });
-    return structuredClone(existing);
   }
 
   async findOverlapping(site: string, window: Interval, limit?: number): Promise<ReservationList> {
@@ -156,11 +110,6 @@ export class InMemoryReservationStore implements ReservationStore {
   private select(predicate: (event: Reservation) => boolean, limit?: number): Reservation[] {
     const found = [...this.events.values()].filter(predicate).sort(byStart);
     return (limit === undefined ? found : found.slice(0, limit)).map((e) => structuredClone(e));
-  }
-
-  private assertNoConflict(candidate: Reservation): void {
-    const conflicts = findConflicts(candidate, this.events.values());
-    if (conflicts.length > 0) throw new ReservationConflictError(conflicts.map((e) => e.event_id));
   }
 }
 

@@ -1,18 +1,19 @@
-import { SqliteError } from 'better-sqlite3';
-import type { HistoryRange, ReservationStore, WriteOptions } from '../../application/ports/reservation-store.port.js';
+import type { HistoryRange } from '../../application/ports/event-journal.port.js';
+import type { ReservationStore } from '../../application/ports/reservation-store.port.js';
 import { ReservationList } from '../../application/reservation-list.js';
-import { findConflicts, type Booking } from '../../domain/conflicts.js';
-import {
-  DomainError, ReservationConflictError, ReservationExistsError, ReservationNotFoundError, StoreUnavailableError,
-} from '../../domain/errors.js';
+import type { Booking } from '../../domain/conflicts.js';
 import { type Interval } from '../../domain/interval.js';
 import type { FeedEntry, FeedPage } from '../../domain/feed.js';
-import {
-  arrivalVersion, historyEntry, isRemoval, LCO_IMPORT, projectAction, removalAction, type Arrival, type Change, type HistoryAction,
-  type HistoryEntry,
-} from '../../domain/history.js';
-import { canonicalOrigin, checkVersion, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
+import { isRemoval, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
+import { canonicalOrigin, type Reservation } from '../../domain/reservation.js';
+import { storedVersion } from '../../domain/stored-reservation.js';
+import { assertExpected, checkConditions, type EventState, type Expectation, type WritePlan } from '../../domain/write-plan.js';
 import type { SqliteDatabase } from './database.js';
+import { GroupCommit, type GroupCommitStats } from './sqlite-group-commit.js';
+import {
+  CREATOR_QUERY, EXPIRED_HISTORIES, FEED_QUERY, HISTORY_NEWEST_QUERY, HISTORY_PAGE_QUERY, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY, WINDOW_QUERY,
+  WINDOW_TIMES_QUERY, type HistoryRow,
+} from './sqlite-queries.js';
 
 interface BodyRow {
   body: string;
@@ -28,110 +29,31 @@ interface FeedRow {
   away: 0 | 1;
 }
 
-/**
- * A site's feed after a seq: the changes at the site, and those that moved an event away from it,
- * each through its own index, merged in seq order. Exported for the query-plan test.
- */
-export const FEED_QUERY = `SELECT * FROM (
-  SELECT seq, event_id, version, at, action, body, 0 AS away FROM event_history WHERE site = @site AND seq > @after
-  UNION ALL
-  SELECT seq, event_id, version, at, action, body, 1 AS away FROM event_history WHERE left_site = @site AND seq > @after
-) ORDER BY seq LIMIT @limit`;
-
-/** Events whose last change is older than @before and that no longer exist: the purge's victims. */
-/**
- * A part of an event's history (HistoryRange): a range of the (event_id, version, seq) index, oldest
- * first or newest first, LIMITed, so it reads those rows only however long the history is.
- */
-const HISTORY_COLUMNS = 'SELECT version, at, author, action, body FROM event_history WHERE event_id = @id AND version > @after';
-type HistoryRow = { version: number; at: string; author: string; action: HistoryAction; body: string };
-export const HISTORY_PAGE_QUERY = `${HISTORY_COLUMNS} ORDER BY version, seq LIMIT @limit`;
-export const HISTORY_NEWEST_QUERY = `${HISTORY_COLUMNS} ORDER BY version DESC, seq DESC LIMIT @limit`;
-
-const EXPIRED_HISTORIES = `SELECT event_id FROM event_history GROUP BY event_id
- HAVING max(at) < @before AND event_id NOT IN (SELECT event_id FROM events)`;
-
-const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED']);
-
-/** A write waiting for the next group commit, and how its caller learns the outcome. */
-interface PendingWrite {
-  /** The write's own transaction function, called inside the group's (so as a savepoint). */
-  readonly run: () => unknown;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
-/** What the group commits have done since the store was opened: commits, and the writes in them. */
-export interface GroupCommitStats {
-  transactions: number;
-  writes: number;
-}
-
-/**
- * A site's events overlapping [from, to), in one statement (one read transaction): such an event
- * starts before `to`, and at most the site's longest event (site_extent) before `from`; a site with no
- * row has no events. Exported for the query-plan test.
- */
-const WINDOW_CONDITION = `site = @site AND start < @to AND "end" > @from
-   AND start >= strftime('%Y-%m-%dT%H:%M:%SZ',
-         unixepoch(@from) - (SELECT max_seconds FROM site_extent WHERE site = @site), 'unixepoch')`;
-
-/** `@limit` -1 is SQLite's "no limit". */
-export const WINDOW_QUERY = `SELECT body FROM events
- WHERE ${WINDOW_CONDITION}
- ORDER BY start, event_id LIMIT @limit`;
-
-/** The same window, reading only indexed columns (the clustered key and creator_id), never a body. */
-export const WINDOW_CREATORS_QUERY = `SELECT creator_id FROM events WHERE ${WINDOW_CONDITION}`;
-
-/** The same window's bookings as the conflict rule reads them: the columns it needs, no body to parse. */
-export const WINDOW_BOOKINGS_QUERY = `SELECT event_id, site, start, "end", creator_id FROM events WHERE ${WINDOW_CONDITION} ORDER BY start, event_id`;
-
-/**
- * The window's times as one text a row, "start end": for a busy month (1 550 rows) better-sqlite3
- * gave these in 1.0 ms, where two columns as row objects took 2.9 ms and as arrays 2.2 ms.
- */
-export const WINDOW_TIMES_QUERY = `SELECT start || ' ' || "end" FROM events WHERE ${WINDOW_CONDITION} ORDER BY start, event_id LIMIT @limit`;
-
-export const CREATOR_QUERY = 'SELECT body FROM events WHERE creator_id = @creator AND "end" > @time ORDER BY start, event_id LIMIT @limit';
-
 const NO_LIMIT = -1;
 
 /**
- * Reservations in SQLite. The conflict check and the write run inside one `BEGIN IMMEDIATE`
- * transaction, which takes the database's write lock before reading: a second process or
- * connection waits (busy timeout) and then sees the first one's write. Triggers refuse an
+ * Reservations in SQLite. A plan's checks (its expectation, its conditions: the conflict rule) and
+ * its writes run inside one `BEGIN IMMEDIATE` transaction, which takes the database's write lock
+ * before reading: a second process or connection waits (busy timeout) and then sees the first
+ * one's write. Triggers refuse an
  * overlapping write as a backstop.
- *
- * Group commit: the writes that reach the store in the same event-loop turn run in one such
- * transaction, each inside its own savepoint, and share its COMMIT (under `synchronous = FULL`, its
- * one fsync). Each write sees those before it, so the conflict rule holds between them as between
- * separate transactions. A refusal (a domain error: conflict, exists, not found, version) rolls
- * back only its own savepoint. Any other failure, of one write or of the COMMIT, leaves nothing of
- * the group; each of its writes then runs again alone, so only the one at fault fails. Every write
- * is answered only after its COMMIT has returned.
+ * The writes of one event-loop turn share one such transaction (sqlite-group-commit.ts), each in
+ * its own savepoint: a refusal (a condition's, or a stale plan's) rolls back only its own.
  */
 export class SqliteReservationStore implements ReservationStore {
   private readonly statements;
-  private readonly createTx;
-  private readonly replaceTx;
-  private readonly importTx;
-  private readonly deleteTx;
-  private readonly projectTx;
+  private readonly commitTx;
   private readonly feedTx;
   private readonly purgeTx;
-  private readonly groupTx;
-  private readonly aloneTx;
-  private pending: PendingWrite[] = [];
+  private readonly group: GroupCommit;
   /** For tests and figures: how many writes the group commits have shared among how many commits. */
-  readonly groupCommits: GroupCommitStats = { transactions: 0, writes: 0 };
+  readonly groupCommits: GroupCommitStats;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(db: SqliteDatabase) {
+    this.group = new GroupCommit(db);
+    this.groupCommits = this.group.stats;
     this.statements = {
       get: db.prepare<[string], BodyRow>('SELECT body FROM events WHERE event_id = ?'),
-      exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE event_id = ?'),
       // pluck(): each row is its body text, with no row object around it.
       overlapping: db.prepare<[{ site: string; from: string; to: string; limit: number }], string>(
         WINDOW_QUERY,
@@ -150,15 +72,8 @@ export class SqliteReservationStore implements ReservationStore {
         `UPDATE events SET site = @site, start = @start, "end" = @end, creator_id = @creator_id,
          origin = @origin, body = @body WHERE event_id = @event_id`,
       ),
-      delete: db.prepare<[string], BodyRow>('DELETE FROM events WHERE event_id = ? RETURNING body'),
-      setProject: db.prepare<[string, string, string], BodyRow>(
-        `UPDATE events SET body = json_set(body, '$.project_id', ?, '$.last_modified', ?, '$.version', json_extract(body, '$.version') + 1)
-         WHERE event_id = ? RETURNING body`,
-      ),
-      version: db.prepare<[string], number>("SELECT json_extract(body, '$.version') FROM events WHERE event_id = ?").pluck(),
-      current: db.prepare<[string], { version: number; site: string }>(
-        "SELECT json_extract(body, '$.version') AS version, site FROM events WHERE event_id = ?",
-      ),
+      delete: db.prepare<[string]>('DELETE FROM events WHERE event_id = ?'),
+      version: db.prepare<[string], unknown>("SELECT json_extract(body, '$.version') FROM events WHERE event_id = ?").pluck(),
       record: db.prepare(
         `INSERT INTO event_history (event_id, version, at, author, action, site, left_site, body)
          VALUES (@event_id, @version, @at, @by, @action, @site, @left_site, @body)`,
@@ -198,47 +113,18 @@ export class SqliteReservationStore implements ReservationStore {
       historyNewest: db.prepare<[{ id: string; after: number; limit: number }], HistoryRow>(HISTORY_NEWEST_QUERY),
     };
 
-    // The version is read and written inside the same BEGIN IMMEDIATE transaction as the change.
-    this.createTx = db.transaction((reservation: Reservation, action: Arrival, change: Partial<Change>): Reservation => {
-      if (this.statements.exists.get(reservation.event_id)) throw new ReservationExistsError(reservation.event_id);
-      const stored = { ...reservation, version: this.arrivalVersion(reservation.event_id, action) };
-      this.assertNoConflict(stored);
-      const inserted = row(stored);
-      this.statements.insert.run(inserted);
-      this.record(stored, action, change, undefined, inserted.body);
-      return stored;
-    });
-    this.importTx = db.transaction((reservation: Reservation) => {
-      const current = this.statements.current.get(reservation.event_id);
-      const stored = { ...reservation, version: current ? current.version + 1 : this.arrivalVersion(reservation.event_id, 'imported') };
-      const written = row(stored);
-      if (current !== undefined) this.statements.update.run(written);
-      else this.statements.insert.run(written);
-      this.record(stored, current === undefined ? 'imported' : 'import-updated', { by: LCO_IMPORT }, current?.site, written.body);
-    });
-    this.replaceTx = db.transaction((reservation: Reservation, options: WriteOptions): Reservation => {
-      const current = this.statements.current.get(reservation.event_id);
-      if (current === undefined) throw new ReservationNotFoundError(reservation.event_id);
-      checkVersion({ event_id: reservation.event_id, version: current.version }, options.expectedVersion);
-      this.assertNoConflict(reservation);
-      const stored = { ...reservation, version: current.version + 1 };
-      const written = row(stored);
-      this.statements.update.run(written);
-      this.record(stored, 'modified', options, current.site, written.body);
-      return stored;
-    });
-    this.deleteTx = db.transaction((eventId: string, options: WriteOptions): Reservation | undefined => {
-      const current = this.statements.version.get(eventId);
-      if (current === undefined) return undefined;
-      checkVersion({ event_id: eventId, version: current }, options.expectedVersion);
-      const deleted = parse(this.statements.delete.get(eventId))!;
-      this.record(deleted, removalAction(options.by ?? deleted.creator_id), options);
-      return deleted;
-    });
-    this.projectTx = db.transaction((eventId: string, projectId: string, lastModified: string, by?: string): Reservation | undefined => {
-      const updated = parse(this.statements.setProject.get(projectId, lastModified, eventId));
-      if (updated) this.record(updated, projectAction(projectId, NO_PROJECT), { at: lastModified, ...(by ? { by } : {}) });
-      return updated;
+    // The plan's expectation and conditions are checked inside the same BEGIN IMMEDIATE transaction as its writes.
+    this.commitTx = db.transaction((plan: WritePlan): void => {
+      assertExpected(plan, this.found(plan.eventId));
+      checkConditions(plan, ({ site, window }) => this.statements.bookingsIn.all({ site, from: window.start, to: window.end }));
+      let body: string | undefined;
+      if (plan.after === null) this.statements.delete.run(plan.eventId);
+      else {
+        const written = row(plan.after);
+        (plan.expect.kind === 'live' ? this.statements.update : this.statements.insert).run(written);
+        body = written.body;
+      }
+      this.record(plan, body);
     });
     // One read transaction: the entries and the purged seq come from the same snapshot.
     this.feedTx = db.transaction((site: string, after: number, limit: number): FeedPage => ({
@@ -258,38 +144,17 @@ export class SqliteReservationStore implements ReservationStore {
       }
       return expired.length;
     });
-    // Each write's own transaction function, called in here, becomes a savepoint: its refusal rolls
-    // back only itself. Anything else aborts the group (see commitPending).
-    this.groupTx = db.transaction((writes: readonly PendingWrite[]): Outcome[] => writes.map((write) => {
-      try {
-        return { ok: true, value: write.run() };
-      } catch (error) {
-        // A statement error such as SQLITE_FULL may have rolled back the whole transaction.
-        if (!isRefusal(error) || !db.inTransaction) throw error;
-        return { ok: false, error };
-      }
-    }));
-    this.aloneTx = db.transaction((write: PendingWrite): unknown => write.run());
   }
 
-  async createUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.enqueue(() => this.createTx(reservation, 'created', change));
+  async state(eventId: string): Promise<EventState> {
+    const stored = parse(this.statements.get.get(eventId));
+    if (stored) return { kind: 'live', event: { ...stored, version: storedVersion(stored.version) } };
+    const lastVersion = this.statements.lastVersion.get({ id: eventId });
+    return lastVersion === null || lastVersion === undefined ? { kind: 'unused' } : { kind: 'gone', lastVersion };
   }
 
-  async restoreUnlessConflict(reservation: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
-    return this.enqueue(() => this.createTx(reservation, 'restored', change));
-  }
-
-  async replaceUnlessConflict(reservation: Reservation, options: WriteOptions = {}): Promise<Reservation> {
-    return this.enqueue(() => this.replaceTx(reservation, options));
-  }
-
-  async putImported(reservation: Reservation): Promise<void> {
-    await this.enqueue(() => this.importTx(reservation));
-  }
-
-  async delete(eventId: string, options: WriteOptions = {}): Promise<Reservation | undefined> {
-    return this.enqueue(() => this.deleteTx(eventId, options));
+  async commit(plan: WritePlan): Promise<void> {
+    await this.group.enqueue(() => this.commitTx(plan));
   }
 
   async history(eventId: string, range?: HistoryRange): Promise<HistoryEntry[]> {
@@ -314,33 +179,33 @@ export class SqliteReservationStore implements ReservationStore {
   }
 
   async purgeHistory(before: string): Promise<number> {
-    return this.write(() => this.purgeTx.immediate(before));
+    return this.group.alone(() => this.purgeTx.immediate(before));
   }
 
   /**
    * The history row of a change, called inside the change's transaction; it is also the change's
-   * entry in the site's feed (and, through left_site, in the feed of the site it moved from). seq
-   * is AUTOINCREMENT under the write lock, so it grows in commit order. `body` is the event's JSON,
-   * when the caller has just written it.
+   * entry in the site's feed and, through left_site, in the feed of the site the change moved it
+   * from: the plan's at most two feed entries. seq is AUTOINCREMENT under the write lock, so it grows
+   * in commit order. `body` is the event's JSON, when the caller has just written it.
    */
-  private record(event: Reservation, action: HistoryAction, change: Partial<Change>, previousSite?: string, body = JSON.stringify(event)): void {
-    const entry = historyEntry(event, action, change);
-    const leftSite = previousSite !== undefined && previousSite !== event.site ? previousSite : null;
-    this.statements.record.run({ ...entry, site: event.site, left_site: leftSite, body });
+  private record(plan: WritePlan, body = JSON.stringify(plan.history.event)): void {
+    const [here, left, ...more] = plan.feed;
+    if (here?.site !== plan.history.event.site || more.length > 0 || (left !== undefined && left.event !== null)) {
+      throw new Error('SQLite journals a change in its event\'s site\'s feed, and with no event in the one it left');
+    }
+    this.statements.record.run({ ...plan.history, site: here.site, left_site: left?.site ?? null, body });
   }
 
-  /** The domain's rule for an id with no event now, on its history as this transaction reads it. */
-  private arrivalVersion(eventId: string, arrival: Arrival): number {
-    const version = this.statements.lastVersion.get({ id: eventId });
-    return arrivalVersion(eventId, version === null || version === undefined ? undefined : { version }, arrival);
+  /** What this transaction finds stored under the id, as a plan's expectation says it. */
+  private found(eventId: string): Expectation {
+    const version = this.statements.version.get(eventId);
+    if (version !== undefined) return { kind: 'live', version: storedVersion(version) };
+    const lastVersion = this.statements.lastVersion.get({ id: eventId });
+    return lastVersion === null || lastVersion === undefined ? { kind: 'unused' } : { kind: 'gone', lastVersion };
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {
     return parse(this.statements.get.get(eventId));
-  }
-
-  async setProject(eventId: string, projectId: string, lastModified: string, by?: string): Promise<Reservation | undefined> {
-    return this.enqueue(() => this.projectTx(eventId, projectId, lastModified, by));
   }
 
   async findOverlapping(site: string, window: Interval, limit?: number): Promise<ReservationList> {
@@ -367,94 +232,6 @@ export class SqliteReservationStore implements ReservationStore {
     return this.statements.overlapping.all({ site, from: window.start, to: window.end, limit });
   }
 
-  private assertNoConflict(candidate: Reservation): void {
-    const conflicts = findConflicts(candidate, this.statements.bookingsIn.all({ site: candidate.site, from: candidate.start, to: candidate.end }));
-    if (conflicts.length > 0) throw new ReservationConflictError(conflicts.map((e) => e.event_id));
-  }
-
-  /** Queues a write for the group commit at the end of this event-loop turn (see the class). */
-  private enqueue<T>(run: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
-      if (this.pending.length === 1) setImmediate(() => this.commitPending());
-    });
-  }
-
-  /** Commits the queued writes together, then answers each. */
-  private commitPending(): void {
-    const writes = this.pending;
-    this.pending = [];
-    let outcomes: Outcome[];
-    try {
-      outcomes = this.groupTx.immediate(writes);
-      this.groupCommits.transactions += 1;
-      this.groupCommits.writes += writes.length;
-    } catch (error) {
-      // The write lock could not be had (or a lone write failed): every write fails alike, and
-      // running each alone would only wait out the busy timeout again, once per write.
-      if (writes.length === 1 || isBusy(error)) {
-        for (const write of writes) write.reject(storeError(error));
-        return;
-      }
-      // One write failed otherwise, or the COMMIT did: nothing of the group was kept. Alone, each
-      // write succeeds or fails on its own.
-      outcomes = writes.map((write): Outcome => {
-        try {
-          return { ok: true, value: this.aloneTx.immediate(write) };
-        } catch (failure) {
-          return { ok: false, error: failure };
-        }
-      });
-    }
-    outcomes.forEach((outcome, i) => {
-      if (outcome.ok) writes[i]!.resolve(outcome.value);
-      else writes[i]!.reject(storeError(outcome.error));
-    });
-  }
-
-  /** Runs a write outside the group commit (the purge: long, rare, and alone anyway). */
-  private write<T>(operation: () => T): T {
-    try {
-      return operation();
-    } catch (error) {
-      throw storeError(error);
-    }
-  }
-
-  close(): void {
-    if (this.db.open) this.db.close();
-  }
-}
-
-/**
- * The SQLite result code of a better-sqlite3 error. Told by its name and code, not instanceof: the
- * addon keeps the SqliteError class of the first module instance (and JavaScript realm) that loaded
- * it, and a test runner that loads the module again per test file, each in a realm of its own,
- * would otherwise fail to recognise its errors.
- */
-function sqliteCode(error: unknown): string | undefined {
-  if (error instanceof SqliteError) return error.code;
-  const { name, code } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown };
-  return name === 'SqliteError' && typeof code === 'string' ? code : undefined;
-}
-
-function isBusy(error: unknown): boolean {
-  return BUSY_CODES.has(sqliteCode(error) ?? '');
-}
-
-/**
- * A write's own refusal, which rolls back only its savepoint: a domain error, or the overlap
- * triggers' backstop (the schema's only RAISE(ABORT), so this code is always one of them).
- */
-function isRefusal(error: unknown): boolean {
-  return error instanceof DomainError || sqliteCode(error) === 'SQLITE_CONSTRAINT_TRIGGER';
-}
-
-/** SQLite's lock and trigger failures as domain errors; anything else as it is. */
-function storeError(error: unknown): unknown {
-  if (isBusy(error)) return new StoreUnavailableError('The calendar database is busy; please retry.');
-  if (sqliteCode(error) === 'SQLITE_CONSTRAINT_TRIGGER') return new ReservationConflictError([]);
-  return error;
 }
 
 function row(reservation: Reservation): Record<string, string> {

@@ -5,6 +5,8 @@ import {
   type ReservationRules,
 } from '../../domain/reservation.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
+import { planCreate } from '../../domain/write-plan.js';
+import { commitPlanned } from '../commit-planned.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 import type { Sky } from '../sky.js';
@@ -43,7 +45,8 @@ export class CreateReservation {
     assertMayUseOrigin(actor, reservation.origin);
     this.sky?.assertBookable(actor, reservation);
     try {
-      return await this.store.createUnlessConflict(reservation, { by: authorOf(actor), at: reservation.last_modified });
+      const change = { by: authorOf(actor), at: reservation.last_modified };
+      return (await commitPlanned(this.store, reservation.event_id, (state) => planCreate(state, reservation, change))).after!;
     } catch (error) {
       if (!(error instanceof ReservationExistsError)) throw error;
       // The retry of a create whose answer was lost: the same creator sent the same event again.

@@ -1,7 +1,8 @@
-import { assertMayChange, authorOf, type Actor } from '../../domain/actor.js';
-import { ReservationNotFoundError } from '../../domain/errors.js';
+import type { Actor } from '../../domain/actor.js';
+import { planEventDelete } from '../../domain/event-requests.js';
 import type { Reservation } from '../../domain/reservation.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
+import { commitPlanned } from '../commit-planned.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 
@@ -20,12 +21,8 @@ export class DeleteReservation {
   ) {}
 
   async execute({ actor, eventId, expectedVersion }: DeleteReservationInput): Promise<Reservation> {
-    const current = await this.store.get(eventId);
-    if (!current) throw new ReservationNotFoundError(eventId);
-    assertMayChange(actor, current);
-    const change = { by: authorOf(actor), at: utcTimeFromMillis(this.clock.now()) };
-    const deleted = await this.store.delete(eventId, { ...change, ...(expectedVersion === undefined ? {} : { expectedVersion }) });
-    if (!deleted) throw new ReservationNotFoundError(eventId);
-    return deleted;
+    const now = utcTimeFromMillis(this.clock.now());
+    const plan = await commitPlanned(this.store, eventId, (state) => planEventDelete(state, eventId, actor, now, expectedVersion));
+    return plan.before!;
   }
 }

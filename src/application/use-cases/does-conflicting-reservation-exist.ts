@@ -1,13 +1,13 @@
 import { activeAtWindow } from '../../domain/interval.js';
 import { parseSiteCode } from '../../domain/reservation.js';
 import { parseUtcTime } from '../../domain/time.js';
-import type { ReservationStore } from '../ports/reservation-store.port.js';
+import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import type { AtTimeInput } from './list-reservations-at-time.js';
 import { parseUserId } from './list-user-reservations.js';
 
 /** POST /does-conflicting-event-exist: is an event of a different user active at `time` at `site`? */
 export class DoesConflictingReservationExist {
-  constructor(private readonly store: ReservationStore) {}
+  constructor(private readonly store: ReservationQueries) {}
 
   async execute(input: AtTimeInput & { readonly userId: string }): Promise<boolean> {
     const userId = parseUserId(input.userId);

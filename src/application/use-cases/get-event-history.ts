@@ -1,7 +1,7 @@
 import { assertMayManage, type Actor } from '../../domain/actor.js';
 import { ReservationNotFoundError } from '../../domain/errors.js';
 import { historyOwner, type HistoryEntry } from '../../domain/history.js';
-import type { ReservationStore } from '../ports/reservation-store.port.js';
+import type { EventJournal } from '../ports/event-journal.port.js';
 
 export const DEFAULT_HISTORY_LIMIT = 100;
 export const MAX_HISTORY_LIMIT = 1000;
@@ -38,7 +38,7 @@ const READ_STEP = 32;
  * entries say, so the history of a deleted event stays theirs.
  */
 export class GetEventHistory {
-  constructor(private readonly store: ReservationStore) {}
+  constructor(private readonly store: EventJournal) {}
 
   async execute({ actor, eventId, afterVersion = 0, limit = DEFAULT_HISTORY_LIMIT }: GetEventHistoryInput): Promise<HistoryEntry[]> {
     const owner = historyOwner(await this.store.history(eventId, { limit: 1 }));

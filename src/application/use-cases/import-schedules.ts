@@ -1,10 +1,12 @@
 import { findConflicts } from '../../domain/conflicts.js';
-import { UnknownSubsiteError } from '../../domain/errors.js';
+import { ReservationNotFoundError, UnknownSubsiteError } from '../../domain/errors.js';
 import { LCO_IMPORT } from '../../domain/history.js';
 import { findSubsite, IMPORTED_STATES, subsitesOf, type LcoObservation, type Subsite } from '../../domain/lco.js';
 import { importObservations, planSync } from '../../domain/lco-import.js';
 import { isLcoOrigin, NO_PROJECT, type Reservation } from '../../domain/reservation.js';
 import { addSeconds, toEpochSeconds, utcTimeFromMillis } from '../../domain/time.js';
+import { planImport, planRemoval } from '../../domain/write-plan.js';
+import { commitPlanned } from '../commit-planned.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { LcoClient } from '../ports/lco-client.port.js';
 import { NO_METRICS, type Metrics } from '../ports/metrics.port.js';
@@ -182,7 +184,7 @@ export class ImportSchedules {
         const created = await projectsCreated[i]!;
         if (created.status === 'rejected') throw created.reason;
         report.writes += 1;
-        await this.store.putImported(next);
+        await commitPlanned(this.store, next.event_id, (state) => planImport(state, next));
         report.writes += 1;
         (previous ? report.updated : report.added).push(next.event_id);
         if (previous && previous.project_id !== next.project_id && !stillWanted.has(previous.project_id)) orphans.push(previous.project_id);
@@ -191,7 +193,7 @@ export class ImportSchedules {
       }
     }
     for (const gone of plan.remove) {
-      await this.store.delete(gone.event_id, { by: LCO_IMPORT, at: utcTimeFromMillis(this.clock.now()) });
+      await this.remove(gone.event_id);
       report.writes += 1;
       report.removed.push(gone.event_id);
       if (gone.project_id !== NO_PROJECT && !stillWanted.has(gone.project_id)) orphans.push(gone.project_id);
@@ -202,6 +204,16 @@ export class ImportSchedules {
       if (overlapping.length > 0) report.overlaps.push({ event_id: event.event_id, overlaps: overlapping.map((e) => e.event_id) });
     }
     return orphans;
+  }
+
+  /** Removes an imported event (gone already, removed by an admin since it was read: nothing to do). */
+  private async remove(eventId: string): Promise<void> {
+    const change = { by: LCO_IMPORT, at: utcTimeFromMillis(this.clock.now()) };
+    try {
+      await commitPlanned(this.store, eventId, (state) => planRemoval(state, eventId, change));
+    } catch (error) {
+      if (!(error instanceof ReservationNotFoundError)) throw error;
+    }
   }
 
   private async deleteProjects(

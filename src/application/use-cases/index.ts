@@ -1,3 +1,15 @@
+import { ClockToken } from '../ports/clock.port.js';
+import { FeedCursorCodecToken } from '../ports/feed-cursors.port.js';
+import { FeedKeyCodecToken, FeedKeyStoreToken } from '../ports/feed-keys.port.js';
+import { LcoClientToken, ReadThroughLcoClientToken } from '../ports/lco-client.port.js';
+import { MetricsToken } from '../ports/metrics.port.js';
+import { ProjectsGatewayToken, ReadThroughProjectsGatewayToken } from '../ports/projects-gateway.port.js';
+import { ReservationStoreToken } from '../ports/reservation-store.port.js';
+import { ScheduleTrackingStoreToken } from '../ports/schedule-tracking-store.port.js';
+import { SiteProxySecretsToken } from '../ports/site-proxy-secrets.port.js';
+import { CalendarFeedSettingsToken, HistorySettingsToken, ImportSettingsToken, ListLimitsToken, ReservationRulesToken } from '../settings.js';
+import { SkyToken } from '../sky.js';
+import type { Token } from '../token.js';
 import { AddProjectToReservations } from './add-project-to-reservations.js';
 import { CreateReservation } from './create-reservation.js';
 import { DeleteReservation } from './delete-reservation.js';
@@ -18,34 +30,49 @@ import { ListUserReservationsEndingAfter } from './list-user-reservations.js';
 import { ModifyReservation } from './modify-reservation.js';
 import { RemoveProjectFromReservations } from './remove-project-from-reservations.js';
 
+type Constructor = new (...args: never[]) => object;
+/** The tokens of a constructor's parameters, in order, each of its parameter's type. */
+type TokensOf<P extends readonly unknown[]> = { readonly [I in keyof P]: Token<P[I]> };
+
+/** A use case: its class and the tokens of what its constructor takes, checked against the constructor. */
+export interface UseCaseDeclaration<C extends Constructor = Constructor> {
+  readonly Class: C;
+  readonly needs: TokensOf<ConstructorParameters<C>>;
+}
+
+export const useCase = <C extends Constructor>(Class: C, needs: NoInfer<TokensOf<ConstructorParameters<C>>>): UseCaseDeclaration<C> => ({ Class, needs });
+
 /**
- * Every use case, by the name the drivers call it: the one list of them. The composition root binds
- * each (its dependency table is keyed by these names, so a use case added here without its wiring
- * does not compile) and the route table receives them as `UseCases`.
+ * Every use case, by the name the drivers call it, with what it needs: the one list of them. The
+ * composition root binds each to a factory of these tokens, and the route table receives them as
+ * `UseCases`. A token of the wrong type for its parameter, or one missing, does not compile.
  */
 export const USE_CASES = {
-  createReservation: CreateReservation,
-  modifyReservation: ModifyReservation,
-  deleteReservation: DeleteReservation,
-  eventHistory: GetEventHistory,
-  restoreEvent: RestoreEvent,
-  listChanges: ListChanges,
-  purgeHistory: PurgeHistory,
-  siteCalendarFeed: SiteCalendarFeed,
-  userCalendarFeed: UserCalendarFeed,
-  issueFeedKey: IssueFeedKey,
-  listSites: ListSites,
-  availability: GetAvailability,
-  addProject: AddProjectToReservations,
-  removeProject: RemoveProjectFromReservations,
-  listSiteReservations: ListSiteReservations,
-  listUserReservations: ListUserReservationsEndingAfter,
-  listReservationsAtTime: ListReservationsAtTime,
-  isUserScheduled: IsUserScheduled,
-  doesConflictingReservationExist: DoesConflictingReservationExist,
-  importSchedules: ImportSchedules,
-  listSchedulerObservations: ListSchedulerObservations,
+  createReservation: useCase(CreateReservation, [ReservationStoreToken, ClockToken, ReservationRulesToken, SkyToken]),
+  modifyReservation: useCase(ModifyReservation, [ReservationStoreToken, ClockToken, ReservationRulesToken, SkyToken]),
+  deleteReservation: useCase(DeleteReservation, [ReservationStoreToken, ClockToken]),
+  eventHistory: useCase(GetEventHistory, [ReservationStoreToken]),
+  restoreEvent: useCase(RestoreEvent, [ReservationStoreToken, ClockToken]),
+  listChanges: useCase(ListChanges, [ReservationStoreToken, ClockToken, HistorySettingsToken, FeedCursorCodecToken]),
+  purgeHistory: useCase(PurgeHistory, [ReservationStoreToken, ClockToken, HistorySettingsToken]),
+  siteCalendarFeed: useCase(SiteCalendarFeed, [ReservationStoreToken, ClockToken, CalendarFeedSettingsToken]),
+  userCalendarFeed: useCase(UserCalendarFeed, [ReservationStoreToken, FeedKeyStoreToken, FeedKeyCodecToken, ClockToken, CalendarFeedSettingsToken]),
+  issueFeedKey: useCase(IssueFeedKey, [FeedKeyStoreToken, FeedKeyCodecToken, ClockToken]),
+  listSites: useCase(ListSites, [ReservationStoreToken, SkyToken]),
+  availability: useCase(GetAvailability, [ReservationStoreToken, SkyToken, ListLimitsToken, ClockToken]),
+  addProject: useCase(AddProjectToReservations, [ReservationStoreToken, ClockToken]),
+  removeProject: useCase(RemoveProjectFromReservations, [ReservationStoreToken, ClockToken]),
+  listSiteReservations: useCase(ListSiteReservations, [ReservationStoreToken, ReadThroughProjectsGatewayToken, ListLimitsToken]),
+  listUserReservations: useCase(ListUserReservationsEndingAfter, [ReservationStoreToken, ListLimitsToken]),
+  listReservationsAtTime: useCase(ListReservationsAtTime, [ReservationStoreToken, ListLimitsToken]),
+  isUserScheduled: useCase(IsUserScheduled, [ReservationStoreToken]),
+  doesConflictingReservationExist: useCase(DoesConflictingReservationExist, [ReservationStoreToken]),
+  importSchedules: useCase(ImportSchedules, [
+    ReservationStoreToken, ProjectsGatewayToken, LcoClientToken, SiteProxySecretsToken, ScheduleTrackingStoreToken, ClockToken,
+    ImportSettingsToken, MetricsToken,
+  ]),
+  listSchedulerObservations: useCase(ListSchedulerObservations, [ReadThroughLcoClientToken, SiteProxySecretsToken, ImportSettingsToken, ListLimitsToken]),
 } as const;
 
 export type UseCaseName = keyof typeof USE_CASES;
-export type UseCases = { readonly [K in UseCaseName]: InstanceType<(typeof USE_CASES)[K]> };
+export type UseCases = { readonly [K in UseCaseName]: InstanceType<(typeof USE_CASES)[K]['Class']> };

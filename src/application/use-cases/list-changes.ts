@@ -4,7 +4,8 @@ import { parseSiteCode, type Reservation } from '../../domain/reservation.js';
 import { settleWithLimit } from '../concurrency.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { FeedCursorCodec } from '../ports/feed-cursors.port.js';
-import type { ReservationStore } from '../ports/reservation-store.port.js';
+import type { EventJournal } from '../ports/event-journal.port.js';
+import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import type { HistorySettings } from '../settings.js';
 
 export type Change = PublicChange;
@@ -44,7 +45,7 @@ const EVENT_READ_CONCURRENCY = 32;
  */
 export class ListChanges {
   constructor(
-    private readonly store: ReservationStore,
+    private readonly store: EventJournal & ReservationQueries,
     private readonly clock: Clock,
     private readonly settings: HistorySettings,
     private readonly cursors: FeedCursorCodec,

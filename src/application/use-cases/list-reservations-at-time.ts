@@ -1,7 +1,7 @@
 import { activeAtWindow } from '../../domain/interval.js';
 import { parseSiteCode } from '../../domain/reservation.js';
 import { parseUtcTime } from '../../domain/time.js';
-import type { ReservationStore } from '../ports/reservation-store.port.js';
+import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import type { ReservationList } from '../reservation-list.js';
 import { withinListLimit, type ListLimits } from '../settings.js';
 
@@ -15,7 +15,7 @@ const TOO_MANY = 'no more can be listed in one answer';
 /** POST /get-event-at-time: the site's events active at `time`. */
 export class ListReservationsAtTime {
   constructor(
-    private readonly store: ReservationStore,
+    private readonly store: ReservationQueries,
     private readonly limits: ListLimits,
   ) {}
 

@@ -2,7 +2,7 @@ import { hasProject, parseSiteCode, type Reservation } from '../../domain/reserv
 import { parseWindow } from '../../domain/window.js';
 import { settleWithLimit } from '../concurrency.js';
 import type { ProjectsGateway } from '../ports/projects-gateway.port.js';
-import type { ReservationStore } from '../ports/reservation-store.port.js';
+import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import { ReservationList } from '../reservation-list.js';
 import { withinListLimit, type ListLimits } from '../settings.js';
 
@@ -26,7 +26,7 @@ export type SiteReservation = Reservation & { project?: unknown };
  */
 export class ListSiteReservations {
   constructor(
-    private readonly store: ReservationStore,
+    private readonly store: ReservationQueries,
     private readonly projects: ProjectsGateway,
     private readonly limits: ListLimits,
   ) {}

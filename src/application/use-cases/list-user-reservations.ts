@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../../domain/errors.js';
 import { LIMITS } from '../../domain/reservation.js';
 import { parseUtcTime } from '../../domain/time.js';
-import type { ReservationStore } from '../ports/reservation-store.port.js';
+import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import type { ReservationList } from '../reservation-list.js';
 import { withinListLimit, type ListLimits } from '../settings.js';
 
@@ -22,7 +22,7 @@ const LATER_TIME = 'ask for a later time';
 /** POST /user-events-ending-after-time: a creator's events with `end > time`, ordered by start. */
 export class ListUserReservationsEndingAfter {
   constructor(
-    private readonly store: ReservationStore,
+    private readonly store: ReservationQueries,
     private readonly limits: ListLimits,
   ) {}
 

@@ -1,9 +1,8 @@
-import { assertMayChange, assertMayUseOrigin, authorOf, creatorNameFor, type Actor } from '../../domain/actor.js';
-import { ReservationNotFoundError } from '../../domain/errors.js';
-import {
-  buildReservation, LIMITS, optionalString, requireKeys, type RawRecord, type Reservation, type ReservationRules,
-} from '../../domain/reservation.js';
+import type { Actor } from '../../domain/actor.js';
+import { planEventChange } from '../../domain/event-requests.js';
+import { LIMITS, optionalString, requireKeys, type RawRecord, type Reservation, type ReservationRules } from '../../domain/reservation.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
+import { commitPlanned } from '../commit-planned.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 import type { Sky } from '../sky.js';
@@ -19,8 +18,8 @@ export interface ModifyReservationInput {
 }
 
 /**
- * POST /modifyevent: owner-or-admin; `event_id` and `creator_id` stay the original's. The store
- * replaces the event in one atomic step, so a failure never loses it.
+ * POST /modifyevent: owner-or-admin; `event_id` and `creator_id` stay the original's. Planned on the
+ * event as stored (planEventChange) and committed in one atomic step, so a failure never loses it.
  */
 export class ModifyReservation {
   constructor(
@@ -34,28 +33,13 @@ export class ModifyReservation {
   async execute({ actor, originalEvent, modifiedEvent, expectedVersion }: ModifyReservationInput): Promise<Reservation> {
     requireKeys(originalEvent, ['event_id']);
     const eventId = optionalString(originalEvent, 'event_id', LIMITS.event_id) ?? '';
-    const current = await this.store.get(eventId);
-    if (!current) throw new ReservationNotFoundError(eventId);
-    assertMayChange(actor, current);
-
-    const merged: RawRecord = { ...current, ...modifiedEvent, event_id: current.event_id };
-    const creator = creatorNameFor(actor, current.creator_id);
-    // The calendar resource follows the site unless the client names one (which must then match).
-    if (modifiedEvent.resourceId === undefined) merged.resourceId = undefined;
-    const next = buildReservation(
-      merged,
-      {
-        creator_id: current.creator_id,
-        last_modified: utcTimeFromMillis(this.clock.now()),
-        defaultCreator: current.creator,
-        ...(creator === undefined ? {} : { creator }),
-      },
-      this.rules,
-    );
-    if (next.origin.toUpperCase() !== current.origin.toUpperCase()) assertMayUseOrigin(actor, next.origin);
-    this.sky?.assertBookable(actor, next);
-    return this.store.replaceUnlessConflict(next, {
-      by: authorOf(actor), at: next.last_modified, ...(expectedVersion === undefined ? {} : { expectedVersion }),
+    const now = utcTimeFromMillis(this.clock.now());
+    const change = { eventId, modifiedEvent, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
+    const plan = await commitPlanned(this.store, eventId, (state) => {
+      const planned = planEventChange(state, change, actor, now, this.rules);
+      this.sky?.assertBookable(actor, planned.after!);
+      return planned;
     });
+    return plan.after!;
   }
 }

@@ -1,6 +1,6 @@
 import { utcTimeFromMillis } from '../../domain/time.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { ReservationStore } from '../ports/reservation-store.port.js';
+import type { EventJournal } from '../ports/event-journal.port.js';
 import type { HistorySettings } from '../settings.js';
 
 /**
@@ -9,7 +9,7 @@ import type { HistorySettings } from '../settings.js';
  */
 export class PurgeHistory {
   constructor(
-    private readonly store: ReservationStore,
+    private readonly store: EventJournal,
     private readonly clock: Clock,
     private readonly settings: HistorySettings,
   ) {}

@@ -3,6 +3,8 @@ import { ReservationExistsError, ReservationNotFoundError } from '../../domain/e
 import { historyOwner, isRemoval } from '../../domain/history.js';
 import type { Reservation } from '../../domain/reservation.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
+import { planRestore } from '../../domain/write-plan.js';
+import { commitPlanned } from '../commit-planned.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 
@@ -17,7 +19,7 @@ export interface RestoreEventInput {
  * POST /restore-event: recreates a deleted event as it stood at one of its versions, under the
  * conflict rule like any create, as a new version (one past the last) with action `restored`. To
  * the event's owner (whoever first created the id: historyOwner) or an admin; an LCO observation
- * only to an admin (the import brings back its own through putImported), as for a create.
+ * only to an admin (the import brings back its own: planImport), as for a create.
  */
 export class RestoreEvent {
   constructor(
@@ -38,6 +40,8 @@ export class RestoreEvent {
     if (!wanted) throw new ReservationNotFoundError(`${eventId} at version ${version}`);
     assertMayUseOrigin(actor, wanted.event.origin);
     const now = utcTimeFromMillis(this.clock.now());
-    return this.store.restoreUnlessConflict({ ...wanted.event, last_modified: now }, { by: authorOf(actor), at: now });
+    const restored = { ...wanted.event, last_modified: now };
+    const plan = await commitPlanned(this.store, eventId, (state) => planRestore(state, restored, { by: authorOf(actor), at: now }));
+    return plan.after!;
   }
 }

@@ -1,5 +1,8 @@
-import { assertMayLinkProject, authorOf, type Actor } from '../../domain/actor.js';
+import { assertMayLinkProject, type Actor } from '../../domain/actor.js';
+import { ReservationNotFoundError } from '../../domain/errors.js';
+import { planEventLink } from '../../domain/event-requests.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
+import { commitPlanned } from '../commit-planned.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 
@@ -23,11 +26,22 @@ export async function setProjectOnEvents(
   const current = await Promise.all(ids.map((id) => store.get(id)));
   for (const event of current) if (event) assertMayLinkProject(actor, event);
 
-  const lastModified = utcTimeFromMillis(clock.now());
+  const now = utcTimeFromMillis(clock.now());
   const report: ProjectLinkReport = { updated: [], missing: [] };
   for (const [index, id] of ids.entries()) {
-    const updated = current[index] ? await store.setProject(id, projectId, lastModified, authorOf(actor)) : undefined;
-    (updated ? report.updated : report.missing).push(id);
+    const linked = current[index] !== undefined && await link(store, id, projectId, actor, now);
+    (linked ? report.updated : report.missing).push(id);
   }
   return report;
+}
+
+/** Links one event; false when it is gone (deleted since it was read). */
+async function link(store: ReservationStore, eventId: string, projectId: string, actor: Actor, now: string): Promise<boolean> {
+  try {
+    await commitPlanned(store, eventId, (state) => planEventLink(state, eventId, projectId, actor, now));
+    return true;
+  } catch (error) {
+    if (error instanceof ReservationNotFoundError) return false;
+    throw error;
+  }
 }

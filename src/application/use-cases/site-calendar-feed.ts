@@ -3,7 +3,8 @@ import { publicView } from '../../domain/public-view.js';
 import { parseSiteCode, type Reservation } from '../../domain/reservation.js';
 import { formatUtcTime } from '../../domain/time.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { ReservationStore } from '../ports/reservation-store.port.js';
+import type { EventJournal } from '../ports/event-journal.port.js';
+import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import type { CalendarFeedSettings } from '../settings.js';
 
 export interface CalendarFeed {
@@ -40,7 +41,7 @@ export async function windowEvents(
  */
 export class SiteCalendarFeed {
   constructor(
-    private readonly store: ReservationStore,
+    private readonly store: ReservationQueries & EventJournal,
     private readonly clock: Clock,
     private readonly settings: CalendarFeedSettings,
   ) {}

@@ -4,7 +4,8 @@ import type { Interval } from '../../domain/interval.js';
 import { parseSiteCode } from '../../domain/reservation.js';
 import { availabilityRange, parseWindow } from '../../domain/window.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { ReservationStore } from '../ports/reservation-store.port.js';
+import type { ReservationQueries } from '../ports/reservation-queries.port.js';
+import type { SiteRegistry } from '../ports/site-registry.port.js';
 import { withinListLimit, type ListLimits } from '../settings.js';
 import type { Sky } from '../sky.js';
 
@@ -19,7 +20,7 @@ export interface SiteListing {
 /** POST /sites: the configured sites and their places, and the sites with events. */
 export class ListSites {
   constructor(
-    private readonly store: ReservationStore,
+    private readonly store: SiteRegistry,
     private readonly sky: Sky,
   ) {}
 
@@ -49,7 +50,7 @@ export interface Availability {
  */
 export class GetAvailability {
   constructor(
-    private readonly store: ReservationStore,
+    private readonly store: ReservationQueries,
     private readonly sky: Sky,
     private readonly limits: ListLimits,
     private readonly clock: Clock,

@@ -4,7 +4,7 @@ import { FeedKeyExistsError, FeedNotFoundError, ForbiddenError, UnauthenticatedE
 import { formatUtcTime } from '../../domain/time.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { FeedKeyCodec, FeedKeyStore } from '../ports/feed-keys.port.js';
-import type { ReservationStore } from '../ports/reservation-store.port.js';
+import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import type { CalendarFeedSettings } from '../settings.js';
 import type { CalendarFeed } from './site-calendar-feed.js';
 
@@ -17,7 +17,7 @@ const MAX_KEY_LENGTH = 128;
  */
 export class UserCalendarFeed {
   constructor(
-    private readonly store: ReservationStore,
+    private readonly store: ReservationQueries,
     private readonly keys: FeedKeyStore,
     private readonly codec: FeedKeyCodec,
     private readonly clock: Clock,

@@ -1,0 +1,32 @@
+import { StaleWriteError } from '../domain/errors.js';
+import type { EventState, WritePlan } from '../domain/write-plan.js';
+import type { ReservationStore } from './ports/reservation-store.port.js';
+
+/**
+ * Plans tried on a fresh read before a write that keeps finding its event changed gives up
+ * (StaleWriteError, a 503 to retry). Each retry follows another write of the same event that did
+ * commit, so eight are only used up by eight such writes racing this one.
+ */
+export const PLAN_ATTEMPTS = 8;
+
+/**
+ * Every write: reads what the store holds under the id, plans the write on it (a pure function of
+ * that state: domain/write-plan.ts) and commits the plan. When another write changed the event in
+ * between, the store refuses the plan (StaleWriteError) and the write is planned again on what is
+ * stored now, so a change is never made on a state it did not see. Returns the committed plan.
+ */
+export async function commitPlanned(
+  store: Pick<ReservationStore, 'state' | 'commit'>,
+  eventId: string,
+  plan: (state: EventState) => WritePlan,
+): Promise<WritePlan> {
+  for (let attempt = 1; ; attempt += 1) {
+    const planned = plan(await store.state(eventId));
+    try {
+      await store.commit(planned);
+      return planned;
+    } catch (error) {
+      if (!(error instanceof StaleWriteError) || attempt >= PLAN_ATTEMPTS) throw error;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The parsers of settings.ts: each reads a variable's text and says, in the message of its first
+ * issue, what the variable must be (the ConfigError prefixes the variable's name).
+ */
+import * as z from 'zod';
+import { parseServiceApiKeys } from '../adapters/auth/service-keys.js';
+import type { SiteMapping } from '../domain/lco.js';
+import { NIGHT_DARKNESS_LEVELS, type SiteLocation } from '../domain/night.js';
+import { SITE_CODE, SITE_CODE_EXPECTED } from '../domain/reservation.js';
+
+export const text = z.string();
+export const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+export const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
+export const integer = (min: number, max: number) =>
+  z.coerce.number({ error: 'must be a number' }).int(`must be a whole number`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+/** One of `values`, said as "must be a, b or c" (or `expected`). */
+export const oneOf = <const V extends readonly [string, ...string[]]>(values: V, expected?: string) =>
+  z.enum(values, { error: expected ?? `must be ${values.length > 2 ? `one of ${values.join(', ')}` : values.join(' or ')}` });
+
+export const tableName = z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name');
+
+/** Comma-separated keys of 16 characters or more (blank entries ignored). */
+export const serviceApiKeys = z.string().transform((keys, ctx) => {
+  const parsed = parseServiceApiKeys(keys);
+  if (parsed) return parsed;
+  ctx.addIssue({ code: 'custom', message: 'must hold comma-separated keys of at least 16 characters' });
+  return z.NEVER;
+});
+
+/** An IANA time zone this runtime knows. */
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, { error: 'must be an IANA time zone, such as America/Phoenix' });
+const siteLocations = z.record(z.string().regex(SITE_CODE, { error: SITE_CODE_EXPECTED }), z.strictObject({
+  name: z.string().min(1).max(200),
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  elevation_m: z.number().min(-500).max(9000),
+  timezone: timeZone,
+  require_night: z.boolean().optional(),
+  darkness: z.enum(NIGHT_DARKNESS_LEVELS).optional(),
+}));
+
+/** SITES: JSON of each site's place; the first problem named by its path (saf.latitude). */
+export const sites = z.string().transform((json, ctx): Record<string, SiteLocation> => {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be JSON like {"saf": {"name": "...", "latitude": 35.6, "longitude": -106, "elevation_m": 2200, "timezone": "America/Denver"}}' });
+    return z.NEVER;
+  }
+  const parsed = siteLocations.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  ctx.addIssue({ code: 'custom', message: `${issue?.path.join('.') || 'value'}: ${issue?.message ?? 'invalid'}` });
+  return z.NEVER;
+});
+
+const code = z.string().regex(/^[a-z0-9]{1,16}$/);
+const siteMapping = z.record(code, z.record(z.string().regex(/^[A-Za-z0-9]{1,16}$/), code));
+
+/** LCO_SITES: JSON of WEMA → telescope → PTR site. */
+export const lcoSites = z.string().transform((json, ctx): SiteMapping => {
+  try {
+    const parsed = siteMapping.safeParse(JSON.parse(json));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be JSON like {"mrc": {"0m31": "mrc1"}} (WEMA → telescope → PTR site)' });
+  return z.NEVER;
+});
