@@ -26,13 +26,17 @@ const REASONS: Readonly<Record<number, string>> = {
   503: 'Busy, or the database is not answering just now; Retry-After says when to retry.',
 };
 
-/** The reasons a route's errors are given for, with the settings they depend on: its rate limit, the history kept. */
+/** The reasons a route's errors are given for: with a link route's credentials, and the settings they depend on (its rate limit, the history kept). */
 function reasonsOf(route: Route, s: DocumentedSettings): Readonly<Record<number, string>> {
   const [perMinute, what, variable] = route.limit === 'imports'
     ? [s.importTriggersPerMinute, 'import triggers', 'IMPORT_TRIGGERS_PER_MINUTE']
     : [s.rateLimitPerMinute, 'changes', 'RATE_LIMIT_PER_MINUTE'];
   return {
     ...REASONS,
+    401: route.auth === 'link'
+      ? 'No bearer token nor service key (X-Api-Key), or one that is not valid (a token expired, of another audience or issuer, or ' +
+        'badly signed; a key this deployment does not have).'
+      : REASONS[401]!,
     410: `The cursor is older than the history kept, ${s.historyRetentionDays} days (HISTORY_RETENTION_DAYS): start again without since.`,
     429: perMinute > 0
       ? `Too many ${what} from this client: at most ${perMinute} a minute (${variable}); Retry-After says when to come back.`
