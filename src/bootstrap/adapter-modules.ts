@@ -10,7 +10,10 @@ import { ClockToken, type Clock } from '../application/ports/clock.port.js';
 import { LcoClientToken, ReadThroughLcoClientToken, type LcoClient } from '../application/ports/lco-client.port.js';
 import { MetricsToken, NO_METRICS } from '../application/ports/metrics.port.js';
 import { ProjectsGatewayToken, ReadThroughProjectsGatewayToken, type ProjectsGateway } from '../application/ports/projects-gateway.port.js';
+import { EventJournalToken } from '../application/ports/event-journal.port.js';
+import { ReservationQueriesToken } from '../application/ports/reservation-queries.port.js';
 import { ReservationStoreToken } from '../application/ports/reservation-store.port.js';
+import { SiteRegistryToken } from '../application/ports/site-registry.port.js';
 import { ScheduleTrackingStoreToken } from '../application/ports/schedule-tracking-store.port.js';
 import { SiteProxySecretsToken } from '../application/ports/site-proxy-secrets.port.js';
 import { StoreVersionToken } from '../application/ports/store-version.port.js';
@@ -41,7 +44,11 @@ const fromConfig = [ConfigToken, LoggerToken] as const;
  * version exactly (Storage.version) and READ_CACHE_MB is not 0.
  */
 export const storageModule = (storage: Storage): ContainerModule => new ContainerModule(({ bind }) => {
+  // One store, bound under each of its ports: the writes' (the whole store) and the reads', by job.
   bind(ReservationStoreToken).toConstantValue(storage.store);
+  bind(ReservationQueriesToken).toConstantValue(storage.store);
+  bind(EventJournalToken).toConstantValue(storage.store);
+  bind(SiteRegistryToken).toConstantValue(storage.store);
   bind(ScheduleTrackingStoreToken).toConstantValue(storage.tracking);
   bind(FeedKeyStoreToken).toConstantValue(storage.feedKeys);
   bind(FeedCursorCodecToken).toResolvedValue(() => new AesGcmFeedCursorCodec(() => storage.cursorSecret())).inSingletonScope();

@@ -1,6 +1,8 @@
 import type { FeedPage } from '../../domain/feed.js';
 import type { HistoryEntry } from '../../domain/history.js';
 
+import { token } from '../token.js';
+
 /**
  * A bounded part of an event's history (see EventJournal.history): at most `limit` entries, oldest
  * first from just after version `afterVersion` (default: from the first), or with `newest` the last
@@ -45,3 +47,5 @@ export interface EventJournal {
    */
   purgeHistory(before: string): Promise<number>;
 }
+
+export const EventJournalToken = token<EventJournal>('EventJournal');

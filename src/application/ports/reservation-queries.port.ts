@@ -2,6 +2,8 @@ import type { Interval } from '../../domain/interval.js';
 import type { Reservation } from '../../domain/reservation.js';
 import type { ReservationList } from '../reservation-list.js';
 
+import { token } from '../token.js';
+
 /**
  * The reservations as they stand: the calendar's queries. Each answers at most `limit` reservations
  * (all when it is absent): the first ones in its order, so a caller that asks for one more than it
@@ -34,3 +36,5 @@ export interface ReservationQueries {
   /** A creator's reservations with `end > time`, ordered by start. */
   findByCreatorEndingAfter(creatorId: string, time: string, limit?: number): Promise<ReservationList>;
 }
+
+export const ReservationQueriesToken = token<ReservationQueries>('ReservationQueries');

@@ -4,6 +4,9 @@ import { FeedKeyCodecToken, FeedKeyStoreToken } from '../ports/feed-keys.port.js
 import { LcoClientToken, ReadThroughLcoClientToken } from '../ports/lco-client.port.js';
 import { MetricsToken } from '../ports/metrics.port.js';
 import { ProjectsGatewayToken, ReadThroughProjectsGatewayToken } from '../ports/projects-gateway.port.js';
+import { EventJournalToken } from '../ports/event-journal.port.js';
+import { ReservationQueriesToken } from '../ports/reservation-queries.port.js';
+import { SiteRegistryToken } from '../ports/site-registry.port.js';
 import { ReservationStoreToken } from '../ports/reservation-store.port.js';
 import { ScheduleTrackingStoreToken } from '../ports/schedule-tracking-store.port.js';
 import { SiteProxySecretsToken } from '../ports/site-proxy-secrets.port.js';
@@ -51,22 +54,22 @@ export const USE_CASES = {
   createReservation: useCase(CreateReservation, [ReservationStoreToken, ClockToken, ReservationRulesToken, SkyToken]),
   modifyReservation: useCase(ModifyReservation, [ReservationStoreToken, ClockToken, ReservationRulesToken, SkyToken]),
   deleteReservation: useCase(DeleteReservation, [ReservationStoreToken, ClockToken]),
-  eventHistory: useCase(GetEventHistory, [ReservationStoreToken]),
+  eventHistory: useCase(GetEventHistory, [EventJournalToken]),
   restoreEvent: useCase(RestoreEvent, [ReservationStoreToken, ClockToken]),
   listChanges: useCase(ListChanges, [ReservationStoreToken, ClockToken, HistorySettingsToken, FeedCursorCodecToken]),
-  purgeHistory: useCase(PurgeHistory, [ReservationStoreToken, ClockToken, HistorySettingsToken]),
+  purgeHistory: useCase(PurgeHistory, [EventJournalToken, ClockToken, HistorySettingsToken]),
   siteCalendarFeed: useCase(SiteCalendarFeed, [ReservationStoreToken, ClockToken, CalendarFeedSettingsToken]),
-  userCalendarFeed: useCase(UserCalendarFeed, [ReservationStoreToken, FeedKeyStoreToken, FeedKeyCodecToken, ClockToken, CalendarFeedSettingsToken]),
+  userCalendarFeed: useCase(UserCalendarFeed, [ReservationQueriesToken, FeedKeyStoreToken, FeedKeyCodecToken, ClockToken, CalendarFeedSettingsToken]),
   issueFeedKey: useCase(IssueFeedKey, [FeedKeyStoreToken, FeedKeyCodecToken, ClockToken]),
-  listSites: useCase(ListSites, [ReservationStoreToken, SkyToken]),
-  availability: useCase(GetAvailability, [ReservationStoreToken, SkyToken, ListLimitsToken, ClockToken]),
+  listSites: useCase(ListSites, [SiteRegistryToken, SkyToken]),
+  availability: useCase(GetAvailability, [ReservationQueriesToken, SkyToken, ListLimitsToken, ClockToken]),
   addProject: useCase(AddProjectToReservations, [ReservationStoreToken, ClockToken]),
   removeProject: useCase(RemoveProjectFromReservations, [ReservationStoreToken, ClockToken]),
-  listSiteReservations: useCase(ListSiteReservations, [ReservationStoreToken, ReadThroughProjectsGatewayToken, ListLimitsToken]),
-  listUserReservations: useCase(ListUserReservationsEndingAfter, [ReservationStoreToken, ListLimitsToken]),
-  listReservationsAtTime: useCase(ListReservationsAtTime, [ReservationStoreToken, ListLimitsToken]),
-  isUserScheduled: useCase(IsUserScheduled, [ReservationStoreToken]),
-  doesConflictingReservationExist: useCase(DoesConflictingReservationExist, [ReservationStoreToken]),
+  listSiteReservations: useCase(ListSiteReservations, [ReservationQueriesToken, ReadThroughProjectsGatewayToken, ListLimitsToken]),
+  listUserReservations: useCase(ListUserReservationsEndingAfter, [ReservationQueriesToken, ListLimitsToken]),
+  listReservationsAtTime: useCase(ListReservationsAtTime, [ReservationQueriesToken, ListLimitsToken]),
+  isUserScheduled: useCase(IsUserScheduled, [ReservationQueriesToken]),
+  doesConflictingReservationExist: useCase(DoesConflictingReservationExist, [ReservationQueriesToken]),
   importSchedules: useCase(ImportSchedules, [
     ReservationStoreToken, ProjectsGatewayToken, LcoClientToken, SiteProxySecretsToken, ScheduleTrackingStoreToken, ClockToken,
     ImportSettingsToken, MetricsToken,
