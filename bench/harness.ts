@@ -30,7 +30,11 @@ export const FROM = Date.UTC(2025, 0, 1) / 1000;
 export const MID = FROM + 365 * 86_400;
 export const ISSUER = 'photonranch-bench';
 
-export interface Measured { rps: number; p50: number; p99: number; non2xx: number; errors: number; statuses: Record<string, number> }
+export interface Measured {
+  rps: number; p50: number; p99: number; non2xx: number; errors: number; statuses: Record<string, number>;
+  /** The server's CPU time (from /proc) per request during the measured load, in µs, when it is a server of this run. */
+  serverCpuUs?: number;
+}
 export type LoadOptions = Partial<autocannon.Options> & { path?: string };
 
 export interface Harness {
@@ -47,7 +51,8 @@ export interface Harness {
   startCalendar(dbPath: string, env?: Record<string, string>, root?: string): Promise<string>;
   /**
    * Another revision of the calendar, checked out beside this one (a git worktree sharing this
-   * node_modules) and built; returns its folder, for startCalendar. Removed when the run ends.
+   * node_modules) and built, once a run; returns its folder, for startCalendar. Removed when the
+   * run ends.
    */
   buildRevision(revision: string): string;
   load(url: string, options: LoadOptions): Promise<Measured>;
@@ -80,6 +85,8 @@ export function createHarness(settings: BenchSettings, keys: { publicPem: string
   /** Each server's process, by the URL it listens on. */
   const processes = new Map<string, ChildProcess>();
   const worktrees: string[] = [];
+  /** Each revision built, by the name it was asked by: the HTTP and writes sections share one. */
+  const built = new Map<string, string>();
   process.on('exit', () => {
     for (const c of children) c.kill('SIGKILL');
     for (const tree of worktrees) execFileSync('git', ['worktree', 'remove', '--force', tree], { stdio: 'ignore' });
@@ -134,21 +141,29 @@ export function createHarness(settings: BenchSettings, keys: { publicPem: string
       return url;
     },
     buildRevision: (revision) => {
+      const known = built.get(revision);
+      if (known !== undefined) return known;
       const tree = join(dir.path, `revision-${worktrees.length}`);
       execFileSync('git', ['worktree', 'add', '--detach', tree, revision], { stdio: 'ignore' });
       worktrees.push(tree);
       symlinkSync(join(process.cwd(), 'node_modules'), join(tree, 'node_modules'));
       execFileSync(process.execPath, [join(process.cwd(), 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: tree, stdio: 'inherit' });
       log(`built ${revision} in ${tree}`);
+      built.set(revision, tree);
       return tree;
     },
     /** One second of the same load first (JIT warm-up, page cache), then the measured run. */
     load: async (url, options) => {
       const load = { url: `${url}${options.path ?? '/'}`, connections: settings.connections, ...options } as autocannon.Options;
       await autocannon({ ...load, duration: 1 });
+      const pid = processes.get(url)?.pid;
+      const before = pid === undefined ? 0 : cpuMicros(pid);
       const result = await autocannon({ ...load, duration: settings.duration });
       const statuses = Object.fromEntries(Object.entries(result.statusCodeStats as unknown as Record<string, { count: number }>).map(([code, s]) => [code, s.count]));
-      return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, statuses };
+      return {
+        rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, statuses,
+        ...(pid === undefined || result.requests.total === 0 ? {} : { serverCpuUs: Math.round((cpuMicros(pid) - before) / result.requests.total) }),
+      };
     },
     cpuPerRequest: async (url, options, rate) => {
       const pid = processes.get(url)?.pid;

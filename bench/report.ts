@@ -8,9 +8,11 @@ import type { historySection } from './sections/history.js';
 import type { icalSection } from './sections/ical.js';
 import type { skySection } from './sections/sky.js';
 import type { storeSection } from './sections/store.js';
+import type { writesSection } from './sections/writes.js';
 
 export interface BenchResults {
   http: Awaited<ReturnType<typeof httpSection>>;
+  writes: Awaited<ReturnType<typeof writesSection>>;
   scaling: Awaited<ReturnType<typeof scalingSection>>;
   store: Awaited<ReturnType<typeof storeSection>>;
   history: Awaited<ReturnType<typeof historySection>>;
@@ -32,6 +34,12 @@ export function printTables(results: BenchResults): void {
   const ceilingRounds = results.http[0]?.rounds.map((r) => r.rps) ?? [];
   if (ceilingRounds.length > 1 && Math.max(...ceilingRounds) > 1.25 * Math.min(...ceilingRounds)) {
     console.log(`\nUnsteady machine: the node:http ceiling measured ${ceilingRounds.join(', ')} req/s in its rounds; trust the ratios, not the absolute figures, and compare with another run.`);
+  }
+  if (results.writes.length) {
+    console.log('\n| write, store | req/s (rounds\' range) | p50 ms | p99 ms | server CPU µs a request, under the load | × baseline | baseline p50 ms | non-2xx |\n|---|---|---|---|---|---|---|---|');
+  }
+  for (const r of results.writes) {
+    console.log(`| ${r.name} | ${r.rps} (${r.rps_min}–${r.rps_max}) | ${r.p50} | ${r.p99} | ${r.cpu_us} | ${r.ratio_baseline ?? ''} | ${r.p50_baseline ?? ''} | ${r.non2xx} |`);
   }
   if (results.scaling.length) {
     console.log('\n| events | /siteevents p50 | p99 | /get-event-at-time p50 | p99 |\n|---|---|---|---|---|');

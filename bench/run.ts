@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- --events 200000 --duration 5 --connections 10 --skip-scaling --skip-dynamodb]`
- * Measures, side by side in one run: HTTP routes against node:http and Koa ceilings, scaling with the
- * calendar's size, store-level rates, the Lambda bundle, and the LCO import (one module each in
- * bench/sections/). Prints a table and writes bench/results/latest.json.
+ * Measures, side by side in one run: HTTP routes against node:http and Koa ceilings, the write routes
+ * on SQLite and DynamoDB Local, scaling with the calendar's size, store-level rates, the Lambda
+ * bundle, and the LCO import (one module each in bench/sections/). Prints a table and writes
+ * bench/results/latest.json.
  */
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -20,12 +21,13 @@ import { lambdaSection } from './sections/lambda.js';
 import { metricsSection } from './sections/metrics.js';
 import { scalingSection } from './sections/scaling.js';
 import { storeSection } from './sections/store.js';
+import { writesSection } from './sections/writes.js';
 
 const USAGE = `
 Measures the calendar side by side in one run (ratios hold on a noisy machine): the HTTP routes
-against node:http and bare Koa ceilings, scaling with the calendar's size, store-level rates, the
-Lambda bundle and its cold start, and the LCO import. Prints tables; writes bench/results/latest.json
-(or partial.json with --only).
+against node:http and bare Koa ceilings, creates and modifies on SQLite and DynamoDB Local, scaling
+with the calendar's size, store-level rates, the Lambda bundle and its cold start, and the LCO
+import. Prints tables; writes bench/results/latest.json (or partial.json with --only).
 
 Usage: npm run bench -- [options]
 
@@ -38,8 +40,9 @@ Usage: npm run bench -- [options]
   --import-observations <n>  observations in the import section (default 2000)
   --baseline <revision>      also measure this git revision's server (built in a worktree) on a copy
                              of the HTTP section's calendar: rows named "at <revision>", and each
-                             row's ratio to its baseline row
-  --only <sections>          a comma-separated subset of http,scaling,store,history,ical,sky,lambda,import,metrics
+                             row's ratio to its baseline row; the writes section measures its
+                             creates and modifies beside this revision's, on both stores
+  --only <sections>          a comma-separated subset of http,writes,scaling,store,history,ical,sky,lambda,import,metrics
   --skip-scaling             leave out the 10 000 / 1 000 000 event calendars
   --skip-dynamodb            leave out DynamoDB Local (store rates and cold starts)
   -h, --help                 this text
@@ -67,7 +70,7 @@ const { values: args } = parseCommandLine({
     only: { type: 'string' },
   },
 });
-const SECTIONS = ['http', 'scaling', 'store', 'history', 'ical', 'sky', 'lambda', 'import', 'metrics'] as const;
+const SECTIONS = ['http', 'writes', 'scaling', 'store', 'history', 'ical', 'sky', 'lambda', 'import', 'metrics'] as const;
 const only = args.only?.split(',').map((s) => s.trim()) ?? [...SECTIONS];
 const unknownSection = only.find((s) => !(SECTIONS as readonly string[]).includes(s));
 if (unknownSection) exitWithUsage(USAGE, `--only: unknown section ${unknownSection}; the sections are ${SECTIONS.join(', ')}.`);
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
     machine: { node: process.version, cpus: cpus().length },
     settings: { events: settings.events, duration_s: settings.duration, connections: settings.connections, rounds: settings.rounds, cpu_rate: settings.rate },
     http: runs('http') ? await httpSection(h) : [],
+    writes: runs('writes') ? await writesSection(h) : [],
     scaling: runs('scaling') && !args['skip-scaling'] ? await scalingSection(h) : [],
     store: runs('store') ? await storeSection(h) : [],
     history: runs('history') ? await historySection(h) : [],
