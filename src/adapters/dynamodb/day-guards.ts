@@ -1,6 +1,6 @@
 /**
- * Day guards: the items DynamoDB's conflict safety rests on, shared by the store (which rewrites them
- * in the transaction of every booking write) and the migration (which builds them for a table the
+ * Day guards: the items DynamoDB's conflict safety rests on, shared by the store (which rewrites or
+ * checks them in the transaction of every write that moves a booking or carries a condition) and the migration (which builds them for a table the
  * previous service wrote). Each site has one guard item per UTC day, listing the bookings that touch
  * that day. It has no `site`, `end` or `creator_id` attribute, so it is in neither GSI and is only ever
  * read consistently, by key. Two overlapping bookings share at least one day, so reading the guards of
@@ -11,6 +11,7 @@ import type { Booking } from '../../domain/conflicts.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import { canonicalOrigin } from '../../domain/reservation.js';
 import { addSeconds } from '../../domain/time.js';
+import { bookingUnchanged, type WritePlan } from '../../domain/write-plan.js';
 import { unavailableWhenTransient } from './unavailable.js';
 
 /** [event_id, start, end, creator_id, origin] of a booking a guard lists. */
@@ -91,4 +92,43 @@ export function guardPut(table: string, guard: Guard, intervals: readonly GuardI
     Item: { ...guardKey(guard.site, guard.day), guard_site: guard.site, version: guard.version + 1, intervals: serialiseIntervals(intervals) },
     ...conditionOn(guard),
   };
+}
+
+/**
+ * The guards a write's plan touches, read consistently: those of its event's days, at its times
+ * after the write and before it (none when its booking is unchanged), and those of each
+ * condition's window.
+ */
+export async function planGuards(client: DynamoDBDocumentClient, table: string, plan: WritePlan): Promise<Guard[]> {
+  const wanted = new Map<string, { site: string; day: string }>();
+  const add = (site: string, start: string, end: string) => {
+    if (start < end) for (const day of guardDays(start, end)) wanted.set(`${site}#${day}`, { site, day });
+  };
+  if (!bookingUnchanged(plan)) for (const event of [plan.after, plan.before]) if (event) add(event.site, event.start, event.end);
+  for (const { site, window } of plan.conditions) add(site, window.start, window.end);
+  const bySite = new Map<string, string[]>();
+  for (const { site, day } of wanted.values()) bySite.set(site, [...(bySite.get(site) ?? []), day]);
+  return (await Promise.all([...bySite].map(([site, days]) => readGuards(client, table, site, days)))).flat();
+}
+
+type GuardWrite = { Put: PutCommandInput } | { ConditionCheck: ReturnType<typeof guardCheck> };
+
+/**
+ * Each guard read, in the plan's transaction: rewritten on its version where the plan changes what
+ * it lists (the event at its new times, and no longer at its old ones), else checked on its version
+ * where a condition read it, so the bookings a condition saw are still the ones stored when it
+ * commits. A write that leaves the event's booking as it was (bookingUnchanged: a project link, a
+ * retitle) rewrites no guard.
+ */
+export function planGuardWrites(table: string, plan: WritePlan, guards: readonly Guard[]): GuardWrite[] {
+  const unchanged = bookingUnchanged(plan);
+  const conditioned = (guard: Guard) => plan.conditions.some((c) => c.site === guard.site && guardDays(c.window.start, c.window.end).includes(guard.day));
+  const { after } = plan;
+  return guards.flatMap((guard): GuardWrite[] => {
+    const listed = guard.intervals.filter(([id]) => id !== plan.eventId);
+    const lists = after !== null && after.site === guard.site && after.start < after.end && guardDays(after.start, after.end).includes(guard.day);
+    const intervals = lists ? [...listed, guardInterval(after)] : listed;
+    if (!unchanged && serialiseIntervals(intervals) !== serialiseIntervals(guard.intervals)) return [{ Put: guardPut(table, guard, intervals) }];
+    return conditioned(guard) ? [{ ConditionCheck: guardCheck(table, guard) }] : [];
+  });
 }

@@ -12,12 +12,8 @@ import type { FeedPage } from '../../domain/feed.js';
 import type { HistoryEntry } from '../../domain/history.js';
 import type { Reservation } from '../../domain/reservation.js';
 import { reservationFromStored, storedVersion } from '../../domain/stored-reservation.js';
-import {
-  assertExpected, bookingUnchanged, checkConditions, type EventState, type Expectation, type WritePlan,
-} from '../../domain/write-plan.js';
-import {
-  guardCheck, guardDays, guardedBookings, guardInterval, guardPut, readGuards, serialiseIntervals, type Guard,
-} from './day-guards.js';
+import { assertExpected, checkConditions, type EventState, type Expectation, type WritePlan } from '../../domain/write-plan.js';
+import { guardedBookings, planGuards, planGuardWrites } from './day-guards.js';
 import { getEventItem, querySorted, windowQuery } from './event-reads.js';
 import { feedSites, isFeedNumbering, journalWrites, lastEntryAt, purgeRemovals, readFeed, type JournalCommand } from './feed-items.js';
 import { lastHistoryEntry, readHistory } from './history-items.js';
@@ -110,13 +106,13 @@ export class DynamoDbReservationStore implements ReservationStore {
   async commit(plan: WritePlan): Promise<void> {
     let item: Item | undefined;
     await this.retrying(async () => {
-      const [guards, journal] = await Promise.all([this.guardsFor(plan), this.journal(plan)]);
+      const [guards, journal] = await Promise.all([planGuards(this.client, this.table, plan), this.journal(plan)]);
       checkConditions(plan, (condition) => guardedBookings(guards.filter((g) => g.site === condition.site))
         .filter((booking) => overlaps(booking, condition.window)));
       // An arrival at an id the guards list: a write that made it live may have committed since the plan.
       if (plan.expect.kind !== 'live' && guards.some((g) => g.intervals.some(([id]) => id === plan.eventId))) await this.reread(plan);
       try {
-        await this.transact([...this.guardItems(plan, guards), ...this.eventItems(plan, item)], journal);
+        await this.transact([...planGuardWrites(this.table, plan, guards) as TransactItems, ...this.eventItems(plan, item)], journal);
       } catch (error) {
         if (error instanceof Retry) item = await this.reread(plan);
         throw error;
@@ -233,41 +229,6 @@ export class DynamoDbReservationStore implements ReservationStore {
   /** Every other call to DynamoDB goes through here, so no passing failure escapes as a 500. */
   private send<T>(command: JournalCommand | TransactWriteCommand): Promise<T> {
     return unavailableWhenTransient(this.client.send(command as never) as Promise<T>);
-  }
-
-  /**
-   * The guards the plan touches, read consistently: those of its event's days, at its times after
-   * the write and before it (none when its booking is unchanged), and those of each condition's window.
-   */
-  private async guardsFor(plan: WritePlan): Promise<Guard[]> {
-    const wanted = new Map<string, { site: string; day: string }>();
-    const add = (site: string, start: string, end: string) => {
-      if (start < end) for (const day of guardDays(start, end)) wanted.set(`${site}#${day}`, { site, day });
-    };
-    if (!bookingUnchanged(plan)) for (const event of [plan.after, plan.before]) if (event) add(event.site, event.start, event.end);
-    for (const { site, window } of plan.conditions) add(site, window.start, window.end);
-    const bySite = new Map<string, string[]>();
-    for (const { site, day } of wanted.values()) bySite.set(site, [...(bySite.get(site) ?? []), day]);
-    return (await Promise.all([...bySite].map(([site, days]) => readGuards(this.client, this.table, site, days)))).flat();
-  }
-
-  /**
-   * Each guard read, in the transaction: rewritten on its version where the plan changes what it
-   * lists (the event at its new times, and no longer at its old ones), else checked on its version,
-   * so the bookings a condition read are still the ones stored when it commits. A write that leaves
-   * the event's booking as it was (bookingUnchanged: a project link, a retitle) rewrites no guard.
-   */
-  private guardItems(plan: WritePlan, guards: readonly Guard[]): TransactItems {
-    const unchanged = bookingUnchanged(plan);
-    const conditioned = (guard: Guard) => plan.conditions.some((c) => c.site === guard.site && guardDays(c.window.start, c.window.end).includes(guard.day));
-    return guards.flatMap((guard): TransactItems => {
-      const listed = guard.intervals.filter(([id]) => id !== plan.eventId);
-      const { after } = plan;
-      const lists = after !== null && after.site === guard.site && after.start < after.end && guardDays(after.start, after.end).includes(guard.day);
-      const intervals = lists ? [...listed, guardInterval(after)] : listed;
-      if (!unchanged && serialiseIntervals(intervals) !== serialiseIntervals(guard.intervals)) return [{ Put: guardPut(this.table, guard, intervals) }];
-      return conditioned(guard) ? [{ ConditionCheck: guardCheck(this.table, guard) }] : [];
-    });
   }
 
   /**
