@@ -110,6 +110,18 @@ describe.each(storeAdapters(dir.path, () => dynamo))('commit(plan): %s', (name, 
     expect(await store.get('s1')).toMatchObject({ version: 4, title: event.title });
   });
 
+  it('refuses a plan that takes an id for unused once the purge removed its history: the id was used', async () => {
+    const event = aReservation({ event_id: 'p1', site: 'purged', last_modified: '2030-01-01T00:00:00Z' });
+    await store.commit(planCreate({ kind: 'unused' }, event));
+    await store.commit(planRemoval(await store.state('p1'), 'p1', { at: '2030-01-02T00:00:00Z' }));
+    expect(await store.purgeHistory('2031-01-01T00:00:00Z')).toBe(1);
+    expect(await store.history('p1')).toEqual([]);
+    // The create use case plans first on the id unused, unread (commitPlanned's `assume`).
+    await expect(store.commit(planCreate({ kind: 'unused' }, { ...event, creator_id: 'someone-else' }))).rejects.toBeInstanceOf(StaleWriteError);
+    expect(await store.state('p1')).toEqual({ kind: 'gone', lastVersion: 2 });
+    expect(await store.get('p1')).toBeUndefined();
+  });
+
   it('holds what the planned writes applied to a map hold: events, histories and feeds, over random sequences', async () => {
     const slot = fc.record({
       creator: fc.constantFrom('alice', 'bob'), site: fc.constantFrom('saf', 'mrc1'),

@@ -16,7 +16,8 @@ import { assertExpected, checkConditions, type EventState, type Expectation, typ
 import { guardedBookings, planGuards, planGuardWrites } from './day-guards.js';
 import { getEventItem, querySorted, windowQuery } from './event-reads.js';
 import { feedSites, isFeedNumbering, journalWrites, lastEntryAt, purgeRemovals, readFeed, type JournalCommand } from './feed-items.js';
-import { lastHistoryEntry, readHistory } from './history-items.js';
+import { historyKey, lastHistoryEntry, readHistory } from './history-items.js';
+import { RETIRED_SORT_KEY } from './item-kinds.js';
 import { SiteRegistry } from './site-registry.js';
 import { backoff, Retry, withRetries } from './optimistic.js';
 import { SiteTurns } from './site-turns.js';
@@ -132,7 +133,8 @@ export class DynamoDbReservationStore implements ReservationStore {
 
   /**
    * The event item's writes: conditioned on the item being the one the plan was made on (`stored`,
-   * when read; else the plan's own `before`), and moved when its sort key `start` changes.
+   * when read; else the plan's own `before`), and moved when its sort key `start` changes; and for
+   * a plan that expects the id unused, the check that the purge left no trace of it either.
    */
   private eventItems(plan: WritePlan, stored: Item | undefined): TransactItems {
     const { after, expect } = plan;
@@ -143,6 +145,11 @@ export class DynamoDbReservationStore implements ReservationStore {
     if (after) {
       const condition = current !== undefined && !moved ? unchangedSinceRead(current) : { ConditionExpression: 'attribute_not_exists(event_id)' };
       items.push({ Put: { TableName: this.table, Item: after, ...condition } });
+    }
+    // An id never used has no history item of version 1, but neither has one whose history the purge
+    // removed: only its retired item says it was used, so an id planned as unused must have none.
+    if (expect.kind === 'unused') {
+      items.push({ ConditionCheck: { TableName: this.table, Key: { event_id: historyKey(plan.eventId), start: RETIRED_SORT_KEY }, ConditionExpression: 'attribute_not_exists(event_id)' } });
     }
     return items;
   }

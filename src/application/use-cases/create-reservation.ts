@@ -46,7 +46,9 @@ export class CreateReservation {
     this.sky?.assertBookable(actor, reservation);
     try {
       const change = { by: authorOf(actor), at: reservation.last_modified };
-      return (await commitPlanned(this.store, reservation.event_id, (state) => planCreate(state, reservation, change))).after!;
+      // Planned first on the id unused (the client makes a new one for each create), unread.
+      const plan = await commitPlanned(this.store, reservation.event_id, (state) => planCreate(state, reservation, change), { assume: { kind: 'unused' } });
+      return plan.after!;
     } catch (error) {
       if (!(error instanceof ReservationExistsError)) throw error;
       // The retry of a create whose answer was lost: the same creator sent the same event again.
