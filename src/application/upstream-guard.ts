@@ -54,7 +54,7 @@ export class CircuitBreaker {
   }
 }
 
-export interface SharedCallsOptions<T> {
+interface SharedCallsOptions<T> {
   /** How long an answer is kept; 0: answers are only shared while their call is in flight. */
   readonly keepMs: number;
   /** The most answers kept, and their most total weight: the oldest go first. */

@@ -7,7 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-export interface CommandLine<O extends Options> {
+interface CommandLine<O extends Options> {
   /** The usage text: what the command does, its synopsis and each option. */
   readonly usage: string;
   readonly options: O;
@@ -16,7 +16,7 @@ export interface CommandLine<O extends Options> {
 }
 
 /** A usage error: the caller prints it with the usage and exits 2. */
-export class UsageError extends Error {}
+class UsageError extends Error {}
 
 export function parseCommandLine<O extends Options>(spec: CommandLine<O>, argv: string[] = process.argv.slice(2)) {
   if (argv.includes('--help') || argv.includes('-h')) {

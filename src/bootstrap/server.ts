@@ -131,7 +131,7 @@ function scheduleEvery(task: () => Promise<void>, intervalSeconds: number): () =
 }
 
 /** The history retention purge, now and every `intervalSeconds`, one run at a time. */
-export function schedulePurge(purgeHistory: PurgeHistory, intervalSeconds: number, logger: Logger): () => Promise<void> {
+function schedulePurge(purgeHistory: PurgeHistory, intervalSeconds: number, logger: Logger): () => Promise<void> {
   return scheduleEvery(() => purgeHistory.execute()
     .then((forgotten) => {
       if (forgotten > 0) logger.info({ purge: { forgotten } }, 'history retention purge');

@@ -14,7 +14,7 @@ interface Documented {
 }
 
 /** One environment variable, read through its parser. */
-export interface ValueSetting<T> extends Documented {
+interface ValueSetting<T> extends Documented {
   readonly kind: 'value';
   /** Reads the variable's text (never blank: a blank variable counts as unset). */
   readonly parse: z.ZodType<T>;
@@ -27,17 +27,17 @@ export interface ValueSetting<T> extends Documented {
 }
 
 /** Every variable whose name matches `pattern`, by name (SITE_PROXY_SECRET_<WEMA>). */
-export interface FamilySetting extends Documented {
+interface FamilySetting extends Documented {
   readonly kind: 'family';
   readonly pattern: RegExp;
 }
 
 /** A variable documented here but read by an adapter itself, outside the configuration (SQLITE_ADDON). */
-export interface OutsideSetting extends Documented {
+interface OutsideSetting extends Documented {
   readonly kind: 'outside';
 }
 
-export type AnySetting = ValueSetting<unknown> | FamilySetting | OutsideSetting;
+type AnySetting = ValueSetting<unknown> | FamilySetting | OutsideSetting;
 
 interface ValueSpec {
   readonly doc: string;

@@ -24,7 +24,7 @@ export function windowMovedAt(nowSeconds: number): string {
   return formatUtcTime(Math.floor(nowSeconds / DAY) * DAY);
 }
 
-export type FeedCategory = 'realtime' | 'project' | 'LCO';
+type FeedCategory = 'realtime' | 'project' | 'LCO';
 
 export interface CalendarEntry {
   /** The event_id as calendarId writes it; the writer makes it `<id>@<domain>`. */

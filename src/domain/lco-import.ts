@@ -10,9 +10,9 @@ import {
 } from './lco.js';
 import { contentFingerprint, isLcoOrigin, type Reservation } from './reservation.js';
 
-export const LCO_NOTE = 'This event was created and scheduled by the LCO scheduler.';
+const LCO_NOTE = 'This event was created and scheduled by the LCO scheduler.';
 
-export interface LcoExposure {
+interface LcoExposure {
   target: string;
   imtype: string;
   filter: string;
@@ -29,7 +29,7 @@ export interface LcoExposure {
  * The project the projects service stores for an observation, in its field names. A type rather
  * than an interface, so it is a plain record where the projects port takes one.
  */
-export type LcoProject = {
+type LcoProject = {
   readonly project_id: string;
   readonly project_name: string;
   readonly created_at: string;
@@ -61,7 +61,7 @@ export type LcoProject = {
 };
 
 /** An observation as the calendar imports it: its event, and the project that event points at. */
-export interface ImportedObservation {
+interface ImportedObservation {
   readonly event: Reservation;
   readonly project: LcoProject;
 }
@@ -171,7 +171,7 @@ export function importObservations(
   return { imported, invalid };
 }
 
-export interface SyncPlan<T extends { readonly event: Reservation }> {
+interface SyncPlan<T extends { readonly event: Reservation }> {
   readonly add: T[];
   readonly update: Array<{ next: T; previous: Reservation }>;
   readonly remove: Reservation[];

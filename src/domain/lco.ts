@@ -21,7 +21,7 @@ export const IMPORTED_STATES = ['PENDING', 'IN_PROGRESS'] as const;
 /** Every observation state, for the read-through route. */
 export const ALL_STATES = ['PENDING', 'IN_PROGRESS', 'NOT_ATTEMPTED', 'COMPLETED', 'CANCELED', 'ABORTED', 'FAILED'] as const;
 
-export interface LcoInstrumentConfig {
+interface LcoInstrumentConfig {
   exposure_count: number;
   exposure_time: number;
   mode: string;
@@ -30,7 +30,7 @@ export interface LcoInstrumentConfig {
   [key: string]: unknown;
 }
 
-export interface LcoConfiguration {
+interface LcoConfiguration {
   type: string;
   target: { name: string; ra?: number | null; dec?: number | null; [key: string]: unknown };
   constraints: { max_airmass?: number | null; min_lunar_distance?: number | null; max_lunar_phase?: number | null; [key: string]: unknown };

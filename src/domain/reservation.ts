@@ -153,7 +153,7 @@ export interface ReservationRules {
 }
 
 /** What the server decides rather than the client: the owner, the time of the write. */
-export interface ServerFields {
+interface ServerFields {
   readonly creator_id: string;
   readonly last_modified: string;
   /** Display name used when the record has none. */

@@ -25,8 +25,8 @@ function formatSpan(seconds: number): string {
  * of years nobody books and keep a process computing. Within it, a site has about 1 100 nights, so
  * the ephemeris's cache (20 000 nights) holds every night of 18 sites and each is computed once.
  */
-export const AVAILABILITY_PAST_DAYS = 366;
-export const AVAILABILITY_FUTURE_DAYS = 731;
+const AVAILABILITY_PAST_DAYS = 366;
+const AVAILABILITY_FUTURE_DAYS = 731;
 
 /**
  * The range availability answers for on the UTC day of `nowMillis`: the server refuses a window

@@ -5,7 +5,7 @@ import { UnauthenticatedError } from '../../domain/errors.js';
 import { ROLES_CLAIM } from './local-signing-key.js';
 import type { ServiceKeySource } from './service-keys.js';
 
-export interface IdentityOptions {
+interface IdentityOptions {
   /** Auth0 `/userinfo`, asked for roles when a token does not carry the Photon Ranch claim. */
   readonly userinfoUrl?: string;
   /** Keys that trusted backends send as `X-Api-Key`: a fixed list, or a source that fetches them (SSM). */

@@ -3,7 +3,7 @@ import jwksRsa from 'jwks-rsa';
 import type { TokenHeader, TokenKeys } from '../../application/ports/token-keys.port.js';
 import { IdentityUnavailableError, UnauthenticatedError } from '../../domain/errors.js';
 
-export interface JwksOptions {
+interface JwksOptions {
   readonly jwksUri: string;
   /** How old the key set may get before it is fetched again, before it is used. */
   readonly refreshSeconds?: number;

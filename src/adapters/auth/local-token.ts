@@ -4,7 +4,7 @@ import { LOCAL_ISSUER, LOCAL_KID, ROLES_CLAIM, type LocalKeyPair } from './local
 // Apart from local-signing-key.ts so that the server, which only verifies, never loads jsonwebtoken
 // at start (it costs the Lambda cold start about 10 ms).
 
-export interface LocalTokenRequest {
+interface LocalTokenRequest {
   readonly sub: string;
   readonly name?: string;
   readonly admin?: boolean;

@@ -2,7 +2,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { IdentityUnavailableError } from '../../domain/errors.js';
 import { parseServiceApiKeys, type ServiceKeySource } from './service-keys.js';
 
-export interface SsmServiceApiKeysOptions {
+interface SsmServiceApiKeysOptions {
   /** The SecureString parameter holding the comma-separated keys. */
   readonly parameterName: string;
   /** `client` (tests) or `region` (the SDK client is made on first use). */

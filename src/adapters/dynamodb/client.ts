@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-export interface DynamoDbConnection {
+interface DynamoDbConnection {
   readonly region: string;
   /** A local endpoint (DynamoDB Local); unset on AWS. */
   readonly endpoint?: string;

@@ -7,8 +7,8 @@ import { unavailableWhenTransient } from './unavailable.js';
 type Item = Record<string, unknown>;
 
 const KEY_ITEM = '#';
-export const feedKeyItem = (digest: string): string => `feedkey#${digest}`;
-export const feedUserItem = (sub: string): string => `feeduser#${sub}`;
+const feedKeyItem = (digest: string): string => `feedkey#${digest}`;
+const feedUserItem = (sub: string): string => `feeduser#${sub}`;
 
 /**
  * Feed-key digests in the event table, under partitions of their own: `feedkey#<digest>` (who owns

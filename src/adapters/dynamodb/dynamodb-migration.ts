@@ -13,7 +13,7 @@ import {
 
 type Item = Record<string, unknown>;
 
-export interface MigrationReport {
+interface MigrationReport {
   scanned: number;
   /** Items whose `start` changed: moved to their canonical key in one transaction. */
   rekeyed: string[];

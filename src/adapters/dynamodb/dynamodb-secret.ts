@@ -6,7 +6,7 @@ import { unavailableWhenTransient } from './unavailable.js';
 /** How many random bytes a stored secret holds. */
 const SECRET_BYTES = 32;
 const SECRET_ITEM = '#';
-export const secretItem = (name: string): string => `secret#${name}`;
+const secretItem = (name: string): string => `secret#${name}`;
 
 /**
  * A secret of the deployment kept in the event table, in a partition of its own (`secret#<name>`,

@@ -11,7 +11,7 @@ import { SITE_END_INDEX } from './tables.js';
 
 type Item = Record<string, unknown>;
 /** The store's own send, so that every call goes through its translation of passing failures. */
-export type Send = (command: QueryCommand) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>;
+type Send = (command: QueryCommand) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>;
 
 export function windowQuery(table: string, site: string, window: Interval): QueryCommandInput {
   return {

@@ -17,7 +17,7 @@ export class Retry extends Error {
   }
 }
 
-export interface RetryOptions {
+interface RetryOptions {
   /** How long attempts may go on (not counting waits for a turn) before StoreUnavailableError. */
   readonly budgetMs?: number;
   /**

@@ -13,7 +13,7 @@ export const SITE_END_INDEX = 'site-end-index';
 export const CREATOR_END_INDEX = 'creatorid-end-index';
 
 /** The existing production table design, so this service can take it over. */
-export function calendarTableDefinition(name: string): CreateTableCommandInput {
+function calendarTableDefinition(name: string): CreateTableCommandInput {
   return {
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',
@@ -43,7 +43,7 @@ export function calendarTableDefinition(name: string): CreateTableCommandInput {
   };
 }
 
-export function scheduleTrackingTableDefinition(name: string): CreateTableCommandInput {
+function scheduleTrackingTableDefinition(name: string): CreateTableCommandInput {
   return {
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',

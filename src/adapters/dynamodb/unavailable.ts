@@ -11,7 +11,7 @@ import { StoreUnavailableError } from '../../domain/errors.js';
 
 type SdkError = Parameters<typeof isTransientError>[0];
 
-export function isUnavailable(error: unknown): boolean {
+function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return isThrottlingError(error as SdkError) || isTransientError(error as SdkError);
 }

@@ -48,7 +48,7 @@ export const ChangePage = answer('ChangePage', "A page of a site's changes, in t
 
 export const EventList = answer('EventList', 'Events ordered by start.', z.array(Event));
 
-export const SiteEvent = answer('SiteEvent', 'An event, with its project when full_project_details was asked for and it has one.',
+const SiteEvent = answer('SiteEvent', 'An event, with its project when full_project_details was asked for and it has one.',
   z.looseObject({
     ...Event.shape,
     project: z.union([object, z.literal('Project not found.')]).optional()
@@ -102,7 +102,7 @@ export const Me = answer('Me', "The signed-in caller as the calendar sees them: 
 
 export const YesNo = answer('YesNo', 'The answer to a yes-or-no question.', z.boolean());
 
-export const SchedulerObservation = answer('SchedulerObservation', 'An LCO observation scheduled at a PTR site, shaped like an event.',
+const SchedulerObservation = answer('SchedulerObservation', 'An LCO observation scheduled at a PTR site, shaped like an event.',
   z.object({
     event_id: z.string(), id: z.string(), start: UtcTime, end: UtcTime, creator: z.string(), creator_id: z.string(),
     last_modified: z.string(), reservation_type: z.literal('observation'), origin: z.literal('LCO'), site: z.string(),

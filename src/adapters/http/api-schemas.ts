@@ -34,7 +34,7 @@ export interface DocumentedSettings {
 /** A description, or one that states settings: written from the running ones when the document is made (openapi.ts). */
 export type Described = string | ((settings: DocumentedSettings) => string);
 
-export interface NamedSchema {
+interface NamedSchema {
   readonly id: string;
   readonly description: Described;
   readonly schema: z.ZodType;

@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import { RESPONSE_HEADERS } from './cors.js';
 
 /** The status and plain-text reason for a request Node's HTTP parser refused before any route saw it. */
-export function clientErrorAnswer(code: string | undefined): { status: number; reason: string; text: string } {
+function clientErrorAnswer(code: string | undefined): { status: number; reason: string; text: string } {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
       return { status: 431, reason: 'Request Header Fields Too Large', text: 'The request headers are too large.' };

@@ -22,10 +22,10 @@ interface Connection {
  * request. A connection whose request is in within the grace never counts; one still sending after
  * it counts from then, and past the cap it is closed (the newest first).
  */
-export const GRACE_MS = 1000;
+const GRACE_MS = 1000;
 
 /** New connections one address may have within their grace at once, as a multiple of the cap: a ceiling on a flood of them. */
-export const YOUNG_PER_CAP = 16;
+const YOUNG_PER_CAP = 16;
 
 /**
  * A connection holds a place while it waits for a request to arrive whole: once its grace is over

@@ -4,7 +4,7 @@
  * request headers, If-Match (a conditional change) is allowed, and a page may read the ETag of an
  * answer (the event's version), the Retry-After of a 429, 502 or 503, and the X-Request-Id.
  */
-export const CORS_HEADERS: Readonly<Record<string, string>> = {
+const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Credentials': 'true',
   'Access-Control-Allow-Headers':

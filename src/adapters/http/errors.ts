@@ -43,7 +43,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
 /** Storage busy or throttled, or keys not fetched yet: each clears within about a second. */
 const RETRY_AFTER_SECONDS = 1;
 
-export interface ErrorResponse {
+interface ErrorResponse {
   readonly status: number;
   readonly body: string;
   readonly headers: Readonly<Record<string, string>>;

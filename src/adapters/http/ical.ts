@@ -16,7 +16,7 @@ import type { CalendarFeed } from '../../application/use-cases/site-calendar-fee
 import { RawAnswer } from './raw-answer.js';
 
 /** How often a client should poll: the LCO import's default period (IMPORT_INTERVAL_SECONDS). Also the answers' cache lifetime. */
-export const FEED_REFRESH_SECONDS = 300;
+const FEED_REFRESH_SECONDS = 300;
 
 /**
  * The UIDs' domain when the deployment names none (ICAL_DOMAIN, or PUBLIC_URL's host name). Never
@@ -54,7 +54,7 @@ let scratch: ICalCalendar | undefined;
  * One event's VEVENT, folded: whole lines, so the feed is its head, its events' parts and its end,
  * byte for byte what ical-generator writes for the whole calendar at once.
  */
-export function renderEvent(entry: CalendarEntry, domain: string): string {
+function renderEvent(entry: CalendarEntry, domain: string): string {
   scratch ??= ical();
   const event = new ICalEvent({
     id: `${escape(entry.id, false)}@${escape(domain, false)}`,
@@ -85,7 +85,7 @@ export interface Conditions {
   readonly ifModifiedSince?: string;
 }
 
-export interface Rendered {
+interface Rendered {
   readonly body: string;
   /** The body encoded, once: what is sent. */
   readonly bytes: Buffer;
@@ -124,7 +124,7 @@ class Lru<V extends { readonly size: number }> {
   }
 }
 
-export interface FeedCacheLimits {
+interface FeedCacheLimits {
   /** Whole feeds kept, and their total size (each the text's UTF-16 units plus its encoded bytes). */
   readonly feeds?: number;
   readonly feedBytes?: number;

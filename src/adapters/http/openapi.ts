@@ -67,7 +67,7 @@ export const SERVICE_OPERATIONS: readonly ServiceOperation[] = [
   { path: '/docs', summary: 'Interactive API reference', description: 'A page that reads /openapi.json and can send requests to this server.', media: 'text/html', errors: [] },
 ];
 
-export interface OpenApiOptions {
+interface OpenApiOptions {
   readonly version: string;
   /** Whether the project-link routes accept anonymous callers (ALLOW_ANONYMOUS_PROJECT_LINKS). */
   readonly anonymousProjectLinks: boolean;
@@ -122,7 +122,7 @@ function errorResponses(statuses: Iterable<number>, reasons: Readonly<Record<num
 }
 
 /** The statuses a route gives by how it is served, besides its own. */
-export function statusesOf(route: Route): number[] {
+function statusesOf(route: Route): number[] {
   return [
     ...(route.hasBody ? [400, 413] : []),
     ...(route.auth === 'user' ? [401] : route.auth === 'link' ? [401, 403] : []),

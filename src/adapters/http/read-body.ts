@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpProblem } from './errors.js';
 
-export interface BodyLimits {
+interface BodyLimits {
   /** The largest body accepted, in bytes (413 past it). */
   readonly maxBytes: number;
   /** The whole body must have arrived this long after reading began (408 after it). */

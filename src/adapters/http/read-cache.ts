@@ -1,6 +1,6 @@
 import type { StoreVersion } from '../../application/ports/store-version.port.js';
 
-export interface ReadCacheLimits {
+interface ReadCacheLimits {
   /** What all the kept answers and their keys may take, in bytes (keys counted at 2 bytes a character). */
   readonly maxBytes: number;
 }

@@ -15,7 +15,7 @@ import type { Conditions, FeedCache } from './ical.js';
 /** none: anyone; user: a valid access token; link: a token, a service key, or (switch on) anyone. */
 export type AuthMode = 'none' | 'user' | 'link';
 
-export interface RouteRequest {
+interface RouteRequest {
   readonly body: Record<string, unknown>;
   readonly actor: Actor;
   /** Path parameters (`/import-schedules/{subsite}` → subsite). */
@@ -105,18 +105,18 @@ export interface AnonymousRoute extends RouteBase {
  * A route that needs a token (or a service key): its answer is its caller's, so by its type it can
  * be marked neither cacheable (the read cache) nor cached (HTTP caching).
  */
-export interface SignedInRoute extends RouteBase {
+interface SignedInRoute extends RouteBase {
   readonly auth: 'user' | 'link';
   readonly doc: SignedInDoc;
   readonly cacheable?: never;
 }
 
-export type SignedInDoc = Omit<RouteDoc, 'cached'> & { readonly cached?: never };
+type SignedInDoc = Omit<RouteDoc, 'cached'> & { readonly cached?: never };
 
 export type Route = AnonymousRoute | SignedInRoute;
 
 /** The kind of route an auth mode makes: see AnonymousRoute and SignedInRoute. */
-export type RouteFor<A extends AuthMode> = A extends 'none' ? AnonymousRoute : SignedInRoute;
+type RouteFor<A extends AuthMode> = A extends 'none' ? AnonymousRoute : SignedInRoute;
 type DocFor<A extends AuthMode> = A extends 'none' ? RouteDoc : SignedInDoc;
 
 /**

@@ -22,7 +22,7 @@ export function isLoopback(address: string | undefined): boolean {
 /** The headers a proxy adds to say whom it forwards (any one of them is enough to refuse). */
 const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'via'] as const;
 
-export function carriesProxyHeaders(req: Pick<IncomingMessage, 'headers'>): boolean {
+function carriesProxyHeaders(req: Pick<IncomingMessage, 'headers'>): boolean {
   return PROXY_HEADERS.some((name) => req.headers[name] !== undefined);
 }
 

@@ -1,5 +1,5 @@
 /** A token's verification: its claims, and what verified it. */
-export interface VerifiedToken {
+interface VerifiedToken {
   readonly claims: Record<string, unknown>;
   /** The `kid` of the token's header, and the key object that verified it. */
   readonly kid: string | undefined;

@@ -5,7 +5,7 @@ import { UpstreamUnavailableError } from '../../domain/errors.js';
 import type { LcoObservation } from '../../domain/lco.js';
 import { epochSecondsOf } from '../../domain/time.js';
 
-export interface HttpLcoOptions {
+interface HttpLcoOptions {
   /** Site proxy URL with `{wema}`, e.g. https://{wema}-proxy.lco.global/ */
   readonly urlTemplate: string;
   readonly timeoutMs?: number;

@@ -17,7 +17,7 @@ export const REDACTED_PATHS: readonly string[] = SECRET_HEADERS.flatMap((name) =
   return [`headers${key}`, `*.headers${key}`, `*.*.headers${key}`, `*.*.*.headers${key}`];
 });
 
-export interface ErrorSummary {
+interface ErrorSummary {
   readonly type: string;
   readonly message: string;
   readonly code?: string;

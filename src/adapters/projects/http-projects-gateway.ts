@@ -2,7 +2,7 @@ import got, { type Got } from 'got';
 import type { ProjectsGateway } from '../../application/ports/projects-gateway.port.js';
 import { UpstreamUnavailableError } from '../../domain/errors.js';
 
-export interface HttpProjectsOptions {
+interface HttpProjectsOptions {
   /** Base URL of the projects service, e.g. https://projects.photonranch.org/projects/ */
   readonly baseUrl: string;
   readonly timeoutMs?: number;

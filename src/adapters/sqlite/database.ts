@@ -4,9 +4,9 @@ import { dirname } from 'node:path';
 import { MIGRATIONS } from './migrations.js';
 
 export type SqliteDatabase = Database.Database;
-export type SynchronousMode = 'NORMAL' | 'FULL';
+type SynchronousMode = 'NORMAL' | 'FULL';
 
-export interface SqliteOptions {
+interface SqliteOptions {
   /** How long a writer waits for another process's lock before giving up, in milliseconds. */
   readonly busyTimeoutMs?: number;
   readonly synchronous?: SynchronousMode;

@@ -4,7 +4,7 @@ import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 import { setProjectOnEvents, type ProjectLinkReport } from './set-project.js';
 
-export interface AddProjectInput {
+interface AddProjectInput {
   readonly actor: Actor;
   readonly projectId: string;
   readonly eventIds: readonly string[];

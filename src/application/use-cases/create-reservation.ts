@@ -11,7 +11,7 @@ import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 import type { Sky } from '../sky.js';
 
-export interface CreateReservationInput {
+interface CreateReservationInput {
   readonly actor: Actor;
   readonly event: RawRecord;
 }

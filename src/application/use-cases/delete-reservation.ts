@@ -6,7 +6,7 @@ import { commitPlanned } from '../commit-planned.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 
-export interface DeleteReservationInput {
+interface DeleteReservationInput {
   readonly actor: Actor;
   readonly eventId: string;
   /** Delete nothing (VersionMismatchError) unless the stored event is at this version. */

@@ -13,7 +13,7 @@ export const MAX_HISTORY_LIMIT = 1000;
  */
 export const HISTORY_PAGE_CHARS = 1024 * 1024;
 
-export interface GetEventHistoryInput {
+interface GetEventHistoryInput {
   readonly actor: Actor;
   readonly eventId: string;
   /** Answer the entries after this version (default: from the first). */

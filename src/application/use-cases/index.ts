@@ -38,7 +38,7 @@ type Constructor = new (...args: never[]) => object;
 type TokensOf<P extends readonly unknown[]> = { readonly [I in keyof P]: Token<P[I]> };
 
 /** A use case: its class and the tokens of what its constructor takes, checked against the constructor. */
-export interface UseCaseDeclaration<C extends Constructor = Constructor> {
+interface UseCaseDeclaration<C extends Constructor = Constructor> {
   readonly Class: C;
   readonly needs: TokensOf<ConstructorParameters<C>>;
 }

@@ -8,9 +8,9 @@ import type { EventJournal } from '../ports/event-journal.port.js';
 import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import type { HistorySettings } from '../settings.js';
 
-export type Change = PublicChange;
+type Change = PublicChange;
 
-export interface ChangePage {
+interface ChangePage {
   readonly changes: Change[];
   /** The cursor to ask with next: after the last change answered (where the reader started, when none). */
   readonly next: string;

@@ -6,7 +6,7 @@ import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import { ReservationList } from '../reservation-list.js';
 import { withinListLimit, type ListLimits } from '../settings.js';
 
-export interface ListSiteReservationsInput {
+interface ListSiteReservationsInput {
   readonly site: string;
   readonly start: string;
   readonly end: string;
@@ -18,7 +18,7 @@ const SHORTER_WINDOW = 'ask for a shorter window';
 /** How many project look-ups run at once for one request. */
 const PROJECT_LOOKUP_CONCURRENCY = 8;
 
-export type SiteReservation = Reservation & { project?: unknown };
+type SiteReservation = Reservation & { project?: unknown };
 
 /**
  * POST /siteevents: the site's events overlapping `[start, end)` (also those that began before the

@@ -5,7 +5,7 @@ import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import type { ReservationList } from '../reservation-list.js';
 import { withinListLimit, type ListLimits } from '../settings.js';
 
-export interface ListUserReservationsInput {
+interface ListUserReservationsInput {
   readonly userId: string;
   readonly time: string;
 }

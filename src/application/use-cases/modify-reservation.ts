@@ -7,7 +7,7 @@ import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 import type { Sky } from '../sky.js';
 
-export interface ModifyReservationInput {
+interface ModifyReservationInput {
   readonly actor: Actor;
   /** Identifies the event: `event_id` (its `start` is only a hint and is not needed). */
   readonly originalEvent: RawRecord;

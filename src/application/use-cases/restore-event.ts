@@ -8,7 +8,7 @@ import { commitPlanned } from '../commit-planned.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 
-export interface RestoreEventInput {
+interface RestoreEventInput {
   readonly actor: Actor;
   readonly eventId: string;
   /** The version to bring back (default: the one it had when deleted). */

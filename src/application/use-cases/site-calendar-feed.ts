@@ -19,7 +19,7 @@ export interface CalendarFeed {
  * more than that does a second query read what is ahead of now, so that a crowded site's feed keeps
  * its coming events (the nearest ones) and fills what room is left with past ones.
  */
-export async function windowEvents(
+async function windowEvents(
   read: (window: { start: string; end: string }, limit: number) => Promise<readonly Reservation[]>,
   nowSeconds: number,
   settings: CalendarFeedSettings,

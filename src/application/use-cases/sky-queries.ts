@@ -9,7 +9,7 @@ import type { SiteRegistry } from '../ports/site-registry.port.js';
 import { withinListLimit, type ListLimits } from '../settings.js';
 import type { Sky } from '../sky.js';
 
-export interface SiteListing {
+interface SiteListing {
   readonly sites: Array<{
     site: string; name: string; latitude: number; longitude: number; elevation_m: number; timezone: string; require_night: boolean;
   }>;
@@ -35,7 +35,7 @@ export class ListSites {
   }
 }
 
-export interface Availability {
+interface Availability {
   readonly site: string;
   /** `unknown` for a site without coordinates: then `nights` is empty and `free` is not cut to the night. */
   readonly night_times: 'known' | 'unknown';

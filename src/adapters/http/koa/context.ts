@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Actor } from '../../../domain/actor.js';
 
 /** What the calendar's middleware keeps on a request as it passes through. */
-export interface CalendarState {
+interface CalendarState {
   requestId: string;
   body?: Record<string, unknown>;
   /** The body's text as it arrived (the read cache's key). */

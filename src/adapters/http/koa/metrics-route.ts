@@ -19,7 +19,7 @@ function bearerIs(authorization: string, token: string): boolean {
   return match !== null && timingSafeEqual(digest(match[1]!), digest(token));
 }
 
-export function mayReadMetrics(access: MetricsAccess, req: Context['req']): boolean {
+function mayReadMetrics(access: MetricsAccess, req: Context['req']): boolean {
   if (access === 'public') return true;
   if (access === 'off') return false;
   if (access === 'local') return straightFromThisMachine(req);

@@ -30,7 +30,7 @@ interface Built {
 }
 
 /** Where the built page is: beside the Lambda bundle, or dist/web of the checkout this code runs from. */
-export function builtPageFolder(): string {
+function builtPageFolder(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   if (typeof __CALENDAR_WEB_IN_BUNDLE__ === 'boolean' && __CALENDAR_WEB_IN_BUNDLE__) {
     return [join(here, 'web'), join(here, '..', 'web')].find((folder) => existsSync(folder)) ?? join(here, 'web');

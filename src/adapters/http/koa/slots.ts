@@ -6,7 +6,7 @@ import type { CalendarContext } from './context.js';
 type Middleware = (ctx: CalendarContext, next: Next) => Promise<void>;
 
 /** The requests handled at once: each route's slot (slotFor), and how many were shed so far. */
-export interface Slots {
+interface Slots {
   slotFor(route: Route): Middleware;
   readonly shedTotal: number;
 }

@@ -15,7 +15,7 @@ const IF_MATCH = /^"([1-9]\d{0,15})"$/;
  * The version a conditional request expects: from If-Match (`"3"`; `*` is any version) or from the
  * body; both may be given only when they agree.
  */
-export function expected(ifMatch: string | undefined, bodyVersion: number | undefined): { expectedVersion?: number } {
+function expected(ifMatch: string | undefined, bodyVersion: number | undefined): { expectedVersion?: number } {
   let header: number | undefined;
   if (ifMatch !== undefined && ifMatch.trim() !== '*') {
     const match = IF_MATCH.exec(ifMatch.trim());
