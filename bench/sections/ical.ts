@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CryptoFeedKeyCodec } from '../../src/adapters/secrets/crypto-feed-key-codec.js';
 import autocannon from 'autocannon';
-import { DEFAULT_ICAL_DOMAIN, FeedCache, feedAnswer } from '../../src/adapters/http/ical.js';
+import { DEFAULT_ICAL_DOMAIN, CalendarFeedCache, calendarFeedAnswer } from '../../src/adapters/http/ical.js';
 import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
 import { SqliteFeedKeyStore } from '../../src/adapters/sqlite/sqlite-feed-key-store.js';
 import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
@@ -65,10 +65,10 @@ export async function icalSection(h: Harness) {
   const feed = new SiteCalendarFeed(store, clock, settings);
   const options = { description: 'bench', cache: 'public' as const };
   const window = { start: formatUtcTime(Math.floor(Date.now() / 1000) - 30 * 86_400), end: formatUtcTime(Math.floor(Date.now() / 1000) + 90 * 86_400) };
-  const answer = (loaded: Awaited<ReturnType<typeof feed.execute>>, cache: FeedCache) => feedAnswer(loaded, cache.render(loaded, options), options, {}, true);
+  const answer = (loaded: Awaited<ReturnType<typeof feed.execute>>, cache: CalendarFeedCache) => calendarFeedAnswer(loaded, cache.render(loaded, options), options, {}, true);
   // A new cache each time: every measured feed is written in full.
-  const makeFeed = async () => answer(await feed.execute({ site: 'busy' }), new FeedCache(DEFAULT_ICAL_DOMAIN));
-  const cache = new FeedCache(DEFAULT_ICAL_DOMAIN);
+  const makeFeed = async () => answer(await feed.execute({ site: 'busy' }), new CalendarFeedCache(DEFAULT_ICAL_DOMAIN));
+  const cache = new CalendarFeedCache(DEFAULT_ICAL_DOMAIN);
   const makeCached = async () => answer(await feed.execute({ site: 'busy' }), cache);
   const makeJson = async () => (await store.findOverlapping('busy', window)).toJson().text;
   const sample = await makeFeed();

@@ -14,7 +14,7 @@ const DAY = 86_400;
  * move once a day, at midnight, so a feed whose events did not change stays byte for byte the same
  * all day (and its ETag with it).
  */
-export function feedWindow(nowSeconds: number, pastDays: number, futureDays: number): Interval {
+export function calendarFeedWindow(nowSeconds: number, pastDays: number, futureDays: number): Interval {
   const midnight = Math.floor(nowSeconds / DAY) * DAY;
   return { start: formatUtcTime(midnight - pastDays * DAY), end: formatUtcTime(midnight + futureDays * DAY) };
 }
@@ -24,7 +24,7 @@ export function windowMovedAt(nowSeconds: number): string {
   return formatUtcTime(Math.floor(nowSeconds / DAY) * DAY);
 }
 
-type FeedCategory = 'realtime' | 'project' | 'LCO';
+type CalendarFeedCategory = 'realtime' | 'project' | 'LCO';
 
 export interface CalendarEntry {
   /** The event_id as calendarId writes it; the writer makes it `<id>@<domain>`. */
@@ -37,7 +37,7 @@ export interface CalendarEntry {
   readonly sequence: number;
   readonly summary: string;
   readonly description: string;
-  readonly categories: readonly FeedCategory[];
+  readonly categories: readonly CalendarFeedCategory[];
 }
 
 /**
@@ -76,7 +76,7 @@ export function calendarId(eventId: string): string {
  * the event's publicView (no note), the owner's own feed the event itself.
  */
 export function calendarEntry(event: Reservation): CalendarEntry {
-  const categories: FeedCategory[] = [];
+  const categories: CalendarFeedCategory[] = [];
   if (event.reservation_type === 'realtime' || event.reservation_type === 'project') categories.push(event.reservation_type);
   const lco = event.origin.toUpperCase() === 'LCO';
   if (lco) categories.push('LCO');

@@ -105,7 +105,7 @@ export class CursorExpiredError extends DomainError {
 }
 
 /** A private calendar feed key that is not (or no longer) anyone's. */
-export class FeedNotFoundError extends DomainError {
+export class CalendarFeedNotFoundError extends DomainError {
   readonly code = 'FEED_NOT_FOUND';
 
   constructor() {

@@ -14,7 +14,7 @@ import { openSqliteDatabase } from '../../src/adapters/sqlite/database.js';
 import { SqliteFeedKeyStore } from '../../src/adapters/sqlite/sqlite-feed-key-store.js';
 import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
 import type { Actor } from '../../src/domain/actor.js';
-import { FeedKeyExistsError, FeedNotFoundError, ForbiddenError } from '../../src/domain/errors.js';
+import { FeedKeyExistsError, CalendarFeedNotFoundError, ForbiddenError } from '../../src/domain/errors.js';
 import { aReservation } from '../support/builders.js';
 import { FixedClock } from '../support/fixed-clock.js';
 import { createUnlessConflict, deleteEvent, putImported, replaceUnlessConflict } from '../support/store-writes.js';
@@ -104,10 +104,10 @@ describe.each(stores)('calendar feeds over %s', (_name, make) => {
     expect(feed.entries[0]!.description).toContain('\n\nn1');
     await expect(issue.execute({ actor: alice, rotate: false })).rejects.toBeInstanceOf(FeedKeyExistsError);
     const { key: fresh } = await issue.execute({ actor: alice, rotate: true });
-    await expect(user.execute({ key })).rejects.toBeInstanceOf(FeedNotFoundError);
+    await expect(user.execute({ key })).rejects.toBeInstanceOf(CalendarFeedNotFoundError);
     await expect(user.execute({ key: fresh })).resolves.toMatchObject({ entries: [{ id: 'mine' }, { id: 'mine-2' }] });
     for (const unknown of ['', 'x', randomBytes(32).toString('base64url'), 'y'.repeat(10_000)]) {
-      await expect(user.execute({ key: unknown })).rejects.toBeInstanceOf(FeedNotFoundError);
+      await expect(user.execute({ key: unknown })).rejects.toBeInstanceOf(CalendarFeedNotFoundError);
     }
     await expect(issue.execute({ actor: { kind: 'service', name: 'projects' }, rotate: false })).rejects.toBeInstanceOf(ForbiddenError);
   });

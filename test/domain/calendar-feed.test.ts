@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { calendarEntry, calendarId, calendarText, feedWindow, latestTime, windowMovedAt } from '../../src/domain/calendar-feed.js';
+import { calendarEntry, calendarId, calendarText, calendarFeedWindow, latestTime, windowMovedAt } from '../../src/domain/calendar-feed.js';
 import { publicView } from '../../src/domain/public-view.js';
 import { aReservation } from '../support/builders.js';
 
@@ -22,12 +22,12 @@ describe('calendarId', () => {
   });
 });
 
-describe('feedWindow', () => {
+describe('calendarFeedWindow', () => {
   it('runs from UTC midnight pastDays ago to UTC midnight futureDays ahead, the same all day', () => {
     const morning = Date.parse('2031-06-20T00:00:01Z') / 1000;
     const night = Date.parse('2031-06-20T23:59:59Z') / 1000;
-    expect(feedWindow(morning, 30, 90)).toEqual({ start: '2031-05-21T00:00:00Z', end: '2031-09-18T00:00:00Z' });
-    expect(feedWindow(night, 30, 90)).toEqual(feedWindow(morning, 30, 90));
+    expect(calendarFeedWindow(morning, 30, 90)).toEqual({ start: '2031-05-21T00:00:00Z', end: '2031-09-18T00:00:00Z' });
+    expect(calendarFeedWindow(night, 30, 90)).toEqual(calendarFeedWindow(morning, 30, 90));
     expect(windowMovedAt(night)).toBe('2031-06-20T00:00:00Z');
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import ical, { escape, ICalCalendarMethod } from 'ical-generator';
-import { FeedCache, feedAnswer, renderCalendar, type FeedOptions } from '../../src/adapters/http/ical.js';
+import { CalendarFeedCache, calendarFeedAnswer, renderCalendar, type CalendarFeedOptions } from '../../src/adapters/http/ical.js';
 import { calendarEntry } from '../../src/domain/calendar-feed.js';
 import { publicView } from '../../src/domain/public-view.js';
 import type { Reservation } from '../../src/domain/reservation.js';
@@ -8,7 +8,7 @@ import { aReservation } from '../support/builders.js';
 import { parseFeed } from '../support/ical.js';
 
 const DOMAIN = 'calendar.test';
-const options: FeedOptions = { description: 'test', cache: 'public' };
+const options: CalendarFeedOptions = { description: 'test', cache: 'public' };
 const feedOf = (titles: string[]) => ({
   name: 'saf', lastModified: '2031-06-20T00:00:00Z',
   entries: titles.map((title, i) => calendarEntry(aReservation({ event_id: `w${i}`, title, version: i + 1 }))),
@@ -80,7 +80,7 @@ function expectedOf(event: Reservation, withNote: boolean) {
 
 it('any text in any stored field, the event id included, reads back with ical.js as exactly the stored events, field for field', () => {
   fc.assert(fc.property(fc.uniqueArray(anyStoredEvent, { minLength: 1, maxLength: 4, selector: (e) => e.event_id }), fc.boolean(), (events, withNote) => {
-    const cache = new FeedCache(DOMAIN);
+    const cache = new CalendarFeedCache(DOMAIN);
     const { body } = cache.render(feedOfEvents(events, withNote), { description: 'any; text, \\ here\r\nX-INJECTED:1', cache: withNote ? 'private' : 'public' });
     const parsed = parseFeed(body); // the strict RFC 5545 checks first
     expect(parsed.events.map(({ uid, start, end, sequence, summary, description, categories, stamp, lastModified }) => ({
@@ -123,13 +123,13 @@ it('a feed put together from its events\' parts is byte for byte what ical-gener
         categories: entry.categories.map((name) => ({ name })),
       });
     }
-    expect(new FeedCache(DOMAIN).render(feed, options).body).toBe(`${whole.toString()}\r\n`);
+    expect(new CalendarFeedCache(DOMAIN).render(feed, options).body).toBe(`${whole.toString()}\r\n`);
   }), { numRuns: 100 });
 });
 
 it('after a change, only the changed event is written again: the others\' parts are kept by id and version', () => {
   const events = Array.from({ length: 50 }, (_, i) => aReservation({ event_id: `e${i}`, title: `night ${i}`, start: time(BASE + i * 3600), end: time(BASE + i * 3600 + 1800) }));
-  const cache = new FeedCache(DOMAIN);
+  const cache = new CalendarFeedCache(DOMAIN);
   const first = cache.render(feedOfEvents(events), options);
   expect(cache.written).toEqual({ events: 50, feeds: 1 });
   expect(cache.render(feedOfEvents(events), options)).toBe(first); // unchanged: nothing written
@@ -151,7 +151,7 @@ it('after a change, only the changed event is written again: the others\' parts 
 });
 
 it('one feed asked for by many at once is read and written once, for all of them', async () => {
-  const cache = new FeedCache(DOMAIN);
+  const cache = new CalendarFeedCache(DOMAIN);
   let reads = 0;
   let release!: () => void;
   const gate = new Promise<void>((r) => { release = r; });
@@ -176,14 +176,14 @@ it('one feed asked for by many at once is read and written once, for all of them
 });
 
 it('the caches hold at most their entries and sizes, dropping the least recently used', () => {
-  const cache = new FeedCache(DOMAIN, { feeds: 2 });
+  const cache = new CalendarFeedCache(DOMAIN, { feeds: 2 });
   const render = (title: string) => cache.render(feedOf([title]), options);
   const a = render('a');
   render('b');
   expect(render('a')).toBe(a); // a hit, and now the most recent
   render('c'); // b goes
   expect(render('a')).toBe(a);
-  const tiny = new FeedCache(DOMAIN, { feedBytes: 10, eventBytes: 10 });
+  const tiny = new CalendarFeedCache(DOMAIN, { feedBytes: 10, eventBytes: 10 });
   const big = tiny.render(feedOf(['x']), options);
   expect(tiny.render(feedOf(['x']), options)).not.toBe(big); // larger than the bounds: never kept
   expect(tiny.written).toEqual({ events: 2, feeds: 2 });
@@ -191,8 +191,8 @@ it('the caches hold at most their entries and sizes, dropping the least recently
 
 it('If-None-Match wins over If-Modified-Since, and the user feed answers If-Modified-Since alone in full', () => {
   const feed = feedOf(['a']);
-  const rendered = new FeedCache(DOMAIN).render(feed, options);
-  const answer = (conditions: Parameters<typeof feedAnswer>[3], exact = true) => feedAnswer(feed, rendered, options, conditions, exact);
+  const rendered = new CalendarFeedCache(DOMAIN).render(feed, options);
+  const answer = (conditions: Parameters<typeof calendarFeedAnswer>[3], exact = true) => calendarFeedAnswer(feed, rendered, options, conditions, exact);
   const lastModified = answer({}).headers['Last-Modified']!;
   expect(answer({ ifNoneMatch: '"other"', ifModifiedSince: lastModified }).status).toBe(200);
   expect(answer({ ifNoneMatch: '*' }).status).toBe(304);

@@ -8,7 +8,7 @@
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_ICAL_DOMAIN, FeedCache } from '../../src/adapters/http/ical.js';
+import { DEFAULT_ICAL_DOMAIN, CalendarFeedCache } from '../../src/adapters/http/ical.js';
 import { buildRoutes } from '../../src/adapters/http/routes.js';
 import { InMemoryReservationStore } from '../../src/adapters/memory/in-memory-reservation-store.js';
 import type { UseCases } from '../../src/application/use-cases/index.js';
@@ -24,7 +24,7 @@ const TODAY = Math.floor(Date.now() / 86_400_000) * 86_400;
 
 let server: Server;
 let url: string;
-let feeds: FeedCache;
+let feeds: CalendarFeedCache;
 let store: InMemoryReservationStore;
 /** The store's window queries: each is one reading of the feed. */
 let reads = 0;
@@ -38,8 +38,8 @@ let hold: { until: number; release: () => void; released: Promise<void> } | unde
 /** The store's version (as SQLite's StoreVersion): the test's writes raise it. */
 let version = 0;
 
-class WatchedFeedCache extends FeedCache {
-  override load(...args: Parameters<FeedCache['load']>): ReturnType<FeedCache['load']> {
+class WatchedFeedCache extends CalendarFeedCache {
+  override load(...args: Parameters<CalendarFeedCache['load']>): ReturnType<CalendarFeedCache['load']> {
     asked += 1;
     const loading = super.load(...args);
     if (hold && asked >= hold.until) hold.release();
@@ -70,7 +70,7 @@ beforeAll(async () => {
   feeds = new WatchedFeedCache(DEFAULT_ICAL_DOMAIN, {}, { current: () => version });
   const siteCalendarFeed = new SiteCalendarFeed(counted, { now: () => Date.now() }, { pastDays: 30, futureDays: 90, maxEvents: 5000 });
   const app = testKoaApp({
-    routes: buildRoutes({ siteCalendarFeed } as unknown as UseCases, { feedCache: feeds }),
+    routes: buildRoutes({ siteCalendarFeed } as unknown as UseCases, { calendarFeedCache: feeds }),
     rateLimitPerMinute: 0, importTriggersPerMinute: 0,
   });
   server = createServer(app.callback());

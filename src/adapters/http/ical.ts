@@ -24,7 +24,7 @@ const FEED_REFRESH_SECONDS = 300;
  */
 export const DEFAULT_ICAL_DOMAIN = 'calendar.photonranch.org';
 
-export interface FeedOptions {
+export interface CalendarFeedOptions {
   readonly description: string;
   /** `public` for a site's feed, `private` for a user's (a shared cache must not keep it). */
   readonly cache: 'public' | 'private';
@@ -70,13 +70,13 @@ function renderEvent(entry: CalendarEntry, domain: string): string {
   return foldLines(event.toString());
 }
 
-/** The whole feed, every event written anew (FeedCache.render writes only what changed). */
-export function renderCalendar(feed: CalendarFeed, options: FeedOptions, domain: string): string {
+/** The whole feed, every event written anew (CalendarFeedCache.render writes only what changed). */
+export function renderCalendar(feed: CalendarFeed, options: CalendarFeedOptions, domain: string): string {
   return assemble(feed, options, feed.entries.map((entry) => renderEvent(entry, domain)));
 }
 
 // RFC 5545 ends every content line with CRLF, the last one too.
-const assemble = (feed: CalendarFeed, options: FeedOptions, parts: readonly string[]): string =>
+const assemble = (feed: CalendarFeed, options: CalendarFeedOptions, parts: readonly string[]): string =>
   `${calendarHead(feed.name, options.description)}${parts.join('')}${END}\r\n`;
 
 /** The request's conditional headers, as RFC 9110 reads them. */
@@ -124,7 +124,7 @@ class Lru<V extends { readonly size: number }> {
   }
 }
 
-interface FeedCacheLimits {
+interface CalendarFeedCacheLimits {
   /** Whole feeds kept, and their total size (each the text's UTF-16 units plus its encoded bytes). */
   readonly feeds?: number;
   readonly feedBytes?: number;
@@ -155,7 +155,7 @@ type Loaded = { readonly feed: CalendarFeed; readonly rendered: Rendered };
  * The UIDs' domain is the deployment's, fixed here: nothing a request sends selects another
  * writing. Bounded in entries and in size; the least recently used go first.
  */
-export class FeedCache {
+export class CalendarFeedCache {
   /** What has been written: events (parts) and whole feeds. Read by tests and the benchmark. */
   readonly written = { events: 0, feeds: 0 };
   private readonly feeds: Lru<Rendered & { size: number }>;
@@ -163,13 +163,13 @@ export class FeedCache {
   private readonly latest: Lru<{ loaded: Loaded; version: number; day: number; size: number }>;
   private readonly inFlight = new Map<string, Promise<Loaded>>();
 
-  constructor(readonly domain: string, limits: FeedCacheLimits = {}, private readonly storeVersion?: StoreVersion) {
+  constructor(readonly domain: string, limits: CalendarFeedCacheLimits = {}, private readonly storeVersion?: StoreVersion) {
     this.feeds = new Lru(limits.feeds ?? 64, limits.feedBytes ?? 32 * 1024 * 1024);
     this.parts = new Lru(limits.events ?? 50_000, limits.eventBytes ?? 64 * 1024 * 1024);
     this.latest = new Lru(limits.latest ?? 256, limits.latestBytes ?? 32 * 1024 * 1024);
   }
 
-  render(feed: CalendarFeed, options: FeedOptions): Rendered {
+  render(feed: CalendarFeed, options: CalendarFeedOptions): Rendered {
     const entries = feed.entries.map((entry) => JSON.stringify(entry));
     // Entries' JSON has no raw newline: one between them keeps the digest's input unambiguous.
     const digest = createHash('sha256').update(JSON.stringify([feed.name, options.description, this.domain]));
@@ -190,7 +190,7 @@ export class FeedCache {
    * that one's. A request joining it may so get a feed read up to that read's time before it came,
    * which no client polling every few minutes can tell from its own poll coming a moment earlier.
    */
-  load(key: string, read: () => Promise<CalendarFeed>, options: FeedOptions): Promise<Loaded> {
+  load(key: string, read: () => Promise<CalendarFeed>, options: CalendarFeedOptions): Promise<Loaded> {
     // Asked before reading: a commit during the read leaves the feed kept under the version before
     // it, which the next request no longer finds current.
     const version = this.storeVersion?.current();
@@ -209,7 +209,7 @@ export class FeedCache {
     return started;
   }
 
-  private part(kind: FeedOptions['cache'], entry: CalendarEntry, json: string): string {
+  private part(kind: CalendarFeedOptions['cache'], entry: CalendarEntry, json: string): string {
     // calendarId leaves no control character in an id: the newline cannot be part of one.
     const key = `${kind}\n${entry.id}`;
     const kept = this.parts.get(key);
@@ -226,8 +226,8 @@ export class FeedCache {
  * current. If-None-Match decides when sent (it is exact); otherwise If-Modified-Since, against the
  * feed's Last-Modified, unless `exactLastModified` is false (then only the ETag can say "unchanged").
  */
-export function feedAnswer(
-  feed: CalendarFeed, { bytes, etag }: Rendered, options: FeedOptions, conditions: Conditions, exactLastModified: boolean,
+export function calendarFeedAnswer(
+  feed: CalendarFeed, { bytes, etag }: Rendered, options: CalendarFeedOptions, conditions: Conditions, exactLastModified: boolean,
 ): RawAnswer {
   const lastModified = new Date(feed.lastModified).toUTCString();
   const headers = {

@@ -10,7 +10,7 @@ import { FAILURES_TO_PAUSE } from '../../application/upstream-guard.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import type { StoreVersion } from '../../application/ports/store-version.port.js';
 import type { Described, DocumentedSettings } from './api-schemas.js';
-import type { Conditions, FeedCache } from './ical.js';
+import type { Conditions, CalendarFeedCache } from './ical.js';
 
 /** none: anyone; user: a valid access token; link: a token, a service key, or (switch on) anyone. */
 export type AuthMode = 'none' | 'user' | 'link';
@@ -33,7 +33,7 @@ export interface RouteOptions {
   /** The UID domain of the iCalendar feeds (ICAL_DOMAIN, else PUBLIC_URL's host name); DEFAULT_ICAL_DOMAIN when undefined, never the request's. */
   readonly icalDomain?: string;
   /** Where the feeds are written and kept; one of its own by default (a test may count what it writes). */
-  readonly feedCache?: FeedCache;
+  readonly calendarFeedCache?: CalendarFeedCache;
   /** The store's version, where it has one (SQLite): a feed is read again only after a commit, or on a new UTC day. */
   readonly storeVersion?: StoreVersion;
   /** The public address for the feed URLs handed out (PUBLIC_URL); see feedAddressBase when undefined. */

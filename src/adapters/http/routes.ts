@@ -6,12 +6,12 @@
  */
 import type { UseCases } from '../../application/use-cases/index.js';
 import type { Route, RouteOptions } from './route.js';
-import { feedRoutes } from './routes/feeds.js';
+import { calendarFeedRoutes } from './routes/feeds.js';
 import { lcoRoutes } from './routes/lco.js';
 import { queryRoutes } from './routes/queries.js';
 import { reservationRoutes } from './routes/reservations.js';
 
 /** The whole table, by tag (routes/*.ts); `deployment` is what the feed routes need to know of it. */
 export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[] {
-  return [...reservationRoutes(u), ...queryRoutes(u), ...feedRoutes(u, deployment), ...lcoRoutes(u)];
+  return [...reservationRoutes(u), ...queryRoutes(u), ...calendarFeedRoutes(u, deployment), ...lcoRoutes(u)];
 }

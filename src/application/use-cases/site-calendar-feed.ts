@@ -1,4 +1,4 @@
-import { calendarEntry, feedWindow, latestTime, windowMovedAt, type CalendarEntry } from '../../domain/calendar-feed.js';
+import { calendarEntry, calendarFeedWindow, latestTime, windowMovedAt, type CalendarEntry } from '../../domain/calendar-feed.js';
 import { publicView } from '../../domain/public-view.js';
 import { parseSiteCode, type Reservation } from '../../domain/reservation.js';
 import { formatUtcTime } from '../../domain/time.js';
@@ -25,7 +25,7 @@ async function windowEvents(
   settings: CalendarFeedSettings,
   now: string,
 ): Promise<readonly Reservation[]> {
-  const window = feedWindow(nowSeconds, settings.pastDays, settings.futureDays);
+  const window = calendarFeedWindow(nowSeconds, settings.pastDays, settings.futureDays);
   const all = await read(window, settings.maxEvents + 1);
   if (all.length <= settings.maxEvents) return all;
   const ahead = await read({ start: now, end: window.end }, settings.maxEvents);

@@ -1,6 +1,6 @@
 import type { Actor } from '../../domain/actor.js';
-import { calendarEntry, feedWindow, latestTime, windowMovedAt } from '../../domain/calendar-feed.js';
-import { FeedKeyExistsError, FeedNotFoundError, ForbiddenError, UnauthenticatedError } from '../../domain/errors.js';
+import { calendarEntry, calendarFeedWindow, latestTime, windowMovedAt } from '../../domain/calendar-feed.js';
+import { FeedKeyExistsError, CalendarFeedNotFoundError, ForbiddenError, UnauthenticatedError } from '../../domain/errors.js';
 import { formatUtcTime } from '../../domain/time.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { FeedKeyCodec, FeedKeyStore } from '../ports/feed-keys.port.js';
@@ -26,9 +26,9 @@ export class UserCalendarFeed {
 
   async execute({ key }: { key: string }): Promise<CalendarFeed> {
     const owner = key.length > MAX_KEY_LENGTH ? undefined : await this.keys.owner(this.codec.digest(key));
-    if (!owner) throw new FeedNotFoundError();
+    if (!owner) throw new CalendarFeedNotFoundError();
     const nowSeconds = Math.floor(this.clock.now() / 1000);
-    const window = feedWindow(nowSeconds, this.settings.pastDays, this.settings.futureDays);
+    const window = calendarFeedWindow(nowSeconds, this.settings.pastDays, this.settings.futureDays);
     const events = (await this.store.findByCreatorEndingAfter(owner.sub, window.start, this.settings.maxEvents)).items
       .filter((e) => e.start < window.end);
     const entries = events.map((e) => calendarEntry(e));

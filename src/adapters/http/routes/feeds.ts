@@ -4,7 +4,7 @@ import type { CalendarFeed } from '../../../application/use-cases/site-calendar-
 import { FeedAddress, ICalendar } from '../api-answers.js';
 import { FeedKeyRequest } from '../api-requests.js';
 import { HttpProblem } from '../errors.js';
-import { DEFAULT_ICAL_DOMAIN, FeedCache, feedAnswer } from '../ical.js';
+import { DEFAULT_ICAL_DOMAIN, CalendarFeedCache, calendarFeedAnswer } from '../ical.js';
 import { change, type Route, type RouteDoc, type RouteOptions } from '../route.js';
 import { isLoopbackHost } from '../this-machine.js';
 
@@ -29,8 +29,8 @@ function feedAddressBase(publicUrl: string | undefined, origin: string | undefin
   throw new HttpProblem(503, 'This server does not know its public address (PUBLIC_URL is not set), so it cannot make a feed address; ask its operator to set it.');
 }
 
-export function feedRoutes(u: UseCases, deployment: RouteOptions): Route[] {
-  const feeds = deployment.feedCache ?? new FeedCache(deployment.icalDomain ?? DEFAULT_ICAL_DOMAIN, {}, deployment.storeVersion);
+export function calendarFeedRoutes(u: UseCases, deployment: RouteOptions): Route[] {
+  const feeds = deployment.calendarFeedCache ?? new CalendarFeedCache(deployment.icalDomain ?? DEFAULT_ICAL_DOMAIN, {}, deployment.storeVersion);
   /**
    * A GET route answering an iCalendar feed, conditionally (ical.ts), read and written through the
    * shared cache: one reading for all who ask for the same feed at once (by route and parameters).
@@ -47,7 +47,7 @@ export function feedRoutes(u: UseCases, deployment: RouteOptions): Route[] {
       const { description, cache, exactLastModified } = how(params);
       const options = { description, cache };
       const { feed: loaded, rendered } = await feeds.load(JSON.stringify([path, params]), () => load(params), options);
-      return feedAnswer(loaded, rendered, options, conditions ?? {}, exactLastModified);
+      return calendarFeedAnswer(loaded, rendered, options, conditions ?? {}, exactLastModified);
     },
   });
   return [
