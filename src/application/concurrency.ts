@@ -1,9 +1,9 @@
 /**
- * Starts `tasks` with at most `limit` running at once and returns, in the tasks' order, a promise of
+ * Starts `tasks` with at most `concurrency` running at once and returns, in the tasks' order, a promise of
  * each one's outcome (never rejected, so a caller may await them one by one, in order, without an
  * unhandled rejection from a later one).
  */
-export function settleWithLimit<T>(tasks: ReadonlyArray<() => Promise<T>>, limit: number): Array<Promise<PromiseSettledResult<T>>> {
+export function settleWithConcurrency<T>(tasks: ReadonlyArray<() => Promise<T>>, concurrency: number): Array<Promise<PromiseSettledResult<T>>> {
   const settle: Array<(outcome: PromiseSettledResult<T>) => void> = [];
   const outcomes = tasks.map(() => new Promise<PromiseSettledResult<T>>((resolve) => settle.push(resolve)));
   let next = 0;
@@ -17,6 +17,6 @@ export function settleWithLimit<T>(tasks: ReadonlyArray<() => Promise<T>>, limit
       }
     }
   };
-  for (let w = 0; w < Math.min(Math.max(1, limit), tasks.length); w++) void worker();
+  for (let w = 0; w < Math.min(Math.max(1, concurrency), tasks.length); w++) void worker();
   return outcomes;
 }

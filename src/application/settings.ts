@@ -32,18 +32,18 @@ export interface CalendarFeedSettings {
 export const CalendarFeedSettingsToken = token<CalendarFeedSettings>('CalendarFeedSettings');
 
 /** What one list answer may cover: the longest window, and the most events (CONTRACT.md's lists). */
-export interface ListLimits {
+export interface ListCaps {
   readonly maxWindowSeconds: number;
   readonly maxEvents: number;
 }
 
-export const ListLimitsToken = token<ListLimits>('ListLimits');
+export const ListCapsToken = token<ListCaps>('ListCaps');
 
 /**
- * Items fetched with a limit of `maxEvents + 1`, refused when there are more than `maxEvents`: an
- * answer is never silently cut short, and never larger than the limit.
+ * Items fetched with a cap of `maxEvents + 1`, refused when there are more than `maxEvents`: an
+ * answer is never silently cut short, and never larger than the cap.
  */
-export function withinListLimit<T extends { readonly length: number }>(items: T, limits: ListLimits, hint: string): T {
-  if (items.length > limits.maxEvents) throw new TooManyResultsError(limits.maxEvents, hint);
+export function withinListCap<T extends { readonly length: number }>(items: T, caps: ListCaps, hint: string): T {
+  if (items.length > caps.maxEvents) throw new TooManyResultsError(caps.maxEvents, hint);
   return items;
 }

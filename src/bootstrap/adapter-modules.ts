@@ -52,9 +52,9 @@ export const storageModule = (storage: Storage): ContainerModule => new Containe
   bind(ScheduleTrackingStoreToken).toConstantValue(storage.tracking);
   bind(FeedKeyStoreToken).toConstantValue(storage.feedKeys);
   bind(FeedCursorCodecToken).toResolvedValue(() => new AesGcmFeedCursorCodec(() => storage.cursorSecret())).inSingletonScope();
-  if (storage.version) bind(StoreVersionToken).toConstantValue(storage.version);
-  bind(ReadCacheToken).toResolvedValue((config: AppConfig) => (storage.version && config.readCacheMb > 0
-    ? new ReadCache(storage.version, { maxBytes: config.readCacheMb * 1024 * 1024 })
+  if (storage.storeVersion) bind(StoreVersionToken).toConstantValue(storage.storeVersion);
+  bind(ReadCacheToken).toResolvedValue((config: AppConfig) => (storage.storeVersion && config.readCacheMb > 0
+    ? new ReadCache(storage.storeVersion, { maxBytes: config.readCacheMb * 1024 * 1024 })
     : undefined), [ConfigToken]).inSingletonScope();
 });
 

@@ -11,7 +11,7 @@ import { ClockToken } from '../application/ports/clock.port.js';
 import { EphemerisToken, type Ephemeris } from '../application/ports/ephemeris.port.js';
 import { FeedKeyCodecToken } from '../application/ports/feed-keys.port.js';
 import { IdentityResolverToken } from '../application/ports/identity-resolver.port.js';
-import { CalendarFeedSettingsToken, HistorySettingsToken, ImportSettingsToken, ListLimitsToken, ReservationRulesToken } from '../application/settings.js';
+import { CalendarFeedSettingsToken, HistorySettingsToken, ImportSettingsToken, ListCapsToken, ReservationRulesToken } from '../application/settings.js';
 import { Sky, SkySettingsToken, SkyToken, type SkySettings } from '../application/sky.js';
 import type { Token } from '../application/token.js';
 import { USE_CASES, type UseCaseName, type UseCases } from '../application/use-cases/index.js';
@@ -60,7 +60,7 @@ const coreModule = (config: AppConfig, logger: Logger): ContainerModule => new C
   bind(SkyToken).toResolvedValue((ephemeris: Ephemeris, settings: SkySettings) => new Sky(ephemeris, settings), [EphemerisToken, SkySettingsToken])
     .inSingletonScope();
   bind(ReservationRulesToken).toConstantValue({ maxDurationSeconds: config.maxReservationHours * 3600 });
-  bind(ListLimitsToken).toConstantValue({ maxWindowSeconds: config.listMaxWindowDays * 86_400, maxEvents: config.listMaxEvents });
+  bind(ListCapsToken).toConstantValue({ maxWindowSeconds: config.listMaxWindowDays * 86_400, maxEvents: config.listMaxEvents });
   bind(CalendarFeedSettingsToken).toConstantValue({ pastDays: config.icalPastDays, futureDays: config.icalFutureDays, maxEvents: config.icalMaxEvents });
   bind(HistorySettingsToken).toConstantValue({ retentionDays: config.historyRetentionDays });
   bind(ImportSettingsToken).toConstantValue({ sites: config.lcoSites, windowDays: config.importWindowDays, fullRefreshSeconds: config.importFullRefreshSeconds });

@@ -41,7 +41,7 @@ export interface Storage {
    * the read cache is kept only then. DynamoDB cannot (its reads are eventually consistent, and
    * nothing tells one instance of another's writes), nor can an in-memory database.
    */
-  readonly version?: StoreVersion;
+  readonly storeVersion?: StoreVersion;
   /** The embedded projects service, used when PROJECTS_API_URL is unset. */
   readonly embeddedProjects: ProjectsGateway;
   /**
@@ -74,7 +74,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
       const version = config.sqlitePath === ':memory:' ? undefined : new SqliteStoreVersion(config.sqlitePath);
       return {
         store,
-        ...(version ? { version } : {}),
+        ...(version ? { storeVersion: version } : {}),
         tracking: new SqliteScheduleTrackingStore(db),
         feedKeys: new SqliteFeedKeyStore(db),
         cursorSecret: config.sqlitePath === ':memory:' ? processSecret() : async () => loadOrCreateFileSecret(cursorSecretPath(config.sqlitePath)),

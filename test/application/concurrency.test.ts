@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { settleWithLimit } from '../../src/application/concurrency.js';
+import { settleWithConcurrency } from '../../src/application/concurrency.js';
 
 it('runs at most `limit` tasks at once, all of them, and reports each outcome in order', async () => {
   await fc.assert(fc.asyncProperty(
@@ -8,7 +8,7 @@ it('runs at most `limit` tasks at once, all of them, and reports each outcome in
     async (specs, limit) => {
       let running = 0;
       let peak = 0;
-      const outcomes = await Promise.all(settleWithLimit(specs.map((spec, i) => async () => {
+      const outcomes = await Promise.all(settleWithConcurrency(specs.map((spec, i) => async () => {
         running += 1;
         peak = Math.max(peak, running);
         await new Promise((r) => setTimeout(r, spec.ms));

@@ -25,7 +25,7 @@ import {
   ForbiddenError, InvalidInputError, NotReservationOwnerError, ReservationConflictError, ReservationExistsError,
   ReservationNotFoundError, TooManyResultsError, UpstreamUnavailableError,
 } from '../../src/domain/errors.js';
-import type { ListLimits } from '../../src/application/settings.js';
+import type { ListCaps } from '../../src/application/settings.js';
 import { aNewEventBody } from '../support/builders.js';
 import { FixedClock } from '../support/fixed-clock.js';
 import { deleteEvent, putImported } from '../support/store-writes.js';
@@ -36,7 +36,7 @@ const admin: Actor = { kind: 'user', sub: 'root', name: 'Root', isAdmin: true };
 const service: Actor = { kind: 'service', name: 'projects' };
 const rules = { maxDurationSeconds: 24 * 3600 };
 
-const DEFAULT_LIMITS: ListLimits = { maxWindowSeconds: 62 * 86_400, maxEvents: 2000 };
+const DEFAULT_LIMITS: ListCaps = { maxWindowSeconds: 62 * 86_400, maxEvents: 2000 };
 
 type StoreFactory = () => ReservationStore;
 const inMemory: StoreFactory = () => new InMemoryReservationStore();

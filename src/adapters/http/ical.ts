@@ -124,7 +124,7 @@ class Lru<V extends { readonly size: number }> {
   }
 }
 
-interface CalendarFeedCacheLimits {
+interface CalendarFeedCacheCaps {
   /** Whole feeds kept, and their total size (each the text's UTF-16 units plus its encoded bytes). */
   readonly feeds?: number;
   readonly feedBytes?: number;
@@ -163,10 +163,10 @@ export class CalendarFeedCache {
   private readonly latest: Lru<{ loaded: Loaded; version: number; day: number; size: number }>;
   private readonly inFlight = new Map<string, Promise<Loaded>>();
 
-  constructor(readonly domain: string, limits: CalendarFeedCacheLimits = {}, private readonly storeVersion?: StoreVersion) {
-    this.feeds = new Lru(limits.feeds ?? 64, limits.feedBytes ?? 32 * 1024 * 1024);
-    this.parts = new Lru(limits.events ?? 50_000, limits.eventBytes ?? 64 * 1024 * 1024);
-    this.latest = new Lru(limits.latest ?? 256, limits.latestBytes ?? 32 * 1024 * 1024);
+  constructor(readonly domain: string, caps: CalendarFeedCacheCaps = {}, private readonly storeVersion?: StoreVersion) {
+    this.feeds = new Lru(caps.feeds ?? 64, caps.feedBytes ?? 32 * 1024 * 1024);
+    this.parts = new Lru(caps.events ?? 50_000, caps.eventBytes ?? 64 * 1024 * 1024);
+    this.latest = new Lru(caps.latest ?? 256, caps.latestBytes ?? 32 * 1024 * 1024);
   }
 
   render(feed: CalendarFeed, options: CalendarFeedOptions): Rendered {

@@ -1,6 +1,6 @@
 import type { StoreVersion } from '../../application/ports/store-version.port.js';
 
-interface ReadCacheLimits {
+interface ReadCacheCaps {
   /** What all the kept answers and their keys may take, in bytes (keys counted at 2 bytes a character). */
   readonly maxBytes: number;
 }
@@ -22,9 +22,9 @@ export class ReadCache {
   private version: number;
   private readonly maxEntryBytes: number;
 
-  constructor(private readonly store: StoreVersion, private readonly limits: ReadCacheLimits) {
+  constructor(private readonly store: StoreVersion, private readonly caps: ReadCacheCaps) {
     this.version = store.current();
-    this.maxEntryBytes = limits.maxBytes / 16;
+    this.maxEntryBytes = caps.maxBytes / 16;
   }
 
   /**
@@ -62,7 +62,7 @@ export class ReadCache {
       this.bytes -= sizeOf(key, previous);
     }
     for (const [oldest, kept] of this.entries) {
-      if (this.bytes + size <= this.limits.maxBytes) break;
+      if (this.bytes + size <= this.caps.maxBytes) break;
       this.entries.delete(oldest);
       this.bytes -= sizeOf(oldest, kept);
     }

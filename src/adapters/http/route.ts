@@ -165,7 +165,7 @@ export function withEtag<R extends Route>(route: R, versionOf: (answer: unknown)
  * What a read-through route says of the other service it waits on (`service`, whose `client` is
  * paused): the 502 of its pause after failures, and the 503 of its budget of waiting requests.
  */
-export const readThroughLimits = (s: DocumentedSettings, service: string, client: string): string =>
+export const readThroughRefusals = (s: DocumentedSettings, service: string, client: string): string =>
   `502 when ${service} cannot be reached: at once, with Retry-After, while ${client} is paused for ${s.upstreamPauseSeconds} s ` +
   `(UPSTREAM_PAUSE_SECONDS) after failing ${FAILURES_TO_PAUSE} times in a row. 503 when ${s.upstreamMaxInFlight} requests ` +
   `(UPSTREAM_MAX_IN_FLIGHT) wait on it already.`;

@@ -14,7 +14,7 @@ import type { ProjectsGateway } from '../ports/projects-gateway.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 import type { ScheduleTracking, ScheduleTrackingStore } from '../ports/schedule-tracking-store.port.js';
 import type { SiteProxySecrets } from '../ports/site-proxy-secrets.port.js';
-import { settleWithLimit } from '../concurrency.js';
+import { settleWithConcurrency } from '../concurrency.js';
 import type { ImportSettings } from '../settings.js';
 
 /** Projects created at once during an import. */
@@ -178,7 +178,7 @@ export class ImportSchedules {
     const writes = [...plan.add.map((next) => ({ next, previous: undefined as Reservation | undefined })), ...plan.update];
     // The projects service is a remote call: projects are created several at once. Each event is
     // written, in order, only once its own project exists: no event points at a missing project.
-    const projectsCreated = settleWithLimit(writes.map(({ next }) => () => this.projects.createProject(next.project)), PROJECT_WRITE_CONCURRENCY);
+    const projectsCreated = settleWithConcurrency(writes.map(({ next }) => () => this.projects.createProject(next.project)), PROJECT_WRITE_CONCURRENCY);
     for (const [i, { next: { event: next }, previous }] of writes.entries()) {
       try {
         const created = await projectsCreated[i]!;

@@ -10,7 +10,7 @@ import { SiteRegistryToken } from '../ports/site-registry.port.js';
 import { ReservationStoreToken } from '../ports/reservation-store.port.js';
 import { ScheduleTrackingStoreToken } from '../ports/schedule-tracking-store.port.js';
 import { SiteProxySecretsToken } from '../ports/site-proxy-secrets.port.js';
-import { CalendarFeedSettingsToken, HistorySettingsToken, ImportSettingsToken, ListLimitsToken, ReservationRulesToken } from '../settings.js';
+import { CalendarFeedSettingsToken, HistorySettingsToken, ImportSettingsToken, ListCapsToken, ReservationRulesToken } from '../settings.js';
 import { SkyToken } from '../sky.js';
 import type { Token } from '../token.js';
 import { AddProjectToReservations } from './add-project-to-reservations.js';
@@ -62,19 +62,19 @@ export const USE_CASES = {
   userCalendarFeed: useCase(UserCalendarFeed, [ReservationQueriesToken, FeedKeyStoreToken, FeedKeyCodecToken, ClockToken, CalendarFeedSettingsToken]),
   issueFeedKey: useCase(IssueFeedKey, [FeedKeyStoreToken, FeedKeyCodecToken, ClockToken]),
   listSites: useCase(ListSites, [SiteRegistryToken, SkyToken]),
-  availability: useCase(GetAvailability, [ReservationQueriesToken, SkyToken, ListLimitsToken, ClockToken]),
+  availability: useCase(GetAvailability, [ReservationQueriesToken, SkyToken, ListCapsToken, ClockToken]),
   addProject: useCase(AddProjectToReservations, [ReservationStoreToken, ClockToken]),
   removeProject: useCase(RemoveProjectFromReservations, [ReservationStoreToken, ClockToken]),
-  listSiteReservations: useCase(ListSiteReservations, [ReservationQueriesToken, ReadThroughProjectsGatewayToken, ListLimitsToken]),
-  listUserReservations: useCase(ListUserReservationsEndingAfter, [ReservationQueriesToken, ListLimitsToken]),
-  listReservationsAtTime: useCase(ListReservationsAtTime, [ReservationQueriesToken, ListLimitsToken]),
+  listSiteReservations: useCase(ListSiteReservations, [ReservationQueriesToken, ReadThroughProjectsGatewayToken, ListCapsToken]),
+  listUserReservations: useCase(ListUserReservationsEndingAfter, [ReservationQueriesToken, ListCapsToken]),
+  listReservationsAtTime: useCase(ListReservationsAtTime, [ReservationQueriesToken, ListCapsToken]),
   isUserScheduled: useCase(IsUserScheduled, [ReservationQueriesToken]),
   doesConflictingReservationExist: useCase(DoesConflictingReservationExist, [ReservationQueriesToken]),
   importSchedules: useCase(ImportSchedules, [
     ReservationStoreToken, ProjectsGatewayToken, LcoClientToken, SiteProxySecretsToken, ScheduleTrackingStoreToken, ClockToken,
     ImportSettingsToken, MetricsToken,
   ]),
-  listSchedulerObservations: useCase(ListSchedulerObservations, [ReadThroughLcoClientToken, SiteProxySecretsToken, ImportSettingsToken, ListLimitsToken]),
+  listSchedulerObservations: useCase(ListSchedulerObservations, [ReadThroughLcoClientToken, SiteProxySecretsToken, ImportSettingsToken, ListCapsToken]),
 } as const;
 
 export type UseCaseName = keyof typeof USE_CASES;

@@ -1,7 +1,7 @@
 import { CursorExpiredError, InvalidInputError } from '../../domain/errors.js';
 import { publicChange, type PublicChange } from '../../domain/feed.js';
 import { parseSiteCode, type Reservation } from '../../domain/reservation.js';
-import { settleWithLimit } from '../concurrency.js';
+import { settleWithConcurrency } from '../concurrency.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { FeedCursorCodec } from '../ports/feed-cursors.port.js';
 import type { EventJournal } from '../ports/event-journal.port.js';
@@ -97,7 +97,7 @@ export class ListChanges {
   /** Each event as it is now (read after the entries of the step, so never older than them); absent when gone. */
   private async currentEvents(ids: string[]): Promise<Map<string, Reservation>> {
     const found = new Map<string, Reservation>();
-    const outcomes = settleWithLimit(ids.map((id) => () => this.store.get(id)), EVENT_READ_CONCURRENCY);
+    const outcomes = settleWithConcurrency(ids.map((id) => () => this.store.get(id)), EVENT_READ_CONCURRENCY);
     for (const [i, outcome] of outcomes.entries()) {
       const settled = await outcome;
       if (settled.status === 'rejected') throw settled.reason;

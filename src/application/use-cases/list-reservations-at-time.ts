@@ -3,7 +3,7 @@ import { parseSiteCode } from '../../domain/reservation.js';
 import { parseUtcTime } from '../../domain/time.js';
 import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import type { ReservationList } from '../reservation-list.js';
-import { withinListLimit, type ListLimits } from '../settings.js';
+import { withinListCap, type ListCaps } from '../settings.js';
 
 export interface AtTimeInput {
   readonly site: string;
@@ -16,12 +16,12 @@ const TOO_MANY = 'no more can be listed in one answer';
 export class ListReservationsAtTime {
   constructor(
     private readonly store: ReservationQueries,
-    private readonly limits: ListLimits,
+    private readonly caps: ListCaps,
   ) {}
 
   async execute({ site, time }: AtTimeInput): Promise<ReservationList> {
     const window = activeAtWindow(parseUtcTime(time, 'time'));
-    const found = await this.store.findOverlapping(parseSiteCode(site), window, this.limits.maxEvents + 1);
-    return withinListLimit(found, this.limits, TOO_MANY);
+    const found = await this.store.findOverlapping(parseSiteCode(site), window, this.caps.maxEvents + 1);
+    return withinListCap(found, this.caps, TOO_MANY);
   }
 }

@@ -3,7 +3,7 @@ import { parseSiteCode } from '../../domain/reservation.js';
 import { parseWindow, wholeUtcDays } from '../../domain/window.js';
 import type { LcoClient } from '../ports/lco-client.port.js';
 import type { SiteProxySecrets } from '../ports/site-proxy-secrets.port.js';
-import { withinListLimit, type ImportSettings, type ListLimits } from '../settings.js';
+import { withinListCap, type ImportSettings, type ListCaps } from '../settings.js';
 
 /**
  * POST /scheduler-observations: the LCO observations (all states) scheduled at a PTR site in a
@@ -16,12 +16,12 @@ export class ListSchedulerObservations {
     private readonly lco: LcoClient,
     private readonly secrets: SiteProxySecrets,
     private readonly settings: ImportSettings,
-    private readonly limits: ListLimits,
+    private readonly caps: ListCaps,
   ) {}
 
   async execute(input: { site: string; start: string; end: string }): Promise<ObservationView[]> {
     const site = parseSiteCode(input.site);
-    const window = parseWindow(input.start, input.end, this.limits.maxWindowSeconds);
+    const window = parseWindow(input.start, input.end, this.caps.maxWindowSeconds);
     const subsite = findSubsite(this.settings.sites, site);
     if (!subsite) return [];
     const secret = await this.secrets.secretFor(subsite.wema);
@@ -29,7 +29,7 @@ export class ListSchedulerObservations {
     const days = wholeUtcDays(window);
     const schedule = await this.lco.fetchSchedule({ wema: subsite.wema, telescope: subsite.telescope, window: days, states: ALL_STATES }, secret);
     const ours = schedule.observations.filter((o) => o.site === subsite.wema && o.telescope === subsite.telescope && observationOverlaps(o, window));
-    return withinListLimit(ours, this.limits, 'ask for a shorter window')
+    return withinListCap(ours, this.caps, 'ask for a shorter window')
       .map((o) => observationToCalendarView(o, site))
       .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   }

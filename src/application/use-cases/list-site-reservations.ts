@@ -1,10 +1,10 @@
 import { hasProject, parseSiteCode, type Reservation } from '../../domain/reservation.js';
 import { parseWindow } from '../../domain/window.js';
-import { settleWithLimit } from '../concurrency.js';
+import { settleWithConcurrency } from '../concurrency.js';
 import type { ProjectsGateway } from '../ports/projects-gateway.port.js';
 import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import { ReservationList } from '../reservation-list.js';
-import { withinListLimit, type ListLimits } from '../settings.js';
+import { withinListCap, type ListCaps } from '../settings.js';
 
 interface ListSiteReservationsInput {
   readonly site: string;
@@ -28,14 +28,14 @@ export class ListSiteReservations {
   constructor(
     private readonly store: ReservationQueries,
     private readonly projects: ProjectsGateway,
-    private readonly limits: ListLimits,
+    private readonly caps: ListCaps,
   ) {}
 
   /** Without project details the list is the store's own (sent as its stored JSON, when it has it). */
   async execute(input: ListSiteReservationsInput): Promise<ReservationList<SiteReservation>> {
     const site = parseSiteCode(input.site);
-    const window = parseWindow(input.start, input.end, this.limits.maxWindowSeconds);
-    const events = withinListLimit(await this.store.findOverlapping(site, window, this.limits.maxEvents + 1), this.limits, SHORTER_WINDOW);
+    const window = parseWindow(input.start, input.end, this.caps.maxWindowSeconds);
+    const events = withinListCap(await this.store.findOverlapping(site, window, this.caps.maxEvents + 1), this.caps, SHORTER_WINDOW);
     if (!input.fullProjectDetails) return events;
 
     const projectIds = [...new Set(events.items.filter(hasProject).map((e) => e.project_id))];
@@ -46,7 +46,7 @@ export class ListSiteReservations {
   }
 
   private async lookUpProjects(projectIds: string[]): Promise<Map<string, unknown>> {
-    const outcomes = await Promise.all(settleWithLimit(projectIds.map((id) => () => this.projects.getProject(id)), PROJECT_LOOKUP_CONCURRENCY));
+    const outcomes = await Promise.all(settleWithConcurrency(projectIds.map((id) => () => this.projects.getProject(id)), PROJECT_LOOKUP_CONCURRENCY));
     const found = new Map<string, unknown>();
     outcomes.forEach((outcome, i) => {
       if (outcome.status === 'rejected') throw outcome.reason;

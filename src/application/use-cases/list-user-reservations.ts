@@ -3,7 +3,7 @@ import { LIMITS } from '../../domain/reservation.js';
 import { parseUtcTime } from '../../domain/time.js';
 import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import type { ReservationList } from '../reservation-list.js';
-import { withinListLimit, type ListLimits } from '../settings.js';
+import { withinListCap, type ListCaps } from '../settings.js';
 
 interface ListUserReservationsInput {
   readonly userId: string;
@@ -23,11 +23,11 @@ const LATER_TIME = 'ask for a later time';
 export class ListUserReservationsEndingAfter {
   constructor(
     private readonly store: ReservationQueries,
-    private readonly limits: ListLimits,
+    private readonly caps: ListCaps,
   ) {}
 
   async execute({ userId, time }: ListUserReservationsInput): Promise<ReservationList> {
-    const found = await this.store.findByCreatorEndingAfter(parseUserId(userId), parseUtcTime(time, 'time'), this.limits.maxEvents + 1);
-    return withinListLimit(found, this.limits, LATER_TIME);
+    const found = await this.store.findByCreatorEndingAfter(parseUserId(userId), parseUtcTime(time, 'time'), this.caps.maxEvents + 1);
+    return withinListCap(found, this.caps, LATER_TIME);
   }
 }

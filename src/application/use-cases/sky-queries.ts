@@ -6,7 +6,7 @@ import { availabilityRange, parseWindow } from '../../domain/window.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import type { SiteRegistry } from '../ports/site-registry.port.js';
-import { withinListLimit, type ListLimits } from '../settings.js';
+import { withinListCap, type ListCaps } from '../settings.js';
 import type { Sky } from '../sky.js';
 
 interface SiteListing {
@@ -46,19 +46,19 @@ interface Availability {
 /**
  * POST /availability: the window's nights at the site, and its free time: the window cut to the
  * night at the darkness asked for, minus every booking and imported observation, in pieces of at
- * least `min_minutes`. The same window and size limits as /siteevents.
+ * least `min_minutes`. The same window and size caps as /siteevents.
  */
 export class GetAvailability {
   constructor(
     private readonly store: ReservationQueries,
     private readonly sky: Sky,
-    private readonly limits: ListLimits,
+    private readonly caps: ListCaps,
     private readonly clock: Clock,
   ) {}
 
   async execute(input: { site: string; start: string; end: string; darkness?: string; minMinutes?: number }): Promise<Availability> {
     const site = parseSiteCode(input.site);
-    const window = parseWindow(input.start, input.end, this.limits.maxWindowSeconds);
+    const window = parseWindow(input.start, input.end, this.caps.maxWindowSeconds);
     const range = availabilityRange(this.clock.now());
     if (window.start < range.start || window.end > range.end) {
       throw new InvalidInputError(`Invalid start or end: availability is answered from ${range.start} to ${range.end} (a year back, two years ahead)`);
@@ -68,7 +68,7 @@ export class GetAvailability {
       throw new InvalidInputError(`Invalid darkness: expected one of ${DARKNESS_LEVELS.join(', ')}`);
     }
     const minMinutes = input.minMinutes ?? 0;
-    const booked = withinListLimit(await this.store.busyOverlapping(site, window, this.limits.maxEvents + 1), this.limits, 'ask for a shorter window');
+    const booked = withinListCap(await this.store.busyOverlapping(site, window, this.caps.maxEvents + 1), this.caps, 'ask for a shorter window');
     const nights = this.sky.nights(site, window);
     return {
       site,

@@ -2,7 +2,7 @@
 import type { UseCases } from '../../../application/use-cases/index.js';
 import { ImportReport, SchedulerObservationList } from '../api-answers.js';
 import { SiteWindowRequest } from '../api-requests.js';
-import { post, readingThrough, readThroughLimits, type Answer, type Route } from '../route.js';
+import { post, readingThrough, readThroughRefusals, type Answer, type Route } from '../route.js';
 
 export function lcoRoutes(u: UseCases): Route[] {
   return [
@@ -10,7 +10,7 @@ export function lcoRoutes(u: UseCases): Route[] {
       tag: 'LCO', summary: 'What the LCO scheduler plans at a site', request: SiteWindowRequest, response: SchedulerObservationList, errors: [502],
       description: (s) => 'Read through from the LCO observation portal, ' +
         (s.lcoCacheSeconds > 0 ? `an answer kept ${s.lcoCacheSeconds} s (LCO_CACHE_SECONDS)` : 'answers not kept (LCO_CACHE_SECONDS is 0)') +
-        `; an unknown site is []. ${readThroughLimits(s, 'LCO', 'its site proxy')}`,
+        `; an unknown site is []. ${readThroughRefusals(s, 'LCO', 'its site proxy')}`,
     }, async ({ site, start, end }) => u.listSchedulerObservations.execute({ site, start, end })), 'the LCO site proxy'),
     {
       method: 'GET', path: '/import-schedules', auth: 'none', hasBody: false, limit: 'imports',

@@ -3,7 +3,7 @@ import type { UseCases } from '../../../application/use-cases/index.js';
 import { InvalidInputError } from '../../../domain/errors.js';
 import { Availability, ChangePage, EventList, Me, SiteEventList, SiteListing, YesNo } from '../api-answers.js';
 import { AvailabilityRequest, ChangesRequest, SiteEventsRequest, SiteTimeRequest, UserEventsRequest, UserSiteTimeRequest } from '../api-requests.js';
-import { post, pure, readingThrough, readThroughLimits, type Answer, type Route } from '../route.js';
+import { post, pure, readingThrough, readThroughRefusals, type Answer, type Route } from '../route.js';
 
 /** Whether a `/siteevents` body asks for project details, as its schema reads the flag (`true` or `"true"`). */
 const withProjectDetails = (body: Readonly<Record<string, unknown>>): boolean =>
@@ -23,7 +23,7 @@ export function queryRoutes(u: UseCases): Route[] {
     readingThrough(pure(post('/siteevents', 'none', {
       tag: 'Queries', summary: "A site's calendar", request: SiteEventsRequest, response: SiteEventList, errors: [502],
       description: (s) => "The site's events overlapping [start, end), also those that began before it or run past it, ordered by start. " +
-        `With full_project_details: ${readThroughLimits(s, 'the projects service', 'it')}`,
+        `With full_project_details: ${readThroughRefusals(s, 'the projects service', 'it')}`,
     }, async ({ site, start, end, full_project_details }) =>
       (await u.listSiteReservations.execute({ site, start, end, fullProjectDetails: full_project_details === true })).toJson()),
     (body) => !withProjectDetails(body)), 'the projects service', withProjectDetails),
