@@ -8,7 +8,7 @@ export type { ReservationRules };
 
 /** The LCO import's settings: which WEMAs and telescopes, how far ahead, how often a full refresh. */
 export interface ImportSettings {
-  readonly sites: import('../domain/lco.js').SiteMapping;
+  readonly lcoSites: import('../domain/lco.js').SiteMapping;
   readonly windowDays: number;
   readonly fullRefreshSeconds: number;
 }

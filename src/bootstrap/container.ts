@@ -63,7 +63,7 @@ const coreModule = (config: AppConfig, logger: Logger): ContainerModule => new C
   bind(ListCapsToken).toConstantValue({ maxWindowSeconds: config.listMaxWindowDays * 86_400, maxEvents: config.listMaxEvents });
   bind(CalendarFeedSettingsToken).toConstantValue({ pastDays: config.icalPastDays, futureDays: config.icalFutureDays, maxEvents: config.icalMaxEvents });
   bind(HistorySettingsToken).toConstantValue({ retentionDays: config.historyRetentionDays });
-  bind(ImportSettingsToken).toConstantValue({ sites: config.lcoSites, windowDays: config.importWindowDays, fullRefreshSeconds: config.importFullRefreshSeconds });
+  bind(ImportSettingsToken).toConstantValue({ lcoSites: config.lcoSites, windowDays: config.importWindowDays, fullRefreshSeconds: config.importFullRefreshSeconds });
 });
 
 /** Every use case of USE_CASES, bound to a factory of the tokens it declares. */

@@ -17,7 +17,7 @@ function setUp() {
   const projects = new InMemoryProjectsGateway();
   const useCase = new ImportSchedules(
     store, projects, lco, new EnvSiteProxySecrets({ SITE_PROXY_SECRET_MRC: 's' }), new InMemoryScheduleTrackingStore(), clock,
-    { sites: { mrc: { '0m31': 'mrc1' } }, windowDays: 21, fullRefreshSeconds: 3600 },
+    { lcoSites: { mrc: { '0m31': 'mrc1' } }, windowDays: 21, fullRefreshSeconds: 3600 },
   );
   return { clock, lco, store, projects, useCase };
 }
@@ -127,7 +127,7 @@ describe('triggers share runs', () => {
     const useCase = new ImportSchedules(
       new InMemoryReservationStore(), new InMemoryProjectsGateway(), lco,
       new EnvSiteProxySecrets({ SITE_PROXY_SECRET_MRC: 's' }), new InMemoryScheduleTrackingStore(), new FixedClock(Date.parse('2030-01-01T00:00:00Z')),
-      { sites: { mrc: { '0m31': 'mrc1', '0m61': 'mrc2' } }, windowDays: 21, fullRefreshSeconds: 3600 },
+      { lcoSites: { mrc: { '0m31': 'mrc1', '0m61': 'mrc2' } }, windowDays: 21, fullRefreshSeconds: 3600 },
     );
     lco.observations = [obs(1, '2030-01-02T00:00:00Z', '2030-01-02T01:00:00Z')];
     return { lco, useCase };
@@ -177,7 +177,7 @@ it('reports each subsite run to the metrics with its outcome', async () => {
   const useCase = new ImportSchedules(
     store, projects, lco, new EnvSiteProxySecrets({ SITE_PROXY_SECRET_MRC: 's' }), new InMemoryScheduleTrackingStore(),
     new FixedClock(Date.parse('2030-01-01T00:00:00Z')),
-    { sites: { mrc: { '0m31': 'mrc1' }, aro: { '0m3': 'aro1' } }, windowDays: 21, fullRefreshSeconds: 3600 },
+    { lcoSites: { mrc: { '0m31': 'mrc1' }, aro: { '0m3': 'aro1' } }, windowDays: 21, fullRefreshSeconds: 3600 },
     { importFinished: (subsite, status) => void seen.push([subsite, status]) },
   );
   lco.observations = [obs(1, '2030-01-02T00:00:00Z', '2030-01-02T01:00:00Z')];

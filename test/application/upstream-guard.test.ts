@@ -223,7 +223,7 @@ describe('wholeUtcDays', () => {
 
 describe('ListSchedulerObservations asks LCO in whole UTC days', () => {
   const limits = { maxWindowSeconds: 62 * 86_400, maxEvents: 2000 };
-  const settings = { sites: { mrc: { '0m31': 'mrc1' } }, windowDays: 21, fullRefreshSeconds: 3600 };
+  const settings = { lcoSites: { mrc: { '0m31': 'mrc1' } }, windowDays: 21, fullRefreshSeconds: 3600 };
 
   it('one question for every window and spelling within the same days; each answer is cut to its own window', async () => {
     const lco = new ScriptedLco();

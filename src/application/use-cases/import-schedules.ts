@@ -69,7 +69,7 @@ export class ImportSchedules {
 
   /** Imports every configured subsite, or just `subsite`; the reports are those of the subsites asked for. */
   async execute(input: { subsite?: string } = {}): Promise<SubsiteReport[]> {
-    const wanted = input.subsite === undefined ? subsitesOf(this.settings.sites) : [this.subsite(input.subsite)];
+    const wanted = input.subsite === undefined ? subsitesOf(this.settings.lcoSites) : [this.subsite(input.subsite)];
     const names = new Set(wanted.map((s) => s.ptrSite));
     const reports = await this.runCovering(wanted).reports;
     return reports.filter((r) => names.has(r.subsite));
@@ -94,7 +94,7 @@ export class ImportSchedules {
       this.current = run;
       if (this.next === run) this.next = undefined;
       // In configuration order, whatever order the requests that joined it came in.
-      const order = subsitesOf(this.settings.sites).map((s) => s.ptrSite);
+      const order = subsitesOf(this.settings.lcoSites).map((s) => s.ptrSite);
       return this.importAll([...run.subsites].sort((a, b) => order.indexOf(a.ptrSite) - order.indexOf(b.ptrSite)));
     });
     const done = (): void => {
@@ -105,8 +105,8 @@ export class ImportSchedules {
   }
 
   private subsite(name: string): Subsite {
-    const found = findSubsite(this.settings.sites, name);
-    if (!found) throw new UnknownSubsiteError(name, subsitesOf(this.settings.sites).map((s) => s.ptrSite));
+    const found = findSubsite(this.settings.lcoSites, name);
+    if (!found) throw new UnknownSubsiteError(name, subsitesOf(this.settings.lcoSites).map((s) => s.ptrSite));
     return found;
   }
 

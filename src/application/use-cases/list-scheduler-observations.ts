@@ -22,7 +22,7 @@ export class ListSchedulerObservations {
   async execute(input: { site: string; start: string; end: string }): Promise<ObservationView[]> {
     const site = parseSiteCode(input.site);
     const window = parseWindow(input.start, input.end, this.caps.maxWindowSeconds);
-    const subsite = findSubsite(this.settings.sites, site);
+    const subsite = findSubsite(this.settings.lcoSites, site);
     if (!subsite) return [];
     const secret = await this.secrets.secretFor(subsite.wema);
     if (!secret) return [];
