@@ -20,7 +20,7 @@ const NIGHTS_FROM = '1900-01-01T00:00:00Z';
 const NIGHTS_UNTIL = '2200-01-01T00:00:00Z';
 
 export interface SkySettings {
-  /** SITES: the sites whose places are known. */
+  /** SITES, LCO sites standing for their subsites: the configured sites, whose places are known. */
   readonly sites: Readonly<Record<string, SiteLocation>>;
   /** REQUIRE_NIGHT: every configured site refuses bookings outside its night (a site's own flag wins). */
   readonly requireNight: boolean;

@@ -2,7 +2,7 @@
  * Configuration from environment variables, validated once at start-up. A bad value stops the
  * process with a message naming the variable. Each variable is declared once, in settings.ts (its
  * parser, default and README line); here are the rules between settings and the shapes made of
- * several (the auth source, the page's sign-in, the sites' places).
+ * several (the auth source, the page's sign-in, the configured sites' places).
  */
 import { dirname } from 'node:path';
 import { LOCAL_ISSUER } from '../adapters/auth/local-signing-key.js';

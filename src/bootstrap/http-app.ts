@@ -40,7 +40,7 @@ export function describeApi(config: Config, routes: readonly Route[], version = 
   return { tokenHint, document: openApiDocument(routes, { version, anonymousProjectLinks: config.allowAnonymousProjectLinks, tokenHint, settings: config }) };
 }
 
-/** The feeds' UID domain: ICAL_DOMAIN, else PUBLIC_URL's host name, else the routes' default (never a request's). */
+/** The calendar feeds' UID domain: ICAL_DOMAIN, else PUBLIC_URL's host name, else the routes' default (never a request's). */
 function icalDomainOf(config: Config): { icalDomain?: string } {
   const domain = config.icalDomain ?? (config.publicUrl ? new URL(config.publicUrl).hostname : undefined);
   return domain ? { icalDomain: domain } : {};
@@ -50,7 +50,7 @@ function icalDomainOf(config: Config): { icalDomain?: string } {
 export function createHttpApp({ container, logger, useCases, checkStore }: AppContainer): Koa {
   const config = resolve(container, ConfigToken);
   const metrics = resolve(container, MetricsToken);
-  // Bound only where the store tells its version exactly (a SQLite file): the feeds' cache key.
+  // Bound only where the store tells its version exactly (a SQLite file): the calendar feeds' cache key.
   const storeVersion = container.get<StoreVersion>(StoreVersionToken, { optional: true });
   const readCache = resolve(container, ReadCacheToken);
   const routes = buildRoutes(useCases, {

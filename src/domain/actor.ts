@@ -67,7 +67,7 @@ export function ownerOfNewEvent(actor: Actor, requestedCreatorId: string | undef
  * The creator (display name) an event owned by `ownerId` is stored with, when the caller is its owner
  * and the identity provider named them: that name, whatever the body says (the body's `creator` is
  * kept for an admin booking for someone else, and for a caller the provider gave no name). A name
- * longer than the field's limit is cut to it.
+ * longer than the field's cap is cut to it.
  */
 export function creatorNameFor(actor: Actor, ownerId: string): string | undefined {
   if (actor.kind !== 'user' || actor.sub !== ownerId || !actor.name?.trim()) return undefined;

@@ -10,7 +10,7 @@ import type { Interval } from './interval.js';
 const DAY = 86_400;
 
 /**
- * The feed's window: from UTC midnight `pastDays` ago to UTC midnight `futureDays` ahead. Its edges
+ * The calendar feed's window: from UTC midnight `pastDays` ago to UTC midnight `futureDays` ahead. Its edges
  * move once a day, at midnight, so a feed whose events did not change stays byte for byte the same
  * all day (and its ETag with it).
  */
@@ -19,7 +19,7 @@ export function calendarFeedWindow(nowSeconds: number, pastDays: number, futureD
   return { start: formatUtcTime(midnight - pastDays * DAY), end: formatUtcTime(midnight + futureDays * DAY) };
 }
 
-/** The last time the window moved (today's UTC midnight): a feed's content may change then too. */
+/** The last time the window moved (today's UTC midnight): a calendar feed's content may change then too. */
 export function windowMovedAt(nowSeconds: number): string {
   return formatUtcTime(Math.floor(nowSeconds / DAY) * DAY);
 }
@@ -72,7 +72,7 @@ export function calendarId(eventId: string): string {
 }
 
 /**
- * The feed's entry of an event, its note included when it has one: a site's public feed gives it
+ * The calendar feed's entry of an event, its note included when it has one: a site's public feed gives it
  * the event's publicView (no note), the owner's own feed the event itself.
  */
 export function calendarEntry(event: Reservation): CalendarEntry {

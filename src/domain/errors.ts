@@ -43,7 +43,7 @@ export class InvalidInputError extends DomainError {
   readonly code = 'INVALID_INPUT';
 }
 
-/** An event whose stored form would be larger than the limit (unknown keys are kept, but not without bound). */
+/** An event whose stored form would be larger than the cap (unknown keys are kept, but not without bound). */
 export class EventTooLargeError extends DomainError {
   readonly code = 'EVENT_TOO_LARGE';
 
@@ -113,7 +113,7 @@ export class CalendarFeedNotFoundError extends DomainError {
   }
 }
 
-/** The user has a private feed address, which is shown only when it is made. */
+/** The user has a private calendar feed address, which is shown only when it is made. */
 export class FeedKeyExistsError extends DomainError {
   readonly code = 'FEED_KEY_EXISTS';
 

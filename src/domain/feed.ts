@@ -9,7 +9,7 @@ import { publicView } from './public-view.js';
 import type { Reservation } from './reservation.js';
 
 export interface FeedEntry {
-  /** The change's place in the site's feed; a store's own numbering, only ever compared within a site. */
+  /** The change's place in the site's change feed; a store's own numbering, only ever compared within a site. */
   readonly seq: number;
   readonly event_id: string;
   readonly version: number;
@@ -41,13 +41,13 @@ export interface FeedCursor {
   readonly issuedAt: number;
 }
 
-/** A feed entry before its store numbers it, with the site whose feed it goes to. */
+/** A change-feed entry before its store numbers it, with the site whose change feed it goes to. */
 export interface UnnumberedEntry extends Omit<FeedEntry, 'seq'> {
   readonly site: string;
 }
 
 /**
- * The feed entries of one change of `event` (as it stands after the change; before it, for a
+ * The change-feed entries of one change of `event` (as it stands after the change; before it, for a
  * removal): one in its site's feed, and one more, with no event, in the feed of the site it left
  * when the change moved it (`previousSite`).
  */
@@ -58,7 +58,7 @@ export function feedEntries(event: Reservation, action: HistoryAction, at: strin
   return entries;
 }
 
-/** A feed entry as anyone may read it: the change, and the event as it is now. */
+/** A change-feed entry as anyone may read it: the change, and the event as it is now. */
 export type PublicChange = Omit<FeedEntry, 'seq'>;
 
 /**

@@ -40,7 +40,7 @@ export const projectAction = (projectId: string, noProject: string): HistoryActi
 
 /**
  * The version a change of `event` (as it stands after it; before it, for a removal) is recorded at,
- * in the history and the feed: the event's own, and for a removal one past it. A removal is a
+ * in the history and the change feed: the event's own, and for a removal one past it. A removal is a
  * change like any other, so that a reader who keeps the higher version of each event sees it.
  */
 export const entryVersion = (event: Pick<Reservation, 'version'>, action: HistoryAction): number =>

@@ -39,7 +39,7 @@ export const EVENT_ID_EXPECTED = 'expected 1 to 128 printable ASCII characters w
 export const SITE_CODE = /^[a-z0-9]{1,16}$/;
 export const SITE_CODE_EXPECTED = 'expected a site code of 1 to 16 lowercase letters and digits';
 
-/** Length limits of the known string fields. */
+/** Length caps of the known string fields. */
 export const LIMITS = {
   event_id: 128,
   creator: 256,

@@ -3,7 +3,7 @@
  * their own (their items carry no site, end or creator_id attribute, so no GSI sees them).
  *
  * Each site has a head item (`feed#<site>`, sort key `#head`) holding the site's last seq and the
- * highest seq the purge removed, and one item per feed entry in the same partition, sorted by seq.
+ * highest seq the purge removed, and one item per change-feed entry in the same partition, sorted by seq.
  * A write reads the head consistently, and its transaction advances the head on the value read and
  * puts the entry with the next seq: two writes at one site cannot take the same seq, and seq N can
  * only commit after N-1 has. A reader reads the head first and then asks only for entries up to it.
@@ -44,7 +44,7 @@ export function isFeedNumbering(item: unknown): boolean {
   return update ? key.start === HEAD : FEED_SORT_KEY.test(String(key.start));
 }
 
-/** The sites whose feed heads these transaction items advance. */
+/** The sites whose change-feed heads these transaction items advance. */
 export function feedSites(items: readonly unknown[]): string[] {
   return items.flatMap((item) => {
     const key = (item as { Update?: { Key?: Item } }).Update?.Key;

@@ -11,10 +11,10 @@ type Item = Record<string, unknown>;
 export const HISTORY_SORT_KEY = /^\d{12}#[az]$/;
 /** In a history partition, once the purge removed the entries: the event's last version (its id stays used). */
 export const RETIRED_SORT_KEY = 'retired#';
-/** A feed entry: its seq, 12 digits. */
+/** A change-feed entry: its seq, 12 digits. */
 export const FEED_SORT_KEY = /^\d{12}$/;
 
-/** An event (not a guard, history, feed, tombstone or feed-key item). */
+/** An event (not a guard, history, change-feed, tombstone or calendar-feed-key item). */
 export function isEventItem(item: Item): boolean {
   const start = String(item.start);
   return !start.includes('#') && !FEED_SORT_KEY.test(start);

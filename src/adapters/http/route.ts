@@ -24,7 +24,7 @@ interface RouteRequest {
   readonly ifMatch?: string;
   /** If-None-Match and If-Modified-Since, for the routes that answer 304. */
   readonly conditions?: Conditions;
-  /** The request's scheme and host (`https://calendar.example.org`), for the feed addresses handed out. */
+  /** The request's scheme and host (`https://calendar.example.org`), for the calendar feed addresses handed out. */
   readonly origin?: string;
 }
 
@@ -32,11 +32,11 @@ interface RouteRequest {
 export interface RouteOptions {
   /** The UID domain of the iCalendar feeds (ICAL_DOMAIN, else PUBLIC_URL's host name); DEFAULT_ICAL_DOMAIN when undefined, never the request's. */
   readonly icalDomain?: string;
-  /** Where the feeds are written and kept; one of its own by default (a test may count what it writes). */
+  /** Where the calendar feeds are written and kept; one of its own by default (a test may count what it writes). */
   readonly calendarFeedCache?: CalendarFeedCache;
-  /** The store's version, where it has one (SQLite): a feed is read again only after a commit, or on a new UTC day. */
+  /** The store's version, where it has one (SQLite): a calendar feed is read again only after a commit, or on a new UTC day. */
   readonly storeVersion?: StoreVersion;
-  /** The public address for the feed URLs handed out (PUBLIC_URL); see feedAddressBase when undefined. */
+  /** The public address for the calendar feed URLs handed out (PUBLIC_URL); see feedAddressBase when undefined. */
   readonly publicUrl?: string;
 }
 
@@ -51,7 +51,7 @@ export interface RouteDoc {
   readonly response: z.ZodType;
   /**
    * Statuses this route gives besides those every route of its kind gives (see openapi.ts: a body
-   * route 400 and 413, a signed-in route 401 (and 403 where a service key is taken), a limited one
+   * route 400 and 413, a signed-in route 401 (and 403 where a service key is taken), a rate-limited one
    * 429, every route 500 and 503).
    */
   readonly errors: readonly number[];
@@ -85,7 +85,7 @@ interface RouteBase {
   readsThrough?(body: Readonly<Record<string, unknown>>): string | undefined;
   /** The ETag of an answer that holds one event: its version. */
   etag?(answer: unknown): string | undefined;
-  /** Resolves to the answer: a RawAnswer (a feed) with its own status and type, a JsonText as it is, anything else through JSON.stringify. */
+  /** Resolves to the answer: a RawAnswer (a calendar feed) with its own status and type, a JsonText as it is, anything else through JSON.stringify. */
   handle(request: RouteRequest): Promise<unknown>;
 }
 
@@ -185,5 +185,5 @@ export const post = <A extends AuthMode, Q extends z.ZodType, S extends z.ZodTyp
   handle: (request: RouteRequest) => handle(parseBody(doc.request, request.body), request),
 }) as RouteFor<A>;
 
-/** A POST route that changes stored data: it counts against the per-client `changes` limit. */
+/** A POST route that changes stored data: it counts against the per-client `changes` rate limit. */
 export const change: typeof post = (path, auth, doc, handle) => post(path, auth, doc, handle, 'changes');

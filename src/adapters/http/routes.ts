@@ -11,7 +11,7 @@ import { lcoRoutes } from './routes/lco.js';
 import { queryRoutes } from './routes/queries.js';
 import { reservationRoutes } from './routes/reservations.js';
 
-/** The whole table, by tag (routes/*.ts); `deployment` is what the feed routes need to know of it. */
+/** The whole table, by tag (routes/*.ts); `deployment` is what the calendar feed routes need to know of it. */
 export function buildRoutes(u: UseCases, deployment: RouteOptions = {}): Route[] {
   return [...reservationRoutes(u), ...queryRoutes(u), ...calendarFeedRoutes(u, deployment), ...lcoRoutes(u)];
 }

@@ -131,7 +131,7 @@ CREATE INDEX event_history_event ON event_history (event_id, seq);
 
 /**
  * The change feed reads event_history by site in seq order. A change that moved an event to another
- * site names the site it left, whose feed then lists the change with no event. feed_state holds,
+ * site names the site it left, whose change feed then lists the change with no event. feed_state holds,
  * per site, the highest seq the retention purge removed.
  */
 const V6_CHANGE_FEED = `

@@ -1,7 +1,7 @@
 import type { FeedKeyOwner, FeedKeyStore } from '../../application/ports/feed-keys.port.js';
 import type { SqliteDatabase } from './database.js';
 
-/** Feed-key digests in `feed_keys`: one row per user, the digest unique, so a rotation is one UPDATE. */
+/** Calendar-feed-key digests in `feed_keys`: one row per user, the digest unique, so a rotation is one UPDATE. */
 export class SqliteFeedKeyStore implements FeedKeyStore {
   private readonly insert;
   private readonly replace;

@@ -5,7 +5,7 @@
 import type { HistoryAction } from '../../domain/history.js';
 
 /**
- * A site's feed after a seq: the changes at the site, and those that moved an event away from it,
+ * A site's change feed after a seq: the changes at the site, and those that moved an event away from it,
  * each through its own index, merged in seq order. Exported for the query-plan test.
  */
 export const FEED_QUERY = `SELECT * FROM (

@@ -41,7 +41,7 @@ export interface EventJournal {
 
   /**
    * The retention purge: removes the history, and the change-feed entries, of every event deleted
-   * before `before` and not restored since. A feed's purged seq (FeedPage.purgedThrough) is advanced
+   * before `before` and not restored since. A change feed's purged seq (FeedPage.purgedThrough) is advanced
    * before any of its entries goes. The event's id and last version are kept, so the id stays used
    * (arrivalVersion). Returns how many events' histories were removed.
    */

@@ -1,6 +1,6 @@
 import { token } from '../token.js';
 
-/** Who a private feed key belongs to, and since when. */
+/** Who a private calendar-feed key belongs to, and since when. */
 export interface FeedKeyOwner {
   readonly sub: string;
   readonly createdAt: string;
@@ -21,7 +21,7 @@ export interface FeedKeyStore {
   owner(digest: string): Promise<FeedKeyOwner | undefined>;
 }
 
-/** Makes feed keys and their digests (randomness and hashing live outside the application). */
+/** Makes calendar-feed keys and their digests (randomness and hashing live outside the application). */
 export interface FeedKeyCodec {
   /** A new random key, URL-safe. */
   newKey(): string;

@@ -1,6 +1,6 @@
 import { token } from '../token.js';
 
-/** The sites the calendar knows of: those that have had events. */
+/** The sites with events: those that have had events, configured or not. */
 export interface SiteRegistry {
   /** Every site that has had events, in order (a listing: it may lag a write by moments on DynamoDB). */
   sitesWithEvents(): Promise<string[]>;

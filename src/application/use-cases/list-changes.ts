@@ -24,7 +24,7 @@ export const DEFAULT_CHANGES_LIMIT = 100;
  * would pass this, and always has at least one, so its cost follows what it holds, not `limit`.
  */
 export const CHANGES_PAGE_CHARS = 1024 * 1024;
-/** How many feed entries one store read asks for: a page is read in such steps until full. */
+/** How many change-feed entries one store read asks for: a page is read in such steps until full. */
 const FEED_READ_STEP = 100;
 /**
  * How many of a page's events are read at once: one consistent read each on DynamoDB, so a page of

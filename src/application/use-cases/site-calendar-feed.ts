@@ -10,12 +10,12 @@ import type { CalendarFeedSettings } from '../settings.js';
 export interface CalendarFeed {
   readonly name: string;
   readonly entries: CalendarEntry[];
-  /** When the feed's content last changed, at the latest (the Last-Modified of its answer). */
+  /** When the calendar feed's content last changed, at the latest (the Last-Modified of its answer). */
   readonly lastModified: string;
 }
 
 /**
- * The events of a feed's window, at most `maxEvents`: one window query. Only when the window holds
+ * The events of a calendar feed's window, at most `maxEvents`: one window query. Only when the window holds
  * more than that does a second query read what is ahead of now, so that a crowded site's feed keeps
  * its coming events (the nearest ones) and fills what room is left with past ones.
  */

@@ -8,7 +8,7 @@ import type { ReservationQueries } from '../ports/reservation-queries.port.js';
 import type { CalendarFeedSettings } from '../settings.js';
 import type { CalendarFeed } from './site-calendar-feed.js';
 
-/** The longest a key in a feed address may be: ours are 43 characters. Longer ones are not hashed. */
+/** The longest a key in a calendar feed address may be: ours are 43 characters. Longer ones are not hashed. */
 const MAX_KEY_LENGTH = 128;
 
 /**
@@ -42,7 +42,7 @@ export class UserCalendarFeed {
 }
 
 /**
- * POST /ical-feed: makes the signed-in user's private feed key and answers it once (only its
+ * POST /ical-feed: makes the signed-in user's private calendar feed key and answers it once (only its
  * digest is kept). `rotate` replaces an existing key, which stops working at once.
  */
 export class IssueFeedKey {

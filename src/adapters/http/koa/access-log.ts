@@ -15,7 +15,7 @@ export function requestIds(): () => string {
 }
 
 /**
- * The access line's path never holds anything that could be a credential (a private feed's key, 43
+ * The access line's path never holds anything that could be a credential (a private calendar feed's key, 43
  * base64url characters, is one wherever a user pastes it: `/ical/<key>.ics`, `/webcal/ical/users/...`).
  * A request a route took is logged as that route's pattern (`/ical/users/{key}.ics`, as the route
  * table writes it), which is our text, never the client's, and the label /metrics uses too. A path

@@ -45,9 +45,9 @@ export interface KoaAppOptions extends AuthenticatorOptions {
   readonly readCache?: ReadCache;
   /** Readiness: throws when the service cannot serve (storage unreachable). */
   readonly readinessCheck: () => Promise<void>;
-  /** Requests a client may make to the changing routes per minute (a burst of as many); 0: no limit. */
+  /** Requests a client may make to the changing routes per minute (a burst of as many); 0: no rate limit. */
   readonly rateLimitPerMinute: number;
-  /** Import triggers a client may send per minute (a burst of as many); 0: no limit. */
+  /** Import triggers a client may send per minute (a burst of as many); 0: no rate limit. */
   readonly importTriggersPerMinute: number;
   /** Requests handled at once; past it, new ones are shed at once with 503 and Retry-After. */
   readonly maxInFlight: number;
@@ -226,7 +226,7 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
       ctx.body = result instanceof JsonText ? result.text : JSON.stringify(result);
     };
     // The body first, then the slot: see inFlightSlots. An import trigger joins the one shared run and
-    // waits without working, so it takes no slot; its own per-client limit bounds it.
+    // waits without working, so it takes no slot; its own per-client rate limit bounds it.
     const stack = [
       ...(route.hasBody ? [body] : []),
       // Before authentication, so for an anonymous route only (see AnonymousRoute).

@@ -7,7 +7,7 @@ interface CalendarState {
   body?: Record<string, unknown>;
   /** The body's text as it arrived (the read cache's key). */
   bodyText?: string;
-  /** Set when an in-flight limit (MAX_IN_FLIGHT, or a service's UPSTREAM_MAX_IN_FLIGHT) turned the request away. */
+  /** Set when an in-flight cap (MAX_IN_FLIGHT, or a service's UPSTREAM_MAX_IN_FLIGHT) turned the request away. */
   shed?: boolean;
   actor?: Actor;
   claims?: Record<string, unknown>;

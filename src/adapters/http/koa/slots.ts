@@ -12,8 +12,8 @@ interface Slots {
 }
 
 /**
- * The in-flight limits, taken only once a request's body is in: a client trickling its body holds
- * a connection (capped per address by the server) but never a handler slot. Past a limit, a request
+ * The in-flight caps, taken only once a request's body is in: a client trickling its body holds
+ * a connection (capped per address by the server) but never a handler slot. Past a cap, a request
  * is shed at once with 503 and Retry-After.
  */
 export function inFlightSlots(maxInFlight: number, maxUpstreamInFlight = 16): Slots {

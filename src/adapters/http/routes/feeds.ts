@@ -9,7 +9,7 @@ import { change, type Route, type RouteDoc, type RouteOptions } from '../route.j
 import { isLoopbackHost } from '../this-machine.js';
 
 /**
- * Where the private feed addresses handed out point: PUBLIC_URL. Without it, the request's own
+ * Where the private calendar feed addresses handed out point: PUBLIC_URL. Without it, the request's own
  * origin only when its Host names this machine by a loopback name (a development server): anywhere
  * else Host is whatever the client or a proxy wrote (behind a plain proxy, the upstream's
  * 127.0.0.1:3000), and a secret address would be handed out under a name nobody chose. Checked
