@@ -6,7 +6,7 @@ import { ForbiddenError, NotReservationOwnerError } from './errors.js';
 import { isLcoOrigin, LIMITS, type Reservation } from './reservation.js';
 
 export type Actor =
-  /** A signed-in person: `sub` is the Auth0 subject. */
+  /** A signed-in person: `sub` is the token's subject (the Auth0 user id in production). */
   | { readonly kind: 'user'; readonly sub: string; readonly name?: string; readonly isAdmin: boolean }
   /** A trusted backend holding a service key (the projects service). */
   | { readonly kind: 'service'; readonly name: string }

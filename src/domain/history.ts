@@ -15,10 +15,10 @@ export interface HistoryEntry {
   readonly version: number;
   /** When the change was made (canonical UTC). */
   readonly at: string;
-  /** Who made it: a user's sub, `service`, or `lco-import`. */
+  /** Who made it: a user's sub, `service`, `anonymous` (a project link where the deployment allows it), or `lco-import`. */
   readonly by: string;
   readonly action: HistoryAction;
-  /** The event as it stood after the change; before it, for a delete. */
+  /** The event as it stood after the change; before it, for a removal. */
   readonly event: Reservation;
 }
 
@@ -57,7 +57,8 @@ export type Arrival = Extract<HistoryAction, 'created' | 'restored' | 'imported'
  *   saying why (ReservationExistsError).
  * - A restore, and the import bringing back an observation it removed (LCO scheduled it again),
  *   go on with the history: one past its last version, so no version is ever used twice.
- * Each store applies this inside the write's atomic step.
+ * The write's plan applies this to the state it read (write-plan.ts); the store commits the plan only
+ * while that state is still the stored one, in the write's atomic step.
  */
 export function arrivalVersion(eventId: string, last: Pick<HistoryEntry, 'version'> | undefined, arrival: Arrival): number {
   if (last === undefined) {

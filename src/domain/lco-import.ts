@@ -86,7 +86,7 @@ export function observationToEvent(observation: LcoObservation, ptrSite: string,
     project_priority: lcoPriority(observation),
     reservation_note: LCO_NOTE,
     last_modified: lastModified,
-    version: 1, // the store sets the stored version
+    version: 1, // the write's plan sets the stored version (write-plan.ts)
     lco_observation_id: observation.id,
   };
 }

@@ -21,7 +21,8 @@ export interface Reservation {
   reservation_note: string;
   last_modified: string;
   /**
-   * 1 when created, one more on every change. The store sets it, in the same atomic step as the
+   * 1 when created, one more on every change (a restore goes on from the id's last version: arrivalVersion).
+   * The write's plan sets it (write-plan.ts) and the store commits it in the same atomic step as the
    * change it counts; what a client sends as `version` is never stored.
    */
   version: number;
@@ -232,7 +233,7 @@ export function checkNewEventId(eventId: string): void {
 }
 
 /**
- * What an event says, without what the store stamps on each write (its time and version): two
+ * What an event says, without what each write stamps on it (its time and version): two
  * events with the same fingerprint hold the same content.
  */
 export function contentFingerprint(event: Reservation): string {
