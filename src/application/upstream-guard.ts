@@ -89,7 +89,7 @@ export class SharedCalls<T> {
     return call;
   }
 
-  /** Answers kept now (for tests and metrics). */
+  /** Answers kept now (for tests). */
   get size(): number {
     return this.kept.size;
   }
@@ -131,7 +131,7 @@ const MAX_KEPT_OBSERVATIONS = 20_000;
 /**
  * An LcoClient for the read-through route: schedule reads shared and kept by their question (WEMA,
  * telescope, canonical window, states in order), each WEMA's site proxy behind its own breaker. The
- * import does not use it (see container.ts).
+ * import does not use it (see adapter-modules.ts).
  */
 export class GuardedLcoClient implements LcoClient {
   private readonly schedules: SharedCalls<Schedule>;

@@ -1,6 +1,6 @@
 import { token } from '../token.js';
 /**
- * Verification keys for access tokens (Auth0 RS256 JWTs). The key is opaque here: the HTTP edge
+ * Verification keys for access tokens (RS256 JWTs: the identity provider's, or local mode's own). The key is opaque here: the HTTP edge
  * hands it to the JWT verifier as it is, so it can be parsed once and cached.
  */
 export type VerificationKey = object;

@@ -15,9 +15,9 @@ export interface CalendarFeed {
 }
 
 /**
- * The events of a calendar feed's window, at most `maxEvents`: one window query. Only when the window holds
- * more than that does a second query read what is ahead of now, so that a crowded site's feed keeps
- * its coming events (the nearest ones) and fills what room is left with past ones.
+ * The events of a calendar feed's window, at most `maxEvents`: one window query. Only when the
+ * window holds more than that does a second query read what is ahead of now, so that a crowded
+ * site's feed keeps its coming events (the nearest ones) and fills what room is left with past ones.
  */
 async function windowEvents(
   read: (window: { start: string; end: string }, limit: number) => Promise<readonly Reservation[]>,
