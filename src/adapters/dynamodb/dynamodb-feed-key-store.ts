@@ -11,8 +11,8 @@ const feedKeyItem = (digest: string): string => `feedkey#${digest}`;
 const feedUserItem = (sub: string): string => `feeduser#${sub}`;
 
 /**
- * Calendar-feed-key digests in the event table, under partitions of their own: `feedkey#<digest>` (who owns
- * it, the lookup) and `feeduser#<sub>` (which digest a user has, for a rotation). A bind writes
+ * Calendar-feed-key digests in the event table, under partitions of their own: `feedkey#<digest>`
+ * (who owns it, the lookup) and `feeduser#<sub>` (which digest a user has, for a rotation). A bind writes
  * both in one transaction, conditional on the user's digest read, so a rotation retires the old
  * key in the same step and two rotations at once cannot both win.
  */

@@ -94,7 +94,7 @@ export class DynamoDbMigration {
       return item;
     }
     const projectId = normaliseProjectId(typeof item.project_id === 'string' ? item.project_id : undefined);
-    // An item written before versions existed is at version 1 (the store counts on from there).
+    // An item written before versions existed is at version 1 (later writes count on from there).
     const version = storedVersion(item.version);
     const next = { ...item, start, end, project_id: projectId, version };
     if (start !== item.start) {

@@ -3,7 +3,8 @@
  * their own (their items carry no site, end or creator_id attribute, so no GSI sees them).
  *
  * Each site has a head item (`feed#<site>`, sort key `#head`) holding the site's last seq and the
- * highest seq the purge removed, and one item per change-feed entry in the same partition, sorted by seq.
+ * highest seq the purge removed, and one item per change-feed entry in the same partition, sorted
+ * by seq.
  * A write reads the head consistently, and its transaction advances the head on the value read and
  * puts the entry with the next seq: two writes at one site cannot take the same seq, and seq N can
  * only commit after N-1 has. A reader reads the head first and then asks only for entries up to it.
@@ -34,7 +35,7 @@ const feedKey = (site: string): string => `feed#${site}`;
 const seqKey = (seq: number): string => String(seq).padStart(12, '0');
 
 /**
- * Whether a transaction item numbers a feed entry: the head's update (the site's seq), or the put of
+ * Whether a transaction item numbers a change-feed entry: the head's update (the site's seq), or the put of
  * the entry under that seq. Both fail together when another write took the seq first.
  */
 export function isFeedNumbering(item: unknown): boolean {
@@ -63,9 +64,10 @@ async function readHead(send: JournalSend, table: string, site: string): Promise
 }
 
 /**
- * The writes that record a change (its plan's history and feed entries), for the change's own
- * transaction: its history item, its entry in each feed it belongs to (with the head advanced on the seq read now), and a tombstone for a
- * removal. Read inside the write's attempt, so a retry reads the heads again.
+ * The writes that record a change (its plan's history and change-feed entries), for the change's
+ * own transaction: its history item, its entry in each site's change feed it belongs to (with that
+ * head advanced on the seq read now), and a tombstone for a removal. Read inside the write's
+ * attempt, so a retry reads the heads again.
  */
 export async function journalWrites(send: JournalSend, table: string, entry: HistoryEntry, entries: readonly UnnumberedEntry[]) {
   const history = historyPut(table, entry);
@@ -129,7 +131,7 @@ export async function readFeed(send: JournalSend, table: string, site: string, a
   return { entries, purgedThrough: purged };
 }
 
-/** When the site's feed got its last entry: the entry at the head's seq, read by its exact key. */
+/** When the site's change feed got its last entry: the entry at the head's seq, read by its exact key. */
 export async function lastEntryAt(send: JournalSend, table: string, site: string): Promise<string | undefined> {
   const { seq } = await readHead(send, table, site);
   if (seq === 0) return undefined;

@@ -1,7 +1,7 @@
 /**
- * Turns at a site, within one process. Every write at a site advances the site's one change-feed head
- * (feed-items.ts), so concurrent writes at a site collide there even on different days: with N of
- * them in flight, each round of transactions commits one and cancels the other N-1, and the wasted
+ * Turns at a site, within one process. Every write at a site advances the site's one change-feed
+ * head (feed-items.ts), so concurrent writes at a site collide there even on different days: with N
+ * of them in flight, each round of transactions commits one and cancels the other N-1, and the wasted
  * transactions load the database (on DynamoDB Local under a busy machine, to the point of timing
  * out). Holding a site's turn while numbering and committing, a process never races itself on the
  * head: its writes at a site go one after another, and the head has at most one contender per

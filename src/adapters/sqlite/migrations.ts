@@ -106,7 +106,7 @@ ALTER TABLE events_clustered RENAME TO events;
 CREATE INDEX events_creator_end ON events (creator_id, "end");
 ${OVERLAP_TRIGGERS}`;
 
-/** Events stored before versions existed are at version 1 (the store counts from there). */
+/** Events stored before versions existed are at version 1 (later writes count on from there). */
 const V4_EVENT_VERSIONS = `
 UPDATE events SET body = json_set(body, '$.version', 1) WHERE json_type(body, '$.version') IS NOT 'integer';
 `;
@@ -131,8 +131,8 @@ CREATE INDEX event_history_event ON event_history (event_id, seq);
 
 /**
  * The change feed reads event_history by site in seq order. A change that moved an event to another
- * site names the site it left, whose change feed then lists the change with no event. feed_state holds,
- * per site, the highest seq the retention purge removed.
+ * site names the site it left, whose change feed then lists the change with no event. feed_state
+ * holds, per site, the highest seq the retention purge removed.
  */
 const V6_CHANGE_FEED = `
 ALTER TABLE event_history ADD COLUMN left_site TEXT;

@@ -5,8 +5,8 @@
 import type { HistoryAction } from '../../domain/history.js';
 
 /**
- * A site's change feed after a seq: the changes at the site, and those that moved an event away from it,
- * each through its own index, merged in seq order. Exported for the query-plan test.
+ * A site's change feed after a seq: the changes at the site, and those that moved an event away
+ * from it, each through its own index, merged in seq order.
  */
 export const FEED_QUERY = `SELECT * FROM (
   SELECT seq, event_id, version, at, action, body, 0 AS away FROM event_history WHERE site = @site AND seq > @after
@@ -30,7 +30,7 @@ export const EXPIRED_HISTORIES = `SELECT event_id FROM event_history GROUP BY ev
 /**
  * A site's events overlapping [from, to), in one statement (one read transaction): such an event
  * starts before `to`, and at most the site's longest event (site_extent) before `from`; a site with no
- * row has no events. Exported for the query-plan test.
+ * row has no events. The condition of every window query below.
  */
 const WINDOW_CONDITION = `site = @site AND start < @to AND "end" > @from
    AND start >= strftime('%Y-%m-%dT%H:%M:%SZ',
