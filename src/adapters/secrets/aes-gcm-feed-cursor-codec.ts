@@ -16,8 +16,8 @@ const TEXT = new RegExp(`^${PREFIX.replace('.', '\\.')}[A-Za-z0-9_-]{${Math.ceil
  * with AES-256-GCM, the standard authenticated encryption Node's OpenSSL provides (rather than a
  * construction of our own): the encryption hides the seq (on SQLite, a count of every write of
  * every site) and the issue time; the site is the additional authenticated data, so a cursor opens
- * only for its own site's change feed without carrying its name. Nonces are random: at 2^-32 odds of a repeat
- * only past 2^32 cursors under one key, far beyond what a calendar hands out.
+ * only for its own site's change feed without carrying its name. Nonces are random: at 2^-32 odds of
+ * a repeat only past 2^32 cursors under one key, far beyond what a calendar hands out.
  *
  * `secret` is read once (again after a failure): the stored secret (file-secret.ts, dynamodb-secret.ts)
  * is the same in every process and after a restart, so cursors stay good.
