@@ -22,7 +22,7 @@ export interface HistorySettings {
 
 export const HistorySettingsToken = token<HistorySettings>('HistorySettings');
 
-/** The iCalendar feeds: their window around today, and the most events one feed holds. */
+/** The iCalendar feeds: their window around today, and the most events one calendar feed holds. */
 export interface CalendarFeedSettings {
   readonly pastDays: number;
   readonly futureDays: number;

@@ -41,7 +41,7 @@ const fromConfig = [ConfigToken, LoggerToken] as const;
 /**
  * The stores of the storage openStorage opened (SQLite, DynamoDB or memory: storage.ts chooses, for
  * the command-line tools too), and the read cache, which is kept only where the store tells its
- * version exactly (Storage.version) and READ_CACHE_MB is not 0.
+ * version exactly (Storage.storeVersion) and READ_CACHE_MB is not 0.
  */
 export const storageModule = (storage: Storage): ContainerModule => new ContainerModule(({ bind }) => {
   // One store, bound under each of its ports: the writes' (the whole store) and the reads', by job.

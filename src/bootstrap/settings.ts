@@ -159,16 +159,16 @@ export const SETTINGS = {
   }),
   icalDomain: setting('ICAL_DOMAIN', z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, {
     error: 'must be a domain name, such as calendar.photonranch.org' }), { defaultRule: '`PUBLIC_URL`\'s host name, else `calendar.photonranch.org`',
-    doc: 'the domain of the feeds\' UIDs (`<event_id>@<domain>`); never taken from the request, so every address gets the same feed',
+    doc: 'the domain of the calendar feeds\' UIDs (`<event_id>@<domain>`); never taken from the request, so every address gets the same calendar feed',
   }),
-  icalPastDays: setting('ICAL_PAST_DAYS', integer(0, 366), { default: '30', doc: 'the feeds\' window reaches this many UTC days before today' }),
-  icalFutureDays: setting('ICAL_FUTURE_DAYS', integer(1, 731), { default: '90', doc: 'the feeds\' window reaches this many UTC days after today' }),
+  icalPastDays: setting('ICAL_PAST_DAYS', integer(0, 366), { default: '30', doc: 'the calendar feeds\' window reaches this many UTC days before today' }),
+  icalFutureDays: setting('ICAL_FUTURE_DAYS', integer(1, 731), { default: '90', doc: 'the calendar feeds\' window reaches this many UTC days after today' }),
   icalMaxEvents: setting('ICAL_MAX_EVENTS', integer(1, 100_000), {
     default: '5000',
-    doc: 'the most events one feed holds; past it, the coming events are kept first (the nearest ones) and past ones fill what room is left',
+    doc: 'the most events one calendar feed holds; past it, the coming events are kept first (the nearest ones) and past ones fill what room is left',
   }),
   publicUrl: setting('PUBLIC_URL', z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, such as https://calendar.photonranch.org' }).transform((v) => v.replace(/\/+$/, '')), {
-    doc: 'the service\'s public address, for the private feed URLs it hands out; needed for `POST /ical-feed` anywhere but on this machine (without it, a request whose `Host` is a loopback name gets its own address, any other 503)',
+    doc: 'the service\'s public address, for the private calendar feed URLs it hands out; needed for `POST /ical-feed` anywhere but on this machine (without it, a request whose `Host` is a loopback name gets its own address, any other 503)',
   }),
   historyRetentionDays: setting('HISTORY_RETENTION_DAYS', integer(1, 36_500), {
     default: '400',

@@ -38,7 +38,7 @@ export interface Storage {
   cursorSecret(): Promise<Uint8Array>;
   /**
    * Changes with every commit from any process, where the store can tell so exactly (a SQLite file):
-   * the read cache is kept only then. DynamoDB cannot (its reads are eventually consistent, and
+   * the read cache is kept only then, and the calendar feeds' cache is keyed by it. DynamoDB cannot (its reads are eventually consistent, and
    * nothing tells one instance of another's writes), nor can an in-memory database.
    */
   readonly storeVersion?: StoreVersion;
@@ -71,10 +71,10 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
         throw sqliteFailure(config, error);
       }
       const store = new SqliteReservationStore(db);
-      const version = config.sqlitePath === ':memory:' ? undefined : new SqliteStoreVersion(config.sqlitePath);
+      const storeVersion = config.sqlitePath === ':memory:' ? undefined : new SqliteStoreVersion(config.sqlitePath);
       return {
         store,
-        ...(version ? { storeVersion: version } : {}),
+        ...(storeVersion ? { storeVersion } : {}),
         tracking: new SqliteScheduleTrackingStore(db),
         feedKeys: new SqliteFeedKeyStore(db),
         cursorSecret: config.sqlitePath === ':memory:' ? processSecret() : async () => loadOrCreateFileSecret(cursorSecretPath(config.sqlitePath)),
@@ -82,7 +82,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
         migrate: async () => ({ storage: 'sqlite', path: config.sqlitePath, schemaVersion: schemaVersion(db) }),
         check: () => probe(store),
         close: () => {
-          version?.close();
+          storeVersion?.close();
           if (db.open) db.close();
         },
       };
