@@ -21,4 +21,4 @@ export function parseJsonObject(text: string): Record<string, unknown> {
 }
 
 /** 1 MiB: the largest body any route accepts. */
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+export const BODY_CAP_BYTES = 1024 * 1024;

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { LIMITS } from '../../domain/reservation.js';
 import { Health, OpenApiDocument, Readiness, ServiceIndex } from './api-answers.js';
 import { answerSchemas, NAMED_SCHEMAS, requestSchemas, SiteCode, type Described, type DocumentedSettings } from './api-schemas.js';
-import { BODY_LIMIT_BYTES } from './json-body.js';
+import { BODY_CAP_BYTES } from './json-body.js';
 import type { Route } from './route.js';
 
 /** What every error answer is: a plain-text reason (the frontend shows "<status> error: <body>"). */
@@ -20,7 +20,7 @@ const REASONS: Readonly<Record<number, string>> = {
   304: 'Not modified: your copy (its ETag, or its Last-Modified where the route says so) is current; no body.',
   412: 'The precondition failed: the event is at another version now (the reason names it); nothing changed.',
   409: 'Refused: it overlaps another user\'s reservation at the site, or the event_id exists (the reason names the events).',
-  413: `The body is larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MiB, or the event larger than ${LIMITS.eventBytes / 1024} KiB.`,
+  413: `The body is larger than ${BODY_CAP_BYTES / 1024 / 1024} MiB, or the event larger than ${LIMITS.eventBytes / 1024} KiB.`,
   500: 'A fault of the server; the reason carries the request id to report.',
   502: 'A service the calendar depends on (the LCO observation portal, the projects service) could not be reached or gave a bad answer.',
   503: 'Busy, or the database is not answering just now; Retry-After says when to retry.',

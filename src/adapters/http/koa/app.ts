@@ -5,7 +5,7 @@ import { JsonText } from '../../../application/json-text.js';
 import { DomainError } from '../../../domain/errors.js';
 import { RESPONSE_HEADERS, SAME_ORIGIN_RESPONSE_HEADERS } from '../cors.js';
 import { errorResponse, HttpProblem } from '../errors.js';
-import { BODY_LIMIT_BYTES, parseJsonObject } from '../json-body.js';
+import { BODY_CAP_BYTES, parseJsonObject } from '../json-body.js';
 import type { HttpMetrics } from '../prometheus-metrics.js';
 import { readBody } from '../read-body.js';
 import type { AnonymousRoute, Route } from '../route.js';
@@ -116,7 +116,7 @@ export function buildKoaApp(options: KoaAppOptions): Koa {
   });
 
   const bodyLimits = {
-    maxBytes: BODY_LIMIT_BYTES, deadlineMs: options.bodyTimeoutSeconds * 1000, minBytesPerSecond: options.bodyMinBytesPerSecond,
+    maxBytes: BODY_CAP_BYTES, deadlineMs: options.bodyTimeoutSeconds * 1000, minBytesPerSecond: options.bodyMinBytesPerSecond,
   };
   const body = async (ctx: CalendarContext, next: Next): Promise<void> => {
     const text = await readBody(ctx.req, bodyLimits);
