@@ -31,7 +31,7 @@ import { ReadCache } from '../adapters/http/read-cache.js';
 import { AesGcmFeedCursorCodec } from '../adapters/secrets/aes-gcm-feed-cursor-codec.js';
 import { EnvSiteProxySecrets } from '../adapters/secrets/env-site-proxy-secrets.js';
 import { SsmSiteProxySecrets } from '../adapters/secrets/ssm-site-proxy-secrets.js';
-import { ConfigToken, LoggerToken, ReadCacheToken, ServiceApiKeysToken } from './tokens.js';
+import { ConfigToken, LoggerToken, ReadCacheToken, ServiceApiKeysToken, typedModule } from './tokens.js';
 import type { AppConfig } from './config.js';
 import { LazyLcoClient, LazyProjectsGateway, LazyTokenKeys } from './lazy-adapters.js';
 import type { Storage } from './storage.js';
@@ -43,7 +43,7 @@ const fromConfig = [ConfigToken, LoggerToken] as const;
  * the command-line tools too), and the read cache, which is kept only where the store tells its
  * version exactly (Storage.storeVersion) and READ_CACHE_MB is not 0.
  */
-export const storageModule = (storage: Storage): ContainerModule => new ContainerModule(({ bind }) => {
+export const storageModule = (storage: Storage): ContainerModule => typedModule((bind) => {
   // One store, bound under each of its ports: the writes' (the whole store) and the reads', by job.
   bind(ReservationStoreToken).toConstantValue(storage.store);
   bind(ReservationQueriesToken).toConstantValue(storage.store);
@@ -62,7 +62,7 @@ export const storageModule = (storage: Storage): ContainerModule => new Containe
 export function tokenKeys(auth: AuthSource): ContainerModule {
   switch (auth.mode) {
     case 'jwks':
-      return new ContainerModule(({ bind }) => {
+      return typedModule((bind) => {
         bind(TokenKeysToken).toResolvedValue((config: AppConfig, logger: Logger) => {
           const options = {
             jwksUri: auth.jwksUri,
@@ -74,12 +74,12 @@ export function tokenKeys(auth: AuthSource): ContainerModule {
         }, [...fromConfig]).inSingletonScope();
       });
     case 'public-key':
-      return new ContainerModule(({ bind }) => {
+      return typedModule((bind) => {
         bind(TokenKeysToken).toResolvedValue(() => new StaticTokenKeys(publicKeyFromPem(auth.publicKeyPem))).inSingletonScope();
       });
     case 'local':
       // The server warns about this mode when it starts (a command such as `npm run import` need not).
-      return new ContainerModule(({ bind }) => {
+      return typedModule((bind) => {
         bind(TokenKeysToken).toResolvedValue(() => new StaticTokenKeys(loadOrCreateLocalKeyPair(auth.keyDir).publicKey)).inSingletonScope();
       });
   }
@@ -87,10 +87,10 @@ export function tokenKeys(auth: AuthSource): ContainerModule {
 
 /** The service keys trusted backends send, by SERVICE_API_KEYS_SOURCE. */
 export const SERVICE_API_KEYS: { readonly [S in AppConfig['serviceApiKeysSource']]: ContainerModule } = {
-  env: new ContainerModule(({ bind }) => {
+  env: typedModule((bind) => {
     bind(ServiceApiKeysToken).toResolvedValue((config: AppConfig) => config.serviceApiKeys, [ConfigToken]).inSingletonScope();
   }),
-  ssm: new ContainerModule(({ bind }) => {
+  ssm: typedModule((bind) => {
     bind(ServiceApiKeysToken).toResolvedValue((config: AppConfig, logger: Logger): ServiceKeySource => new SsmServiceApiKeys({
       parameterName: config.serviceApiKeysParameter,
       source: { region: config.awsRegion },
@@ -101,10 +101,10 @@ export const SERVICE_API_KEYS: { readonly [S in AppConfig['serviceApiKeysSource'
 
 /** The secrets of the LCO site proxies, by SITE_PROXY_SECRETS_SOURCE. */
 export const SITE_PROXY_SECRETS: { readonly [S in AppConfig['siteProxySecretsSource']]: ContainerModule } = {
-  env: new ContainerModule(({ bind }) => {
+  env: typedModule((bind) => {
     bind(SiteProxySecretsToken).toResolvedValue((config: AppConfig) => new EnvSiteProxySecrets(config.siteProxySecrets), [ConfigToken]).inSingletonScope();
   }),
-  ssm: new ContainerModule(({ bind }) => {
+  ssm: typedModule((bind) => {
     bind(SiteProxySecretsToken).toResolvedValue((config: AppConfig) => new SsmSiteProxySecrets({ region: config.awsRegion }), [ConfigToken]).inSingletonScope();
   }),
 };
@@ -130,12 +130,12 @@ function httpProjects(config: AppConfig, logger: Logger, retries?: number): Proj
 
 /** The projects service: over HTTP when PROJECTS_API_URL is set, else the storage's embedded one. */
 export const PROJECTS = {
-  http: new ContainerModule(({ bind }) => {
+  http: typedModule((bind) => {
     bind(ProjectsGatewayToken).toResolvedValue((config: AppConfig, logger: Logger) => httpProjects(config, logger), [...fromConfig]).inSingletonScope();
     bind(ReadThroughProjectsGatewayToken).toResolvedValue((config: AppConfig, logger: Logger, clock: Clock) =>
       new GuardedProjectsGateway(httpProjects(config, logger, 0), clock, readThrough(config)), [...fromConfig, ClockToken]).inSingletonScope();
   }),
-  embedded: (storage: Storage): ContainerModule => new ContainerModule(({ bind }) => {
+  embedded: (storage: Storage): ContainerModule => typedModule((bind) => {
     bind(ProjectsGatewayToken).toResolvedValue((config: AppConfig, logger: Logger) => {
       if (config.storage === 'dynamodb') logger.warn('STORAGE=dynamodb without PROJECTS_API_URL: projects are kept in memory only (development)');
       return storage.embeddedProjects;
@@ -156,7 +156,7 @@ function httpLco(config: AppConfig, logger: Logger, retries?: number): LcoClient
 }
 
 /** LCO over HTTP, the only LCO there is (a WEMA without a site-proxy secret is not asked). */
-export const HTTP_LCO = new ContainerModule(({ bind }) => {
+export const HTTP_LCO = typedModule((bind) => {
   bind(LcoClientToken).toResolvedValue((config: AppConfig, logger: Logger) => httpLco(config, logger), [...fromConfig]).inSingletonScope();
   bind(ReadThroughLcoClientToken).toResolvedValue((config: AppConfig, logger: Logger, clock: Clock) =>
     new GuardedLcoClient(httpLco(config, logger, 0), clock, readThrough(config)), [...fromConfig, ClockToken]).inSingletonScope();
@@ -164,10 +164,10 @@ export const HTTP_LCO = new ContainerModule(({ bind }) => {
 
 /** The metrics, by METRICS: Prometheus counters for GET /metrics, or none when it is off. */
 export const METRICS = {
-  prometheus: new ContainerModule(({ bind }) => {
+  prometheus: typedModule((bind) => {
     bind(MetricsToken).toResolvedValue(() => new PrometheusMetrics()).inSingletonScope();
   }),
-  off: new ContainerModule(({ bind }) => {
+  off: typedModule((bind) => {
     bind(MetricsToken).toConstantValue(NO_METRICS);
   }),
 };

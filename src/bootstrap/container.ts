@@ -24,7 +24,7 @@ import { HTTP_LCO, METRICS, PROJECTS, SERVICE_API_KEYS, SITE_PROXY_SECRETS, stor
 import type { AppConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { openStorage } from './storage.js';
-import { ConfigToken, LoggerToken, ServiceApiKeysToken } from './tokens.js';
+import { ConfigToken, LoggerToken, ServiceApiKeysToken, typedModule } from './tokens.js';
 
 export { ConfigToken, LoggerToken, ReadCacheToken } from './tokens.js';
 
@@ -45,7 +45,7 @@ export function resolve<T>(container: Container, key: Token<T>): T {
 }
 
 /** What every deployment has alike: the configuration, the clock, the sky, the identity resolver, and the use cases' settings. */
-const coreModule = (config: AppConfig, logger: Logger): ContainerModule => new ContainerModule(({ bind }) => {
+const coreModule = (config: AppConfig, logger: Logger): ContainerModule => typedModule((bind) => {
   bind(ConfigToken).toConstantValue(config);
   bind(LoggerToken).toConstantValue(logger);
   bind(ClockToken).toResolvedValue(() => new SystemClock()).inSingletonScope();

@@ -4,6 +4,7 @@
  * store's version and READ_CACHE_MB, where the store tells its version exactly.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { ContainerModule } from 'inversify';
 import { join } from 'node:path';
 import { ProjectsGatewayToken, ReadThroughProjectsGatewayToken } from '../../src/application/ports/projects-gateway.port.js';
 import { MetricsToken, NO_METRICS } from '../../src/application/ports/metrics.port.js';
@@ -23,6 +24,8 @@ import { loadConfig } from '../../src/bootstrap/config.js';
 import { buildContainer, ReadCacheToken, resolve, type AppContainer } from '../../src/bootstrap/container.js';
 import { LazyProjectsGateway, LazyTokenKeys } from '../../src/bootstrap/lazy-adapters.js';
 import { createLogger } from '../../src/bootstrap/logger.js';
+import { typedModule } from '../../src/bootstrap/tokens.js';
+import { HistorySettingsToken, ImportSettingsToken } from '../../src/application/settings.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const dir = tempDir('composition-root-');
@@ -102,4 +105,13 @@ describe('the read cache, made in the container of the store version and READ_CA
     // A database in memory is a setting of the tests and benchmarks alone (SQLITE_PATH is a file path).
     expect(resolve((await build({ STORAGE: 'sqlite' }, ':memory:')).container, ReadCacheToken)).toBeUndefined();
   });
+});
+
+it('a binding whose value is not of its token\'s type does not compile', () => {
+  const module = typedModule((bind) => {
+    // @ts-expect-error ImportSettings has lcoSites, not sites: the renamed key must not slip through
+    bind(ImportSettingsToken).toConstantValue({ sites: {}, windowDays: 1, fullRefreshSeconds: 1 });
+    bind(HistorySettingsToken).toConstantValue({ retentionDays: 30 });
+  });
+  expect(module).toBeInstanceOf(ContainerModule);
 });
