@@ -14,31 +14,22 @@ import iam from 'aws-cdk-lib/aws-iam';
 import lambda from 'aws-cdk-lib/aws-lambda';
 import logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { lambdaVariables } from '../src/bootstrap/setting.js';
+import { SETTINGS } from '../src/bootstrap/settings.js';
 
 export type Stage = 'dev' | 'prod';
 
 /**
  * The settings a deployment passes from the deploying shell to the function (infra/app.ts): the
  * operator's choices. The stack sets the rest itself (storage, tables, stage, key sources), and the
- * server-only ones (port, SQLite, timeouts of a long-lived server) mean nothing on Lambda.
+ * server-only ones (port, SQLite, timeouts of a long-lived server) mean nothing on Lambda. Each
+ * setting's declaration says which it is (`lambda` in src/bootstrap/settings.ts).
  */
-export const FUNCTION_SETTINGS = [
-  'AUTH_JWKS_URI', 'AUTH_PUBLIC_KEY', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_USERINFO_URL', 'AUTH_CLOCK_TOLERANCE_SECONDS',
-  'ALLOW_ANONYMOUS_PROJECT_LINKS', 'PROJECTS_API_URL', 'LOG_LEVEL', 'MAX_RESERVATION_HOURS', 'LCO_SITES',
-  'ICAL_DOMAIN', 'ICAL_PAST_DAYS', 'ICAL_FUTURE_DAYS', 'ICAL_MAX_EVENTS', 'PUBLIC_URL', 'HISTORY_RETENTION_DAYS',
-  'LIST_MAX_WINDOW_DAYS', 'LIST_MAX_EVENTS', 'SITES', 'REQUIRE_NIGHT', 'NIGHT_DARKNESS',
-  'LCO_SITE_PROXY_URL', 'LCO_TIMEOUT_SECONDS', 'IMPORT_WINDOW_DAYS', 'IMPORT_FULL_REFRESH_SECONDS', 'IMPORT_TRIGGERS_PER_MINUTE',
-  'RATE_LIMIT_PER_MINUTE', 'MAX_IN_FLIGHT', 'METRICS', 'METRICS_TOKEN', 'JWKS_REFRESH_SECONDS', 'JWKS_REFETCH_COOLDOWN_SECONDS',
-  'UI_OIDC_ISSUER', 'UI_OIDC_CLIENT_ID', 'UI_OIDC_AUDIENCE',
-  'UPSTREAM_MAX_IN_FLIGHT', 'LCO_CACHE_SECONDS', 'UPSTREAM_PAUSE_SECONDS',
-] as const;
-
+export const FUNCTION_SETTINGS = lambdaVariables(SETTINGS, 'function');
 /** Set by the stack itself or the Lambda runtime (SERVICE_API_KEYS: by infra/app.ts, only with the env key source). */
-export const SET_BY_THE_STACK = ['NODE_ENV', 'STORAGE', 'STAGE', 'DYNAMODB_CALENDAR', 'SCHEDULE_TRACKING_TABLE', 'SITE_PROXY_SECRETS_SOURCE',
-  'SERVICE_API_KEYS_SOURCE', 'SERVICE_API_KEYS_PARAMETER', 'SERVICE_API_KEYS', 'IMPORT_ENABLED', 'AWS_REGION'] as const;
+export const SET_BY_THE_STACK = lambdaVariables(SETTINGS, 'stack');
 /** Read only by a long-lived server (its port, its SQLite file, its own import timer, its sockets). */
-export const SERVER_ONLY = ['PORT', 'HOST', 'SQLITE_PATH', 'SQLITE_SYNCHRONOUS', 'READ_CACHE_MB', 'DYNAMODB_ENDPOINT', 'IMPORT_INTERVAL_SECONDS', 'REQUEST_TIMEOUT_SECONDS',
-  'BODY_TIMEOUT_SECONDS', 'BODY_MIN_BYTES_PER_SECOND', 'MAX_CONNECTIONS_PER_CLIENT'] as const;
+export const SERVER_ONLY = lambdaVariables(SETTINGS, 'server');
 
 export interface CalendarStackProps extends cdk.StackProps {
   readonly stage: Stage;

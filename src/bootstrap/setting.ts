@@ -1,8 +1,8 @@
 /**
  * How a setting is declared (settings.ts declares each once): its variable, its parser, its default
  * and its line of documentation. From the declarations come the configuration's type (config.ts),
- * the reading and validation of the environment (readSettings) and README's configuration table
- * (configurationTable, `npm run docs:config`).
+ * the reading and validation of the environment (readSettings), README's configuration table
+ * (configurationTable, `npm run docs:config`) and what a Lambda deployment passes (lambdaVariables).
  */
 import type * as z from 'zod';
 
@@ -16,6 +16,7 @@ interface Documented {
 /** One environment variable, read through its parser. */
 interface ValueSetting<T> extends Documented {
   readonly kind: 'value';
+  readonly lambda: LambdaPlacement;
   /** Reads the variable's text (never blank: a blank variable counts as unset). */
   readonly parse: z.ZodType<T>;
   /** The text the variable has when unset, read by `parse` like a value given. */
@@ -39,7 +40,15 @@ interface OutsideSetting extends Documented {
 
 type AnySetting = ValueSetting<unknown> | FamilySetting | OutsideSetting;
 
+/**
+ * Where a deployment on AWS Lambda (infra/) gets the variable: passed from the deploying shell to
+ * the function (`function`: an operator's choice), set by the stack or the runtime (`stack`), or
+ * nowhere, meaning nothing there (`server`: a long-lived server's port, SQLite file, sockets).
+ */
+export type LambdaPlacement = 'function' | 'stack' | 'server';
+
 interface ValueSpec {
+  readonly lambda: LambdaPlacement;
   readonly doc: string;
   readonly default?: string;
   readonly defaultRule?: string;
@@ -105,6 +114,11 @@ export function readSettings<D extends Readonly<Record<string, AnySetting>>>(dec
 /** The variables read through the configuration, by name (a family or an outside setting is not one). */
 export function variableNames(declarations: Readonly<Record<string, AnySetting>>): string[] {
   return Object.values(declarations).filter((d) => d.kind === 'value').map((d) => d.name);
+}
+
+/** The variables of the value settings a Lambda deployment places so (see LambdaPlacement). */
+export function lambdaVariables(declarations: Readonly<Record<string, AnySetting>>, placement: LambdaPlacement): string[] {
+  return Object.values(declarations).flatMap((declared) => (declared.kind === 'value' && declared.lambda === placement ? [declared.name] : []));
 }
 
 /** README's configuration table: one row a variable, in declaration order. */
