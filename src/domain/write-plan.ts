@@ -53,6 +53,11 @@ export interface WritePlan {
   readonly feed: readonly UnnumberedEntry[];
 }
 
+/** The state of an id with no event now, from its last version (none: the id was never used). */
+export function absentState(lastVersion: number | null | undefined): Extract<EventState, { kind: 'gone' | 'unused' }> {
+  return lastVersion === null || lastVersion === undefined ? { kind: 'unused' } : { kind: 'gone', lastVersion };
+}
+
 /** The expectation that the state is still `state`. */
 export function expectationOf(state: EventState): Expectation {
   return state.kind === 'live' ? { kind: 'live', version: state.event.version } : state;

@@ -9,7 +9,7 @@ import { ReservationNotFoundError } from '../../src/domain/errors.js';
 import type { Change } from '../../src/domain/history.js';
 import type { Reservation } from '../../src/domain/reservation.js';
 import {
-  planCreate, planImport, planModify, planProjectLink, planRemoval, planRestore, type WritePlan,
+  planCreate, planImport, planModify, planProjectLink, planRemoval, planRestore,
 } from '../../src/domain/write-plan.js';
 
 type Writer = Pick<ReservationStore, 'state' | 'commit'>;
@@ -18,9 +18,6 @@ type Writer = Pick<ReservationStore, 'state' | 'commit'>;
 export interface WriteOptions extends Partial<Change> {
   readonly expectedVersion?: number;
 }
-
-const write = (store: Writer, eventId: string, plan: Parameters<typeof commitPlanned>[2]): Promise<WritePlan> =>
-  commitPlanned(store, eventId, plan);
 
 /** undefined where the event is not there to change (ReservationNotFoundError). */
 async function unlessMissing<T>(attempt: Promise<T>): Promise<T | undefined> {
@@ -33,27 +30,27 @@ async function unlessMissing<T>(attempt: Promise<T>): Promise<T | undefined> {
 }
 
 export async function createUnlessConflict(store: Writer, event: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
-  return (await write(store, event.event_id, (state) => planCreate(state, event, change))).after!;
+  return (await commitPlanned(store, event.event_id, (state) => planCreate(state, event, change))).after!;
 }
 
 export async function restoreUnlessConflict(store: Writer, event: Reservation, change: Partial<Change> = {}): Promise<Reservation> {
-  return (await write(store, event.event_id, (state) => planRestore(state, event, change))).after!;
+  return (await commitPlanned(store, event.event_id, (state) => planRestore(state, event, change))).after!;
 }
 
 export async function replaceUnlessConflict(store: Writer, event: Reservation, options: WriteOptions = {}): Promise<Reservation> {
   const { expectedVersion, ...change } = options;
-  return (await write(store, event.event_id, (state) => planModify(state, event, change, expectedVersion))).after!;
+  return (await commitPlanned(store, event.event_id, (state) => planModify(state, event, change, expectedVersion))).after!;
 }
 
 export async function putImported(store: Writer, event: Reservation): Promise<void> {
-  await write(store, event.event_id, (state) => planImport(state, event));
+  await commitPlanned(store, event.event_id, (state) => planImport(state, event));
 }
 
 export async function deleteEvent(store: Writer, eventId: string, options: WriteOptions = {}): Promise<Reservation | undefined> {
   const { expectedVersion, ...change } = options;
-  return (await unlessMissing(write(store, eventId, (state) => planRemoval(state, eventId, change, expectedVersion))))?.before;
+  return (await unlessMissing(commitPlanned(store, eventId, (state) => planRemoval(state, eventId, change, expectedVersion))))?.before;
 }
 
 export async function setProject(store: Writer, eventId: string, projectId: string, at: string, by?: string): Promise<Reservation | undefined> {
-  return (await unlessMissing(write(store, eventId, (state) => planProjectLink(state, eventId, projectId, at, by))))?.after ?? undefined;
+  return (await unlessMissing(commitPlanned(store, eventId, (state) => planProjectLink(state, eventId, projectId, at, by))))?.after ?? undefined;
 }

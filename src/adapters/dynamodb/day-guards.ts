@@ -94,21 +94,22 @@ export function guardPut(table: string, guard: Guard, intervals: readonly GuardI
   };
 }
 
+/** The `site#day` of each guard whose day [start, end) touches (none for an empty span). */
+const dayKeys = (site: string, start: string, end: string): string[] => (start < end ? guardDays(start, end).map((day) => `${site}#${day}`) : []);
+
 /**
  * The guards a write's plan touches, read consistently: those of its event's days, at its times
  * after the write and before it (none when its booking is unchanged), and those of each
  * condition's window.
  */
 export async function planGuards(client: DynamoDBDocumentClient, table: string, plan: WritePlan): Promise<Guard[]> {
-  const wanted = new Map<string, { site: string; day: string }>();
+  const bySite = new Map<string, Set<string>>();
   const add = (site: string, start: string, end: string) => {
-    if (start < end) for (const day of guardDays(start, end)) wanted.set(`${site}#${day}`, { site, day });
+    if (start < end) for (const day of guardDays(start, end)) bySite.set(site, (bySite.get(site) ?? new Set<string>()).add(day));
   };
   if (!bookingUnchanged(plan)) for (const event of [plan.after, plan.before]) if (event) add(event.site, event.start, event.end);
   for (const { site, window } of plan.conditions) add(site, window.start, window.end);
-  const bySite = new Map<string, string[]>();
-  for (const { site, day } of wanted.values()) bySite.set(site, [...(bySite.get(site) ?? []), day]);
-  return (await Promise.all([...bySite].map(([site, days]) => readGuards(client, table, site, days)))).flat();
+  return (await Promise.all([...bySite].map(([site, days]) => readGuards(client, table, site, [...days])))).flat();
 }
 
 type GuardWrite = { Put: PutCommandInput } | { ConditionCheck: ReturnType<typeof guardCheck> };
@@ -122,13 +123,15 @@ type GuardWrite = { Put: PutCommandInput } | { ConditionCheck: ReturnType<typeof
  */
 export function planGuardWrites(table: string, plan: WritePlan, guards: readonly Guard[]): GuardWrite[] {
   const unchanged = bookingUnchanged(plan);
-  const conditioned = (guard: Guard) => plan.conditions.some((c) => c.site === guard.site && guardDays(c.window.start, c.window.end).includes(guard.day));
   const { after } = plan;
+  // The guards the conditions read, and those that list the event after the write: once, not per guard.
+  const conditioned = new Set(plan.conditions.flatMap((c) => dayKeys(c.site, c.window.start, c.window.end)));
+  const listing = new Set(after === null ? [] : dayKeys(after.site, after.start, after.end));
   return guards.flatMap((guard): GuardWrite[] => {
+    const key = `${guard.site}#${guard.day}`;
     const listed = guard.intervals.filter(([id]) => id !== plan.eventId);
-    const lists = after !== null && after.site === guard.site && after.start < after.end && guardDays(after.start, after.end).includes(guard.day);
-    const intervals = lists ? [...listed, guardInterval(after)] : listed;
+    const intervals = after !== null && listing.has(key) ? [...listed, guardInterval(after)] : listed;
     if (!unchanged && serialiseIntervals(intervals) !== serialiseIntervals(guard.intervals)) return [{ Put: guardPut(table, guard, intervals) }];
-    return conditioned(guard) ? [{ ConditionCheck: guardCheck(table, guard) }] : [];
+    return conditioned.has(key) ? [{ ConditionCheck: guardCheck(table, guard) }] : [];
   });
 }

@@ -12,7 +12,7 @@ import type { FeedPage } from '../../domain/feed.js';
 import type { HistoryEntry } from '../../domain/history.js';
 import type { Reservation } from '../../domain/reservation.js';
 import { reservationFromStored, storedVersion } from '../../domain/stored-reservation.js';
-import { assertExpected, checkConditions, type EventState, type Expectation, type WritePlan } from '../../domain/write-plan.js';
+import { absentState, assertExpected, checkConditions, type EventState, type WritePlan } from '../../domain/write-plan.js';
 import { guardedBookings, planGuards, planGuardWrites } from './day-guards.js';
 import { getEventItem, querySorted, windowQuery } from './event-reads.js';
 import { feedSites, isFeedNumbering, journalWrites, lastEntryAt, purgeRemovals, readFeed, type JournalCommand } from './feed-items.js';
@@ -89,9 +89,14 @@ export class DynamoDbReservationStore implements ReservationStore {
   }
 
   async state(eventId: string): Promise<EventState> {
+    const [item, absent] = await this.readId(eventId);
+    return item ? { kind: 'live', event: reservationFromStored(item) } : absent;
+  }
+
+  /** The event item and, for an id without one, its state (absentState), read side by side. */
+  private async readId(eventId: string): Promise<[Item | undefined, ReturnType<typeof absentState>]> {
     const [item, last] = await Promise.all([this.getItem(eventId), this.lastEntry(eventId)]);
-    if (item) return { kind: 'live', event: reservationFromStored(item) };
-    return last === undefined ? { kind: 'unused' } : { kind: 'gone', lastVersion: last.version };
+    return [item, absentState(last?.version)];
   }
 
   /**
@@ -124,10 +129,8 @@ export class DynamoDbReservationStore implements ReservationStore {
 
   /** The event item and the id's last version as stored now; StaleWriteError unless the plan expects them. */
   private async reread(plan: WritePlan): Promise<Item | undefined> {
-    const [item, last] = await Promise.all([this.getItem(plan.eventId), this.lastEntry(plan.eventId)]);
-    const found: Expectation = item ? { kind: 'live', version: storedVersion(item.version) }
-      : last === undefined ? { kind: 'unused' } : { kind: 'gone', lastVersion: last.version };
-    assertExpected(plan, found);
+    const [item, absent] = await this.readId(plan.eventId);
+    assertExpected(plan, item ? { kind: 'live', version: storedVersion(item.version) } : absent);
     return item;
   }
 

@@ -5,7 +5,7 @@ import { overlaps, type Interval } from '../../domain/interval.js';
 import type { FeedEntry, FeedPage } from '../../domain/feed.js';
 import type { HistoryEntry } from '../../domain/history.js';
 import type { Reservation } from '../../domain/reservation.js';
-import { assertExpected, checkConditions, expectationOf, type EventState, type WritePlan } from '../../domain/write-plan.js';
+import { absentState, assertExpected, checkConditions, expectationOf, type EventState, type WritePlan } from '../../domain/write-plan.js';
 
 const byStart = (a: Reservation, b: Reservation): number =>
   a.start < b.start ? -1 : a.start > b.start ? 1 : a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
@@ -31,8 +31,7 @@ export class InMemoryReservationStore implements ReservationStore {
   private stateOf(eventId: string): EventState {
     const event = this.events.get(eventId);
     if (event) return { kind: 'live', event };
-    const lastVersion = this.entries.get(eventId)?.at(-1)?.version ?? this.retired.get(eventId);
-    return lastVersion === undefined ? { kind: 'unused' } : { kind: 'gone', lastVersion };
+    return absentState(this.entries.get(eventId)?.at(-1)?.version ?? this.retired.get(eventId));
   }
 
   /** The whole plan with no await in between: atomic on one event loop. */

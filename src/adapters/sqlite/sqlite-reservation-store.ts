@@ -7,7 +7,7 @@ import type { FeedEntry, FeedPage } from '../../domain/feed.js';
 import { isRemoval, type HistoryAction, type HistoryEntry } from '../../domain/history.js';
 import { canonicalOrigin, type Reservation } from '../../domain/reservation.js';
 import { storedVersion } from '../../domain/stored-reservation.js';
-import { assertExpected, checkConditions, type EventState, type Expectation, type WritePlan } from '../../domain/write-plan.js';
+import { absentState, assertExpected, checkConditions, type EventState, type Expectation, type WritePlan } from '../../domain/write-plan.js';
 import type { SqliteDatabase } from './database.js';
 import { GroupCommit, type GroupCommitStats } from './sqlite-group-commit.js';
 import {
@@ -149,8 +149,7 @@ export class SqliteReservationStore implements ReservationStore {
   async state(eventId: string): Promise<EventState> {
     const stored = parse(this.statements.get.get(eventId));
     if (stored) return { kind: 'live', event: { ...stored, version: storedVersion(stored.version) } };
-    const lastVersion = this.statements.lastVersion.get({ id: eventId });
-    return lastVersion === null || lastVersion === undefined ? { kind: 'unused' } : { kind: 'gone', lastVersion };
+    return absentState(this.statements.lastVersion.get({ id: eventId }));
   }
 
   async commit(plan: WritePlan): Promise<void> {
@@ -200,8 +199,7 @@ export class SqliteReservationStore implements ReservationStore {
   private found(eventId: string): Expectation {
     const version = this.statements.version.get(eventId);
     if (version !== undefined) return { kind: 'live', version: storedVersion(version) };
-    const lastVersion = this.statements.lastVersion.get({ id: eventId });
-    return lastVersion === null || lastVersion === undefined ? { kind: 'unused' } : { kind: 'gone', lastVersion };
+    return absentState(this.statements.lastVersion.get({ id: eventId }));
   }
 
   async get(eventId: string): Promise<Reservation | undefined> {
