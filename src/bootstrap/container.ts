@@ -13,6 +13,8 @@ import { FeedKeyCodecToken } from '../application/ports/feed-keys.port.js';
 import { IdentityResolverToken } from '../application/ports/identity-resolver.port.js';
 import { CalendarFeedSettingsToken, HistorySettingsToken, ImportSettingsToken, ListCapsToken, ReservationRulesToken } from '../application/settings.js';
 import { Sky, SkySettingsToken, SkyToken, type SkySettings } from '../application/sky.js';
+import { BookingRulesToken, FairShare, FairShareToken } from '../application/fair-share.js';
+import type { BookingRules } from '../domain/fair-share.js';
 import type { Token } from '../application/token.js';
 import { USE_CASES, type UseCaseName, type UseCases } from '../application/use-cases/index.js';
 import { ClaimsIdentityResolver } from '../adapters/auth/claims-identity-resolver.js';
@@ -52,6 +54,7 @@ const coreModule = (config: AppConfig, logger: Logger): ContainerModule => typed
   bind(FeedKeyCodecToken).toConstantValue(new CryptoFeedKeyCodec());
   bind(IdentityResolverToken).toResolvedValue((serviceApiKeys: readonly string[] | ServiceKeySource) => new ClaimsIdentityResolver({
     ...(config.authUserinfoUrl ? { userinfoUrl: config.authUserinfoUrl } : {}),
+    ...(config.groupClaim ? { groupClaim: config.groupClaim } : {}),
     serviceApiKeys,
     onUserinfoError: (err) => logger.warn({ err }, 'userinfo lookup failed; treating the caller as having no roles'),
   }), [ServiceApiKeysToken]).inSingletonScope();
@@ -60,6 +63,9 @@ const coreModule = (config: AppConfig, logger: Logger): ContainerModule => typed
   bind(SkyToken).toResolvedValue((ephemeris: Ephemeris, settings: SkySettings) => new Sky(ephemeris, settings), [EphemerisToken, SkySettingsToken])
     .inSingletonScope();
   bind(ReservationRulesToken).toConstantValue({ maxDurationSeconds: config.maxReservationHours * 3600 });
+  bind(BookingRulesToken).toConstantValue(config.bookingRules);
+  bind(FairShareToken).toResolvedValue((rules: BookingRules, sky: SkySettings) => new FairShare(rules, sky), [BookingRulesToken, SkySettingsToken])
+    .inSingletonScope();
   bind(ListCapsToken).toConstantValue({ maxWindowSeconds: config.listMaxWindowDays * 86_400, maxEvents: config.listMaxEvents });
   bind(CalendarFeedSettingsToken).toConstantValue({ pastDays: config.icalPastDays, futureDays: config.icalFutureDays, maxEvents: config.icalMaxEvents });
   bind(HistorySettingsToken).toConstantValue({ retentionDays: config.historyRetentionDays });

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { parseServiceApiKeys } from '../adapters/auth/service-keys.js';
+import { EXEMPT, MAX_ROLLING_NIGHTS, type BookingRules } from '../domain/fair-share.js';
 import type { SiteMapping } from '../domain/lco.js';
 import { NIGHT_DARKNESS_LEVELS, type SiteLocation } from '../domain/night.js';
 import { SITE_CODE, SITE_CODE_EXPECTED } from '../domain/reservation.js';
@@ -75,5 +76,45 @@ export const lcoSites = z.string().transform((json, ctx): SiteMapping => {
     // reported below
   }
   ctx.addIssue({ code: 'custom', message: 'must be JSON like {"mrc": {"0m31": "mrc1"}} (WEMA → telescope → PTR site)' });
+  return z.NEVER;
+});
+
+const positive = z.number().positive({ error: 'must be a number above 0' });
+const count = z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be at least 0' });
+const quota = z.strictObject({ hours: positive.nullable().optional(), bookings: count.nullable().optional() });
+const ruleSet = z.strictObject({
+  shortest_minutes: positive.nullable().optional(),
+  longest_hours: positive.nullable().optional(),
+  notice_minutes: z.number().min(0, { error: 'must be at least 0' }).nullable().optional(),
+  ahead_days: positive.nullable().optional(),
+  per_night: quota.nullable().optional(),
+  per_week: quota.nullable().optional(),
+  rolling: quota.extend({
+    nights: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' })
+      .max(MAX_ROLLING_NIGHTS, { error: `must be at most ${MAX_ROLLING_NIGHTS}` }),
+  }).nullable().optional(),
+  held: quota.nullable().optional(),
+}).refine((rules) => !(rules.shortest_minutes && rules.longest_hours && rules.shortest_minutes > rules.longest_hours * 60), {
+  error: 'shortest_minutes is longer than longest_hours: no booking could be made',
+});
+const bookingRulesShape = z.strictObject({
+  default: ruleSet.optional(),
+  sites: z.record(z.string().regex(SITE_CODE, { error: SITE_CODE_EXPECTED }), ruleSet).optional(),
+  roles: z.record(z.string().min(1).max(128), z.union([z.literal(EXEMPT), ruleSet], { error: `must be "${EXEMPT}" or a set of rules` })).optional(),
+});
+
+/** BOOKING_RULES: JSON of the booking rules (domain/fair-share.ts); the first problem named by its path (sites.saf.per_night.hours). */
+export const bookingRules = z.string().transform((json, ctx): BookingRules => {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be JSON like {"default": {"longest_hours": 4, "per_night": {"hours": 4}}, "sites": {"saf": {...}}, "roles": {"admin": "exempt"}}' });
+    return z.NEVER;
+  }
+  const parsed = bookingRulesShape.safeParse(value);
+  if (parsed.success) return parsed.data as BookingRules;
+  const issue = parsed.error.issues[0];
+  ctx.addIssue({ code: 'custom', message: `${issue?.path.join('.') || 'value'}: ${issue?.message ?? 'invalid'}` });
   return z.NEVER;
 });

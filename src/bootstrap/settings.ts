@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { NIGHT_DARKNESS_LEVELS } from '../domain/night.js';
-import { bool, integer, lcoSites, oneOf, serviceApiKeys, sites, tableName, text, url } from './setting-parsers.js';
+import { bookingRules, bool, integer, lcoSites, oneOf, serviceApiKeys, sites, tableName, text, url } from './setting-parsers.js';
 import { family, outside, setting, type SettingValues } from './setting.js';
 
 export const SETTINGS = {
@@ -65,6 +65,10 @@ export const SETTINGS = {
   authUserinfoUrl: setting('AUTH_USERINFO_URL', url, {
     lambda: 'function',
     doc: 'Auth0 `/userinfo`, asked for roles when a token lacks the `https://photonranch.org/user_metadata` claim',
+  }),
+  groupClaim: setting('GROUP_CLAIM', z.string().min(1).max(256), {
+    lambda: 'function',
+    doc: 'the token claim naming the caller\'s group or groups (a string or a list of strings), whose rules `BOOKING_RULES.roles` may set; unset: only the roles of the `https://photonranch.org/user_metadata` claim count',
   }),
   authClockToleranceSeconds: setting('AUTH_CLOCK_TOLERANCE_SECONDS', integer(0, 300), { lambda: 'function', default: '30', doc: 'leeway for `exp` / `nbf`' }),
   serviceApiKeys: setting('SERVICE_API_KEYS', serviceApiKeys, {
@@ -214,6 +218,11 @@ export const SETTINGS = {
     lambda: 'function',
     default: '{}',
     doc: 'JSON: where each telescope is, `{"<site>": {"name", "latitude", "longitude", "elevation_m", "timezone", "require_night"?, "darkness"?}}` (degrees north and east, metres, an IANA zone); an LCO site\'s entry (`mrc`) stands for its subsites (`mrc1`, `mrc2`). See "Nights and free time"',
+  }),
+  bookingRules: setting('BOOKING_RULES', bookingRules, {
+    lambda: 'function',
+    default: '{}',
+    doc: 'JSON: the booking rules and time allowances, `{"default": {...}, "sites": {"<site>": {...}}, "roles": {"<role or group>": {...} or "exempt"}}`, each set of `shortest_minutes`, `longest_hours`, `notice_minutes`, `ahead_days`, `per_night`, `per_week`, `rolling` (`{"nights", "hours"?, "bookings"?}`) and `held` (`{"hours"?, "bookings"?}`); admins are exempt unless `roles.admin` says otherwise. Empty: no rules. See "Fair share"',
   }),
   requireNight: setting('REQUIRE_NIGHT', bool, {
     lambda: 'function',

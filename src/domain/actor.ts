@@ -7,7 +7,11 @@ import { isLcoOrigin, LIMITS, type Reservation } from './reservation.js';
 
 export type Actor =
   /** A signed-in person: `sub` is the token's subject (the Auth0 user id in production). */
-  | { readonly kind: 'user'; readonly sub: string; readonly name?: string; readonly isAdmin: boolean }
+  | {
+    readonly kind: 'user'; readonly sub: string; readonly name?: string; readonly isAdmin: boolean;
+    /** The token's roles and groups (the roles claim, GROUP_CLAIM): which booking rules apply (fair-share.ts). */
+    readonly roles?: readonly string[];
+  }
   /** A trusted backend holding a service key (the projects service). */
   | { readonly kind: 'service'; readonly name: string }
   /** No credentials, where the deployment's compatibility switch allows it. */

@@ -26,7 +26,9 @@ export type ErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'STALE_WRITE'
   | 'IDENTITY_UNAVAILABLE'
-  | 'SUBSITE_NOT_FOUND';
+  | 'SUBSITE_NOT_FOUND'
+  | 'BOOKING_RULE'
+  | 'ALLOWANCE_EXCEEDED';
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
@@ -188,5 +190,23 @@ export class UnknownSubsiteError extends DomainError {
 
   constructor(readonly subsite: string, known: readonly string[] = []) {
     super(`No LCO-scheduled PTR site is called ${subsite}.${known.length > 0 ? ` The known ones are ${known.join(', ')}.` : ''}`);
+  }
+}
+
+/** A booking of a shape the site's rules do not allow (too short or long, too soon, too far ahead): the request itself is wrong. */
+export class BookingRuleError extends DomainError {
+  readonly code = 'BOOKING_RULE';
+
+  constructor(readonly rule: 'shortest' | 'longest' | 'notice' | 'ahead', message: string) {
+    super(message);
+  }
+}
+
+/** A booking that would take its owner over a time allowance (domain/fair-share.ts); the message names the rule, the period and the numbers. */
+export class AllowanceExceededError extends DomainError {
+  readonly code = 'ALLOWANCE_EXCEEDED';
+
+  constructor(readonly rule: 'per_night' | 'per_week' | 'rolling' | 'held', readonly measure: 'hours' | 'bookings', message: string) {
+    super(message);
   }
 }

@@ -7,7 +7,7 @@
 import { assertMayChange, assertMayLinkProject, assertMayUseOrigin, authorOf, creatorNameFor, type Actor } from './actor.js';
 import { ReservationNotFoundError } from './errors.js';
 import { buildReservation, type RawRecord, type ReservationRules } from './reservation.js';
-import { planModify, planProjectLink, planRemoval, type EventState, type WritePlan } from './write-plan.js';
+import { NO_RULES, planModify, planProjectLink, planRemoval, type EventState, type Judge, type WritePlan } from './write-plan.js';
 
 export interface EventChange {
   readonly eventId: string;
@@ -21,7 +21,7 @@ export interface EventChange {
  * A modify: owner-or-admin (an LCO observation: admin only); `event_id` and `creator_id` stay the
  * stored event's, and only an admin may make it an LCO observation. `now` is its last_modified.
  */
-export function planEventChange(state: EventState, change: EventChange, actor: Actor, now: string, rules: ReservationRules): WritePlan {
+export function planEventChange(state: EventState, change: EventChange, actor: Actor, now: string, rules: ReservationRules, judge: Judge = NO_RULES): WritePlan {
   if (state.kind !== 'live') throw new ReservationNotFoundError(change.eventId);
   const current = state.event;
   assertMayChange(actor, current);
@@ -36,7 +36,7 @@ export function planEventChange(state: EventState, change: EventChange, actor: A
     ...(creator === undefined ? {} : { creator }),
   }, rules);
   if (next.origin.toUpperCase() !== current.origin.toUpperCase()) assertMayUseOrigin(actor, next.origin);
-  return planModify(state, next, { by: authorOf(actor), at: now }, change.expectedVersion);
+  return planModify(state, next, { by: authorOf(actor), at: now }, change.expectedVersion, judge);
 }
 
 /** A delete: owner-or-admin (an LCO observation: admin only). */
@@ -46,7 +46,7 @@ export function planEventDelete(state: EventState, eventId: string, actor: Actor
 }
 
 /** A project link (NO_PROJECT: unlink): a user must own the event or be an admin; a service is trusted. */
-export function planEventLink(state: EventState, eventId: string, projectId: string, actor: Actor, now: string): WritePlan {
+export function planEventLink(state: EventState, eventId: string, projectId: string, actor: Actor, now: string, judge: Judge = NO_RULES): WritePlan {
   if (state.kind === 'live') assertMayLinkProject(actor, state.event);
-  return planProjectLink(state, eventId, projectId, now, authorOf(actor));
+  return planProjectLink(state, eventId, projectId, now, authorOf(actor), judge);
 }

@@ -12,7 +12,7 @@ import { feedEntries, type UnnumberedEntry } from './feed.js';
 import {
   arrivalVersion, historyEntry, LCO_IMPORT, projectAction, removalAction, type Arrival, type Change, type HistoryAction, type HistoryEntry,
 } from './history.js';
-import type { Interval } from './interval.js';
+import { overlaps, type Interval } from './interval.js';
 import { checkVersion, isLcoOrigin, NO_PROJECT, type Reservation } from './reservation.js';
 
 /** What the store holds under an event id: its event, or (deleted, its history kept or purged) its last version, or nothing ever. */
@@ -30,11 +30,14 @@ export type Expectation =
 /**
  * A rule the store checks in the write's atomic step, over the bookings at `site` that overlap
  * `window`, as they stand before the write (the event written among them at its old times, if any).
+ * With `owner`, only that owner's bookings at the site, LCO's observations left out (ownerCounts):
+ * what an allowance counts (fair-share.ts), which a store may keep apart per owner (DynamoDB).
  */
 export interface Condition {
-  /** The rule's name, for tests and logs ('no-conflict'; the next ones, allowances and closures, need no store code). */
+  /** The rule's name, for tests and logs ('no-conflict', 'allowance'; the next ones need no store code). */
   readonly rule: string;
   readonly site: string;
+  readonly owner?: string;
   readonly window: Interval;
   /** Throws the rule's domain error when the bookings do not allow the write. */
   readonly check: (bookings: readonly Booking[]) => void;
@@ -85,6 +88,30 @@ export function noConflict(event: Reservation): Condition {
   };
 }
 
+/**
+ * The fair-share judgment of the booking a write makes, as conditions (fair-share.ts judgeBooking,
+ * for one actor at one time); `before` is the stored event it replaces. It may throw for a shape
+ * rule. The default judges nothing: imports, and deployments without BOOKING_RULES.
+ */
+export type Judge = (after: Reservation, before: Reservation | undefined) => readonly Condition[];
+export const NO_RULES: Judge = () => [];
+
+/** Whether an owner-scoped condition counts the event: the owner's own, and never an LCO observation (imports never count). */
+export function ownerCounts(event: Pick<Reservation, 'creator_id' | 'origin'>, owner: string): boolean {
+  return event.creator_id === owner && !isLcoOrigin(event.origin);
+}
+
+/** The bookings a condition reads among whole events (a store that holds them so: memory; a test's model). */
+export function conditionBookings(condition: Condition, events: Iterable<Reservation>): Reservation[] {
+  const seen: Reservation[] = [];
+  for (const event of events) {
+    if (event.site !== condition.site || !overlaps(event, condition.window)) continue;
+    if (condition.owner !== undefined && !ownerCounts(event, condition.owner)) continue;
+    seen.push(event);
+  }
+  return seen;
+}
+
 /** Every condition of the plan, checked over `bookings` (the stores' one way to apply them). */
 export function checkConditions(plan: WritePlan, bookingsFor: (condition: Condition) => readonly Booking[]): void {
   for (const condition of plan.conditions) condition.check(bookingsFor(condition));
@@ -107,28 +134,28 @@ function liveEvent(state: EventState, eventId: string): Reservation {
   return state.event;
 }
 
-/** An event arriving under an id with no event now (arrivalVersion): a create, a restore. Under the conflict rule. */
-function planArrival(state: EventState, event: Reservation, arrival: Exclude<Arrival, 'imported'>, change: Partial<Change>): WritePlan {
+/** An event arriving under an id with no event now (arrivalVersion): a create, a restore. Under the conflict rule and the judge's. */
+function planArrival(state: EventState, event: Reservation, arrival: Exclude<Arrival, 'imported'>, change: Partial<Change>, judge: Judge): WritePlan {
   if (state.kind === 'live') throw new ReservationExistsError(event.event_id);
   const version = arrivalVersion(event.event_id, state.kind === 'gone' ? { version: state.lastVersion } : undefined, arrival);
   const after = { ...event, version };
-  return planOf(state, event.event_id, arrival, after, change, [noConflict(after)]);
+  return planOf(state, event.event_id, arrival, after, change, [noConflict(after), ...judge(after, undefined)]);
 }
 
 /** A new event, version 1: refused for an id in use (ReservationExistsError), or used before (arrivalVersion). */
-export const planCreate = (state: EventState, event: Reservation, change: Partial<Change> = {}): WritePlan =>
-  planArrival(state, event, 'created', change);
+export const planCreate = (state: EventState, event: Reservation, change: Partial<Change> = {}, judge: Judge = NO_RULES): WritePlan =>
+  planArrival(state, event, 'created', change, judge);
 
 /** A deleted event brought back as `event`, one version past its history's last. */
-export const planRestore = (state: EventState, event: Reservation, change: Partial<Change> = {}): WritePlan =>
-  planArrival(state, event, 'restored', change);
+export const planRestore = (state: EventState, event: Reservation, change: Partial<Change> = {}, judge: Judge = NO_RULES): WritePlan =>
+  planArrival(state, event, 'restored', change, judge);
 
 /** The event replaced by `next` (same id), one version on, unless `expectedVersion` is not the stored one. */
-export function planModify(state: EventState, next: Reservation, change: Partial<Change> = {}, expectedVersion?: number): WritePlan {
+export function planModify(state: EventState, next: Reservation, change: Partial<Change> = {}, expectedVersion?: number, judge: Judge = NO_RULES): WritePlan {
   const current = liveEvent(state, next.event_id);
   checkVersion(current, expectedVersion);
   const after = { ...next, version: current.version + 1 };
-  return planOf(state, next.event_id, 'modified', after, change, [noConflict(after)]);
+  return planOf(state, next.event_id, 'modified', after, change, [noConflict(after), ...judge(after, current)]);
 }
 
 /**
@@ -150,11 +177,14 @@ export function planRemoval(state: EventState, eventId: string, change: Partial<
   return planOf(state, eventId, removalAction(change.by ?? current.creator_id), null, change, []);
 }
 
-/** The event linked to a project (or unlinked, NO_PROJECT): its times do not move, so no conflict rule. */
-export function planProjectLink(state: EventState, eventId: string, projectId: string, at: string, by?: string): WritePlan {
+/**
+ * The event linked to a project (or unlinked, NO_PROJECT): its times do not move, so no conflict
+ * rule; the judge sees it like any write (and, charging only differences, finds nothing to charge).
+ */
+export function planProjectLink(state: EventState, eventId: string, projectId: string, at: string, by?: string, judge: Judge = NO_RULES): WritePlan {
   const current = liveEvent(state, eventId);
   const after = { ...current, project_id: projectId, last_modified: at, version: current.version + 1 };
-  return planOf(state, eventId, projectAction(projectId, NO_PROJECT), after, { at, ...(by ? { by } : {}) }, []);
+  return planOf(state, eventId, projectAction(projectId, NO_PROJECT), after, { at, ...(by ? { by } : {}) }, [...judge(after, current)]);
 }
 
 /**

@@ -13,6 +13,8 @@ interface IdentityOptions {
   readonly userinfoTimeoutMs?: number;
   /** Logs a failed userinfo call (the caller is then treated as having no roles). */
   readonly onUserinfoError?: (error: unknown) => void;
+  /** GROUP_CLAIM: the claim naming the caller's group or groups, added to their roles (the booking rules read them). */
+  readonly groupClaim?: string;
   /** Compares two SHA-256 digests; crypto.timingSafeEqual unless a test counts the comparisons. */
   readonly compareDigests?: (a: Buffer, b: Buffer) => boolean;
 }
@@ -23,6 +25,12 @@ function rolesFrom(metadata: unknown): string[] | undefined {
   if (metadata === null || typeof metadata !== 'object') return undefined;
   const roles = (metadata as Record<string, unknown>).roles;
   return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : undefined;
+}
+
+/** A group claim's names: a string or a list of strings, each kept only when it is a short plain name. */
+function groupsFrom(value: unknown): string[] {
+  const names = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+  return names.filter((n): n is string => typeof n === 'string' && n.length > 0 && n.length <= 128).slice(0, 64);
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
@@ -54,7 +62,9 @@ export class ClaimsIdentityResolver implements IdentityResolver {
     // The display name the event's creator is stored as (domain/actor.ts creatorNameFor): the
     // token's, or else the userinfo answer's when it was asked for the roles anyway.
     const name = typeof claims.name === 'string' ? claims.name : userinfo?.name;
-    return { kind: 'user', sub, isAdmin: roles.includes(ADMIN_ROLE), ...(name === undefined ? {} : { name }) };
+    const groups = this.options.groupClaim ? groupsFrom(claims[this.options.groupClaim]) : [];
+    const all = [...new Set([...roles, ...groups])];
+    return { kind: 'user', sub, isAdmin: roles.includes(ADMIN_ROLE), ...(all.length > 0 ? { roles: all } : {}), ...(name === undefined ? {} : { name }) };
   }
 
   async serviceFromKey(apiKey: string): Promise<Actor | undefined> {

@@ -5,7 +5,7 @@ import { overlaps, type Interval } from '../../domain/interval.js';
 import type { FeedEntry, FeedPage } from '../../domain/feed.js';
 import type { HistoryEntry } from '../../domain/history.js';
 import type { Reservation } from '../../domain/reservation.js';
-import { absentState, assertExpected, checkConditions, expectationOf, type EventState, type WritePlan } from '../../domain/write-plan.js';
+import { absentState, assertExpected, checkConditions, conditionBookings, expectationOf, type EventState, type WritePlan } from '../../domain/write-plan.js';
 
 const byStart = (a: Reservation, b: Reservation): number =>
   a.start < b.start ? -1 : a.start > b.start ? 1 : a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
@@ -37,7 +37,7 @@ export class InMemoryReservationStore implements ReservationStore {
   /** The whole plan with no await in between: atomic on one event loop. */
   async commit(plan: WritePlan): Promise<void> {
     assertExpected(plan, expectationOf(this.stateOf(plan.eventId)));
-    checkConditions(plan, ({ site, window }) => [...this.events.values()].filter((e) => e.site === site && overlaps(e, window)));
+    checkConditions(plan, (condition) => conditionBookings(condition, this.events.values()));
     if (plan.after === null) this.events.delete(plan.eventId);
     else this.events.set(plan.eventId, structuredClone(plan.after));
     const list = this.entries.get(plan.eventId) ?? [];

@@ -7,6 +7,7 @@ import {
 import { utcTimeFromMillis } from '../../domain/time.js';
 import { planCreate } from '../../domain/write-plan.js';
 import { commitPlanned } from '../commit-planned.js';
+import type { FairShare } from '../fair-share.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 import type { Sky } from '../sky.js';
@@ -24,17 +25,20 @@ export class CreateReservation {
     private readonly rules: ReservationRules,
     /** Where sites require bookings inside the night (REQUIRE_NIGHT, SITES); none: no such rule. */
     private readonly sky?: Sky,
+    /** BOOKING_RULES; none: no rules. */
+    private readonly fairShare?: FairShare,
   ) {}
 
   async execute({ actor, event }: CreateReservationInput): Promise<Reservation> {
     requireKeys(event, REQUIRED_EVENT_KEYS);
     const owner = ownerOfNewEvent(actor, optionalString(event, 'creator_id', LIMITS.creator_id));
     const creator = creatorNameFor(actor, owner);
+    const nowMs = this.clock.now();
     const reservation = buildReservation(
       event,
       {
         creator_id: owner,
-        last_modified: utcTimeFromMillis(this.clock.now()),
+        last_modified: utcTimeFromMillis(nowMs),
         defaultCreator: owner,
         ...(creator === undefined ? {} : { creator }),
       },
@@ -46,8 +50,9 @@ export class CreateReservation {
     this.sky?.assertBookable(actor, reservation);
     try {
       const change = { by: authorOf(actor), at: reservation.last_modified };
+      const judge = this.fairShare?.judge(actor, nowMs);
       // Planned first on the id unused (the client makes a new one for each create), unread.
-      const plan = await commitPlanned(this.store, reservation.event_id, (state) => planCreate(state, reservation, change), { assume: { kind: 'unused' } });
+      const plan = await commitPlanned(this.store, reservation.event_id, (state) => planCreate(state, reservation, change, judge), { assume: { kind: 'unused' } });
       return plan.after!;
     } catch (error) {
       if (!(error instanceof ReservationExistsError)) throw error;

@@ -11,6 +11,7 @@ import { ReservationStoreToken } from '../ports/reservation-store.port.js';
 import { ScheduleTrackingStoreToken } from '../ports/schedule-tracking-store.port.js';
 import { SiteProxySecretsToken } from '../ports/site-proxy-secrets.port.js';
 import { CalendarFeedSettingsToken, HistorySettingsToken, ImportSettingsToken, ListCapsToken, ReservationRulesToken } from '../settings.js';
+import { FairShareToken } from '../fair-share.js';
 import { SkyToken } from '../sky.js';
 import type { Token } from '../token.js';
 import { AddProjectToReservations } from './add-project-to-reservations.js';
@@ -51,11 +52,11 @@ export const useCase = <C extends Constructor>(Class: C, needs: NoInfer<TokensOf
  * `UseCases`. A token of the wrong type for its parameter, or one missing, does not compile.
  */
 export const USE_CASES = {
-  createReservation: useCase(CreateReservation, [ReservationStoreToken, ClockToken, ReservationRulesToken, SkyToken]),
-  modifyReservation: useCase(ModifyReservation, [ReservationStoreToken, ClockToken, ReservationRulesToken, SkyToken]),
+  createReservation: useCase(CreateReservation, [ReservationStoreToken, ClockToken, ReservationRulesToken, SkyToken, FairShareToken]),
+  modifyReservation: useCase(ModifyReservation, [ReservationStoreToken, ClockToken, ReservationRulesToken, SkyToken, FairShareToken]),
   deleteReservation: useCase(DeleteReservation, [ReservationStoreToken, ClockToken]),
   eventHistory: useCase(GetEventHistory, [EventJournalToken]),
-  restoreEvent: useCase(RestoreEvent, [ReservationStoreToken, ClockToken]),
+  restoreEvent: useCase(RestoreEvent, [ReservationStoreToken, ClockToken, FairShareToken]),
   listChanges: useCase(ListChanges, [ReservationStoreToken, ClockToken, HistorySettingsToken, FeedCursorCodecToken]),
   purgeHistory: useCase(PurgeHistory, [EventJournalToken, ClockToken, HistorySettingsToken]),
   siteCalendarFeed: useCase(SiteCalendarFeed, [ReservationStoreToken, ClockToken, CalendarFeedSettingsToken]),
@@ -63,8 +64,8 @@ export const USE_CASES = {
   issueFeedKey: useCase(IssueFeedKey, [FeedKeyStoreToken, FeedKeyCodecToken, ClockToken]),
   listSites: useCase(ListSites, [SiteRegistryToken, SkyToken]),
   availability: useCase(GetAvailability, [ReservationQueriesToken, SkyToken, ListCapsToken, ClockToken]),
-  addProject: useCase(AddProjectToReservations, [ReservationStoreToken, ClockToken]),
-  removeProject: useCase(RemoveProjectFromReservations, [ReservationStoreToken, ClockToken]),
+  addProject: useCase(AddProjectToReservations, [ReservationStoreToken, ClockToken, FairShareToken]),
+  removeProject: useCase(RemoveProjectFromReservations, [ReservationStoreToken, ClockToken, FairShareToken]),
   listSiteReservations: useCase(ListSiteReservations, [ReservationQueriesToken, ReadThroughProjectsGatewayToken, ListCapsToken]),
   listUserReservations: useCase(ListUserReservationsEndingAfter, [ReservationQueriesToken, ListCapsToken]),
   listReservationsAtTime: useCase(ListReservationsAtTime, [ReservationQueriesToken, ListCapsToken]),

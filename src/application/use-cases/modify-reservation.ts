@@ -3,6 +3,7 @@ import { planEventChange } from '../../domain/event-requests.js';
 import { LIMITS, optionalString, requireKeys, type RawRecord, type Reservation, type ReservationRules } from '../../domain/reservation.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
 import { commitPlanned } from '../commit-planned.js';
+import type { FairShare } from '../fair-share.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 import type { Sky } from '../sky.js';
@@ -28,15 +29,19 @@ export class ModifyReservation {
     private readonly rules: ReservationRules,
     /** Where sites require bookings inside the night (REQUIRE_NIGHT, SITES); none: no such rule. */
     private readonly sky?: Sky,
+    /** BOOKING_RULES; none: no rules. */
+    private readonly fairShare?: FairShare,
   ) {}
 
   async execute({ actor, originalEvent, modifiedEvent, expectedVersion }: ModifyReservationInput): Promise<Reservation> {
     requireKeys(originalEvent, ['event_id']);
     const eventId = optionalString(originalEvent, 'event_id', LIMITS.event_id) ?? '';
-    const now = utcTimeFromMillis(this.clock.now());
+    const nowMs = this.clock.now();
+    const now = utcTimeFromMillis(nowMs);
+    const judge = this.fairShare?.judge(actor, nowMs);
     const change = { eventId, modifiedEvent, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
     const plan = await commitPlanned(this.store, eventId, (state) => {
-      const planned = planEventChange(state, change, actor, now, this.rules);
+      const planned = planEventChange(state, change, actor, now, this.rules, judge);
       this.sky?.assertBookable(actor, planned.after!);
       return planned;
     });

@@ -5,6 +5,7 @@ import type { Reservation } from '../../domain/reservation.js';
 import { utcTimeFromMillis } from '../../domain/time.js';
 import { planRestore } from '../../domain/write-plan.js';
 import { commitPlanned } from '../commit-planned.js';
+import type { FairShare } from '../fair-share.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ReservationStore } from '../ports/reservation-store.port.js';
 
@@ -25,6 +26,8 @@ export class RestoreEvent {
   constructor(
     private readonly store: ReservationStore,
     private readonly clock: Clock,
+    /** BOOKING_RULES; none: no rules. */
+    private readonly fairShare?: FairShare,
   ) {}
 
   async execute({ actor, eventId, version }: RestoreEventInput): Promise<Reservation> {
@@ -39,9 +42,11 @@ export class RestoreEvent {
       : (await this.store.history(eventId, { afterVersion: version - 1, limit: 2 })).find((entry) => entry.version === version && !isRemoval(entry.action));
     if (!wanted) throw new ReservationNotFoundError(`${eventId} at version ${version}`);
     assertMayUseOrigin(actor, wanted.event.origin);
-    const now = utcTimeFromMillis(this.clock.now());
+    const nowMs = this.clock.now();
+    const now = utcTimeFromMillis(nowMs);
+    const judge = this.fairShare?.judge(actor, nowMs);
     const restored = { ...wanted.event, last_modified: now };
-    const plan = await commitPlanned(this.store, eventId, (state) => planRestore(state, restored, { by: authorOf(actor), at: now }));
+    const plan = await commitPlanned(this.store, eventId, (state) => planRestore(state, restored, { by: authorOf(actor), at: now }, judge));
     return plan.after!;
   }
 }

@@ -1,0 +1,326 @@
+/**
+ * Fair share: the booking rules and time allowances of a site (BOOKING_RULES), and how a write is
+ * judged by them. Shape rules (how short or long a booking, how soon or how far ahead it starts)
+ * are judged on the request alone, and refused with a 400. Allowances (hours and bookings per
+ * night, per week, per rolling N nights, and held in the future at once) are conditions of the
+ * write's plan over the owner's own bookings at the site, checked by the store in the write's
+ * atomic step like the conflict rule, and refused with a 409 that names the rule, the period and
+ * the numbers.
+ *
+ * A write is charged only its difference: a period is refused only when the write raises its usage
+ * and leaves it above the limit, so a modify that shrinks or keeps a booking always passes, a delete
+ * always refunds, and rules tightened later never touch what is booked (only new writes are judged).
+ * LCO observations are never judged and never count. Only periods that end after the write are
+ * judged: time already past is no longer shared.
+ */
+import type { Actor } from './actor.js';
+import type { Booking } from './conflicts.js';
+import { AllowanceExceededError, BookingRuleError } from './errors.js';
+import {
+  addNights, dayLabel, nightOf, nightSpan, nightsSpan, nightsTouched, overlapMs, weekOf, type NightDate, type Span,
+} from './periods.js';
+import { isLcoOrigin, type Reservation } from './reservation.js';
+import { formatUtcTime, toEpochSeconds } from './time.js';
+import type { Condition } from './write-plan.js';
+
+/** Most hours, most bookings, in a period; a missing or null field is no limit. */
+export interface Quota {
+  readonly hours?: number | null;
+  readonly bookings?: number | null;
+}
+
+export interface RollingQuota extends Quota {
+  /** The window's length in nights, 1 to MAX_ROLLING_NIGHTS. */
+  readonly nights: number;
+}
+
+/** One set of rules; a missing field is inherited (default, then site, then role), null is no limit. */
+export interface RuleSet {
+  readonly shortest_minutes?: number | null;
+  readonly longest_hours?: number | null;
+  /** A booking starts at least this long after it is made. */
+  readonly notice_minutes?: number | null;
+  /** A booking starts at most this far ahead. */
+  readonly ahead_days?: number | null;
+  readonly per_night?: Quota | null;
+  readonly per_week?: Quota | null;
+  readonly rolling?: RollingQuota | null;
+  /** What one user may hold from now on, at once (the future part of each booking). */
+  readonly held?: Quota | null;
+}
+
+export const EXEMPT = 'exempt';
+
+/** BOOKING_RULES: a default, each site's changes to it, and each role's (or group's) changes to those, or exemption. */
+export interface BookingRules {
+  readonly default?: RuleSet;
+  readonly sites?: Readonly<Record<string, RuleSet>>;
+  /** By role or group name (the roles claim, or GROUP_CLAIM); `admin` is exempt unless named here. */
+  readonly roles?: Readonly<Record<string, RuleSet | typeof EXEMPT>>;
+}
+
+/** The longest rolling window: its periods, and the owner's bookings a store reads for them, stay within about a month. */
+export const MAX_ROLLING_NIGHTS = 31;
+/**
+ * How far before a write an owner's bookings can matter to it: the longest period that still ends
+ * after the write (a rolling window, or a week, each a night longer across a clock change) plus a
+ * margin for clocks that disagree. A store keeping an owner's bookings apart (DynamoDB) may drop
+ * those that ended longer ago than this.
+ */
+export const OWNER_LOOKBACK_DAYS = MAX_ROLLING_NIGHTS + 9;
+
+/** The rules one actor books under at one site: every field settled, null where there is no limit. */
+export interface SiteRules {
+  readonly site: string;
+  /** The site's IANA zone (UTC for a site without a place). */
+  readonly zone: string;
+  /** The role or group whose rules apply, if any. */
+  readonly role: string | null;
+  readonly exempt: boolean;
+  readonly shortest_minutes: number | null;
+  readonly longest_hours: number | null;
+  readonly notice_minutes: number | null;
+  readonly ahead_days: number | null;
+  readonly per_night: Quota | null;
+  readonly per_week: Quota | null;
+  readonly rolling: RollingQuota | null;
+  readonly held: Quota | null;
+}
+
+const RULE_FIELDS = ['shortest_minutes', 'longest_hours', 'notice_minutes', 'ahead_days', 'per_night', 'per_week', 'rolling', 'held'] as const;
+
+function overlay(base: Record<string, unknown>, changes: RuleSet | undefined): void {
+  if (!changes) return;
+  for (const field of RULE_FIELDS) if (changes[field] !== undefined) base[field] = changes[field];
+}
+
+/** The role whose rules an actor books under: admin first, then the first of BOOKING_RULES.roles the actor holds. */
+function roleOf(rules: BookingRules, actor: Actor): { name: string; rules: RuleSet | typeof EXEMPT } | null {
+  if (actor.kind !== 'user') return null;
+  const roles = rules.roles ?? {};
+  if (actor.isAdmin) return { name: 'admin', rules: Object.hasOwn(roles, 'admin') ? roles.admin! : EXEMPT };
+  const held = new Set(actor.roles ?? []);
+  for (const [name, set] of Object.entries(roles)) if (name !== 'admin' && held.has(name)) return { name, rules: set };
+  return null;
+}
+
+/** The rules `actor` books under at `site`: the default, overlaid by the site's, then by the actor's role's (or exempt). */
+export function siteRules(rules: BookingRules, site: string, zone: string, actor: Actor): SiteRules {
+  const settled: Record<string, unknown> = Object.fromEntries(RULE_FIELDS.map((field) => [field, null]));
+  overlay(settled, rules.default);
+  overlay(settled, rules.sites && Object.hasOwn(rules.sites, site) ? rules.sites[site] : undefined);
+  const role = roleOf(rules, actor);
+  if (role && role.rules !== EXEMPT) overlay(settled, role.rules);
+  return { ...(settled as unknown as Omit<SiteRules, 'site' | 'zone' | 'role' | 'exempt'>), site, zone, role: role?.name ?? null, exempt: role?.rules === EXEMPT };
+}
+
+/** Whether any rule is set at all: without BOOKING_RULES nothing is judged. */
+export function hasRules(rules: BookingRules): boolean {
+  return Object.keys(rules.default ?? {}).length > 0 || Object.keys(rules.sites ?? {}).length > 0 || Object.keys(rules.roles ?? {}).length > 0;
+}
+
+const HOUR_MS = 3_600_000;
+const msOf = (time: string): number => toEpochSeconds(time) * 1000;
+const spanOf = (booking: Pick<Booking, 'start' | 'end'>): Span => ({ start: msOf(booking.start), end: msOf(booking.end) });
+const timeOf = (ms: number): string => formatUtcTime(Math.floor(ms / 1000));
+
+/** Hours as people write them: `1.5 h`, `4 h`, `0.25 h`. */
+export function hoursText(ms: number): string {
+  return `${Number((ms / HOUR_MS).toFixed(2))} h`;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A period an allowance is counted in. */
+export interface Period {
+  readonly kind: 'per_night' | 'per_week' | 'rolling' | 'held';
+  readonly span: Span;
+  /** As a refusal names it: `on the night of 14 Dec 2026`. */
+  readonly label: string;
+}
+
+/** The periods of each allowance that a booking over `span` is counted in and that end after `now`. */
+export function periodsOf(rules: SiteRules, span: Span, now: number): Period[] {
+  const nights = nightsTouched(rules.zone, span);
+  const periods: Period[] = [];
+  if (rules.per_night) {
+    for (const night of nights) periods.push({ kind: 'per_night', span: nightSpan(rules.zone, night), label: `on the night of ${dayLabel(night)}` });
+  }
+  if (rules.per_week) {
+    for (const monday of [...new Set(nights.map(weekOf))]) {
+      periods.push({ kind: 'per_week', span: nightsSpan(rules.zone, monday, 7), label: `in the week of ${dayLabel(monday)}` });
+    }
+  }
+  if (rules.rolling) {
+    const n = rules.rolling.nights;
+    // Every window of n nights holding one of the booking's nights.
+    for (let first = addNights(nights[0]!, 1 - n); first <= nights[nights.length - 1]!; first = addNights(first, 1)) {
+      periods.push({ kind: 'rolling', span: nightsSpan(rules.zone, first, n), label: `in the ${n} nights from ${dayLabel(first)} to ${dayLabel(addNights(first, n - 1))}` });
+    }
+  }
+  if (rules.held) periods.push({ kind: 'held', span: { start: now, end: Number.MAX_SAFE_INTEGER }, label: 'held from now on' });
+  return periods.filter((period) => period.span.end > now);
+}
+
+interface Usage {
+  readonly ms: number;
+  readonly bookings: number;
+}
+
+function usageIn(bookings: readonly Pick<Booking, 'start' | 'end'>[], period: Span): Usage {
+  let ms = 0;
+  let count = 0;
+  for (const booking of bookings) {
+    const inside = overlapMs(spanOf(booking), period);
+    if (inside > 0) {
+      ms += inside;
+      count += 1;
+    }
+  }
+  return { ms, bookings: count };
+}
+
+const QUOTA_WORDS: Record<Period['kind'], string> = { per_night: 'per night', per_week: 'per week', rolling: '', held: 'at once in future bookings' };
+
+function quotaOf(rules: SiteRules, kind: Period['kind']): Quota | null {
+  return kind === 'per_night' ? rules.per_night : kind === 'per_week' ? rules.per_week : kind === 'rolling' ? rules.rolling : rules.held;
+}
+
+function perWords(rules: SiteRules, kind: Period['kind']): string {
+  return kind === 'rolling' ? `in any ${rules.rolling!.nights} nights` : QUOTA_WORDS[kind];
+}
+
+/**
+ * Throws AllowanceExceededError unless the owner's bookings at the site, with `after` in place of
+ * its stored version (`bookings` are as stored before the write), stay within every allowance in
+ * every period `after` is counted in, or the write does not raise that period's usage.
+ */
+export function checkAllowances(rules: SiteRules, after: Booking, bookings: readonly Booking[], now: number): void {
+  const owned = bookings.filter((b) => b.creator_id === after.creator_id && b.site === after.site);
+  const others = owned.filter((b) => b.event_id !== after.event_id);
+  const next = [...others, after];
+  for (const period of periodsOf(rules, spanOf(after), now)) {
+    const quota = quotaOf(rules, period.kind)!;
+    const was = usageIn(owned, period.span);
+    const will = usageIn(next, period.span);
+    const held = usageIn(others, period.span);
+    const needs = usageIn([after], period.span);
+    const limitMs = quota.hours === null || quota.hours === undefined ? null : quota.hours * HOUR_MS;
+    if (limitMs !== null && will.ms > limitMs && will.ms > was.ms) {
+      throw new AllowanceExceededError(period.kind, 'hours',
+        `At ${rules.site} you may book ${hoursText(limitMs)} ${perWords(rules, period.kind)}; you hold ${hoursText(held.ms)} ${period.label}, and this booking needs ${hoursText(needs.ms)}.`);
+    }
+    const limit = quota.bookings;
+    if (limit !== null && limit !== undefined && will.bookings > limit && will.bookings > was.bookings) {
+      throw new AllowanceExceededError(period.kind, 'bookings',
+        `At ${rules.site} you may make ${plural(limit, 'booking')} ${perWords(rules, period.kind)}; you already have ${held.bookings} ${period.label}.`);
+    }
+  }
+}
+
+/** Whether a write changes what a booking is charged for: its site, times or owner. */
+function bookingMoves(before: Reservation | undefined, after: Reservation): boolean {
+  return !before || before.site !== after.site || before.start !== after.start || before.end !== after.end || before.creator_id !== after.creator_id;
+}
+
+/**
+ * Judges a booking a write makes (`before`: the stored event it replaces, if any): throws
+ * BookingRuleError (400) for a shape rule it breaks, and returns the allowance condition the store
+ * checks in the write's atomic step (none when exempt, an LCO observation, or nothing that is
+ * charged changes: a project link, a new title).
+ */
+export function judgeBooking(rules: SiteRules, after: Reservation, before: Reservation | undefined, now: number): Condition[] {
+  if (rules.exempt || isLcoOrigin(after.origin) || !bookingMoves(before, after)) return [];
+  const span = spanOf(after);
+  const timesChange = !before || before.start !== after.start || before.end !== after.end;
+  const startChanges = !before || before.start !== after.start;
+  if (timesChange) {
+    const minutes = (span.end - span.start) / 60_000;
+    if (rules.shortest_minutes !== null && minutes < rules.shortest_minutes) {
+      throw new BookingRuleError('shortest', `At ${rules.site} a booking lasts at least ${rules.shortest_minutes} minutes; this one lasts ${Number(minutes.toFixed(2))}.`);
+    }
+    if (rules.longest_hours !== null && span.end - span.start > rules.longest_hours * HOUR_MS) {
+      throw new BookingRuleError('longest', `At ${rules.site} a booking lasts at most ${hoursText(rules.longest_hours * HOUR_MS)}; this one lasts ${hoursText(span.end - span.start)}.`);
+    }
+  }
+  if (startChanges && rules.notice_minutes !== null && span.start < now + rules.notice_minutes * 60_000) {
+    throw new BookingRuleError('notice', `At ${rules.site} a booking starts at least ${rules.notice_minutes} minutes after it is made: from ${timeOf(now + rules.notice_minutes * 60_000)} on.`);
+  }
+  if (startChanges && rules.ahead_days !== null && span.start > now + rules.ahead_days * 86_400_000) {
+    throw new BookingRuleError('ahead', `At ${rules.site} a booking starts at most ${rules.ahead_days} days ahead: by ${timeOf(now + rules.ahead_days * 86_400_000)}.`);
+  }
+  const periods = periodsOf(rules, span, now);
+  if (periods.length === 0) return [];
+  const start = Math.min(...periods.map((p) => p.span.start));
+  const end = Math.max(...periods.map((p) => p.span.end));
+  return [{
+    rule: 'allowance',
+    site: after.site,
+    owner: after.creator_id,
+    window: { start: timeOf(start), end: end >= Number.MAX_SAFE_INTEGER ? FOREVER : timeOf(end) },
+    check: (bookings) => checkAllowances(rules, after, bookings, now),
+  }];
+}
+
+/** The end of every open window: the last time the calendar can spell. */
+export const FOREVER = '9999-12-31T23:59:59Z';
+
+/** One allowance as /allowance reports it. */
+export interface AllowanceLine {
+  readonly rule: Period['kind'];
+  readonly period: { readonly start: string; readonly end: string | null; readonly label: string };
+  readonly limit_hours: number | null;
+  readonly used_hours: number;
+  readonly left_hours: number | null;
+  readonly limit_bookings: number | null;
+  readonly used_bookings: number;
+  readonly left_bookings: number | null;
+}
+
+const hours = (ms: number): number => Number((ms / HOUR_MS).toFixed(4));
+
+/**
+ * Each allowance's use around `at` (the night it falls in, that night's week, the rolling window
+ * ending with that night, and what is held from now on), counted over the owner's bookings at the
+ * site (`bookings`, LCO observations left out by the caller).
+ */
+export function allowanceLines(rules: SiteRules, bookings: readonly Pick<Booking, 'start' | 'end'>[], at: number, now: number): AllowanceLine[] {
+  const night: NightDate = nightOf(rules.zone, at);
+  const periods: Array<{ kind: Period['kind']; span: Span; label: string; quota: Quota }> = [];
+  if (rules.per_night) periods.push({ kind: 'per_night', span: nightSpan(rules.zone, night), label: `the night of ${dayLabel(night)}`, quota: rules.per_night });
+  if (rules.per_week) {
+    const monday = weekOf(night);
+    periods.push({ kind: 'per_week', span: nightsSpan(rules.zone, monday, 7), label: `the week of ${dayLabel(monday)}`, quota: rules.per_week });
+  }
+  if (rules.rolling) {
+    const first = addNights(night, 1 - rules.rolling.nights);
+    periods.push({ kind: 'rolling', span: nightsSpan(rules.zone, first, rules.rolling.nights), label: `the ${rules.rolling.nights} nights from ${dayLabel(first)} to ${dayLabel(night)}`, quota: rules.rolling });
+  }
+  if (rules.held) periods.push({ kind: 'held', span: { start: now, end: Number.MAX_SAFE_INTEGER }, label: 'held from now on', quota: rules.held });
+  return periods.map(({ kind, span, label, quota }) => {
+    const used = usageIn(bookings, span);
+    const limitHours = quota.hours ?? null;
+    const limitBookings = quota.bookings ?? null;
+    return {
+      rule: kind,
+      period: { start: timeOf(span.start), end: span.end >= Number.MAX_SAFE_INTEGER ? null : timeOf(span.end), label },
+      limit_hours: limitHours,
+      used_hours: hours(used.ms),
+      left_hours: limitHours === null ? null : Math.max(0, hours(limitHours * HOUR_MS - used.ms)),
+      limit_bookings: limitBookings,
+      used_bookings: used.bookings,
+      left_bookings: limitBookings === null ? null : Math.max(0, limitBookings - used.bookings),
+    };
+  });
+}
+
+/** The window of the owner's bookings that allowanceLines needs around `at`. */
+export function allowanceWindow(rules: SiteRules, at: number, now: number): { start: string; end: string } {
+  const night = nightOf(rules.zone, at);
+  const first = addNights(night, 1 - (rules.rolling?.nights ?? 1));
+  const weekStart = weekOf(night);
+  const start = Math.min(localStart(rules, first), localStart(rules, weekStart), now);
+  return { start: timeOf(start), end: rules.held ? FOREVER : timeOf(nightsSpan(rules.zone, weekStart, 7).end) };
+}
+
+const localStart = (rules: SiteRules, date: NightDate): number => nightSpan(rules.zone, date).start;
