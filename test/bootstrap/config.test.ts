@@ -106,3 +106,32 @@ describe('the storage adapter, chosen here only', () => {
     expect(() => loadConfig({ ...lambda, STORAGE: 'sqlite' })).toThrow(/STORAGE=sqlite cannot run on AWS Lambda.*use dynamodb/);
   });
 });
+
+describe('BOOKING_RULES: validated at start, the message naming the site and the field', () => {
+  it('reads a default, sites and roles; without it there are no rules', () => {
+    expect(loadConfig({}).bookingRules).toEqual({});
+    const rules = {
+      default: { shortest_minutes: 15, longest_hours: 4, notice_minutes: 0, ahead_days: 30, per_night: { hours: 4, bookings: 2 }, rolling: { nights: 7, hours: 10 }, held: { hours: 20 } },
+      sites: { saf: { per_night: { hours: 6 }, per_week: null } },
+      roles: { admin: 'exempt', students: { held: { hours: 8 } } },
+    };
+    expect(loadConfig({ BOOKING_RULES: JSON.stringify(rules) }).bookingRules).toEqual(rules);
+    expect(loadConfig({ GROUP_CLAIM: 'https://observatory.example/groups' }).groupClaim).toBe('https://observatory.example/groups');
+  });
+
+  it.each([
+    ['{"default": ', 'BOOKING_RULES must be JSON'],
+    ['{"sites": {"saf": {"per_night": {"hours": -1}}}}', 'BOOKING_RULES sites.saf.per_night.hours: must be a number above 0'],
+    ['{"sites": {"saf": {"per_night": {"bookings": 1.5}}}}', 'BOOKING_RULES sites.saf.per_night.bookings: must be a whole number'],
+    ['{"sites": {"saf": {"per_nite": {"hours": 2}}}}', 'BOOKING_RULES sites.saf'],
+    ['{"sites": {"Saf!": {}}}', 'BOOKING_RULES sites.Saf!'],
+    ['{"default": {"rolling": {"nights": 60, "hours": 10}}}', 'BOOKING_RULES default.rolling.nights: must be at most 31'],
+    ['{"default": {"rolling": {"hours": 10}}}', 'BOOKING_RULES default.rolling.nights'],
+    ['{"default": {"shortest_minutes": 300, "longest_hours": 4}}', 'BOOKING_RULES default: shortest_minutes is longer than longest_hours'],
+    ['{"roles": {"students": "free"}}', 'BOOKING_RULES roles.students'],
+    ['{"weekly": {}}', 'BOOKING_RULES'],
+  ])('%s is refused with %s', (json, message) => {
+    expect(() => loadConfig({ BOOKING_RULES: json })).toThrow(ConfigError);
+    expect(() => loadConfig({ BOOKING_RULES: json })).toThrow(message);
+  });
+});
