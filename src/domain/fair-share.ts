@@ -180,13 +180,13 @@ function usageIn(bookings: readonly Pick<Booking, 'start' | 'end'>[], period: Sp
   return { ms, bookings: count };
 }
 
-const QUOTA_WORDS: Record<Period['kind'], string> = { per_night: 'per night', per_week: 'per week', rolling: '', held: 'at once in future bookings' };
+const QUOTA_WORDS: Record<Exclude<Period['kind'], 'held'>, string> = { per_night: 'per night', per_week: 'per week', rolling: '' };
 
 function quotaOf(rules: SiteRules, kind: Period['kind']): Quota | null {
   return kind === 'per_night' ? rules.per_night : kind === 'per_week' ? rules.per_week : kind === 'rolling' ? rules.rolling : rules.held;
 }
 
-function perWords(rules: SiteRules, kind: Period['kind']): string {
+function perWords(rules: SiteRules, kind: Exclude<Period['kind'], 'held'>): string {
   return kind === 'rolling' ? `in any ${rules.rolling!.nights} nights` : QUOTA_WORDS[kind];
 }
 
@@ -207,13 +207,15 @@ export function checkAllowances(rules: SiteRules, after: Booking, bookings: read
     const needs = usageIn([after], period.span);
     const limitMs = quota.hours === null || quota.hours === undefined ? null : quota.hours * HOUR_MS;
     if (limitMs !== null && will.ms > limitMs && will.ms > was.ms) {
-      throw new AllowanceExceededError(period.kind, 'hours',
-        `At ${rules.site} you may book ${hoursText(limitMs)} ${perWords(rules, period.kind)}; you hold ${hoursText(held.ms)} ${period.label}, and this booking needs ${hoursText(needs.ms)}.`);
+      throw new AllowanceExceededError(period.kind, 'hours', period.kind === 'held'
+        ? `At ${rules.site} you may hold ${hoursText(limitMs)} of future bookings at once; you hold ${hoursText(held.ms)}, and this booking needs ${hoursText(needs.ms)}.`
+        : `At ${rules.site} you may book ${hoursText(limitMs)} ${perWords(rules, period.kind)}; you hold ${hoursText(held.ms)} ${period.label}, and this booking needs ${hoursText(needs.ms)}.`);
     }
     const limit = quota.bookings;
     if (limit !== null && limit !== undefined && will.bookings > limit && will.bookings > was.bookings) {
-      throw new AllowanceExceededError(period.kind, 'bookings',
-        `At ${rules.site} you may make ${plural(limit, 'booking')} ${perWords(rules, period.kind)}; you already have ${held.bookings} ${period.label}.`);
+      throw new AllowanceExceededError(period.kind, 'bookings', period.kind === 'held'
+        ? `At ${rules.site} you may hold ${plural(limit, 'future booking')} at once; you already hold ${held.bookings}.`
+        : `At ${rules.site} you may make ${plural(limit, 'booking')} ${perWords(rules, period.kind)}; you already have ${held.bookings} ${period.label}.`);
     }
   }
 }

@@ -117,7 +117,7 @@ describe('allowances: a 409 naming the rule, the period and the numbers', () => 
     const underWay = booking('a', '2026-12-14T15:00:00Z', '2026-12-14T19:00:00Z'); // 2 h of it left
     expect(() => judge(rules, booking('b', '2026-12-20T03:00:00Z', '2026-12-20T04:00:00Z'), [underWay])).not.toThrow();
     expect(() => judge(rules, booking('b', '2026-12-20T03:00:00Z', '2026-12-20T05:00:00Z'), [underWay]))
-      .toThrow('At saf you may book 3 h at once in future bookings; you hold 2 h held from now on, and this booking needs 2 h.');
+      .toThrow('At saf you may hold 3 h of future bookings at once; you hold 2 h, and this booking needs 2 h.');
   });
 
   it('charges a modify only its difference: a booking over a tightened limit may shrink or stay, never grow', () => {
