@@ -36,10 +36,10 @@ export function printTables(results: BenchResults): void {
     console.log(`\nUnsteady machine: the node:http ceiling measured ${ceilingRounds.join(', ')} req/s in its rounds; trust the ratios, not the absolute figures, and compare with another run.`);
   }
   if (results.writes.length) {
-    console.log('\n| write, store | req/s (rounds\' range) | p50 ms | p99 ms | server CPU µs a request, under the load | × baseline | baseline p50 ms | non-2xx |\n|---|---|---|---|---|---|---|---|');
+    console.log('\n| write, store | req/s (rounds\' range) | p50 ms | p99 ms | server CPU µs a request, under the load | × baseline | baseline p50 ms | × without rules | non-2xx |\n|---|---|---|---|---|---|---|---|---|');
   }
   for (const r of results.writes) {
-    console.log(`| ${r.name} | ${r.rps} (${r.rps_min}–${r.rps_max}) | ${r.p50} | ${r.p99} | ${r.cpu_us} | ${r.ratio_baseline ?? ''} | ${r.p50_baseline ?? ''} | ${r.non2xx} |`);
+    console.log(`| ${r.name} | ${r.rps} (${r.rps_min}–${r.rps_max}) | ${r.p50} | ${r.p99} | ${r.cpu_us} | ${r.ratio_baseline ?? ''} | ${r.p50_baseline ?? ''} | ${r.ratio_without_rules ?? ''} | ${r.non2xx} |`);
   }
   if (results.scaling.length) {
     console.log('\n| events | /siteevents p50 | p99 | /get-event-at-time p50 | p99 |\n|---|---|---|---|---|');

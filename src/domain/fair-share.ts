@@ -17,7 +17,7 @@ import type { Actor } from './actor.js';
 import type { Booking } from './conflicts.js';
 import { AllowanceExceededError, BookingRuleError } from './errors.js';
 import {
-  addNights, dayLabel, nightOf, nightSpan, nightsSpan, nightsTouched, overlapMs, weekOf, type NightDate, type Span,
+  addNights, dateOfDay, dayLabel, nightOf, nightRange, nightSpan, nightsSpan, nightsSpanOf, overlapMs, weekOf, weekStart, type NightDate, type Span,
 } from './periods.js';
 import { isLcoOrigin, type Reservation } from './reservation.js';
 import { formatUtcTime, toEpochSeconds } from './time.js';
@@ -135,30 +135,38 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 export interface Period {
   readonly kind: 'per_night' | 'per_week' | 'rolling' | 'held';
   readonly span: Span;
-  /** As a refusal names it: `on the night of 14 Dec 2026`. */
-  readonly label: string;
+  /** Its first night (a day number) and how many nights, to name it (none: held). */
+  readonly first?: number;
+  readonly nights?: number;
+}
+
+/** As a refusal names a period: `on the night of 14 Dec 2026`. Made only for a refusal: judging names none. */
+function periodLabel(period: Period): string {
+  const first = dayLabel(dateOfDay(period.first ?? 0));
+  if (period.kind === 'per_night') return `on the night of ${first}`;
+  if (period.kind === 'per_week') return `in the week of ${first}`;
+  if (period.kind === 'rolling') return `in the ${period.nights} nights from ${first} to ${dayLabel(dateOfDay(period.first! + period.nights! - 1))}`;
+  return 'held from now on';
 }
 
 /** The periods of each allowance that a booking over `span` is counted in and that end after `now`. */
 export function periodsOf(rules: SiteRules, span: Span, now: number): Period[] {
-  const nights = nightsTouched(rules.zone, span);
+  const [firstNight, lastNight] = nightRange(rules.zone, span);
   const periods: Period[] = [];
   if (rules.per_night) {
-    for (const night of nights) periods.push({ kind: 'per_night', span: nightSpan(rules.zone, night), label: `on the night of ${dayLabel(night)}` });
+    for (let night = firstNight; night <= lastNight; night++) periods.push({ kind: 'per_night', span: nightsSpanOf(rules.zone, night, 1), first: night, nights: 1 });
   }
   if (rules.per_week) {
-    for (const monday of [...new Set(nights.map(weekOf))]) {
-      periods.push({ kind: 'per_week', span: nightsSpan(rules.zone, monday, 7), label: `in the week of ${dayLabel(monday)}` });
+    for (let monday = weekStart(firstNight); monday <= lastNight; monday += 7) {
+      periods.push({ kind: 'per_week', span: nightsSpanOf(rules.zone, monday, 7), first: monday, nights: 7 });
     }
   }
   if (rules.rolling) {
     const n = rules.rolling.nights;
     // Every window of n nights holding one of the booking's nights.
-    for (let first = addNights(nights[0]!, 1 - n); first <= nights[nights.length - 1]!; first = addNights(first, 1)) {
-      periods.push({ kind: 'rolling', span: nightsSpan(rules.zone, first, n), label: `in the ${n} nights from ${dayLabel(first)} to ${dayLabel(addNights(first, n - 1))}` });
-    }
+    for (let first = firstNight + 1 - n; first <= lastNight; first++) periods.push({ kind: 'rolling', span: nightsSpanOf(rules.zone, first, n), first, nights: n });
   }
-  if (rules.held) periods.push({ kind: 'held', span: { start: now, end: Number.MAX_SAFE_INTEGER }, label: 'held from now on' });
+  if (rules.held) periods.push({ kind: 'held', span: { start: now, end: Number.MAX_SAFE_INTEGER } });
   return periods.filter((period) => period.span.end > now);
 }
 
@@ -167,11 +175,11 @@ interface Usage {
   readonly bookings: number;
 }
 
-function usageIn(bookings: readonly Pick<Booking, 'start' | 'end'>[], period: Span): Usage {
+function usageIn(spans: readonly Span[], period: Span): Usage {
   let ms = 0;
   let count = 0;
-  for (const booking of bookings) {
-    const inside = overlapMs(spanOf(booking), period);
+  for (const span of spans) {
+    const inside = overlapMs(span, period);
     if (inside > 0) {
       ms += inside;
       count += 1;
@@ -193,29 +201,30 @@ function perWords(rules: SiteRules, kind: Exclude<Period['kind'], 'held'>): stri
 /**
  * Throws AllowanceExceededError unless the owner's bookings at the site, with `after` in place of
  * its stored version (`bookings` are as stored before the write), stay within every allowance in
- * every period `after` is counted in, or the write does not raise that period's usage.
+ * every period of `periods` (periodsOf `after`), or the write does not raise that period's usage.
  */
-export function checkAllowances(rules: SiteRules, after: Booking, bookings: readonly Booking[], now: number): void {
+export function checkAllowances(rules: SiteRules, after: Booking, bookings: readonly Booking[], periods: readonly Period[]): void {
   const owned = bookings.filter((b) => b.creator_id === after.creator_id && b.site === after.site);
-  const others = owned.filter((b) => b.event_id !== after.event_id);
-  const next = [...others, after];
-  for (const period of periodsOf(rules, spanOf(after), now)) {
+  const ownedSpans = owned.map(spanOf);
+  const otherSpans = ownedSpans.filter((_, i) => owned[i]!.event_id !== after.event_id);
+  const afterSpan = spanOf(after);
+  for (const period of periods) {
     const quota = quotaOf(rules, period.kind)!;
-    const was = usageIn(owned, period.span);
-    const will = usageIn(next, period.span);
-    const held = usageIn(others, period.span);
-    const needs = usageIn([after], period.span);
+    const was = usageIn(ownedSpans, period.span);
+    const held = usageIn(otherSpans, period.span);
+    const needs = overlapMs(afterSpan, period.span);
+    const will = { ms: held.ms + needs, bookings: held.bookings + (needs > 0 ? 1 : 0) };
     const limitMs = quota.hours === null || quota.hours === undefined ? null : quota.hours * HOUR_MS;
     if (limitMs !== null && will.ms > limitMs && will.ms > was.ms) {
       throw new AllowanceExceededError(period.kind, 'hours', period.kind === 'held'
-        ? `At ${rules.site} you may hold ${hoursText(limitMs)} of future bookings at once; you hold ${hoursText(held.ms)}, and this booking needs ${hoursText(needs.ms)}.`
-        : `At ${rules.site} you may book ${hoursText(limitMs)} ${perWords(rules, period.kind)}; you hold ${hoursText(held.ms)} ${period.label}, and this booking needs ${hoursText(needs.ms)}.`);
+        ? `At ${rules.site} you may hold ${hoursText(limitMs)} of future bookings at once; you hold ${hoursText(held.ms)}, and this booking needs ${hoursText(needs)}.`
+        : `At ${rules.site} you may book ${hoursText(limitMs)} ${perWords(rules, period.kind)}; you hold ${hoursText(held.ms)} ${periodLabel(period)}, and this booking needs ${hoursText(needs)}.`);
     }
     const limit = quota.bookings;
     if (limit !== null && limit !== undefined && will.bookings > limit && will.bookings > was.bookings) {
       throw new AllowanceExceededError(period.kind, 'bookings', period.kind === 'held'
         ? `At ${rules.site} you may hold ${plural(limit, 'future booking')} at once; you already hold ${held.bookings}.`
-        : `At ${rules.site} you may make ${plural(limit, 'booking')} ${perWords(rules, period.kind)}; you already have ${held.bookings} ${period.label}.`);
+        : `At ${rules.site} you may make ${plural(limit, 'booking')} ${perWords(rules, period.kind)}; you already have ${held.bookings} ${periodLabel(period)}.`);
     }
   }
 }
@@ -260,7 +269,7 @@ export function judgeBooking(rules: SiteRules, after: Reservation, before: Reser
     site: after.site,
     owner: after.creator_id,
     window: { start: timeOf(start), end: end >= Number.MAX_SAFE_INTEGER ? FOREVER : timeOf(end) },
-    check: (bookings) => checkAllowances(rules, after, bookings, now),
+    check: (bookings) => checkAllowances(rules, after, bookings, periods),
   }];
 }
 
@@ -300,7 +309,7 @@ export function allowanceLines(rules: SiteRules, bookings: readonly Pick<Booking
   }
   if (rules.held) periods.push({ kind: 'held', span: { start: now, end: Number.MAX_SAFE_INTEGER }, label: 'held from now on', quota: rules.held });
   return periods.map(({ kind, span, label, quota }) => {
-    const used = usageIn(bookings, span);
+    const used = usageIn(bookings.map(spanOf), span);
     const limitHours = quota.hours ?? null;
     const limitBookings = quota.bookings ?? null;
     return {

@@ -49,26 +49,31 @@ export function zoneOffset(zone: string, ms: number): number {
   return localAsUtc(zone, Math.floor(ms / 1000) * 1000) - Math.floor(ms / 1000) * 1000;
 }
 
-const dateMs = (date: NightDate): number => Date.parse(`${date}T00:00:00Z`);
-const dateOf = (ms: number): NightDate => new Date(ms).toISOString().slice(0, 10);
+/** Days since 1970-01-01 of a date, and back: the periods' arithmetic is on these whole numbers. */
+export const dayNumber = (date: NightDate): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+export const dateOfDay = (day: number): NightDate => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 export function addNights(date: NightDate, nights: number): NightDate {
-  return dateOf(dateMs(date) + nights * DAY_MS);
+  return dateOfDay(dayNumber(date) + nights);
 }
 
 /** Whole nights from `a` to `b`. */
 export function nightsBetween(a: NightDate, b: NightDate): number {
-  return Math.round((dateMs(b) - dateMs(a)) / DAY_MS);
+  return dayNumber(b) - dayNumber(a);
 }
 
 const noons = new Map<string, number>();
 
-/** 12:00 on `date` in the zone, as an instant. Noon is never skipped or repeated by a clock change. */
-export function localNoon(zone: string, date: NightDate): number {
-  const key = `${zone} ${date}`;
+/**
+ * 12:00 on day `day` (dayNumber) in the zone, as an instant; kept, so that after the first time a
+ * night's edges cost a lookup, not a trip through the zone database. Noon is never skipped or
+ * repeated by a clock change.
+ */
+export function noonOfDay(zone: string, day: number): number {
+  const key = `${zone}|${day}`;
   const cached = noons.get(key);
   if (cached !== undefined) return cached;
-  const wall = dateMs(date) + DAY_MS / 2;
+  const wall = day * DAY_MS + DAY_MS / 2;
   let instant = wall - zoneOffset(zone, wall);
   instant = wall - zoneOffset(zone, instant);
   // Bounded: a long-lived server asks about a few thousand nights at most.
@@ -77,37 +82,56 @@ export function localNoon(zone: string, date: NightDate): number {
   return instant;
 }
 
-/** The night an instant falls in: its local date, or the day before when it is before noon. */
-export function nightOf(zone: string, ms: number): NightDate {
-  const local = localAsUtc(zone, ms);
-  const date = dateOf(local);
-  return new Date(local).getUTCHours() < 12 ? addNights(date, -1) : date;
+/** 12:00 on `date` in the zone, as an instant. */
+export const localNoon = (zone: string, date: NightDate): number => noonOfDay(zone, dayNumber(date));
+
+/**
+ * The night an instant falls in, as a day number: the last day whose local noon is not after it.
+ * Zone offsets lie within a day of UTC, so that day is within two of the instant's UTC date.
+ */
+export function nightNumber(zone: string, ms: number): number {
+  let day = Math.floor(ms / DAY_MS) + 2;
+  while (noonOfDay(zone, day) > ms) day -= 1;
+  return day;
 }
+
+/** The night an instant falls in: its local date, or the day before when it is before noon. */
+export const nightOf = (zone: string, ms: number): NightDate => dateOfDay(nightNumber(zone, ms));
 
 /** From the night's noon to the next night's. */
 export function nightSpan(zone: string, date: NightDate): Span {
-  return { start: localNoon(zone, date), end: localNoon(zone, addNights(date, 1)) };
+  return nightsSpanOf(zone, dayNumber(date), 1);
+}
+
+/** N nights from night `first` (a day number), as one span. */
+export function nightsSpanOf(zone: string, first: number, nights: number): Span {
+  return { start: noonOfDay(zone, first), end: noonOfDay(zone, first + nights) };
+}
+
+/** The first and last nights a span touches (its end excluded), as day numbers. */
+export function nightRange(zone: string, span: Span): [first: number, last: number] {
+  return [nightNumber(zone, span.start), nightNumber(zone, Math.max(span.start, span.end - 1))];
 }
 
 /** The nights a span touches (its end excluded), in order. */
 export function nightsTouched(zone: string, span: Span): NightDate[] {
-  const first = nightOf(zone, span.start);
-  const last = nightOf(zone, Math.max(span.start, span.end - 1));
+  const [first, last] = nightRange(zone, span);
   const nights: NightDate[] = [];
-  for (let date = first; date <= last; date = addNights(date, 1)) nights.push(date);
+  for (let day = first; day <= last; day++) nights.push(dateOfDay(day));
   return nights;
 }
 
-/** The Monday whose week (seven nights, Monday's to Sunday's) holds the night. */
-export function weekOf(date: NightDate): NightDate {
-  const weekday = new Date(dateMs(date)).getUTCDay();
-  return addNights(date, -((weekday + 6) % 7));
+/** The Monday (a day number) whose week, seven nights from Monday's to Sunday's, holds night `day`. */
+export function weekStart(day: number): number {
+  // Day 0, 1970-01-01, was a Thursday: Monday is 3 days on from it, modulo 7.
+  return day - (((day - 4) % 7) + 7) % 7;
 }
 
+/** The Monday whose week holds the night. */
+export const weekOf = (date: NightDate): NightDate => dateOfDay(weekStart(dayNumber(date)));
+
 /** N nights from `first`, as one span. */
-export function nightsSpan(zone: string, first: NightDate, nights: number): Span {
-  return { start: localNoon(zone, first), end: localNoon(zone, addNights(first, nights)) };
-}
+export const nightsSpan = (zone: string, first: NightDate, nights: number): Span => nightsSpanOf(zone, dayNumber(first), nights);
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
