@@ -6,6 +6,7 @@
  */
 import { dirname } from 'node:path';
 import { LOCAL_ISSUER } from '../adapters/auth/local-signing-key.js';
+import type { BookingRules, RuleSet } from '../domain/fair-share.js';
 import type { SiteMapping } from '../domain/lco.js';
 import type { SiteLocation } from '../domain/night.js';
 import { ConfigError, readSettings, variableNames } from './setting.js';
@@ -48,6 +49,18 @@ function telescopeSites(sites: Readonly<Record<string, SiteLocation>>, lco: Site
     for (const subsite of subsites) if (!Object.hasOwn(sites, subsite)) expanded[subsite] = location;
   }
   return expanded;
+}
+
+/** BOOKING_RULES with each LCO site's entry standing for its subsites, as in SITES (telescopeSites); a subsite's own entry wins. */
+function telescopeRules(rules: BookingRules, lco: SiteMapping): BookingRules {
+  if (!rules.sites) return rules;
+  const sites: Record<string, RuleSet> = {};
+  for (const [site, set] of Object.entries(rules.sites)) {
+    const subsites = Object.hasOwn(lco, site) ? Object.values(lco[site]!) : [];
+    if (subsites.length === 0) sites[site] = set;
+    for (const subsite of subsites) if (!Object.hasOwn(rules.sites, subsite)) sites[subsite] = set;
+  }
+  return { ...rules, sites };
 }
 
 const invalid = (message: string): ConfigError => new ConfigError(`Invalid configuration: ${message}`);
@@ -125,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authIssuer,
     metrics: metricsAccess(s, onLambda),
     sites: telescopeSites(siteLocations, s.lcoSites),
+    bookingRules: telescopeRules(s.bookingRules, s.lcoSites),
     ...uiOidc,
   };
 }

@@ -17,7 +17,7 @@ import type { Actor } from './actor.js';
 import type { Booking } from './conflicts.js';
 import { AllowanceExceededError, BookingRuleError } from './errors.js';
 import {
-  addNights, dateOfDay, dayLabel, nightOf, nightRange, nightSpan, nightsSpan, nightsSpanOf, overlapMs, weekOf, weekStart, type NightDate, type Span,
+  addNights, dateOfDay, dayLabel, nightNumber, nightOf, nightRange, nightSpan, nightsSpan, nightsSpanOf, overlapMs, weekOf, weekStart, type NightDate, type Span,
 } from './periods.js';
 import { isLcoOrigin, type Reservation } from './reservation.js';
 import { formatUtcTime, toEpochSeconds } from './time.js';
@@ -151,7 +151,10 @@ function periodLabel(period: Period): string {
 
 /** The periods of each allowance that a booking over `span` is counted in and that end after `now`. */
 export function periodsOf(rules: SiteRules, span: Span, now: number): Period[] {
-  const [firstNight, lastNight] = nightRange(rules.zone, span);
+  const [bookingFirst, lastNight] = nightRange(rules.zone, span);
+  // Nights longer ago than the longest period that can still end after now are never judged: a
+  // booking begun long ago costs no more periods than one begun tonight.
+  const firstNight = Math.max(bookingFirst, nightNumber(rules.zone, now) - MAX_ROLLING_NIGHTS - 7);
   const periods: Period[] = [];
   if (rules.per_night) {
     for (let night = firstNight; night <= lastNight; night++) periods.push({ kind: 'per_night', span: nightsSpanOf(rules.zone, night, 1), first: night, nights: 1 });
@@ -243,8 +246,10 @@ function bookingMoves(before: Reservation | undefined, after: Reservation): bool
 export function judgeBooking(rules: SiteRules, after: Reservation, before: Reservation | undefined, now: number): Condition[] {
   if (rules.exempt || isLcoOrigin(after.origin) || !bookingMoves(before, after)) return [];
   const span = spanOf(after);
-  const timesChange = !before || before.start !== after.start || before.end !== after.end;
-  const startChanges = !before || before.start !== after.start;
+  // A booking moved to another telescope is a new booking there, judged in full.
+  const elsewhere = !before || before.site !== after.site;
+  const timesChange = elsewhere || before.start !== after.start || before.end !== after.end;
+  const startChanges = elsewhere || before.start !== after.start;
   if (timesChange) {
     const minutes = (span.end - span.start) / 60_000;
     if (rules.shortest_minutes !== null && minutes < rules.shortest_minutes) {

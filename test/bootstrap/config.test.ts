@@ -119,6 +119,11 @@ describe('BOOKING_RULES: validated at start, the message naming the site and the
     expect(loadConfig({ GROUP_CLAIM: 'https://observatory.example/groups' }).groupClaim).toBe('https://observatory.example/groups');
   });
 
+  it("lets an LCO site's entry stand for its telescopes' subsites, as SITES does; a subsite's own entry wins", () => {
+    const { bookingRules } = loadConfig({ BOOKING_RULES: '{"sites": {"mrc": {"longest_hours": 2}, "mrc2": {"longest_hours": 3}, "saf": {"longest_hours": 4}}}' });
+    expect(bookingRules.sites).toEqual({ mrc1: { longest_hours: 2 }, mrc2: { longest_hours: 3 }, saf: { longest_hours: 4 } });
+  });
+
   it.each([
     ['{"default": ', 'BOOKING_RULES must be JSON'],
     ['{"sites": {"saf": {"per_night": {"hours": -1}}}}', 'BOOKING_RULES sites.saf.per_night.hours: must be a number above 0'],

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { Actor } from '../../src/domain/actor.js';
 import type { Booking } from '../../src/domain/conflicts.js';
 import { AllowanceExceededError, BookingRuleError } from '../../src/domain/errors.js';
-import { allowanceLines, judgeBooking, siteRules, type BookingRules, type SiteRules } from '../../src/domain/fair-share.js';
+import { allowanceLines, judgeBooking, periodsOf, siteRules, type BookingRules, type SiteRules } from '../../src/domain/fair-share.js';
 import type { Reservation } from '../../src/domain/reservation.js';
 import { conditionBookings } from '../../src/domain/write-plan.js';
 import { aReservation } from '../support/builders.js';
@@ -71,6 +71,8 @@ describe('shape rules: a 400 naming the rule, judged only when the times change'
     const rules: SiteRules = { ...saf(), notice_minutes: 60 };
     expect(judgeBooking(rules, { ...long, title: 'renamed' }, long, NOW)).toEqual([]);
     expect(judgeBooking(rules, { ...long, project_id: 'p#1' }, long, NOW)).toEqual([]);
+    // Moved to another telescope, it is a new booking there: judged in full.
+    expect(() => judgeBooking(rules, { ...long, title: 'renamed', site: 'mrc1' }, long, NOW)).toThrow(BookingRuleError);
     // Its start is kept, so the notice rule is not judged again; the new length is.
     expect(() => judgeBooking(rules, { ...long, end: '2026-12-14T21:10:00Z' }, long, NOW)).not.toThrow();
   });
@@ -138,6 +140,16 @@ describe('allowances: a 409 naming the rule, the period and the numbers', () => 
     const lco = booking('l', '2026-12-15T03:00:00Z', '2026-12-15T07:00:00Z', { origin: 'LCO' });
     expect(() => judge(saf(), booking('b', '2026-12-15T08:00:00Z', '2026-12-15T12:00:00Z'), [lco])).not.toThrow();
     expect(judgeBooking(saf(), { ...lco, end: '2026-12-16T03:00:00Z' }, undefined, NOW)).toEqual([]);
+  });
+
+  it('judges a booking begun long ago in exactly the periods still open, skipping the nights before them', () => {
+    const rules: SiteRules = { ...saf(), per_week: { hours: 10 }, rolling: { nights: 31, hours: 100 } };
+    // Ended five days ago: still inside the rolling windows of 31 nights that end after now.
+    const month = periodsOf(rules, { start: NOW - 30 * 86_400_000, end: NOW - 5 * 86_400_000 }, NOW);
+    const ancient = periodsOf(rules, { start: NOW - 400 * 86_400_000, end: NOW - 5 * 86_400_000 }, NOW);
+    expect(ancient).toEqual(month);
+    expect(month.filter((p) => p.kind === 'rolling')).toHaveLength(26);
+    expect(month.every((p) => p.span.end > NOW)).toBe(true);
   });
 
   it('does not judge periods that ended before the write', () => {
