@@ -9,9 +9,9 @@ import { openStorage } from './storage.js';
 
 const USAGE = `
 Brings the store to what this service expects and prints a JSON report; safe to run again.
-DynamoDB: canonical times, normalised project ids, the day guards the conflict check relies on, and
-a list of overlaps that already exist (reported, never deleted). SQLite: the schema migrations (they
-also run at every start).
+DynamoDB: canonical times, normalised project ids, the day guards the conflict check relies on, the
+usage items the allowances (BOOKING_RULES) count, and a list of overlaps that already exist (reported,
+never deleted); safe beside live writes. SQLite: the schema migrations (they also run at every start).
 
 Usage: npm run migrate -- [--storage dynamodb|sqlite]
 

@@ -221,10 +221,11 @@ describe('history and the change feed, with a fake client injecting faults', () 
       const { client } = faultyClient(doc, {
         before: async (command) => {
           sent.push(command?.constructor?.name ?? 'unknown');
-          // Just before this writer's first transaction, another write at the site (another day) takes seq 1.
+          // Just before this writer's first transaction, another write at the site (another day, another
+          // owner: no usage item shared either) takes seq 1.
           if (!interleaved && command instanceof TransactWriteCommand) {
             interleaved = true;
-            await createUnlessConflict(other, aReservation({ event_id: 'first', site: 'rn', start: '2030-01-05T00:00:00Z', end: '2030-01-05T01:00:00Z' }));
+            await createUnlessConflict(other, aReservation({ event_id: 'first', creator_id: 'bob', site: 'rn', start: '2030-01-05T00:00:00Z', end: '2030-01-05T01:00:00Z' }));
           }
         },
       });

@@ -1,6 +1,7 @@
 /**
  * Day guards: the items DynamoDB's conflict safety rests on, shared by the store (which rewrites or
- * checks them in the transaction of every write that moves a booking or carries a condition) and the migration (which builds them for a table the
+ * checks them in the transaction of every write that moves a booking or carries a condition over the
+ * site's bookings) and the migration (which builds them for a table the
  * previous service wrote). Each site has one guard item per UTC day, listing the bookings that touch
  * that day. It has no `site`, `end` or `creator_id` attribute, so it is in neither GSI and is only ever
  * read consistently, by key. Two overlapping bookings share at least one day, so reading the guards of
@@ -11,7 +12,7 @@ import type { Booking } from '../../domain/conflicts.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import { canonicalOrigin } from '../../domain/reservation.js';
 import { addSeconds } from '../../domain/time.js';
-import { bookingUnchanged, type WritePlan } from '../../domain/write-plan.js';
+import { bookingUnchanged, type Condition, type WritePlan } from '../../domain/write-plan.js';
 import { unavailableWhenTransient } from './unavailable.js';
 
 /** [event_id, start, end, creator_id, origin] of a booking a guard lists. */
@@ -65,8 +66,8 @@ export async function readGuards(client: DynamoDBDocumentClient, table: string, 
   }));
 }
 
-/** The intervals as stored: ordered by start then id, so equal sets are equal strings. */
-export function serialiseIntervals(intervals: readonly GuardInterval[]): string {
+/** The intervals (or a usage item's entries: [event_id, start, ...]) as stored: ordered by start then id, so equal sets are equal strings. */
+export function serialiseIntervals(intervals: ReadonlyArray<readonly [string, string, ...unknown[]]>): string {
   const sorted = [...intervals].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return JSON.stringify(sorted);
 }
@@ -76,10 +77,11 @@ export function guardCheck(table: string, guard: Guard) {
   return { TableName: table, Key: guardKey(guard.site, guard.day), ...conditionOn(guard) };
 }
 
-function conditionOn(guard: Guard): { ConditionExpression: string; ExpressionAttributeValues?: Record<string, number> } {
-  return guard.version === 0
+/** The condition that an item is at the version read (0: that it does not exist yet); a guard's, a usage item's. */
+export function conditionOn(item: { readonly version: number }): { ConditionExpression: string; ExpressionAttributeValues?: Record<string, number> } {
+  return item.version === 0
     ? { ConditionExpression: 'attribute_not_exists(event_id)' }
-    : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': guard.version } };
+    : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': item.version } };
 }
 
 /**
@@ -97,10 +99,13 @@ export function guardPut(table: string, guard: Guard, intervals: readonly GuardI
 /** The `site#day` of each guard whose day [start, end) touches (none for an empty span). */
 const dayKeys = (site: string, start: string, end: string): string[] => (start < end ? guardDays(start, end).map((day) => `${site}#${day}`) : []);
 
+/** The plan's conditions over every booking at a site: an owner's conditions read its usage item (usage-items.ts), never guards. */
+export const siteConditions = (plan: WritePlan): Condition[] => plan.conditions.filter((c) => c.owner === undefined);
+
 /**
  * The guards a write's plan touches, read consistently: those of its event's days, at its times
  * after the write and before it (none when its booking is unchanged), and those of each
- * condition's window.
+ * condition's window (siteConditions: an owner's may reach FOREVER).
  */
 export async function planGuards(client: DynamoDBDocumentClient, table: string, plan: WritePlan): Promise<Guard[]> {
   const bySite = new Map<string, Set<string>>();
@@ -108,7 +113,7 @@ export async function planGuards(client: DynamoDBDocumentClient, table: string, 
     if (start < end) for (const day of guardDays(start, end)) bySite.set(site, (bySite.get(site) ?? new Set<string>()).add(day));
   };
   if (!bookingUnchanged(plan)) for (const event of [plan.after, plan.before]) if (event) add(event.site, event.start, event.end);
-  for (const { site, window } of plan.conditions) add(site, window.start, window.end);
+  for (const { site, window } of siteConditions(plan)) add(site, window.start, window.end);
   return (await Promise.all([...bySite].map(([site, days]) => readGuards(client, table, site, [...days])))).flat();
 }
 
@@ -125,7 +130,7 @@ export function planGuardWrites(table: string, plan: WritePlan, guards: readonly
   const unchanged = bookingUnchanged(plan);
   const { after } = plan;
   // The guards the conditions read, and those that list the event after the write: once, not per guard.
-  const conditioned = new Set(plan.conditions.flatMap((c) => dayKeys(c.site, c.window.start, c.window.end)));
+  const conditioned = new Set(siteConditions(plan).flatMap((c) => dayKeys(c.site, c.window.start, c.window.end)));
   const listing = new Set(after === null ? [] : dayKeys(after.site, after.start, after.end));
   return guards.flatMap((guard): GuardWrite[] => {
     const key = `${guard.site}#${guard.day}`;

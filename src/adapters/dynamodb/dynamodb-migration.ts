@@ -6,6 +6,7 @@ import { normaliseProjectId } from '../../domain/reservation.js';
 import { storedVersion } from '../../domain/stored-reservation.js';
 import { isEventItem } from './item-kinds.js';
 import { SiteRegistry } from './site-registry.js';
+import { migrateUsage, type UsageReport } from './usage-migration.js';
 import { epochSecondsOf, formatUtcTime } from '../../domain/time.js';
 import {
   guardDays, guardInterval, guardPut, readGuards, serialiseIntervals, type GuardInterval,
@@ -25,6 +26,8 @@ interface MigrationReport {
   guards: Record<string, number>;
   /** Pairs of events of different creators that already overlap at a site: reported, never deleted. */
   overlaps: Array<{ site: string; events: [string, string] }>;
+  /** The usage items the allowances count (usage-migration.ts): per site how many bookings they list, and listings too large to write. */
+  usage: UsageReport;
 }
 
 const canonical = (value: unknown): string | undefined => {
@@ -36,16 +39,19 @@ const canonical = (value: unknown): string | undefined => {
 /**
  * Takes over a table the previous service wrote: canonical times (re-keying an item when its sort
  * key `start` changes), normalised project ids, the per-site guard items this service's conflict
- * check relies on, and a report of overlaps that already exist. Running it again changes nothing.
+ * check relies on, the per-owner usage items its allowances count (usage-migration.ts), and a report
+ * of overlaps that already exist. Running it again changes nothing.
  */
 export class DynamoDbMigration {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** When the usage items are built: entries that ended OWNER_LOOKBACK_DAYS before are left out. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async run(): Promise<MigrationReport> {
-    const report: MigrationReport = { scanned: 0, rekeyed: [], updated: [], invalid: [], guards: {}, overlaps: [] };
+    const report: MigrationReport = { scanned: 0, rekeyed: [], updated: [], invalid: [], guards: {}, overlaps: [], usage: { listed: {}, tooLarge: [] } };
     // Keyed by id: an item moved to its canonical key may be met again later in the same scan.
     const byId = new Map<string, Item>();
     for await (const item of this.scan()) {
@@ -82,6 +88,7 @@ export class DynamoDbMigration {
       report.guards[b.site] = (report.guards[b.site] ?? 0) + 1;
     }
     for (const { site, day, intervals } of byDay.values()) await this.writeGuard(site, day, intervals);
+    report.usage = await migrateUsage(this.client, this.tableName, valid, this.now());
     return report;
   }
 

@@ -15,6 +15,7 @@ import { reservationFromStored, storedVersion } from '../../domain/stored-reserv
 import { absentState, assertExpected, checkConditions, type EventState, type WritePlan } from '../../domain/write-plan.js';
 import { guardedBookings, planGuards, planGuardWrites } from './day-guards.js';
 import { getEventItem, querySorted, windowQuery } from './event-reads.js';
+import { planUsage, planUsageWrites, usageBookings } from './usage-items.js';
 import { feedSites, isFeedNumbering, journalWrites, lastEntryAt, purgeRemovals, readFeed, type JournalCommand } from './feed-items.js';
 import { historyKey, lastHistoryEntry, readHistory } from './history-items.js';
 import { RETIRED_SORT_KEY } from './item-kinds.js';
@@ -61,7 +62,8 @@ export interface DynamoDbStoreOptions {
  * Reservations in DynamoDB, on the existing production table design. Conflict safety never rests on
  * a GSI read (GSIs are eventually consistent) but on the day guards (day-guards.ts): a write reads
  * the guards of its days with consistent GetItems, checks overlaps in code, and commits one
- * TransactWriteItems that updates each of those guards on its version and writes the event, with
+ * TransactWriteItems that updates each of those guards on its version (and the usage items of the
+ * owners whose listings the write changes or whose allowances it checks: usage-items.ts) and writes the event, with
  * the change's history item and its feed entries (feed-items.ts: the site's feed head is advanced
  * on the seq read, so writes at one site take their turns, one at a time per process: site-turns.ts).
  * A lost race cancels the transaction; the write then re-reads and retries with jittered backoff, for
@@ -103,22 +105,28 @@ export class DynamoDbReservationStore implements ReservationStore {
    * One transaction, conditioned on what the plan expects and on what was read for its conditions.
    * It trusts the plan's expectation at first, read nothing to check it: the transaction's own
    * conditions do (the event item at the version expected, or absent; the history item of the
-   * plan's version put only if absent, so no second write planned on the same state commits). When
+   * plan's version put only if absent, so no second write planned on the same state commits). An
+   * owner's condition (an allowance) is checked over that owner's usage item (usage-items.ts), read
+   * beside the guards and rewritten or checked on its version in the same transaction. When
    * the transaction is cancelled, the item and the id's last version are read: a stored state other
    * than the plan's throws StaleWriteError (the writer plans again); otherwise it lost a race for a
-   * guard or a feed head, and is tried again on fresh reads (Retry), keyed by the item as read (an
+   * guard, a usage item or a feed head, and is tried again on fresh reads (Retry: its conditions judged again), keyed by the item as read (an
    * item written before times were canonical has another sort key than its canonical start).
    */
   async commit(plan: WritePlan): Promise<void> {
     let item: Item | undefined;
     await this.retrying(async () => {
-      const [guards, journal] = await Promise.all([planGuards(this.client, this.table, plan), this.journal(plan)]);
-      checkConditions(plan, (condition) => guardedBookings(guards.filter((g) => g.site === condition.site))
-        .filter((booking) => overlaps(booking, condition.window)));
+      const [guards, usage, journal] = await Promise.all([
+        planGuards(this.client, this.table, plan), planUsage(this.client, this.table, plan), this.journal(plan),
+      ]);
+      checkConditions(plan, (condition) => (condition.owner !== undefined
+        ? usageBookings(usage, condition)
+        : guardedBookings(guards.filter((g) => g.site === condition.site)).filter((booking) => overlaps(booking, condition.window))));
       // An arrival at an id the guards list: a write that made it live may have committed since the plan.
       if (plan.expect.kind !== 'live' && guards.some((g) => g.intervals.some(([id]) => id === plan.eventId))) await this.reread(plan);
       try {
-        await this.transact([...planGuardWrites(this.table, plan, guards) as TransactItems, ...this.eventItems(plan, item)], journal);
+        const writes = [...planGuardWrites(this.table, plan, guards), ...planUsageWrites(this.table, plan, usage)] as TransactItems;
+        await this.transact([...writes, ...this.eventItems(plan, item)], journal);
       } catch (error) {
         if (error instanceof Retry) item = await this.reread(plan);
         throw error;
