@@ -4,12 +4,10 @@
  */
 import { ApiError } from './api.js';
 import { openBooking } from './dialog.js';
-import { $, button, dialog, reasonOf, say } from './dom.js';
-import { SessionKeeper, type PageSettings, type Session } from './session.js';
+import { $, button, dialog, pageSettings as settings, reasonOf, say } from './dom.js';
+import { SessionKeeper, type Session } from './session.js';
 import { page, setSession } from './state.js';
 
-/** The server's settings for the page (index.html), fixed while it is open. */
-const settings = JSON.parse(document.getElementById('calendar-settings')?.textContent ?? '{}') as PageSettings;
 export const sessions = new SessionKeeper(settings);
 
 export function renderAccount(): void {

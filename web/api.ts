@@ -3,7 +3,7 @@
  * behind a path prefix (an API Gateway stage) as well as at a server's root.
  */
 import type {
-  AvailabilityAnswer, AvailabilityBody, DeleteEventBody, EventHistoryBody, HistoryEntry, Me, ModifyEventBody, NewEventAnswer, NewEventBody,
+  AllowanceAnswer, AllowanceBody, AvailabilityAnswer, AvailabilityBody, DeleteEventBody, EventHistoryBody, HistoryEntry, Me, ModifyEventBody, NewEventAnswer, NewEventBody,
   SiteEventsAnswer, SiteEventsBody, SiteListing, StoredEvent,
 } from './wire.js';
 
@@ -87,6 +87,8 @@ export async function deleteEvent(token: string | undefined, stored: StoredEvent
 export const eventHistory = (token: string | undefined, body: EventHistoryBody): Promise<HistoryEntry[]> => json('POST', 'event-history', { token, body });
 
 export const me = (token: string): Promise<Me> => json('GET', 'me', { token });
+
+export const allowance = (token: string, body: AllowanceBody): Promise<AllowanceAnswer> => json('POST', 'allowance', { token, body });
 
 /** Local auth mode's "sign in as": a development route of the Koa server, outside the route table and so without a schema. */
 export const devToken = (name: string, admin: boolean): Promise<{ access_token: string }> => json('POST', 'dev/token', { body: { name, admin } });

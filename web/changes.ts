@@ -5,8 +5,9 @@
  */
 import type { EventApi } from '@fullcalendar/core';
 import { signInExpired } from './account.js';
+import { refreshAllowance } from './allowance.js';
 import { ApiError, deleteEvent, eventHistory, modifyEvent, newEvent, newEventId, utc } from './api.js';
-import { dialogValues, openEvent } from './dialog.js';
+import { dialogValues, listenToStart, openEvent } from './dialog.js';
 import { $, dialog, form, reasonOf, say } from './dom.js';
 import { utcText } from './events.js';
 import { page } from './state.js';
@@ -93,11 +94,13 @@ function guarded(action: () => Promise<void>): () => void {
         return;
       }
       $('event-error').textContent = `Not saved: ${reasonOf(error)}`;
+      // A booking rule (400) or an allowance (409) refused it, or someone else's booking: what is left may have changed.
+      if (error instanceof ApiError && (error.status === 400 || error.status === 409)) void refreshAllowance();
     });
   };
 }
 
-/** The dialog's buttons: save (the form's submit), delete, close. */
+/** The dialog's buttons: save (the form's submit), delete, close; and its start, whose night's allowance it shows. */
 export function listenToDialog(): void {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -105,4 +108,5 @@ export function listenToDialog(): void {
   });
   $('event-delete').addEventListener('click', guarded(remove));
   $('event-cancel').addEventListener('click', () => dialog.close());
+  listenToStart();
 }

@@ -4,6 +4,7 @@
  * site's zone; what the form holds goes to the server as UTC.
  */
 import { DateTime } from 'luxon';
+import { showAllowance } from './allowance.js';
 import { utc } from './api.js';
 import { $, dialog, form } from './dom.js';
 import { editable, isLco, projectName, utcText } from './events.js';
@@ -57,6 +58,7 @@ export function openBooking(start?: Date, end?: Date): void {
     title: `${session.name}'s session`, type: 'realtime', project: '', note: '', start: from, end: end ?? new Date(from.getTime() + 3_600_000),
   }, false, false);
   field<HTMLInputElement>('title').focus();
+  void showAllowance(from);
 }
 
 /** The dialog for a stored event: editable when the page lets the user change it, read-only otherwise. */
@@ -67,6 +69,22 @@ export function openEvent(stored: StoredEvent, message = ''): void {
     title: stored.title, type: stored.reservation_type, project: projectName(stored.project_id) ? stored.project_id : '', note: stored.reservation_note,
     start: new Date(stored.start), end: new Date(stored.end),
   }, !mayEdit, mayEdit, message);
+  // The caller's own allowance, beside their own booking; none beside anyone else's.
+  void showAllowance(mayEdit && stored.creator_id === page.session?.userId ? new Date(stored.start) : undefined);
+}
+
+/** A new start in the dialog: the allowance of the night it falls in. */
+export function listenToStart(): void {
+  field<HTMLInputElement>('start').addEventListener('change', () => {
+    if (field<HTMLInputElement>('start').disabled) return;
+    let start: string;
+    try {
+      start = fromLocalInput(field<HTMLInputElement>('start').value);
+    } catch {
+      return; // not a date and a time yet: saving says so
+    }
+    void showAllowance(new Date(start));
+  });
 }
 
 /** The form's fields as the event's own; throws when a time is not a date and a time. */

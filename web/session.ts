@@ -12,6 +12,8 @@ import { ApiError, devToken, me } from './api.js';
 export interface PageSettings {
   readonly oidc: { readonly issuer: string; readonly clientId: string; readonly audience: string } | null;
   readonly localSignIn: boolean;
+  /** BOOKING_RULES sets a rule: the booking dialog shows the caller's allowance. */
+  readonly bookingRules?: true;
 }
 
 export interface Session {

@@ -18,9 +18,11 @@ interface PageState {
   calendar: Calendar | undefined;
   /** The stored event the dialog shows; undefined while it books a new one. */
   editing: StoredEvent | undefined;
+  /** The moment the allowance beside the dialog is for (none: hidden), and the number of the last request for it: an older answer is dropped. */
+  allowance: { readonly at: Date | undefined; readonly request: number };
 }
 
-const state: PageState = { session: undefined, sites: [], site: undefined, calendar: undefined, editing: undefined };
+const state: PageState = { session: undefined, sites: [], site: undefined, calendar: undefined, editing: undefined, allowance: { at: undefined, request: 0 } };
 
 /** The page's state, to read. */
 export const page: Readonly<PageState> = state;
@@ -43,4 +45,10 @@ export function setCalendar(calendar: Calendar | undefined): void {
 
 export function setEditing(event: StoredEvent | undefined): void {
   state.editing = event;
+}
+
+/** The allowance is asked for again, around `at`: the number of this request. */
+export function askAllowance(at: Date | undefined): number {
+  state.allowance = { at, request: state.allowance.request + 1 };
+  return state.allowance.request;
 }

@@ -33,3 +33,5 @@ export type ModifyEventBody = z.input<typeof requests.ModifyEventRequest>;
 export type DeleteEventBody = z.input<typeof requests.DeleteEventRequest>;
 export type EventHistoryBody = z.input<typeof requests.EventHistoryRequest>;
 export type Me = z.output<typeof answers.Me>;
+export type AllowanceBody = z.input<typeof requests.AllowanceRequest>;
+export type AllowanceAnswer = z.output<typeof answers.Allowance>;

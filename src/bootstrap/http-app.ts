@@ -8,6 +8,7 @@ import { StoreVersionToken, type StoreVersion } from '../application/ports/store
 import { openApiDocument } from '../adapters/http/openapi.js';
 import type { Route } from '../adapters/http/route.js';
 import { buildRoutes } from '../adapters/http/routes.js';
+import { hasRules } from '../domain/fair-share.js';
 import type { AppConfig as Config } from './config.js';
 import { ConfigToken, ReadCacheToken, resolve, type AppContainer } from './container.js';
 import { serviceVersion } from './version.js';
@@ -79,7 +80,7 @@ export function createHttpApp({ container, logger, useCases, checkStore }: AppCo
     ...(readCache ? { readCache } : {}),
     ...(metrics instanceof PrometheusMetrics ? { metrics } : {}),
     metricsAccess: config.metrics === 'token' ? { token: config.metricsToken! } : config.metrics,
-    page: { oidc: config.uiOidc ?? null, localSignIn: config.auth.mode === 'local' },
+    page: { oidc: config.uiOidc ?? null, localSignIn: config.auth.mode === 'local', ...(hasRules(config.bookingRules) ? { bookingRules: true } as const : {}) },
     ...(localSignIn(config) ? { localSignIn: localSignIn(config)! } : {}),
     about: {
       service: 'photonranch-calendar',

@@ -137,6 +137,16 @@ it('tells the page how users sign in: OpenID Connect settings and the provider i
   expect(settingsOf((await production.request('GET', '/')).text)).toEqual({ oidc: null, localSignIn: false });
 });
 
+it('tells the page when BOOKING_RULES sets a rule (the dialog then shows the allowance), and says nothing of it otherwise', async () => {
+  const ruled = await startCalendar(idp, undefined, { BOOKING_RULES: '{"default":{"per_night":{"hours":4}}}' });
+  try {
+    expect(settingsOf((await ruled.request('GET', '/')).text)).toEqual({ oidc: null, localSignIn: false, bookingRules: true });
+  } finally {
+    await ruled.close();
+  }
+  expect(settingsOf((await production.request('GET', '/')).text)).not.toHaveProperty('bookingRules');
+});
+
 it('a setting that cannot sign anyone in stops the start, naming the variable', () => {
   const jwksEnv = { AUTH_JWKS_URI: 'https://idp.example.org/.well-known/jwks.json', AUTH_ISSUER: 'https://idp.example.org/' };
   expect(() => loadConfig({ ...jwksEnv, UI_OIDC_ISSUER: 'https://idp.example.org/' })).toThrow(/UI_OIDC_ISSUER is set without UI_OIDC_CLIENT_ID/);

@@ -22,7 +22,7 @@ interface Operation {
   summary: string;
   security: Array<Record<string, string[]>>;
   requestBody?: { content: Record<string, { schema: { $ref: string } }> };
-  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+  responses: Record<string, { description?: string; content?: Record<string, { schema: unknown }> }>;
 }
 interface Doc {
   openapi: string;
@@ -83,10 +83,24 @@ it('gives each operation a summary, a unique id, the security its route needs, a
     // A body can be wrong; a route that reads none (POST /sites) has no 400 to document.
     if (method === 'post') expect(op.responses['400'] !== undefined).toBe(op.requestBody !== undefined);
     const schemes = op.security.flatMap((s) => Object.keys(s)).sort();
-    if (['/newevent', '/modifyevent', '/delete', '/event-history', '/restore-event', '/ical-feed', '/me'].includes(path)) expect(schemes).toEqual(['bearer']);
+    if (['/newevent', '/modifyevent', '/delete', '/event-history', '/restore-event', '/ical-feed', '/me', '/allowance'].includes(path)) expect(schemes).toEqual(['bearer']);
     else if (path.includes('project')) expect(schemes).toEqual(['bearer', 'serviceKey']);
     else expect(schemes).toEqual([]);
   }
+});
+
+it('says which writes the booking rules may refuse: a 400 BOOKING_RULE and a 409 ALLOWANCE_EXCEEDED, in plain text, on the writes that book', () => {
+  const judged = ['/modifyevent', '/newevent', '/restore-event'];
+  for (const [, path, op] of operations()) {
+    const says = { path, 400: op.responses['400']?.description?.includes('BOOKING_RULE') ?? false, 409: op.responses['409']?.description?.includes('ALLOWANCE_EXCEEDED') ?? false };
+    expect(says).toEqual({ path, 400: judged.includes(path), 409: judged.includes(path) });
+    if (judged.includes(path)) for (const status of ['400', '409']) expect(Object.keys(op.responses[status]!.content!)).toEqual(['text/plain']);
+  }
+  // The allowance route itself: signed in, its answer the Allowance schema.
+  const allowance = doc.paths['/allowance']!.post!;
+  expect(allowance.requestBody!.content['application/json']!.schema.$ref).toBe('#/components/schemas/AllowanceRequest');
+  expect(allowance.responses['200']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/Allowance' });
+  expect(Object.keys(allowance.responses).sort()).toEqual(['200', '400', '401', '413', '500', '503']);
 });
 
 it("has request examples shaped like the frontend's, each valid by its own schema and accepted by the server", async () => {

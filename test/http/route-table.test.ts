@@ -41,7 +41,7 @@ it('every cached route of the table is anonymous, and the signed-in ones are the
   expect(cached.length).toBeGreaterThanOrEqual(7);
   for (const route of cached) expect({ path: route.path, auth: route.auth }).toEqual({ path: route.path, auth: 'none' });
   expect(routes.filter((route) => route.auth !== 'none').map((route) => route.path).sort()).toEqual([
-    '/add-projects-to-events', '/delete', '/event-history', '/ical-feed', '/me', '/modifyevent', '/newevent', '/remove-project-from-events',
+    '/add-projects-to-events', '/allowance', '/delete', '/event-history', '/ical-feed', '/me', '/modifyevent', '/newevent', '/remove-project-from-events',
     '/restore-event',
   ]);
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium (.ci/run installs it); Playwright's own browser download does not work here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -48,3 +48,16 @@ export async function accessibilityFindings(page: Page): Promise<AxeFinding[]> {
     .then((result) => result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })))`);
 }
 
+
+/**
+ * The element's text once it matches (the page answers asynchronously); a timeout says what the page
+ * showed instead.
+ */
+export async function textOnceIt(locator: Locator, matches: RegExp): Promise<string> {
+  try {
+    await locator.filter({ hasText: matches }).waitFor({ timeout: 20_000 });
+  } catch {
+    throw new Error(`expected ${String(matches)}; the page shows ${JSON.stringify(await locator.textContent())}`);
+  }
+  return (await locator.textContent()) ?? '';
+}

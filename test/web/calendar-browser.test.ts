@@ -7,8 +7,8 @@
  * scenario saves a screenshot under screenshots/ (SCREENSHOT_DIR).
  */
 import { writeFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { accessibilityFindings, launchBrowser, screenshot, type AxeFinding } from '../support/browser.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { accessibilityFindings, launchBrowser, screenshot, textOnceIt, type AxeFinding } from '../support/browser.js';
 import { bearer, startCalendar, type CalendarUnderTest } from '../support/calendar-server.js';
 import { IdentityProvider } from '../support/identity-provider.js';
 import { startTogether, stopAll } from '../support/teardown.js';
@@ -96,18 +96,6 @@ async function openPage(path = WEEK, viewport = { width: 1280, height: 1800 }): 
 
 const event = (page: Page, id: string) => page.locator(`.fc-event[data-event-id="${id}"]`);
 
-/**
- * The element's text once it matches (the page answers asynchronously); a timeout says what the page
- * showed instead.
- */
-async function textOnceIt(locator: Locator, matches: RegExp): Promise<string> {
-  try {
-    await locator.filter({ hasText: matches }).waitFor({ timeout: 20_000 });
-  } catch {
-    throw new Error(`expected ${String(matches)}; the page shows ${JSON.stringify(await locator.textContent())}`);
-  }
-  return (await locator.textContent()) ?? '';
-}
 const exactly = (text: string): RegExp => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
 /** The middle of a 30-minute slot of the time grid, in the page's coordinates. */

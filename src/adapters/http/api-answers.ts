@@ -100,6 +100,37 @@ export const SiteListing = answer('SiteListing', 'The configured sites, and ever
 export const Me = answer('Me', "The signed-in caller as the calendar sees them: the user id its events carry, the name, and whether they are an admin.",
   z.object({ user_id: z.string().meta(USER_ID), name: z.string(), admin: z.boolean() }));
 
+const limit = (what: string) => z.number().nullable().meta({ description: `The most ${what}; null: no limit.` });
+
+const AllowanceLine = answer('AllowanceLine', "One allowance in one period: its limit, the caller's use, and what is left (null where there is no limit).",
+  z.object({
+    rule: z.enum(['per_night', 'per_week', 'rolling', 'held']),
+    period: z.object({
+      start: UtcTime,
+      end: UtcTime.nullable().meta({ description: 'null for held: from now on.' }),
+      label: z.string().meta({ examples: ['the night of 14 Dec 2026', 'held from now on'] }),
+    }),
+    limit_hours: limit('hours'), used_hours: z.number(), left_hours: limit('hours left'),
+    limit_bookings: limit('bookings'), used_bookings: z.number().int(), left_bookings: limit('bookings left'),
+  }));
+
+export const Allowance = answer('Allowance', 'The booking rules the caller books under at the site (BOOKING_RULES), and their time allowances around the moment asked about.',
+  z.object({
+    site: z.string(),
+    at: UtcTime,
+    role: z.string().nullable().meta({ description: 'The role or group whose rules apply (admin included); null: the site\'s own.' }),
+    exempt: z.boolean().meta({ description: 'No rule applies to the caller here: rules are all null and allowances empty.' }),
+    rules: z.object({
+      shortest_minutes: z.number().nullable().meta({ description: 'The shortest booking, in minutes; null: no limit.' }),
+      longest_hours: z.number().nullable().meta({ description: 'The longest booking, in hours; null: no limit.' }),
+      notice_minutes: z.number().nullable().meta({ description: 'A booking starts at least this many minutes after it is made; null: no limit.' }),
+      ahead_days: z.number().nullable().meta({ description: 'A booking starts at most this many days ahead; null: no limit.' }),
+      earliest_start: UtcTime.nullable().meta({ description: 'The earliest start notice_minutes allows now; null: no limit.' }),
+      latest_start: UtcTime.nullable().meta({ description: 'The latest start ahead_days allows now; null: no limit.' }),
+    }),
+    allowances: z.array(AllowanceLine).meta({ description: 'One per allowance set: the night of at, its week, the rolling window ending that night, and what is held from now on. Empty: no allowance.' }),
+  }));
+
 export const YesNo = answer('YesNo', 'The answer to a yes-or-no question.', z.boolean());
 
 const SchedulerObservation = answer('SchedulerObservation', 'An LCO observation scheduled at a PTR site, shaped like an event.',

@@ -134,3 +134,7 @@ export const AvailabilityRequest = named('AvailabilityRequest', "A site's window
       .min(0, { error: 'expected a whole number from 0 to 1440' }).max(1440, { error: 'expected a whole number from 0 to 1440' }).optional()
       .meta({ description: 'Leave out free pieces shorter than this (default 0).' }),
   }).meta({ examples: [{ site: 'saf', start: '2027-06-20T00:00:00Z', end: '2027-06-27T00:00:00Z', darkness: 'nautical', min_minutes: 30 }] }));
+
+export const AllowanceRequest = named('AllowanceRequest', 'A site, and the moment whose night, week and rolling window to report (now when not given).',
+  z.looseObject({ site: SiteCode, at: InputTime.optional().meta({ description: 'Default: now.' }) })
+    .meta({ examples: [{ site: 'saf' }, { site: 'saf', at: '2025-06-20T03:30:00Z' }] }));

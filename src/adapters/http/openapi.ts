@@ -26,6 +26,15 @@ const REASONS: Readonly<Record<number, string>> = {
   503: 'Busy, or the database is not answering just now; Retry-After says when to retry.',
 };
 
+/** What a route judged by the booking rules adds to its 400 and 409: the refusals of fair-share.ts, in plain text as every error. */
+const JUDGED_REASONS: Readonly<Record<number, string>> = {
+  400: `${REASONS[400]} Or a booking rule of the site refuses it (BOOKING_RULE, with BOOKING_RULES set): it is shorter or longer ` +
+    'than a booking may be, starts too soon after it is made, or too far ahead; the reason names the rule and the numbers.',
+  409: `${REASONS[409]} Or it would take the caller past a time allowance (ALLOWANCE_EXCEEDED, with BOOKING_RULES set): hours or ` +
+    'bookings per night, per week, in a rolling window of nights, or held from now on; the reason names the rule, the period and ' +
+    'the numbers (POST /allowance tells what is left).',
+};
+
 /** The reasons a route's errors are given for: with a link route's credentials, and the settings they depend on (its rate limit, the history kept). */
 function reasonsOf(route: Route, s: DocumentedSettings): Readonly<Record<number, string>> {
   const [perMinute, what, variable] = route.limit === 'imports'
@@ -37,6 +46,7 @@ function reasonsOf(route: Route, s: DocumentedSettings): Readonly<Record<number,
       ? 'No bearer token nor service key (X-Api-Key), or one that is not valid (a token expired, of another audience or issuer, or ' +
         'badly signed; a key this deployment does not have).'
       : REASONS[401]!,
+    ...(route.doc.judged ? JUDGED_REASONS : {}),
     410: `The cursor is older than the history kept, ${s.historyRetentionDays} days (HISTORY_RETENTION_DAYS): start again without since.`,
     429: perMinute > 0
       ? `Too many ${what} from this client: at most ${perMinute} a minute (${variable}); Retry-After says when to come back.`

@@ -55,6 +55,11 @@ export interface RouteDoc {
    * 429, every route 500 and 503).
    */
   readonly errors: readonly number[];
+  /**
+   * The route's writes are judged by the booking rules (BOOKING_RULES): its 400 may be a shape rule's
+   * refusal (BOOKING_RULE) and its 409 an allowance's (ALLOWANCE_EXCEEDED), as openapi.ts says.
+   */
+  readonly judged?: boolean;
   /** The route takes a precondition (If-Match, or a version in the body): 412 when it fails. */
   readonly conditional?: boolean;
   /** The 200 answer's media type, when not JSON (`response` is then a named string schema). */

@@ -17,6 +17,7 @@ import type { Token } from '../token.js';
 import { AddProjectToReservations } from './add-project-to-reservations.js';
 import { CreateReservation } from './create-reservation.js';
 import { DeleteReservation } from './delete-reservation.js';
+import { GetAllowance } from './get-allowance.js';
 import { GetEventHistory } from './get-event-history.js';
 import { RestoreEvent } from './restore-event.js';
 import { ListChanges } from './list-changes.js';
@@ -64,6 +65,7 @@ export const USE_CASES = {
   issueFeedKey: useCase(IssueFeedKey, [FeedKeyStoreToken, FeedKeyCodecToken, ClockToken]),
   listSites: useCase(ListSites, [SiteRegistryToken, SkyToken]),
   availability: useCase(GetAvailability, [ReservationQueriesToken, SkyToken, ListCapsToken, ClockToken]),
+  allowance: useCase(GetAllowance, [ReservationQueriesToken, ClockToken, FairShareToken]),
   addProject: useCase(AddProjectToReservations, [ReservationStoreToken, ClockToken, FairShareToken]),
   removeProject: useCase(RemoveProjectFromReservations, [ReservationStoreToken, ClockToken, FairShareToken]),
   listSiteReservations: useCase(ListSiteReservations, [ReservationQueriesToken, ReadThroughProjectsGatewayToken, ListCapsToken]),

@@ -21,6 +21,11 @@ export interface PageSettings {
   readonly oidc: { readonly issuer: string; readonly clientId: string; readonly audience: string } | null;
   /** Local auth mode: the page offers "sign in as" through POST /dev/token. */
   readonly localSignIn: boolean;
+  /**
+   * BOOKING_RULES sets a rule: the booking dialog shows the caller's allowance (POST /allowance).
+   * Absent without rules, so that the page asks for nothing it did not ask for before.
+   */
+  readonly bookingRules?: true;
 }
 
 interface Built {

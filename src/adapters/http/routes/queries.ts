@@ -1,8 +1,8 @@
 /** The routes that read the calendar (tag Queries): anyone may ask, except /me. */
 import type { UseCases } from '../../../application/use-cases/index.js';
 import { InvalidInputError } from '../../../domain/errors.js';
-import { Availability, ChangePage, EventList, Me, SiteEventList, SiteListing, YesNo } from '../api-answers.js';
-import { AvailabilityRequest, ChangesRequest, SiteEventsRequest, SiteTimeRequest, UserEventsRequest, UserSiteTimeRequest } from '../api-requests.js';
+import { Allowance, Availability, ChangePage, EventList, Me, SiteEventList, SiteListing, YesNo } from '../api-answers.js';
+import { AllowanceRequest, AvailabilityRequest, ChangesRequest, SiteEventsRequest, SiteTimeRequest, UserEventsRequest, UserSiteTimeRequest } from '../api-requests.js';
 import { post, pure, readingThrough, readThroughRefusals, type Answer, type Route } from '../route.js';
 
 /** Whether a `/siteevents` body asks for project details, as its schema reads the flag (`true` or `"true"`). */
@@ -53,6 +53,15 @@ export function queryRoutes(u: UseCases): Route[] {
         return { user_id: actor.sub, name: actor.name ?? actor.sub, admin: actor.isAdmin };
       },
     },
+    // The caller's own use: a signed-in route, so never kept by the read cache nor by HTTP caches.
+    post('/allowance', 'user', {
+      tag: 'Queries', summary: 'My booking rules and time allowances at a site', request: AllowanceRequest, response: Allowance, errors: [],
+      description: 'The booking rules (BOOKING_RULES) the caller books under at the site: the role whose rules apply, or exempt; how ' +
+        'short and long a booking may be and the starts allowed now; and for each time allowance, its limit, what the caller uses and ' +
+        'what is left, in the night of at (default now), its week, the rolling window of nights ending with it, and held from now on. ' +
+        "Counted as a booking is judged: the caller's own bookings at the site, LCO observations left out. Without BOOKING_RULES, " +
+        'every rule is null and there is no allowance.',
+    }, async ({ site, at }, { actor }) => u.allowance.execute({ actor, site, ...(at === undefined ? {} : { at }) })),
     {
       method: 'POST', path: '/sites', auth: 'none', hasBody: false,
       doc: { tag: 'Queries', summary: 'The telescopes', response: SiteListing, errors: [],

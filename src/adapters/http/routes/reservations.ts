@@ -40,7 +40,7 @@ export function reservationRoutes(u: UseCases): Route[] {
   const LINK = 'Needs a bearer token (owner-or-admin per event) or a service key in X-Api-Key.';
   return [
     withEtag(change('/newevent', 'user', {
-      tag: 'Reservations', summary: 'Book a reservation', request: NewEventRequest, response: NewEventAnswer, errors: [403, 409],
+      tag: 'Reservations', summary: 'Book a reservation', request: NewEventRequest, response: NewEventAnswer, errors: [403, 409], judged: true,
       description: "Refused with 409, naming the events in the way, when it overlaps another user's reservation at the site or its " +
         'event_id is taken: by an event, or by a deleted one (an event_id is never given to another event; restore it, or use a new ' +
         'event_id). The check and the write are one atomic step. A non-admin may only book for themselves. ' +
@@ -50,7 +50,7 @@ export function reservationRoutes(u: UseCases): Route[] {
       new_calendar_event: await u.createReservation.execute({ actor, event: body }),
     })), (answer) => (answer as { new_calendar_event?: { version?: number } }).new_calendar_event?.version),
     withEtag(change('/modifyevent', 'user', {
-      tag: 'Reservations', summary: 'Change a reservation', request: ModifyEventRequest, response: Event, errors: [403, 404, 409], conditional: true,
+      tag: 'Reservations', summary: 'Change a reservation', request: ModifyEventRequest, response: Event, errors: [403, 404, 409], conditional: true, judged: true,
       description: `${USER} The same conflict rule as booking, ignoring the event itself; atomic. ${CONDITIONAL}`,
     }, async ({ originalEvent, modifiedEvent }, { actor, ifMatch }) => u.modifyReservation.execute({
       actor, originalEvent, modifiedEvent, ...expected(ifMatch, originalEvent.version),
@@ -70,7 +70,7 @@ export function reservationRoutes(u: UseCases): Route[] {
       actor, eventId: event_id, ...(after_version === undefined ? {} : { afterVersion: after_version }), ...(limit === undefined ? {} : { limit }),
     })),
     withEtag(change('/restore-event', 'user', {
-      tag: 'Reservations', summary: 'Bring back a deleted reservation', request: RestoreEventRequest, response: Event, errors: [403, 404, 409],
+      tag: 'Reservations', summary: 'Bring back a deleted reservation', request: RestoreEventRequest, response: Event, errors: [403, 404, 409], judged: true,
       description: 'Recreates a deleted event as it stood at a version (default: when deleted), under the conflict rule like any ' +
         'booking (409 naming what is in the way now, or when the event exists), as a new version. To the owner (who first booked ' +
         'the id) or an admin; an LCO observation to an admin only.',
