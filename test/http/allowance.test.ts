@@ -145,21 +145,20 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
   });
 });
 
-/**
- * A refusal past an allowance comes from the store's check in the write's atomic step. Over HTTP it
- * is asserted here on Koa over SQLite; DynamoDB's check of an owner's allowance is another point of
- * issue 30 (on f24f371 its day guards refuse the held window to FOREVER), and its targets join here
- * with it.
- */
-describe('koa on sqlite: past an allowance', () => {
+/** A refusal past an allowance comes from the store's check in the write's atomic step, on every store and driver. */
+describe.each(TARGETS)('%s: past an allowance', (_name, driver, storage) => {
   let api: CalendarUnderTest;
   beforeAll(async () => {
-    api = await startCalendar(idp, undefined, { SITES, BOOKING_RULES });
+    api = await startCalendar(idp, undefined, {
+      ...(storage === 'dynamodb' ? { STORAGE: 'dynamodb', DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1' } : {}),
+      SITES, BOOKING_RULES,
+    }, driver);
   });
   afterAll(() => stopAll(api));
 
   it('a booking past the night\'s hours is a 409 in plain text naming the rule, the period and the numbers, and is not charged', async () => {
-    const alice = bearer(idp.token({ sub: 'google-oauth2|alice', name: 'Alice' }));
+    // Each target its own person: the DynamoDB targets share one table.
+    const alice = bearer(idp.token({ sub: `google-oauth2|dora-${driver}-${storage}`, name: 'Dora' }));
     expect((await api.post('/newevent', aNewEventBody({ site: 'saf', start: at(3), end: at(6) }), alice)).status).toBe(200);
     const refused = await api.post('/newevent', aNewEventBody({ site: 'saf', start: at(1), end: at(3) }), alice);
     expect({ status: refused.status, type: refused.headers.get('content-type') }).toEqual({ status: 409, type: expect.stringMatching(/^text\/plain/) as unknown });
