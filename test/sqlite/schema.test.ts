@@ -6,7 +6,8 @@ import { addonOption, migrate, openSqliteDatabase, schemaVersion } from '../../s
 import { MIGRATIONS } from '../../src/adapters/sqlite/migrations.js';
 import { SqliteReservationStore } from '../../src/adapters/sqlite/sqlite-reservation-store.js';
 import {
-  CREATOR_QUERY, FEED_QUERY, HISTORY_NEWEST_QUERY, HISTORY_PAGE_QUERY, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY, WINDOW_QUERY, WINDOW_TIMES_QUERY,
+  CREATOR_QUERY, FEED_QUERY, HISTORY_NEWEST_QUERY, HISTORY_PAGE_QUERY, OWNER_BOOKINGS_QUERY, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY, WINDOW_QUERY,
+  WINDOW_TIMES_QUERY,
 } from '../../src/adapters/sqlite/sqlite-queries.js';
 import { aReservation } from '../support/builders.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -134,6 +135,11 @@ it('every query is served by an index range scan', () => {
   expect(bookings).toMatch(/SEARCH events USING PRIMARY KEY \(site=\? AND start>\? AND start<\?\)/);
   expect(bookings).not.toMatch(/TEMP B-TREE/);
   expect(WINDOW_BOOKINGS_QUERY).not.toMatch(/body/);
+  // An allowance's: the owner's range of (creator_id, end), never the site's whole (site, start) range
+  // up to a window that may end at FOREVER.
+  expect(plan(OWNER_BOOKINGS_QUERY, { owner: 'o', site: 's', from: 'a', to: 'b' }))
+    .toBe('SEARCH events USING INDEX events_creator_end (creator_id=? AND end>?)');
+  expect(OWNER_BOOKINGS_QUERY).not.toMatch(/body/);
   // So does the free-time query, in the answer's order.
   const times = plan(WINDOW_TIMES_QUERY, { site: 's', from: 'a', to: 'b', limit: 10 });
   expect(times).toMatch(/SEARCH events USING PRIMARY KEY \(site=\? AND start>\? AND start<\?\)/);

@@ -11,8 +11,8 @@ import { absentState, assertExpected, checkConditions, type EventState, type Exp
 import type { SqliteDatabase } from './database.js';
 import { GroupCommit, type GroupCommitStats } from './sqlite-group-commit.js';
 import {
-  CREATOR_QUERY, EXPIRED_HISTORIES, FEED_QUERY, HISTORY_NEWEST_QUERY, HISTORY_PAGE_QUERY, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY, WINDOW_QUERY,
-  WINDOW_TIMES_QUERY, type HistoryRow,
+  CREATOR_QUERY, EXPIRED_HISTORIES, FEED_QUERY, HISTORY_NEWEST_QUERY, HISTORY_PAGE_QUERY, OWNER_BOOKINGS_QUERY, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY,
+  WINDOW_QUERY, WINDOW_TIMES_QUERY, type HistoryRow,
 } from './sqlite-queries.js';
 
 interface BodyRow {
@@ -32,11 +32,10 @@ interface FeedRow {
 const NO_LIMIT = -1;
 
 /**
- * Reservations in SQLite. A plan's checks (its expectation, its conditions: the conflict rule) and
- * its writes run inside one `BEGIN IMMEDIATE` transaction, which takes the database's write lock
- * before reading: a second process or connection waits (busy timeout) and then sees the first
- * one's write. Triggers refuse an
- * overlapping write as a backstop.
+ * Reservations in SQLite. A plan's checks (its expectation, its conditions: the conflict rule, the
+ * allowances) and its writes run inside one `BEGIN IMMEDIATE` transaction, which takes the
+ * database's write lock before reading: a second process or connection waits (busy timeout) and
+ * then sees the first one's write. Triggers refuse an overlapping write as a backstop.
  * The writes of one event-loop turn share one such transaction (sqlite-group-commit.ts), each in
  * its own savepoint: a refusal (a condition's, or a stale plan's) rolls back only its own.
  */
@@ -60,6 +59,7 @@ export class SqliteReservationStore implements ReservationStore {
       ).pluck(),
       creatorsIn: db.prepare<[{ site: string; from: string; to: string }], string>(WINDOW_CREATORS_QUERY).pluck(),
       bookingsIn: db.prepare<[{ site: string; from: string; to: string }], Booking>(WINDOW_BOOKINGS_QUERY),
+      ownerBookingsIn: db.prepare<[{ owner: string; site: string; from: string; to: string }], Booking>(OWNER_BOOKINGS_QUERY),
       timesIn: db.prepare<[{ site: string; from: string; to: string; limit: number }], string>(WINDOW_TIMES_QUERY).pluck(),
       byCreator: db.prepare<[{ creator: string; time: string; limit: number }], string>(
         CREATOR_QUERY,
@@ -113,10 +113,14 @@ export class SqliteReservationStore implements ReservationStore {
       historyNewest: db.prepare<[{ id: string; after: number; limit: number }], HistoryRow>(HISTORY_NEWEST_QUERY),
     };
 
-    // The plan's expectation and conditions are checked inside the same BEGIN IMMEDIATE transaction as its writes.
+    // The plan's expectation and conditions are checked inside the same BEGIN IMMEDIATE transaction as its
+    // writes; an owner-scoped condition (an allowance) reads only that owner's bookings, LCO's left out.
     this.commitTx = db.transaction((plan: WritePlan): void => {
       assertExpected(plan, this.found(plan.eventId));
-      checkConditions(plan, ({ site, window }) => this.statements.bookingsIn.all({ site, from: window.start, to: window.end }));
+      checkConditions(plan, ({ site, owner, window }) => {
+        const range = { site, from: window.start, to: window.end };
+        return owner === undefined ? this.statements.bookingsIn.all(range) : this.statements.ownerBookingsIn.all({ ...range, owner });
+      });
       let body: string | undefined;
       if (plan.after === null) this.statements.delete.run(plan.eventId);
       else {
