@@ -30,6 +30,8 @@ const alice = user('alice');
 /** Half an hour from hour `h` UTC of 21 Mar 2026: every h from 0 to 17 is in saf's night of 20 Mar (18:00Z is noon MDT). */
 const slot = (id: string, h: number): Booked => ({ id, start: `2026-03-21T${String(h).padStart(2, '0')}:00:00Z`, end: `2026-03-21T${String(h).padStart(2, '0')}:30:00Z` });
 
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
 /** The write's refusal: an AllowanceExceededError (409 ALLOWANCE_EXCEEDED at the edge). */
 async function refusal(write: Promise<unknown>): Promise<AllowanceExceededError> {
   const error = await write.then(() => undefined, (e: unknown) => e);
@@ -232,6 +234,20 @@ describe.each(storeAdapters(dir.path, () => dynamo))('fair share: %s', (_name, m
     await create(ada, slot('ada-ptr', 7));
     expect((await refusal(create(ada, slot('ada-ptr2', 8)))).message).toBe('At saf you may make 1 booking per night; you already have 1 on the night of 20 Mar 2026.');
     expect(await stored()).toEqual(['ada-ptr', 'imported', 'lco-ada', 'lco-ada2', 'lco-alice', 'mine']);
+  });
+
+  it.each([
+    ['3 bookings a night', 3, { bookings: 3 }, 'At saf you may make 3 bookings per night; you already have 3 on the night of 20 Mar 2026.'],
+    ['4 h a night', 4, { hours: 4 }, 'At saf you may book 4 h per night; you hold 4 h on the night of 20 Mar 2026, and this booking needs 1 h.'],
+  ])('20 concurrent 1 h creates by one user in one night, %s: exactly %d accepted', async (_rule, allowed, quota, refused) => {
+    const { create } = under({ default: { per_night: quota } });
+    // From 18:00Z on 20 Mar (noon MDT) on: every hour is in the night of 20 Mar.
+    const hour = (i: number): Booked => ({ id: `c${i}`, start: iso(Date.UTC(2026, 2, 20, 18 + i)), end: iso(Date.UTC(2026, 2, 20, 19 + i)) });
+    const settled = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => create(alice, hour(i))));
+    const accepted = settled.filter((r) => r.status === 'fulfilled').length;
+    const reasons = new Set(settled.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : [])));
+    expect({ accepted, reasons: [...reasons] }).toEqual({ accepted: allowed, reasons: [refused] });
+    expect(await stored()).toHaveLength(allowed);
   });
 
   it('held counts what is booked from now on, to the end of time', async () => {
