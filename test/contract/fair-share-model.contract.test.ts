@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { AllowanceExceededError, ReservationConflictError } from '../../src/domain/errors.js';
 import type { BookingRules } from '../../src/domain/fair-share.js';
 import type { Reservation } from '../../src/domain/reservation.js';
+import { utcTimeFromMillis } from '../../src/domain/time.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { fairShareCases, user } from '../support/fair-share-cases.js';
 import { FixedClock } from '../support/fixed-clock.js';
@@ -96,8 +97,6 @@ function judge(model: Model, id: string, owner: string, span: Span, l: Limits): 
 }
 
 const USERS = ['u0', 'u1', 'u2'];
-const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
-
 async function outcome(write: Promise<unknown>): Promise<'ok' | 'conflict' | 'allowance'> {
   try {
     await write;
@@ -144,14 +143,14 @@ describe.each(storeAdapters(dir.path, () => dynamo))('fair share against a model
               continue;
             }
             const expected = judge(model, id, owner, span, l);
-            const times = { start: iso(span.start), end: iso(span.end) };
+            const times = { start: utcTimeFromMillis(span.start), end: utcTimeFromMillis(span.end) };
             const got = await outcome(kind === 'create' ? cases.create(actor, { id, ...times }) : cases.modify(actor, id, times));
             expect([i, kind, got]).toEqual([i, kind, expected]);
             if (got === 'ok') model.set(id, { ...span, owner });
           }
           const stored: readonly Reservation[] = (await subject.store.findOverlapping('saf', { start: '2026-06-01T00:00:00Z', end: '2026-07-01T00:00:00Z' })).items;
           expect(stored.map((e) => [e.event_id, e.start, e.end]).sort()).toEqual(
-            [...model.entries()].map(([id, b]) => [id, iso(b.start), iso(b.end)]).sort(),
+            [...model.entries()].map(([id, b]) => [id, utcTimeFromMillis(b.start), utcTimeFromMillis(b.end)]).sort(),
           );
           for (const owner of USERS) {
             const held = stored.filter((e) => e.creator_id === owner).map((e) => ({ start: Date.parse(e.start), end: Date.parse(e.end) }));

@@ -8,6 +8,7 @@
 import type { ReservationStore } from '../../src/application/ports/reservation-store.port.js';
 import { AllowanceExceededError } from '../../src/domain/errors.js';
 import type { BookingRules } from '../../src/domain/fair-share.js';
+import { utcTimeFromMillis } from '../../src/domain/time.js';
 import { aReservation } from '../support/builders.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { admin, fairShareCases, user, type Booked } from '../support/fair-share-cases.js';
@@ -29,8 +30,6 @@ const alice = user('alice');
 
 /** Half an hour from hour `h` UTC of 21 Mar 2026: every h from 0 to 17 is in saf's night of 20 Mar (18:00Z is noon MDT). */
 const slot = (id: string, h: number): Booked => ({ id, start: `2026-03-21T${String(h).padStart(2, '0')}:00:00Z`, end: `2026-03-21T${String(h).padStart(2, '0')}:30:00Z` });
-
-const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /** The write's refusal: an AllowanceExceededError (409 ALLOWANCE_EXCEEDED at the edge). */
 async function refusal(write: Promise<unknown>): Promise<AllowanceExceededError> {
@@ -242,7 +241,7 @@ describe.each(storeAdapters(dir.path, () => dynamo))('fair share: %s', (_name, m
   ])('20 concurrent 1 h creates by one user in one night, %s: exactly %d accepted', async (_rule, allowed, quota, refused) => {
     const { create } = under({ default: { per_night: quota } });
     // From 18:00Z on 20 Mar (noon MDT) on: every hour is in the night of 20 Mar.
-    const hour = (i: number): Booked => ({ id: `c${i}`, start: iso(Date.UTC(2026, 2, 20, 18 + i)), end: iso(Date.UTC(2026, 2, 20, 19 + i)) });
+    const hour = (i: number): Booked => ({ id: `c${i}`, start: utcTimeFromMillis(Date.UTC(2026, 2, 20, 18 + i)), end: utcTimeFromMillis(Date.UTC(2026, 2, 20, 19 + i)) });
     const settled = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => create(alice, hour(i))));
     const accepted = settled.filter((r) => r.status === 'fulfilled').length;
     const reasons = new Set(settled.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : [])));

@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { addonOption } from '../../src/adapters/sqlite/database.js';
+import { utcTimeFromMillis } from '../../src/domain/time.js';
 import { killSpawnedServers, spawnServer, type ChildServer } from '../support/child-server.js';
 import { IdentityProvider, ISSUER } from '../support/identity-provider.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -27,8 +28,7 @@ const USER = 'google-oauth2|racer';
 /** Hour i of the night of 10 Mar 2031 (race has no place in SITES: its nights run from 12:00Z). */
 const booking = (i: number) => ({
   event_id: `race-${i}`, site: SITE,
-  start: new Date(Date.UTC(2031, 2, 10, 12 + i)).toISOString().replace('.000Z', 'Z'),
-  end: new Date(Date.UTC(2031, 2, 10, 13 + i)).toISOString().replace('.000Z', 'Z'),
+  start: utcTimeFromMillis(Date.UTC(2031, 2, 10, 12 + i)), end: utcTimeFromMillis(Date.UTC(2031, 2, 10, 13 + i)),
 });
 
 async function race(rules: object): Promise<{ statuses: Record<number, number>; refusals: string[]; stored: number }> {
