@@ -93,6 +93,12 @@ describe.each(storeAdapters(dir.path, () => dynamo))('fair share: %s', (_name, m
     await create(alice, { id: 'c', start: '2026-03-22T02:00:00Z', end: '2026-03-22T05:00:00Z' });
     expect((await refusal(create(alice, { id: 'd', start: '2026-03-21T05:00:00Z', end: '2026-03-21T05:30:00Z' }))).message)
       .toBe('At saf you may book 4 h per night; you hold 4 h on the night of 20 Mar 2026, and this booking needs 0.5 h.');
+    // The first half hour after noon is the new night's, and judged in it.
+    expect((await refusal(create(alice, { id: 'e', start: '2026-03-21T18:00:00Z', end: '2026-03-21T18:30:00Z' }))).message)
+      .toBe('At saf you may book 4 h per night; you hold 4 h on the night of 21 Mar 2026, and this booking needs 0.5 h.');
+    // The last half hour before noon is the old night's.
+    expect((await refusal(create(alice, { id: 'f', start: '2026-03-21T17:30:00Z', end: '2026-03-21T18:00:00Z' }))).message)
+      .toBe('At saf you may book 4 h per night; you hold 4 h on the night of 20 Mar 2026, and this booking needs 0.5 h.');
     expect(await stored()).toEqual(['a', 'c', 'noon']);
   });
 
