@@ -260,7 +260,7 @@ describe.each(storeAdapters(dir.path, () => dynamo))('fair share: %s', (_name, m
     await create(alice, { id: 'a', start: '2026-03-21T03:00:00Z', end: '2026-03-21T05:00:00Z' });
     await create(alice, { id: 'b', start: '2026-06-10T03:00:00Z', end: '2026-06-10T04:00:00Z' });
     const held = await refusal(create(alice, { id: 'c', start: '2027-01-10T03:00:00Z', end: '2027-01-10T03:30:00Z' }));
-    expect([held.rule, held.message]).toEqual(['held', 'At saf you may book 3 h at once in future bookings; you hold 3 h held from now on, and this booking needs 0.5 h.']);
+    expect([held.rule, held.message]).toEqual(['held', 'At saf you may hold 3 h of future bookings at once; you hold 3 h, and this booking needs 0.5 h.']);
     // Once a has passed, it no longer counts.
     clock.set('2026-03-22T00:00:00Z');
     await create(alice, { id: 'c', start: '2027-01-10T03:00:00Z', end: '2027-01-10T03:30:00Z' });
