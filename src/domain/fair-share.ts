@@ -232,9 +232,10 @@ export function checkAllowances(rules: SiteRules, after: Booking, bookings: read
   }
 }
 
-/** Whether a write changes what a booking is charged for: its site, times or owner. */
+/** Whether a write changes what a booking is charged for: its site, times or owner, or whether it counts at all (an LCO observation made a booking). */
 function bookingMoves(before: Reservation | undefined, after: Reservation): boolean {
-  return !before || before.site !== after.site || before.start !== after.start || before.end !== after.end || before.creator_id !== after.creator_id;
+  return !before || before.site !== after.site || before.start !== after.start || before.end !== after.end || before.creator_id !== after.creator_id
+    || isLcoOrigin(before.origin) !== isLcoOrigin(after.origin);
 }
 
 /**
@@ -247,7 +248,8 @@ export function judgeBooking(rules: SiteRules, after: Reservation, before: Reser
   if (rules.exempt || isLcoOrigin(after.origin) || !bookingMoves(before, after)) return [];
   const span = spanOf(after);
   // A booking moved to another telescope is a new booking there, judged in full.
-  const elsewhere = !before || before.site !== after.site;
+  // So is an LCO observation made a booking: it never counted before.
+  const elsewhere = !before || before.site !== after.site || isLcoOrigin(before.origin);
   const timesChange = elsewhere || before.start !== after.start || before.end !== after.end;
   const startChanges = elsewhere || before.start !== after.start;
   if (timesChange) {

@@ -140,6 +140,9 @@ describe('allowances: a 409 naming the rule, the period and the numbers', () => 
     const lco = booking('l', '2026-12-15T03:00:00Z', '2026-12-15T07:00:00Z', { origin: 'LCO' });
     expect(() => judge(saf(), booking('b', '2026-12-15T08:00:00Z', '2026-12-15T12:00:00Z'), [lco])).not.toThrow();
     expect(judgeBooking(saf(), { ...lco, end: '2026-12-16T03:00:00Z' }, undefined, NOW)).toEqual([]);
+    // An observation made a booking (an admin under rules of their own) is judged as a new booking.
+    const admins: SiteRules = { ...saf(), per_night: { hours: 3 } };
+    expect(() => judge(admins, { ...lco, origin: 'PTR' }, [lco], lco)).toThrow(AllowanceExceededError);
   });
 
   it('judges a booking begun long ago in exactly the periods still open, skipping the nights before them', () => {
