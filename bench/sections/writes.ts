@@ -30,8 +30,13 @@ const MOVED = 200;
 const CREATES_FROM = FROM + 1000 * 86_400;
 const MOVED_FROM = FROM + 1000 * 86_400 + 3 * 3600;
 const SITES = 10;
-/** Owners the requests take turns as: each holds a few of the run's bookings, far inside RULES. */
-const WRITERS = 500;
+/**
+ * Owners the requests take turns as: a run of 5 rounds makes about 70 000 creates a server, so each
+ * owner holds a dozen bookings at most, as people do (the held rule counts every one of them).
+ */
+const WRITERS = 5000;
+/** Days the creates cycle through: within RULES' ahead_days; a day comes back at another site and for another owner. */
+const CREATE_DAYS = 30_011;
 /**
  * Rules as an observatory would set them: every shape rule and every allowance, each one judged on
  * every create. `ahead_days` reaches the bench's far-future days; the allowances are never reached
@@ -79,12 +84,12 @@ export async function writesSection(h: Harness) {
       }],
     };
   };
-  const place = (kind: string, from: number, i: number, minutes = 0) => ({
-    site: `${kind}${i % SITES}`, start: formatUtcTime(from + i * 86_400 + minutes * 60), end: formatUtcTime(from + i * 86_400 + minutes * 60 + 1800),
+  const place = (kind: string, from: number, i: number, minutes = 0, siteOf = i) => ({
+    site: `${kind}${siteOf % SITES}`, start: formatUtcTime(from + i * 86_400 + minutes * 60), end: formatUtcTime(from + i * 86_400 + minutes * 60 + 1800),
   });
   // Each server's loads, numbering their requests on from one round to the next.
   const loads = new Map(servers.map((server, s) => {
-    const creates = post('/newevent', (n) => ({ event_id: `bench-create-${s}-${n}`, ...place('new', CREATES_FROM, n) }), (n) => writers[n % WRITERS]!);
+    const creates = post('/newevent', (n) => ({ event_id: `bench-create-${s}-${n}`, ...place('new', CREATES_FROM, n % CREATE_DAYS, 0, n) }), (n) => writers[n % WRITERS]!);
     // Request n moves event n mod MOVED to 1 to 20 minutes past its time, never where it is already.
     const modifies = post('/modifyevent', (n) => {
       const { start, end } = place('mod', MOVED_FROM, n % MOVED, (Math.floor(n / MOVED) % 20) + 1);

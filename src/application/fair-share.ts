@@ -26,9 +26,21 @@ export class FairShare {
     return Object.hasOwn(this.places.sites, site) ? this.places.sites[site]!.timezone : 'UTC';
   }
 
+  /** The rules settled per site and role: they change only with the configuration (siteRules). */
+  private readonly settled = new Map<string, SiteRules>();
+
   /** The rules `actor` books under at `site`, every field settled. */
   rulesFor(site: string, actor: Actor): SiteRules {
-    return siteRules(this.rules, site, this.zone(site), actor);
+    // What siteRules reads of an actor: whether a user, an admin, and their roles.
+    const key = `${site}\u0000${actor.kind === 'user' ? `${actor.isAdmin ? 'admin' : 'user'}\u0000${(actor.roles ?? []).join('\u0000')}` : actor.kind}`;
+    let rules = this.settled.get(key);
+    if (!rules) {
+      rules = siteRules(this.rules, site, this.zone(site), actor);
+      // Bounded: sites times the role sets people hold; a hostile token's roles cannot grow it without end.
+      if (this.settled.size >= 10_000) this.settled.clear();
+      this.settled.set(key, rules);
+    }
+    return rules;
   }
 
   /** The judge of the writes `actor` makes at `nowMs`: each booking under the rules of its site. */

@@ -20,7 +20,7 @@ import {
   addNights, dateOfDay, dayLabel, nightNumber, nightOf, nightRange, nightSpan, nightsSpan, nightsSpanOf, overlapMs, weekOf, weekStart, type NightDate, type Span,
 } from './periods.js';
 import { isLcoOrigin, type Reservation } from './reservation.js';
-import { formatUtcTime, toEpochSeconds } from './time.js';
+import { formatUtcTime } from './time.js';
 import type { Condition } from './write-plan.js';
 
 /** Most hours, most bookings, in a period; a missing or null field is no limit. */
@@ -120,7 +120,8 @@ export function hasRules(rules: BookingRules): boolean {
 }
 
 const HOUR_MS = 3_600_000;
-const msOf = (time: string): number => toEpochSeconds(time) * 1000;
+/** Stored times are canonical UTC (time.ts), which the runtime's own parser reads exactly and fastest. */
+const msOf = (time: string): number => Date.parse(time);
 const spanOf = (booking: Pick<Booking, 'start' | 'end'>): Span => ({ start: msOf(booking.start), end: msOf(booking.end) });
 const timeOf = (ms: number): string => formatUtcTime(Math.floor(ms / 1000));
 

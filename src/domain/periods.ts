@@ -41,7 +41,14 @@ function localAsUtc(zone: string, ms: number): number {
   if (UTC_ZONES.has(zone)) return ms;
   const parts: Record<string, number> = {};
   for (const part of formatter(zone).formatToParts(ms)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return utcMs(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+}
+
+/** Date.UTC, for the years 0 to 99 too (which Date.UTC takes for 1900 to 1999). */
+function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const date = new Date(Date.UTC(2000, month, day, hour, minute, second));
+  date.setUTCFullYear(year);
+  return date.getTime();
 }
 
 /** The zone's offset from UTC at the instant `ms`, in milliseconds (east positive). */
@@ -62,24 +69,73 @@ export function nightsBetween(a: NightDate, b: NightDate): number {
   return dayNumber(b) - dayNumber(a);
 }
 
-const noons = new Map<string, number>();
+/** Noon's instant on the day `day` (dayNumber) in the zone, from the zone database itself (two lookups, nothing kept). */
+export function noonFromZone(zone: string, day: number): number {
+  const wall = day * DAY_MS + DAY_MS / 2;
+  const instant = wall - zoneOffset(zone, wall);
+  return wall - zoneOffset(zone, instant);
+}
 
 /**
- * 12:00 on day `day` (dayNumber) in the zone, as an instant; kept, so that after the first time a
- * night's edges cost a lookup, not a trip through the zone database. Noon is never skipped or
- * repeated by a clock change.
+ * Each zone's noon offsets, a year at a time: entry i is how far noon on the year's day i is from
+ * 12:00 UTC. One typed array per zone and year holds a year of nights without an object per night
+ * (a cache of numbers boxed one by one made the garbage collector the largest cost of judging a
+ * booking), and a year is read from the zone database at one noon a week, searching the week of
+ * each change for its day: clocks change at most once in a week.
  */
+const noonOffsets = new Map<string, Float64Array>();
+/** Zone-years kept: 2 000 of them are 6 MB; past that the cache starts again. */
+const MAX_ZONE_YEARS = 2_000;
+
+function yearOffsets(zone: string, year: number): Float64Array {
+  const key = `${zone}|${year}`;
+  let offsets = noonOffsets.get(key);
+  if (offsets) return offsets;
+  const first = utcMs(year, 0, 1) / DAY_MS;
+  const days = utcMs(year + 1, 0, 1) / DAY_MS - first;
+  const offsetOf = (i: number): number => (first + i) * DAY_MS + DAY_MS / 2 - noonFromZone(zone, first + i);
+  offsets = new Float64Array(days);
+  let from = 0;
+  let fromOffset = offsetOf(0);
+  while (from < days - 1) {
+    const to = Math.min(from + 7, days - 1);
+    const toOffset = offsetOf(to);
+    if (toOffset === fromOffset) {
+      offsets.fill(fromOffset, from, to + 1);
+    } else {
+      // The first day of the week at the new offset.
+      let [low, high] = [from, to];
+      while (high - low > 1) {
+        const mid = (low + high) >> 1;
+        if (offsetOf(mid) === fromOffset) low = mid;
+        else high = mid;
+      }
+      offsets.fill(fromOffset, from, high);
+      offsets.fill(toOffset, high, to + 1);
+    }
+    [from, fromOffset] = [to, toOffset];
+  }
+  if (days === 1) offsets[0] = fromOffset;
+  if (noonOffsets.size >= MAX_ZONE_YEARS) noonOffsets.clear();
+  noonOffsets.set(key, offsets);
+  return offsets;
+}
+
+/** The zone-year read last, and its first day: one judgment asks about a few nights of one year. */
+let last: { zone: string; first: number; offsets: Float64Array } = { zone: '', first: 0, offsets: new Float64Array(0) };
+
+/** 12:00 on day `day` (dayNumber) in the zone, as an instant. Noon is never skipped or repeated by a clock change. */
 export function noonOfDay(zone: string, day: number): number {
-  const key = `${zone}|${day}`;
-  const cached = noons.get(key);
-  if (cached !== undefined) return cached;
-  const wall = day * DAY_MS + DAY_MS / 2;
-  let instant = wall - zoneOffset(zone, wall);
-  instant = wall - zoneOffset(zone, instant);
-  // Bounded: a long-lived server asks about a few thousand nights at most.
-  if (noons.size > 50_000) noons.clear();
-  noons.set(key, instant);
-  return instant;
+  const noonUtc = day * DAY_MS + DAY_MS / 2;
+  if (UTC_ZONES.has(zone)) return noonUtc;
+  let index = day - last.first;
+  if (zone !== last.zone || index < 0 || index >= last.offsets.length) {
+    const year = new Date(noonUtc).getUTCFullYear();
+    const first = utcMs(year, 0, 1) / DAY_MS;
+    last = { zone, first, offsets: yearOffsets(zone, year) };
+    index = day - first;
+  }
+  return noonUtc - last.offsets[index]!;
 }
 
 /** 12:00 on `date` in the zone, as an instant. */

@@ -3,7 +3,7 @@
  * nights dated Monday to Sunday, across daylight-saving changes and in zones with odd offsets.
  */
 import fc from 'fast-check';
-import { addNights, dayLabel, localNoon, nightOf, nightSpan, nightsTouched, weekOf } from '../../src/domain/periods.js';
+import { addNights, dayLabel, dayNumber, localNoon, nightOf, nightSpan, nightsTouched, noonFromZone, noonOfDay, weekOf } from '../../src/domain/periods.js';
 
 const at = (iso: string): number => Date.parse(iso);
 const hoursOf = (span: { start: number; end: number }): number => (span.end - span.start) / 3_600_000;
@@ -50,6 +50,25 @@ describe('a night runs from noon to noon on the site\'s clock', () => {
       expect(hoursOf(span)).toBeGreaterThanOrEqual(22);
       expect(hoursOf(span)).toBeLessThanOrEqual(26);
     }), { numRuns: 300 });
+  });
+});
+
+describe('noons, kept a zone-year at a time', () => {
+  const zones = ['America/Denver', 'America/Santiago', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Europe/Madrid', 'Asia/Tehran', 'Africa/Casablanca', 'America/St_Johns'];
+
+  it('are the zone database\'s own, day by day, across every clock change of a year (property)', () => {
+    fc.assert(fc.property(fc.constantFrom(...zones), fc.integer({ min: dayNumber('1900-01-01'), max: dayNumber('2200-12-31') }), (zone, first) => {
+      // A run of days from a random one, so that the clock changes inside it are crossed day by day.
+      for (let day = first; day < first + 40; day++) expect(noonOfDay(zone, day)).toBe(noonFromZone(zone, day));
+    }), { numRuns: 150 });
+  });
+
+  it('hold in years Date.UTC misreads (0 to 99) and at the calendar\'s ends', () => {
+    for (const date of ['0050-06-15', '0001-01-01', '9999-12-31', '1970-01-01']) {
+      for (const zone of ['America/Denver', 'Asia/Kolkata', 'UTC']) expect(noonOfDay(zone, dayNumber(date))).toBe(noonFromZone(zone, dayNumber(date)));
+    }
+    expect(new Date(localNoon('UTC', '0050-06-15')).toISOString()).toBe('0050-06-15T12:00:00.000Z');
+    expect(new Date(localNoon('Asia/Kolkata', '0050-06-15')).getUTCFullYear()).toBe(50);
   });
 });
 

@@ -138,7 +138,7 @@ it('every query is served by an index range scan', () => {
   // An allowance's: the owner's range of (creator_id, end), never the site's whole (site, start) range
   // up to a window that may end at FOREVER.
   expect(plan(OWNER_BOOKINGS_QUERY, { owner: 'o', site: 's', from: 'a', to: 'b' }))
-    .toBe('SEARCH events USING INDEX events_creator_end (creator_id=? AND end>?)');
+    .toBe('SEARCH events USING COVERING INDEX events_creator_end (creator_id=? AND end>?)');
   expect(OWNER_BOOKINGS_QUERY).not.toMatch(/body/);
   // So does the free-time query, in the answer's order.
   const times = plan(WINDOW_TIMES_QUERY, { site: 's', from: 'a', to: 'b', limit: 10 });

@@ -54,9 +54,18 @@ export const WINDOW_BOOKINGS_QUERY = `SELECT event_id, site, start, "end", creat
  * only the owner's bookings that end after the window starts, however far the window reaches (the
  * held rule's ends at FOREVER) and however busy the site. `+site` keeps the planner off the
  * (site, start) key, whose range would be every booking of the site's from the window's start on.
+ * The index holds origin (V10) and, the table being keyed by (site, start, event_id), every other
+ * column read here: the query never visits the table. Each booking is one text, "start end id"
+ * (the times are canonical, 20 characters each): for an owner's 8 bookings better-sqlite3 gave
+ * these in 4.6 µs, where row objects took 11.5 µs (and 24 µs reading origin from the table).
  */
-export const OWNER_BOOKINGS_QUERY = `SELECT event_id, site, start, "end", creator_id FROM events
+export const OWNER_BOOKINGS_QUERY = `SELECT start || ' ' || "end" || ' ' || event_id FROM events
  WHERE creator_id = @owner AND "end" > @from AND start < @to AND +site = @site AND origin <> 'LCO'`;
+
+/** A row of OWNER_BOOKINGS_QUERY as the booking it is. */
+export function ownerBooking(text: string, owner: string, site: string): { event_id: string; site: string; start: string; end: string; creator_id: string } {
+  return { event_id: text.slice(42), site, start: text.slice(0, 20), end: text.slice(21, 41), creator_id: owner };
+}
 
 /**
  * The window's times as one text a row, "start end": for a busy month (1 550 rows) better-sqlite3

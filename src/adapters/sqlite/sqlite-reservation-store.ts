@@ -11,7 +11,7 @@ import { absentState, assertExpected, checkConditions, type EventState, type Exp
 import type { SqliteDatabase } from './database.js';
 import { GroupCommit, type GroupCommitStats } from './sqlite-group-commit.js';
 import {
-  CREATOR_QUERY, EXPIRED_HISTORIES, FEED_QUERY, HISTORY_NEWEST_QUERY, HISTORY_PAGE_QUERY, OWNER_BOOKINGS_QUERY, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY,
+  CREATOR_QUERY, EXPIRED_HISTORIES, FEED_QUERY, HISTORY_NEWEST_QUERY, HISTORY_PAGE_QUERY, OWNER_BOOKINGS_QUERY, ownerBooking, WINDOW_BOOKINGS_QUERY, WINDOW_CREATORS_QUERY,
   WINDOW_QUERY, WINDOW_TIMES_QUERY, type HistoryRow,
 } from './sqlite-queries.js';
 
@@ -59,7 +59,7 @@ export class SqliteReservationStore implements ReservationStore {
       ).pluck(),
       creatorsIn: db.prepare<[{ site: string; from: string; to: string }], string>(WINDOW_CREATORS_QUERY).pluck(),
       bookingsIn: db.prepare<[{ site: string; from: string; to: string }], Booking>(WINDOW_BOOKINGS_QUERY),
-      ownerBookingsIn: db.prepare<[{ owner: string; site: string; from: string; to: string }], Booking>(OWNER_BOOKINGS_QUERY),
+      ownerBookingsIn: db.prepare<[{ owner: string; site: string; from: string; to: string }], string>(OWNER_BOOKINGS_QUERY).pluck(),
       timesIn: db.prepare<[{ site: string; from: string; to: string; limit: number }], string>(WINDOW_TIMES_QUERY).pluck(),
       byCreator: db.prepare<[{ creator: string; time: string; limit: number }], string>(
         CREATOR_QUERY,
@@ -119,7 +119,8 @@ export class SqliteReservationStore implements ReservationStore {
       assertExpected(plan, this.found(plan.eventId));
       checkConditions(plan, ({ site, owner, window }) => {
         const range = { site, from: window.start, to: window.end };
-        return owner === undefined ? this.statements.bookingsIn.all(range) : this.statements.ownerBookingsIn.all({ ...range, owner });
+        if (owner === undefined) return this.statements.bookingsIn.all(range);
+        return this.statements.ownerBookingsIn.all({ ...range, owner }).map((text) => ownerBooking(text, owner, site));
       });
       let body: string | undefined;
       if (plan.after === null) this.statements.delete.run(plan.eventId);
