@@ -53,7 +53,7 @@ export interface CalendarStackProps extends cdk.StackProps {
 export const API_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path: string }> = [
   ...['/newevent', '/modifyevent', '/delete', '/event-history', '/restore-event', '/changes', '/add-projects-to-events', '/remove-project-from-events', '/siteevents',
     '/user-events-ending-after-time', '/get-event-at-time', '/is-user-scheduled', '/does-conflicting-event-exist',
-    '/scheduler-observations', '/sites', '/availability'].map((path) => ({ method: 'POST' as const, path })),
+    '/scheduler-observations', '/sites', '/availability', '/allowance'].map((path) => ({ method: 'POST' as const, path })),
   { method: 'POST', path: '/ical-feed' },
   // An API Gateway path variable must be a whole segment: the Lambda's router matches `{site}.ics`.
   { method: 'GET', path: '/ical/{file}' },
