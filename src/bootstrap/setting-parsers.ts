@@ -48,21 +48,30 @@ const siteLocations = z.record(z.string().regex(SITE_CODE, { error: SITE_CODE_EX
   darkness: z.enum(NIGHT_DARKNESS_LEVELS).optional(),
 }));
 
-/** SITES: JSON of each site's place; the first problem named by its path (saf.latitude). */
-export const sites = z.string().transform((json, ctx): Record<string, SiteLocation> => {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be JSON like {"saf": {"name": "...", "latitude": 35.6, "longitude": -106, "elevation_m": 2200, "timezone": "America/Denver"}}' });
+/**
+ * A setting holding JSON of `shape`: "must be JSON like <example>" when it is not JSON, else the
+ * first problem named by its path in the JSON (saf.latitude, sites.saf.per_night.hours).
+ */
+function jsonSetting<T>(shape: z.ZodType<T>, example: string) {
+  return z.string().transform((json, ctx): T => {
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be JSON like ${example}` });
+      return z.NEVER;
+    }
+    const parsed = shape.safeParse(value);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    ctx.addIssue({ code: 'custom', message: `${issue?.path.join('.') || 'value'}: ${issue?.message ?? 'invalid'}` });
     return z.NEVER;
-  }
-  const parsed = siteLocations.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  ctx.addIssue({ code: 'custom', message: `${issue?.path.join('.') || 'value'}: ${issue?.message ?? 'invalid'}` });
-  return z.NEVER;
-});
+  });
+}
+
+/** SITES: JSON of each site's place. */
+export const sites = jsonSetting<Record<string, SiteLocation>>(siteLocations,
+  '{"saf": {"name": "...", "latitude": 35.6, "longitude": -106, "elevation_m": 2200, "timezone": "America/Denver"}}');
 
 const code = z.string().regex(/^[a-z0-9]{1,16}$/);
 const siteMapping = z.record(code, z.record(z.string().regex(/^[A-Za-z0-9]{1,16}$/), code));
@@ -103,18 +112,6 @@ const bookingRulesShape = z.strictObject({
   roles: z.record(z.string().min(1).max(128), z.union([z.literal(EXEMPT), ruleSet], { error: `must be "${EXEMPT}" or a set of rules` })).optional(),
 });
 
-/** BOOKING_RULES: JSON of the booking rules (domain/fair-share.ts); the first problem named by its path (sites.saf.per_night.hours). */
-export const bookingRules = z.string().transform((json, ctx): BookingRules => {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be JSON like {"default": {"longest_hours": 4, "per_night": {"hours": 4}}, "sites": {"saf": {...}}, "roles": {"admin": "exempt"}}' });
-    return z.NEVER;
-  }
-  const parsed = bookingRulesShape.safeParse(value);
-  if (parsed.success) return parsed.data as BookingRules;
-  const issue = parsed.error.issues[0];
-  ctx.addIssue({ code: 'custom', message: `${issue?.path.join('.') || 'value'}: ${issue?.message ?? 'invalid'}` });
-  return z.NEVER;
-});
+/** BOOKING_RULES: JSON of the booking rules (domain/fair-share.ts). */
+export const bookingRules = jsonSetting<BookingRules>(bookingRulesShape as z.ZodType<BookingRules>,
+  '{"default": {"longest_hours": 4, "per_night": {"hours": 4}}, "sites": {"saf": {...}}, "roles": {"admin": "exempt"}}');
