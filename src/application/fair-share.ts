@@ -46,7 +46,7 @@ export class FairShare {
   /** The judge of the writes `actor` makes at `nowMs`: each booking under the rules of its site. */
   judge(actor: Actor, nowMs: number): Judge {
     if (!this.active) return NO_RULES;
-    return (after, before) => judgeBooking(this.rulesFor(after.site, actor), after, before, nowMs);
+    return (after, before) => judgeBooking(this.rulesFor((after ?? before)!.site, actor), after, before, nowMs);
   }
 }
 

@@ -28,7 +28,8 @@ export type ErrorCode =
   | 'IDENTITY_UNAVAILABLE'
   | 'SUBSITE_NOT_FOUND'
   | 'BOOKING_RULE'
-  | 'ALLOWANCE_EXCEEDED';
+  | 'ALLOWANCE_EXCEEDED'
+  | 'BOOKING_BEGUN';
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
@@ -209,4 +210,12 @@ export class AllowanceExceededError extends DomainError {
   constructor(readonly rule: 'per_night' | 'per_week' | 'rolling' | 'held', readonly measure: 'hours' | 'bookings', message: string) {
     super(message);
   }
+}
+
+/**
+ * A change that would give back time already used at the telescope: the delete, move or cut into
+ * the past of a booking under allowances that has begun (fair-share.ts). It may still be ended early.
+ */
+export class BookingBegunError extends DomainError {
+  readonly code = 'BOOKING_BEGUN';
 }

@@ -40,9 +40,9 @@ export function planEventChange(state: EventState, change: EventChange, actor: A
 }
 
 /** A delete: owner-or-admin (an LCO observation: admin only). */
-export function planEventDelete(state: EventState, eventId: string, actor: Actor, now: string, expectedVersion?: number): WritePlan {
+export function planEventDelete(state: EventState, eventId: string, actor: Actor, now: string, expectedVersion?: number, judge: Judge = NO_RULES): WritePlan {
   if (state.kind === 'live') assertMayChange(actor, state.event);
-  return planRemoval(state, eventId, { by: authorOf(actor), at: now }, expectedVersion);
+  return planRemoval(state, eventId, { by: authorOf(actor), at: now }, expectedVersion, judge);
 }
 
 /** A project link (NO_PROJECT: unlink): a user must own the event or be an admin; a service is trusted. */

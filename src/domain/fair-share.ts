@@ -15,7 +15,7 @@
  */
 import type { Actor } from './actor.js';
 import type { Booking } from './conflicts.js';
-import { AllowanceExceededError, BookingRuleError } from './errors.js';
+import { AllowanceExceededError, BookingBegunError, BookingRuleError } from './errors.js';
 import {
   addNights, dateOfDay, dayLabel, nightNumber, nightOf, nightRange, nightSpan, nightsSpan, nightsSpanOf, overlapMs, weekOf, weekStart, type NightDate, type Span,
 } from './periods.js';
@@ -125,9 +125,20 @@ const msOf = (time: string): number => Date.parse(time);
 const spanOf = (booking: Pick<Booking, 'start' | 'end'>): Span => ({ start: msOf(booking.start), end: msOf(booking.end) });
 const timeOf = (ms: number): string => formatUtcTime(Math.floor(ms / 1000));
 
-/** Hours as people write them: `1.5 h`, `4 h`, `0.25 h`. */
+/**
+ * A duration as people write it: in hours where it is a whole hundredth of one (`1.5 h`, `4 h`,
+ * `0.25 h`), else spelled out to the second (`4 h 1 s`, `14 min 59 s`), so that a refusal never
+ * rounds a booking into agreement with the rule it breaks.
+ */
 export function hoursText(ms: number): string {
-  return `${Number((ms / HOUR_MS).toFixed(2))} h`;
+  return ms % 36_000 === 0 ? `${ms / HOUR_MS} h` : durationText(ms);
+}
+
+/** A duration spelled out to the second: `30 min`, `1 h 30 min`, `14 min 59 s`. */
+export function durationText(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const parts = [[Math.floor(seconds / 3600), 'h'], [Math.floor((seconds % 3600) / 60), 'min'], [seconds % 60, 's']] as const;
+  return parts.filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}`).join(' ') || '0 h';
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -239,31 +250,36 @@ function bookingMoves(before: Reservation | undefined, after: Reservation): bool
     || isLcoOrigin(before.origin) !== isLcoOrigin(after.origin);
 }
 
+/** Whether any allowance is set: only then is a booking's past fixed (judgeBooking). */
+const countsTime = (rules: SiteRules): boolean => Boolean(rules.per_night || rules.per_week || rules.rolling || rules.held);
+
 /**
- * Judges a booking a write makes (`before`: the stored event it replaces, if any): throws
- * BookingRuleError (400) for a shape rule it breaks, and returns the allowance condition the store
- * checks in the write's atomic step (none when exempt, an LCO observation, or nothing that is
- * charged changes: a project link, a new title).
+ * Judges a booking a write makes (`after`; null: the write removes it) over the stored event it
+ * replaces (`before`, if any): throws BookingRuleError (400) for a shape rule it breaks, or
+ * BookingBegunError (409) for a change to the past of a booking under allowances, and returns the
+ * allowance condition the store checks in the write's atomic step (none when exempt, an LCO
+ * observation, or nothing that is charged changes: a project link, a new title).
+ *
+ * Time already used stays counted: a booking under allowances that has begun may be ended early
+ * (its end moved, to now or later), never deleted, moved or cut into its past, which would give
+ * back time spent at the telescope. A delete refunds a booking that has not begun.
  */
-export function judgeBooking(rules: SiteRules, after: Reservation, before: Reservation | undefined, now: number): Condition[] {
-  if (rules.exempt || isLcoOrigin(after.origin) || !bookingMoves(before, after)) return [];
+export function judgeBooking(rules: SiteRules, after: Reservation | null, before: Reservation | undefined, now: number): Condition[] {
+  if (rules.exempt) return [];
+  const countedBefore = before !== undefined && !isLcoOrigin(before.origin);
+  if (countedBefore && countsTime(rules) && spanOf(before).start < now) assertPastKept(rules, before, after, now);
+  if (after === null || isLcoOrigin(after.origin) || !bookingMoves(before, after)) return [];
   const span = spanOf(after);
   // A booking moved to another telescope is a new booking there, judged in full.
   // So is an LCO observation made a booking: it never counted before.
-  const elsewhere = !before || before.site !== after.site || isLcoOrigin(before.origin);
+  const elsewhere = !countedBefore || before.site !== after.site;
   const timesChange = elsewhere || before.start !== after.start || before.end !== after.end;
   const startChanges = elsewhere || before.start !== after.start;
-  if (timesChange) {
-    const minutes = (span.end - span.start) / 60_000;
-    if (rules.shortest_minutes !== null && minutes < rules.shortest_minutes) {
-      throw new BookingRuleError('shortest', `At ${rules.site} a booking lasts at least ${rules.shortest_minutes} minutes; this one lasts ${Number(minutes.toFixed(2))}.`);
-    }
-    if (rules.longest_hours !== null && span.end - span.start > rules.longest_hours * HOUR_MS) {
-      throw new BookingRuleError('longest', `At ${rules.site} a booking lasts at most ${hoursText(rules.longest_hours * HOUR_MS)}; this one lasts ${hoursText(span.end - span.start)}.`);
-    }
-  }
+  if (timesChange) assertShape(rules, span, elsewhere ? undefined : spanOf(before), now);
   if (startChanges && rules.notice_minutes !== null && span.start < now + rules.notice_minutes * 60_000) {
-    throw new BookingRuleError('notice', `At ${rules.site} a booking starts at least ${rules.notice_minutes} minutes after it is made: from ${timeOf(now + rules.notice_minutes * 60_000)} on.`);
+    throw new BookingRuleError('notice', rules.notice_minutes === 0
+      ? `At ${rules.site} a booking may not start in the past: from ${timeOf(now)} on.`
+      : `At ${rules.site} a booking starts at least ${durationText(rules.notice_minutes * 60_000)} after it is made: from ${timeOf(now + rules.notice_minutes * 60_000)} on.`);
   }
   if (startChanges && rules.ahead_days !== null && span.start > now + rules.ahead_days * 86_400_000) {
     throw new BookingRuleError('ahead', `At ${rules.site} a booking starts at most ${rules.ahead_days} days ahead: by ${timeOf(now + rules.ahead_days * 86_400_000)}.`);
@@ -279,6 +295,35 @@ export function judgeBooking(rules: SiteRules, after: Reservation, before: Reser
     window: { start: timeOf(start), end: end >= Number.MAX_SAFE_INTEGER ? FOREVER : timeOf(end) },
     check: (bookings) => checkAllowances(rules, after, bookings, periods),
   }];
+}
+
+/**
+ * The length rules, charged like the allowances only for what a change makes worse: a booking
+ * longer than a rule tightened later may shrink towards it, and one that has begun may be ended
+ * early however short that leaves it.
+ */
+function assertShape(rules: SiteRules, span: Span, was: Span | undefined, now: number): void {
+  const length = span.end - span.start;
+  const wasLength = was ? was.end - was.start : undefined;
+  const endedEarly = was !== undefined && was.start < now && span.start === was.start && span.end < was.end;
+  if (rules.shortest_minutes !== null && length < rules.shortest_minutes * 60_000 && !endedEarly && (wasLength === undefined || length < wasLength)) {
+    throw new BookingRuleError('shortest', `At ${rules.site} a booking lasts at least ${durationText(rules.shortest_minutes * 60_000)}; this one lasts ${durationText(length)}.`);
+  }
+  if (rules.longest_hours !== null && length > rules.longest_hours * HOUR_MS && (wasLength === undefined || length > wasLength)) {
+    throw new BookingRuleError('longest', `At ${rules.site} a booking lasts at most ${hoursText(rules.longest_hours * HOUR_MS)}; this one lasts ${hoursText(length)}.`);
+  }
+}
+
+/** Refuses a write that would give back a begun booking's used time: its delete, its move, an end before now. */
+function assertPastKept(rules: SiteRules, before: Reservation, after: Reservation | null, now: number): void {
+  const was = spanOf(before);
+  const kept = after !== null && after.site === before.site && after.creator_id === before.creator_id && !isLcoOrigin(after.origin)
+    && after.start === before.start && spanOf(after).end >= Math.min(was.end, now);
+  if (kept) return;
+  const ended = was.end <= now;
+  throw new BookingBegunError(ended
+    ? `At ${rules.site} your booking from ${before.start} to ${before.end} has been used, and it counts against your allowance: it can no longer be deleted or changed.`
+    : `At ${rules.site} your booking from ${before.start} to ${before.end} has begun, and the time used counts against your allowance: you may end it early (its end moved to ${timeOf(now)} or later), not delete it, move it or cut its past.`);
 }
 
 /** The end of every open window: the last time the calendar can spell. */

@@ -90,10 +90,10 @@ export function noConflict(event: Reservation): Condition {
 
 /**
  * The fair-share judgment of the booking a write makes, as conditions (fair-share.ts judgeBooking,
- * for one actor at one time); `before` is the stored event it replaces. It may throw for a shape
- * rule. The default judges nothing: imports, and deployments without BOOKING_RULES.
+ * for one actor at one time); `after` null for a removal, `before` the stored event it replaces. It
+ * may throw for a shape rule, or for a change to time already used. The default judges nothing: imports, and deployments without BOOKING_RULES.
  */
-export type Judge = (after: Reservation, before: Reservation | undefined) => readonly Condition[];
+export type Judge = (after: Reservation | null, before: Reservation | undefined) => readonly Condition[];
 export const NO_RULES: Judge = () => [];
 
 /** Whether an owner-scoped condition counts the event: the owner's own, and never an LCO observation (imports never count). */
@@ -171,10 +171,10 @@ export function planImport(state: EventState, event: Reservation): WritePlan {
 }
 
 /** The event removed (a delete, or the import's removal when `change.by` is the import), unless at another version than expected. */
-export function planRemoval(state: EventState, eventId: string, change: Partial<Change> = {}, expectedVersion?: number): WritePlan {
+export function planRemoval(state: EventState, eventId: string, change: Partial<Change> = {}, expectedVersion?: number, judge: Judge = NO_RULES): WritePlan {
   const current = liveEvent(state, eventId);
   checkVersion(current, expectedVersion);
-  return planOf(state, eventId, removalAction(change.by ?? current.creator_id), null, change, []);
+  return planOf(state, eventId, removalAction(change.by ?? current.creator_id), null, change, [...judge(null, current)]);
 }
 
 /**

@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import type { Actor } from '../../src/domain/actor.js';
 import type { Booking } from '../../src/domain/conflicts.js';
-import { AllowanceExceededError, BookingRuleError } from '../../src/domain/errors.js';
-import { allowanceLines, judgeBooking, periodsOf, siteRules, type BookingRules, type SiteRules } from '../../src/domain/fair-share.js';
+import { AllowanceExceededError, BookingBegunError, BookingRuleError } from '../../src/domain/errors.js';
+import { allowanceLines, hoursText, judgeBooking, periodsOf, siteRules, type BookingRules, type SiteRules } from '../../src/domain/fair-share.js';
 import type { Reservation } from '../../src/domain/reservation.js';
 import { conditionBookings } from '../../src/domain/write-plan.js';
 import { aReservation } from '../support/builders.js';
@@ -61,8 +61,8 @@ describe('shape rules: a 400 naming the rule, judged only when the times change'
       throw new Error('not refused');
     };
     expect(refusal('2026-12-15T03:00:00Z', '2026-12-15T08:00:00Z')).toBe('At saf a booking lasts at most 4 h; this one lasts 5 h.');
-    expect(refusal('2026-12-15T03:00:00Z', '2026-12-15T03:20:00Z')).toBe('At saf a booking lasts at least 30 minutes; this one lasts 20.');
-    expect(refusal('2026-12-14T17:30:00Z', '2026-12-14T18:30:00Z')).toBe('At saf a booking starts at least 60 minutes after it is made: from 2026-12-14T18:00:00Z on.');
+    expect(refusal('2026-12-15T03:00:00Z', '2026-12-15T03:20:00Z')).toBe('At saf a booking lasts at least 30 min; this one lasts 20 min.');
+    expect(refusal('2026-12-14T17:30:00Z', '2026-12-14T18:30:00Z')).toBe('At saf a booking starts at least 1 h after it is made: from 2026-12-14T18:00:00Z on.');
     expect(refusal('2026-12-22T03:00:00Z', '2026-12-22T04:00:00Z')).toBe('At saf a booking starts at most 7 days ahead: by 2026-12-21T17:00:00Z.');
   });
 
@@ -221,5 +221,61 @@ describe('/allowance\'s lines', () => {
     ]);
     expect(lines[0]!.period).toMatchObject({ start: '2026-12-14T19:00:00Z', end: '2026-12-15T19:00:00Z' });
     expect(lines[3]!.period.end).toBeNull();
+  });
+});
+
+describe('time already used stays counted (found by the red team: deleting a used booking gave its hours back)', () => {
+  // NOW is 17:00Z; this booking began at 15:00Z and runs to 19:00Z.
+  const running = booking('r', '2026-12-14T15:00:00Z', '2026-12-14T19:00:00Z');
+  const used = booking('u', '2026-12-14T10:00:00Z', '2026-12-14T12:00:00Z');
+
+  it('refuses to delete, move or cut into the past a booking under allowances that has begun', () => {
+    expect(() => judgeBooking(saf(), null, running, NOW)).toThrow(BookingBegunError);
+    expect(() => judgeBooking(saf(), null, running, NOW)).toThrow(
+      'At saf your booking from 2026-12-14T15:00:00Z to 2026-12-14T19:00:00Z has begun, and the time used counts against your allowance: you may end it early (its end moved to 2026-12-14T17:00:00Z or later), not delete it, move it or cut its past.');
+    expect(() => judgeBooking(saf(), { ...running, start: '2026-12-14T16:00:00Z' }, running, NOW)).toThrow(BookingBegunError);
+    expect(() => judgeBooking(saf(), { ...running, end: '2026-12-14T16:30:00Z' }, running, NOW)).toThrow(BookingBegunError);
+    expect(() => judgeBooking(saf(), { ...running, site: 'mrc1' }, running, NOW)).toThrow(BookingBegunError);
+    expect(() => judgeBooking(saf(), null, used, NOW)).toThrow('has been used, and it counts against your allowance: it can no longer be deleted or changed.');
+    expect(() => judgeBooking(saf(), { ...used, end: '2026-12-14T11:00:00Z' }, used, NOW)).toThrow(BookingBegunError);
+  });
+
+  it('lets it be ended early, however short that leaves it, renamed, and a booking not begun deleted', () => {
+    const strict: SiteRules = { ...saf(), shortest_minutes: 180 };
+    expect(() => judge(strict, { ...running, end: '2026-12-14T17:00:00Z' }, [running], running)).not.toThrow();
+    expect(judgeBooking(saf(), { ...running, title: 'renamed' }, running, NOW)).toEqual([]);
+    expect(judgeBooking(saf(), null, booking('f', '2026-12-15T03:00:00Z', '2026-12-15T04:00:00Z'), NOW)).toEqual([]);
+  });
+
+  it('is no rule where nothing counts time: without allowances, for the exempt, for LCO observations', () => {
+    const shapeOnly: SiteRules = { ...saf(), per_night: null, per_week: null, rolling: null, held: null };
+    expect(judgeBooking(shapeOnly, null, running, NOW)).toEqual([]);
+    expect(judgeBooking(saf(admin), null, running, NOW)).toEqual([]);
+    expect(judgeBooking(saf(), null, { ...running, origin: 'LCO' }, NOW)).toEqual([]);
+  });
+});
+
+describe('shape rules charge a change only what it makes worse (found by the red team)', () => {
+  it('lets a booking longer than a rule tightened later shrink towards it, but not grow', () => {
+    const six = booking('s', '2026-12-16T03:00:00Z', '2026-12-16T09:00:00Z');
+    expect(() => judgeBooking(saf(), { ...six, end: '2026-12-16T08:00:00Z' }, six, NOW)).not.toThrow();
+    expect(() => judgeBooking(saf(), { ...six, end: '2026-12-16T10:00:00Z' }, six, NOW)).toThrow('lasts at most 4 h; this one lasts 7 h.');
+  });
+
+  it('never rounds a refusal into agreement with its rule', () => {
+    expect(() => judgeBooking(saf(), booking('x', '2026-12-16T03:00:00Z', '2026-12-16T07:00:01Z'), undefined, NOW))
+      .toThrow('At saf a booking lasts at most 4 h; this one lasts 4 h 1 s.');
+    expect(() => judgeBooking(saf(), booking('x', '2026-12-16T03:00:00Z', '2026-12-16T03:29:59Z'), undefined, NOW))
+      .toThrow('At saf a booking lasts at least 30 min; this one lasts 29 min 59 s.');
+    expect([hoursText(5_400_000), hoursText(900_000), hoursText(1000), hoursText(14_400_000 + 1000)]).toEqual(['1.5 h', '0.25 h', '1 s', '4 h 1 s']);
+    const full = [booking('a', '2026-12-15T03:00:00Z', '2026-12-15T07:00:00Z')];
+    // One second of it in a full night: refused, and the refusal says one second, not 0 h.
+    expect(() => judge({ ...saf(), shortest_minutes: null }, booking('b', '2026-12-15T18:59:59Z', '2026-12-15T20:00:00Z'), full))
+      .toThrow('you hold 4 h on the night of 14 Dec 2026, and this booking needs 1 s.');
+  });
+
+  it('says a notice of 0 as what it means', () => {
+    expect(() => judgeBooking({ ...saf(), notice_minutes: 0 }, booking('x', '2026-12-14T16:00:00Z', '2026-12-14T18:00:00Z'), undefined, NOW))
+      .toThrow('At saf a booking may not start in the past: from 2026-12-14T17:00:00Z on.');
   });
 });

@@ -104,7 +104,7 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
     expect({ status: tooLong.status, type: tooLong.headers.get('content-type'), text: tooLong.text })
       .toEqual({ status: 400, type: expect.stringMatching(/^text\/plain/) as unknown, text: 'At saf a booking lasts at most 4 h; this one lasts 5 h.' });
     const tooShort = await book(tokens.alice, { start: at(10), end: `${EVENING}T10:10:00Z` });
-    expect({ status: tooShort.status, text: tooShort.text }).toEqual({ status: 400, text: 'At saf a booking lasts at least 15 minutes; this one lasts 10.' });
+    expect({ status: tooShort.status, text: tooShort.text }).toEqual({ status: 400, text: 'At saf a booking lasts at least 15 min; this one lasts 10 min.' });
   });
 
   it('at defaults to now: the night around the request', async () => {
@@ -165,6 +165,27 @@ describe.each(TARGETS)('%s: past an allowance', (_name, driver, storage) => {
     expect(refused.text).toMatch(/^At saf you may book 4 h per night; you hold 3 h on the night of \d+ \w+ \d{4}, and this booking needs 2 h\.$/);
     const answer = await api.post('/allowance', { site: 'saf', at: at(4) }, alice);
     expect((answer.json() as AllowanceAnswer).allowances.find((l) => l.rule === 'per_night')).toMatchObject({ used_hours: 3, left_hours: 1, used_bookings: 1 });
+  });
+
+  it('keeps time already used counted: a booking that has begun is not deleted, moved or cut into its past, only ended early (red team)', async () => {
+    const sub = `google-oauth2|ezra-${driver}-${storage}`;
+    const ezra = bearer(idp.token({ sub, name: 'Ezra' }));
+    const admin = bearer(idp.token({ sub: 'google-oauth2|root', name: 'Root', roles: ['admin'] }));
+    // An admin (exempt) books him a session that began an hour ago and runs for two more.
+    const hour = 3_600_000;
+    const iso = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    const [start, end] = [iso(Date.now() - hour), iso(Date.now() + 2 * hour)];
+    const id = `ezra-running-${driver}-${storage}`;
+    expect((await api.post('/newevent', aNewEventBody({ event_id: id, site: 'saf', start, end, creator_id: sub }), admin)).status).toBe(200);
+    const deleted = await api.post('/delete', { event_id: id }, ezra);
+    expect({ status: deleted.status, text: deleted.text }).toEqual({ status: 409, text: expect.stringMatching(/^At saf your booking from .* has begun, and the time used counts against your allowance: you may end it early/) as unknown });
+    const moved = await api.post('/modifyevent', { originalEvent: { event_id: id }, modifiedEvent: { start: iso(Date.now() + hour), end: iso(Date.now() + 2 * hour) } }, ezra);
+    expect(moved.status).toBe(409);
+    const endedEarly = await api.post('/modifyevent', { originalEvent: { event_id: id }, modifiedEvent: { end: iso(Date.now() + 60_000) } }, ezra);
+    expect(endedEarly.status).toBe(200);
+    // /allowance takes a null `at` for now.
+    const now = await api.post('/allowance', { site: 'saf', at: null }, ezra);
+    expect(now.status).toBe(200);
   });
 });
 

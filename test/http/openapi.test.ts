@@ -89,10 +89,13 @@ it('gives each operation a summary, a unique id, the security its route needs, a
   }
 });
 
-it('says which writes the booking rules may refuse: a 400 BOOKING_RULE and a 409 ALLOWANCE_EXCEEDED, in plain text, on the writes that book', () => {
-  const judged = ['/modifyevent', '/newevent', '/restore-event'];
+it('says which writes the booking rules may refuse: a 400 BOOKING_RULE and a 409 ALLOWANCE_EXCEEDED or BOOKING_BEGUN, in plain text, on the writes that book or delete', () => {
+  const judged = ['/delete', '/modifyevent', '/newevent', '/restore-event'];
   for (const [, path, op] of operations()) {
-    const says = { path, 400: op.responses['400']?.description?.includes('BOOKING_RULE') ?? false, 409: op.responses['409']?.description?.includes('ALLOWANCE_EXCEEDED') ?? false };
+    const says = {
+      path, 400: op.responses['400']?.description?.includes('BOOKING_RULE') ?? false,
+      409: (op.responses['409']?.description?.includes('ALLOWANCE_EXCEEDED') && op.responses['409']?.description?.includes('BOOKING_BEGUN')) ?? false,
+    };
     expect(says).toEqual({ path, 400: judged.includes(path), 409: judged.includes(path) });
     if (judged.includes(path)) for (const status of ['400', '409']) expect(Object.keys(op.responses[status]!.content!)).toEqual(['text/plain']);
   }

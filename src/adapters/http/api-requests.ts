@@ -136,5 +136,5 @@ export const AvailabilityRequest = named('AvailabilityRequest', "A site's window
   }).meta({ examples: [{ site: 'saf', start: '2027-06-20T00:00:00Z', end: '2027-06-27T00:00:00Z', darkness: 'nautical', min_minutes: 30 }] }));
 
 export const AllowanceRequest = named('AllowanceRequest', 'A site, and the moment whose night, week and rolling window to report (now when not given).',
-  z.looseObject({ site: SiteCode, at: InputTime.optional().meta({ description: 'Default: now.' }) })
+  z.looseObject({ site: SiteCode, at: InputTime.nullish().meta({ description: 'Default (absent or null): now.' }) })
     .meta({ examples: [{ site: 'saf' }, { site: 'saf', at: '2025-06-20T03:30:00Z' }] }));

@@ -32,7 +32,8 @@ const JUDGED_REASONS: Readonly<Record<number, string>> = {
     'than a booking may be, starts too soon after it is made, or too far ahead; the reason names the rule and the numbers.',
   409: `${REASONS[409]} Or it would take the caller past a time allowance (ALLOWANCE_EXCEEDED, with BOOKING_RULES set): hours or ` +
     'bookings per night, per week, in a rolling window of nights, or held from now on; the reason names the rule, the period and ' +
-    'the numbers (POST /allowance tells what is left).',
+    'the numbers (POST /allowance tells what is left). Or it would give back time already used (BOOKING_BEGUN): a booking under ' +
+    'allowances that has begun may be ended early, never deleted, moved or cut into its past.',
 };
 
 /** The reasons a route's errors are given for: with a link route's credentials, and the settings they depend on (its rate limit, the history kept). */

@@ -55,7 +55,7 @@ export const useCase = <C extends Constructor>(Class: C, needs: NoInfer<TokensOf
 export const USE_CASES = {
   createReservation: useCase(CreateReservation, [ReservationStoreToken, ClockToken, ReservationRulesToken, SkyToken, FairShareToken]),
   modifyReservation: useCase(ModifyReservation, [ReservationStoreToken, ClockToken, ReservationRulesToken, SkyToken, FairShareToken]),
-  deleteReservation: useCase(DeleteReservation, [ReservationStoreToken, ClockToken]),
+  deleteReservation: useCase(DeleteReservation, [ReservationStoreToken, ClockToken, FairShareToken]),
   eventHistory: useCase(GetEventHistory, [EventJournalToken]),
   restoreEvent: useCase(RestoreEvent, [ReservationStoreToken, ClockToken, FairShareToken]),
   listChanges: useCase(ListChanges, [ReservationStoreToken, ClockToken, HistorySettingsToken, FeedCursorCodecToken]),

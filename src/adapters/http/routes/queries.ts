@@ -61,7 +61,7 @@ export function queryRoutes(u: UseCases): Route[] {
         'what is left, in the night of at (default now), its week, the rolling window of nights ending with it, and held from now on. ' +
         "Counted as a booking is judged: the caller's own bookings at the site, LCO observations left out. Without BOOKING_RULES, " +
         'every rule is null and there is no allowance.',
-    }, async ({ site, at }, { actor }) => u.allowance.execute({ actor, site, ...(at === undefined ? {} : { at }) })),
+    }, async ({ site, at }, { actor }) => u.allowance.execute({ actor, site, ...(at === undefined || at === null ? {} : { at }) })),
     {
       method: 'POST', path: '/sites', auth: 'none', hasBody: false,
       doc: { tag: 'Queries', summary: 'The telescopes', response: SiteListing, errors: [],

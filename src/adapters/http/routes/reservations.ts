@@ -56,7 +56,7 @@ export function reservationRoutes(u: UseCases): Route[] {
       actor, originalEvent, modifiedEvent, ...expected(ifMatch, originalEvent.version),
     })), (answer) => (answer as { version?: number }).version),
     withEtag(change('/delete', 'user', {
-      tag: 'Reservations', summary: 'Delete a reservation', request: DeleteEventRequest, response: Event, errors: [403, 404], conditional: true,
+      tag: 'Reservations', summary: 'Delete a reservation', request: DeleteEventRequest, response: Event, errors: [403, 404, 409], conditional: true, judged: true,
       description: `${USER} ${CONDITIONAL}`,
     }, async ({ event_id, version }, { actor, ifMatch }) => u.deleteReservation.execute({ actor, eventId: event_id, ...expected(ifMatch, version) })),
     (answer) => (answer as { version?: number }).version),
