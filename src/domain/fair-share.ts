@@ -250,8 +250,8 @@ function bookingMoves(before: Reservation | undefined, after: Reservation): bool
     || isLcoOrigin(before.origin) !== isLcoOrigin(after.origin);
 }
 
-/** Whether any allowance is set: only then is a booking's past fixed (judgeBooking). */
-const countsTime = (rules: SiteRules): boolean => Boolean(rules.per_night || rules.per_week || rules.rolling || rules.held);
+/** Whether any allowance is set: only then is a booking's past fixed (judgeBooking), and is there any use to report (/allowance). */
+export const hasAllowances = (rules: SiteRules): boolean => Boolean(rules.per_night || rules.per_week || rules.rolling || rules.held);
 
 /**
  * Judges a booking a write makes (`after`; null: the write removes it) over the stored event it
@@ -267,7 +267,7 @@ const countsTime = (rules: SiteRules): boolean => Boolean(rules.per_night || rul
 export function judgeBooking(rules: SiteRules, after: Reservation | null, before: Reservation | undefined, now: number): Condition[] {
   if (rules.exempt) return [];
   const countedBefore = before !== undefined && !isLcoOrigin(before.origin);
-  if (countedBefore && countsTime(rules) && spanOf(before).start < now) assertPastKept(rules, before, after, now);
+  if (countedBefore && hasAllowances(rules) && spanOf(before).start < now) assertPastKept(rules, before, after, now);
   if (after === null || isLcoOrigin(after.origin) || !bookingMoves(before, after)) return [];
   const span = spanOf(after);
   // A booking moved to another telescope is a new booking there, judged in full.

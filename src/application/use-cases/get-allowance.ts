@@ -1,6 +1,6 @@
 import type { Actor } from '../../domain/actor.js';
 import { InvalidInputError } from '../../domain/errors.js';
-import { allowanceLines, allowanceWindow, type AllowanceLine } from '../../domain/fair-share.js';
+import { allowanceLines, allowanceWindow, hasAllowances, type AllowanceLine } from '../../domain/fair-share.js';
 import { parseSiteCode } from '../../domain/reservation.js';
 import { parseUtcTime, toEpochSeconds, utcTimeFromMillis } from '../../domain/time.js';
 import { availabilityRange } from '../../domain/window.js';
@@ -71,8 +71,7 @@ export class GetAllowance {
       earliest_start: rules.notice_minutes === null ? null : utcTimeFromMillis(nowMs + rules.notice_minutes * 60_000),
       latest_start: rules.ahead_days === null ? null : utcTimeFromMillis(nowMs + rules.ahead_days * 86_400_000),
     };
-    const hasAllowance = rules.per_night || rules.per_week || rules.rolling || rules.held;
-    if (!hasAllowance) return { site, at, role: rules.role, exempt: false, rules: shape, allowances: [] };
+    if (!hasAllowances(rules)) return { site, at, role: rules.role, exempt: false, rules: shape, allowances: [] };
     const window = allowanceWindow(rules, atMs, nowMs);
     const found = await this.store.findByCreatorEndingAfter(actor.sub, window.start);
     const bookings = found.items.filter((event) => event.site === site && ownerCounts(event, actor.sub));
