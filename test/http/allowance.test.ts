@@ -97,6 +97,9 @@ describe.each(TARGETS)('%s', (_name, driver, storage) => {
     expect(line(after, 'held')).toMatchObject({ limit_hours: 20, used_hours: 3, left_hours: 17, used_bookings: 1 });
     // The night before is another period: nothing used in it.
     expect(line(await allowance(tokens.alice, { site: 'saf', at: at(-20) }), 'per_night')).toMatchObject({ used_hours: 0, left_hours: 4 });
+    // Naming another person in the body changes nothing (red team): Bob reads his own 2 h, never Alice's.
+    const asked = await allowance(tokens.bob, { site: 'saf', at: at(4), user_id: 'google-oauth2|alice', creator_id: 'google-oauth2|alice', sub: 'google-oauth2|alice' });
+    expect(line(asked, 'per_night')).toMatchObject({ used_hours: 2, used_bookings: 1 });
   });
 
   it('a booking that breaks a shape rule is a 400 in plain text naming the rule and the numbers', async () => {
